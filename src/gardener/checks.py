@@ -1,0 +1,115 @@
+"""`gardener check`: whole-garden validation. Errors fail CI; warnings are listed.
+
+Each check is a function from the garden to diagnostics, registered in CHECKS; later features add
+their own checks to the list rather than growing one function.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterable
+from urllib.parse import unquote, urlsplit
+
+from gardener.garden.loading import Garden
+from gardener.model import Diagnostic
+
+Check = Callable[[Garden], Iterable[Diagnostic]]
+
+_LINK = re.compile(r"(?<!\\)(!?)\[[^\]\n]*\]\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
+
+
+def _line(text: str, offset: int, first_line: int) -> int:
+    return first_line + text.count("\n", 0, offset)
+
+
+def _body_line(garden: Garden, rel: str, body: str) -> int:
+    path = garden.docs_dir / rel
+    try:
+        full = path.read_text(encoding="utf-8-sig")
+    except OSError:
+        return 1
+    return full.count("\n", 0, len(full) - len(body)) + 1
+
+
+def duplicate_slugs(garden: Garden) -> Iterable[Diagnostic]:
+    owners = defaultdict(list)
+    for article in garden.articles:
+        owners[article.slug].append(article.path)
+    for slug, paths in owners.items():
+        for path in paths[1:]:
+            yield Diagnostic(path, f"slug '{slug}' is also used by {paths[0]}", "error", 1)
+
+
+def duplicate_targets(garden: Garden) -> Iterable[Diagnostic]:
+    slugs = {a.slug for a in garden.articles}
+    for article in garden.articles:
+        if article.duplicate_of and article.duplicate_of not in slugs:
+            yield Diagnostic(article.path, f"duplicate_of names no article: '{article.duplicate_of}'")
+        if article.duplicate_of == article.slug:
+            yield Diagnostic(article.path, "duplicate_of names the article itself")
+
+
+def missing_dates(garden: Garden) -> Iterable[Diagnostic]:
+    for article in garden.articles:
+        if article.date is None and not article.duplicate_of:
+            yield Diagnostic(article.path, "no date: add `date:` to the front-matter", "warning")
+
+
+def local_links(garden: Garden) -> Iterable[Diagnostic]:
+    """Links and images that point at files of the garden which do not exist."""
+    docs = garden.docs_dir
+    for article in garden.articles:
+        body = _without_code(article.body)
+        first = None
+        for match in _LINK.finditer(body):
+            target = match.group("target").strip("<>")
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            here = PurePosixPath(article.path).parent
+            resolved = _resolve(docs, here, unquote(parts.path))
+            if resolved is None or not resolved.exists():
+                first = first or _body_line(garden, article.path, article.body)
+                kind = "image" if match.group(1) else "link"
+                yield Diagnostic(article.path, f"broken {kind}: '{target}' does not exist", "error",
+                                 _line(body, match.start(), first))
+
+
+def _resolve(docs: Path, here: PurePosixPath, target: str) -> Path | None:
+    path = PurePosixPath(target.lstrip("/")) if target.startswith("/") else here / target
+    parts: list[str] = []
+    for part in path.parts:
+        if part == "..":
+            if not parts:
+                return None  # leaves the docs folder
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return docs.joinpath(*parts)
+
+
+def _without_code(body: str) -> str:
+    """Blank out fenced code (keeping line count) so examples are not taken for links."""
+    out, fence = [], None
+    for line in body.split("\n"):
+        marker = _FENCE.match(line)
+        if marker and (fence is None or marker.group(1)[0] == fence):
+            fence = marker.group(1)[0] if fence is None else None
+            out.append("")
+            continue
+        out.append("" if fence else re.sub(r"`[^`\n]*`", "", line))
+    return "\n".join(out)
+
+
+CHECKS: list[Check] = [duplicate_slugs, duplicate_targets, missing_dates, local_links]
+
+
+def run_checks(garden: Garden, checks: Iterable[Check] = ()) -> list[Diagnostic]:
+    found = list(garden.diagnostics)
+    for check in [*CHECKS, *checks]:
+        found.extend(check(garden))
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(found, key=lambda d: (order[d.severity], d.path, d.line or 0))

@@ -1,0 +1,100 @@
+"""The `gardener` command line: import, fmt, check."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from gardener import report
+from gardener.checks import run_checks
+from gardener.formatting import format_text
+from gardener.garden.loading import load_garden, markdown_files
+from gardener.importing import import_sources
+from gardener.model import Diagnostic, GardenError
+from gardener.settings import load_settings
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+_config_option = click.option(
+    "--config", "-f", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="mkdocs.yml to read folders from (default: ./mkdocs.yml).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gardener")
+def main() -> None:
+    """Turn messy Chinese and English articles into a cross-linked MkDocs garden."""
+
+
+@main.command("import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--into", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the articles to, e.g. docs/articles.")
+@click.option("--force", is_flag=True, help="Overwrite articles edited since their last import.")
+def import_command(sources: tuple[Path, ...], into: Path, force: bool) -> None:
+    """Import raw .md/.txt files (or folders of them) as normalized articles."""
+    with report.progress(err, "Importing") as advance:
+        result = import_sources(sources, into, force=force, progress=advance)
+    report.import_table(out, result)
+    report.diagnostics(err, result.failures + result.warnings)
+    sys.exit(1 if result.failures else 0)
+
+
+@main.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file would change.")
+@_config_option
+def fmt_command(paths: tuple[Path, ...], check: bool, config_file: Path | None) -> None:
+    """Rewrite front-matter into the schema (comments, unknown keys and body kept)."""
+    settings = load_settings(config_file)
+    files = _markdown_paths(paths or (settings.docs_dir,))
+    changed, problems = [], []
+    for path in files:
+        try:
+            result = format_text(path.read_text(encoding="utf-8"), str(path))
+        except GardenError as exc:
+            problems.append(exc.diagnostic)
+            continue
+        except UnicodeDecodeError as exc:
+            problems.append(Diagnostic(str(path), f"not UTF-8 (byte {exc.start})"))
+            continue
+        problems.extend(d for d in result.diagnostics if d.severity == "error")
+        if result.changed:
+            changed.append(path)
+            if not check:
+                path.write_bytes(result.text.encode("utf-8"))
+    verb = "would reformat" if check else "reformatted"
+    for path in changed:
+        out.print(f"{verb} {path}")
+    report.diagnostics(err, problems)
+    out.print(f"{len(changed)} of {len(files)} files {verb}, {len(problems)} with errors")
+    sys.exit(1 if problems or (check and changed) else 0)
+
+
+def _markdown_paths(paths: tuple[Path, ...]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        files.extend(markdown_files(path) if path.is_dir() else [path])
+    return list(dict.fromkeys(files))
+
+
+@main.command("check")
+@click.option("--docs", "docs_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Docs folder (default: docs_dir of mkdocs.yml).")
+@_config_option
+def check_command(docs_dir: Path | None, config_file: Path | None) -> None:
+    """Validate the garden: schema, slugs, duplicates, assets, links. Exit 1 on errors."""
+    settings = load_settings(config_file, docs_dir)
+    garden = load_garden(settings.docs_dir, settings.articles_dir, settings.concepts_dir)
+    found = run_checks(garden)
+    report.diagnostics(out, found)
+    errors = sum(d.severity == "error" for d in found)
+    warnings = sum(d.severity == "warning" for d in found)
+    out.print(f"{len(garden.articles)} articles, {len(garden.concepts)} concepts: "
+              f"{errors} errors, {warnings} warnings")
+    sys.exit(1 if errors else 0)

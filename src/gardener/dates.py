@@ -1,0 +1,431 @@
+"""Find dates in Chinese, English and mixed text, keeping their precision.
+
+The grammar is a handful of regular expressions joined into one compiled
+alternation, so a whole article is scanned by the regex engine in C rather
+than by a Python loop. Each alternative is wrapped in a named group (its
+"kind"); the kind's handler turns the captured parts into a ``DateMention``.
+
+Design rules that shape the patterns:
+
+* A digit run glued to ASCII letters or digits is never a date
+  (``text-davinci-003``, ``bg2023090101.webp``), hence the look-arounds.
+* A bare number is only a year when something says so: a following 年,
+  an ISO or English form around it, ``in``/``early``/``late``, or a directly
+  following 之前/以后.
+* Only horizontal whitespace may separate parts, so a heading "2023 年" is
+  not merged with a list item "1 月" on the next line.
+* Impossible dates are matched and then dropped as a whole, so
+  "2023年13月" does not degrade into the year 2023.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterator, Literal
+
+__all__ = [
+    "YEAR_MAX",
+    "YEAR_MIN",
+    "DateMention",
+    "InvalidDate",
+    "PartialDate",
+    "Precision",
+    "find_dates",
+    "parse_date",
+]
+
+Precision = Literal["year", "month", "day"]
+
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+class InvalidDate(ValueError):
+    """A value that is clearly meant as a date but cannot exist."""
+
+
+def _days_in(year: int | None, month: int) -> int:
+    # Without a year, 29 February must stay possible: the anchor may be a leap year.
+    return calendar.monthrange(year if year is not None else 2000, month)[1]
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to year, month or day precision.
+
+    ``order=True`` compares fields directly, which fails when a year is None;
+    use ``sort_key`` to sort mixed known and unknown dates.
+    """
+
+    year: int | None
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.day is not None and self.month is None:
+            raise InvalidDate(f"day {self.day} given without a month")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise InvalidDate(f"month {self.month} is not between 1 and 12")
+        if self.day is not None and not 1 <= self.day <= _days_in(self.year, self.month):
+            raise InvalidDate(f"day {self.day} does not exist in {self._iso_prefix()}")
+
+    def _iso_prefix(self) -> str:
+        year = "????" if self.year is None else f"{self.year:04d}"
+        return year if self.month is None else f"{year}-{self.month:02d}"
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    def iso(self) -> str:
+        prefix = self._iso_prefix()
+        return prefix if self.day is None else f"{prefix}-{self.day:02d}"
+
+    def sort_key(self) -> tuple[int, int, int]:
+        # -1 and 0 sort before every real year, month and day.
+        return (
+            -1 if self.year is None else self.year,
+            self.month or 0,
+            self.day or 0,
+        )
+
+    @classmethod
+    def from_iso(cls, s: str) -> PartialDate:
+        m = _FROM_ISO.fullmatch(s)
+        if m is None:
+            raise ValueError(f"not an ISO date with a known year: {s!r}")
+        return cls(*(int(part) if part else None for part in m.groups()))
+
+
+_FROM_ISO = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    text: str
+    date: PartialDate
+    end_date: PartialDate | None = None
+    relative: bool = False
+    resolved: bool = True
+    qualifier: str | None = None
+
+
+# --------------------------------------------------------------------------
+# Building blocks of the grammar
+
+_S = r"[ \t\u00a0\u3000]*"  # horizontal only: see module docstring
+_D = "[0-9０-９]"
+_CN_DIGIT = "〇零○一二三四五六七八九"
+_CN_NUMERAL = _CN_DIGIT + "十百千万亿两几"
+
+# A digit may not continue an ASCII token, a number or a decimal ("GPT-3.5").
+_LEFT = r"(?<![0-9０-９A-Za-z_.])"
+# ISO forms also reject paths and URLs ("/2023/05/08/") and longer dash runs.
+_LEFT_ISO = r"(?<![0-9０-９A-Za-z_./\-])"
+_RIGHT = r"(?![0-9０-９A-Za-z_]|[.\-/－][0-9０-９])"
+_LEFT_CN = f"(?<![{_CN_NUMERAL}第])"
+
+_YEAR4 = f"{_D}{{4}}"
+_CN_YEAR = f"[{_CN_DIGIT}]{{4}}"
+_CN_MONTH = "十[一二]?|[一二三四五六七八九]"
+_CN_DAY = "三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
+_MONTH = f"(?:{_D}{{1,2}}|{_CN_MONTH})"
+_DAY = f"(?:{_D}{{1,2}}|{_CN_DAY})"
+_YUE = "月(?![球亮光饼薪租])"  # 月球, 月薪 ... are not months
+_RANGE_SEP = "[-~～–—至到、]"
+_LIST_SEP = "[-~～–—至到、，,]"
+_BEFORE_AFTER = "之前|以前|之后|以后|之後|以後"
+_NOT_AGE = "(?![轻青纪龄华级限代])"  # 年轻, 年纪, 年代 ... are not years
+
+# "2017 年 6 月", "6-7 月", "6 月至 8 月", "6 月，7 月", "3 月 15 日", "12 月初"
+_MONTH_PART = (
+    f"(?P<m>{_MONTH})"
+    f"(?:{_S}{_RANGE_SEP}{_S}(?P<m2>{_MONTH}){_S}{_YUE}"
+    f"|{_S}{_YUE}"
+    f"(?:{_S}{_LIST_SEP}{_S}(?P<m3>{_MONTH}){_S}{_YUE}(?!{_S}{_DAY}{_S}[日号號])"
+    f"|份"
+    f"|{_S}(?P<d>{_DAY}){_S}[日号號]"
+    f"|(?P<mq>初|底|末|上旬|中旬|下旬))?"
+    ")"
+)
+_YEAR_QUAL = f"年?(?P<yq>初(?![代次步一二三四五六七八九十])|底|末|中(?![国國文华華央心部间間东東西南北外]))"
+_TAIL_QUAL = f"(?:{_S}(?P<tq>{_BEFORE_AFTER}))?"
+_AFTER_YEAR = f"(?:{_S}{_MONTH_PART}|{_YEAR_QUAL})?{_TAIL_QUAL}"
+
+_MONTH_NAME = (
+    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+    r"(?![A-Za-z])\.?"
+)
+_ORDINAL = "(?:st|nd|rd|th)?"
+_WS = r"[ \t\u00a0]+"
+# "in 2048 tokens" is a size, not a year.
+_NOT_QUANTITY = (
+    rf"(?!{_S}(?:年|[-/.][0-9])|{_WS}(?i:tokens?|gpus?|dimensions?|samples?|steps?"
+    r"|parameters?|params|bytes?|words?|characters?|chars|images?|examples?|rows?|x\b))"
+)
+
+_RELATIVE_WORD = (
+    "(?:(?<![如至迄])今年|(?<![失过過])去年|(?<![目之提以先此当當从從日空向])前年"
+    "|(?<![说說聪聰表声聲光文发發透开開简簡阐闡分英证證清神黎鲜鮮])明年)"
+)
+
+_KINDS: dict[str, str] = {
+    "iso_dash": (
+        f"{_LEFT_ISO}(?P<y>{_YEAR4})(?:"
+        f"{_S}[-－]{_S}(?P<m>{_D}{{1,2}}){_S}[-－]{_S}(?P<d>{_D}{{1,2}})"
+        rf"(?:T{_D}{{1,2}}:{_D}{{2}}(?::{_D}{{2}}(?:\.{_D}+)?)?(?:Z|[+-]{_D}{{2}}:?{_D}{{2}})?)?"
+        f"|[-－](?P<mm>{_D}{{2}})"
+        f"){_RIGHT}"
+    ),
+    "iso_slash": (
+        f"{_LEFT_ISO}(?P<y>{_YEAR4})[/／](?P<m>{_D}{{1,2}})(?:[/／](?P<d>{_D}{{1,2}}))?{_RIGHT}"
+    ),
+    "iso_dot": f"{_LEFT_ISO}(?P<y>{_YEAR4})[.](?P<m>{_D}{{1,2}})[.](?P<d>{_D}{{1,2}}){_RIGHT}",
+    "cn_year": f"(?:{_LEFT}(?P<y>{_YEAR4})|{_LEFT_CN}(?P<cy>{_CN_YEAR})){_S}年{_NOT_AGE}{_AFTER_YEAR}",
+    "year_qual": f"{_LEFT}(?P<y>{_YEAR4}){_S}(?P<tq>{_BEFORE_AFTER})",
+    "relative": f"(?P<w>{_RELATIVE_WORD}){_NOT_AGE}{_AFTER_YEAR}",
+    "en_dmy": (
+        f"{_LEFT}(?P<d>{_D}{{1,2}}){_ORDINAL}{_WS}(?P<mn>{_MONTH_NAME}),?{_WS}(?P<y>{_YEAR4}){_RIGHT}"
+    ),
+    "en_mdy": (
+        f"(?<![A-Za-z])(?P<mn>{_MONTH_NAME}){_WS}(?P<d>{_D}{{1,2}}){_ORDINAL},?{_WS}"
+        f"(?P<y>{_YEAR4}){_RIGHT}"
+    ),
+    "en_my": f"(?<![A-Za-z])(?P<mn>{_MONTH_NAME}),?{_WS}(?P<y>{_YEAR4}){_RIGHT}",
+    "en_year": (
+        r"(?<![A-Za-z])(?:(?i:in)"
+        f"{_WS}(?:(?P<q>(?i:early|mid|late))[- ]{_S})?|(?P<q2>(?i:early|mid|late))[- ]{_S})"
+        f"(?P<y>{_YEAR4}){_RIGHT}{_NOT_QUANTITY}"
+    ),
+    "year_edge": f"(?<![{_CN_NUMERAL}年每新过過拜跨])年(?P<yq>初(?![代次步一二三四五六七八九十])|底|末)",
+    "bare_month": f"{_LEFT}{_LEFT_CN}{_MONTH_PART}{_TAIL_QUAL}",
+}
+
+
+def _scoped(kind: str, pattern: str) -> str:
+    # Group names must be unique across the joined pattern, so prefix them.
+    return re.sub(r"\(\?P<(\w+)>", rf"(?P<{kind}__\1>", pattern)
+
+
+_SCANNER = re.compile("|".join(f"(?P<{k}>{_scoped(k, p)})" for k, p in _KINDS.items()))
+_GROUPS = {
+    kind: [(f"{kind}__{name}", name) for name in re.compile(pattern).groupindex]
+    for kind, pattern in _KINDS.items()
+}
+# Every form contains a digit, 年 or 月: text without them is skipped at C speed.
+_PRECHECK = re.compile("[0-9０-９年月]")
+
+
+# --------------------------------------------------------------------------
+# Turning matched parts into dates
+
+_CN_VALUES = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
+_MONTH_NAMES = {
+    name: i
+    for i, name in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+_QUALIFIERS = {
+    "初": "early",
+    "上旬": "early",
+    "中": "mid",
+    "中旬": "mid",
+    "底": "late",
+    "末": "late",
+    "下旬": "late",
+    "early": "early",
+    "mid": "mid",
+    "late": "late",
+} | {w: ("before" if w.endswith("前") else "after") for w in _BEFORE_AFTER.split("|")}
+_RELATIVE_OFFSETS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
+
+
+def _number(s: str | None) -> int | None:
+    """An Arabic (also full-width) or Chinese number up to 31, or a 4-digit CN year."""
+    if not s:
+        return None
+    if s[0] in _CN_VALUES and len(s) == 4:
+        return int("".join(str(_CN_VALUES[c]) for c in s))
+    if s.isdecimal():
+        return int(s)
+    tens, ten, ones = s.partition("十")
+    if not ten:
+        return _CN_VALUES[s]
+    return (_CN_VALUES[tens] if tens else 1) * 10 + (_CN_VALUES[ones] if ones else 0)
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What a handler extracts, before offsets are attached."""
+
+    date: PartialDate
+    end_date: PartialDate | None = None
+    relative: bool = False
+    resolved: bool = True
+    qualifier: str | None = None
+
+
+def _known_year(value: str | None) -> int | None:
+    year = _number(value)
+    return year if year is not None and YEAR_MIN <= year <= YEAR_MAX else None
+
+
+def _qualifier(g: dict[str, str | None]) -> str | None:
+    # The word furthest right has the last say: "2020 年底之前" is "before".
+    for key in ("tq", "mq", "yq", "q", "q2"):
+        if g.get(key):
+            return _QUALIFIERS[g[key].lower()]
+    return None
+
+
+def _month_span(year: int | None, g: dict[str, str | None]) -> tuple[PartialDate, PartialDate | None]:
+    month = _number(g.get("m") or g.get("mm"))
+    date = PartialDate(year, month, _number(g.get("d")))
+    last = _number(g.get("m2") or g.get("m3"))
+    if last is None:
+        return date, None
+    # "11 月至 2 月" runs into the next year.
+    wraps = year is not None and month is not None and last <= month
+    return date, PartialDate(year + 1 if wraps else year, last)
+
+
+def _calendar(year: int | None, g: dict[str, str | None], **flags: object) -> _Found:
+    date, end_date = _month_span(year, g)
+    return _Found(date, end_date, qualifier=_qualifier(g), **flags)
+
+
+def _anchored(offset: int, g: dict[str, str | None], anchor: PartialDate | None) -> _Found:
+    if anchor is None or anchor.year is None:
+        return _calendar(None, g, relative=True, resolved=False)
+    return _calendar(anchor.year + offset, g, relative=True)
+
+
+def _on_absolute(g: dict[str, str | None], anchor: PartialDate | None) -> _Found | None:
+    year = _known_year(g.get("y") or g.get("cy"))
+    if year is None:
+        return None
+    return _calendar(year, g)
+
+
+def _on_english(g: dict[str, str | None], anchor: PartialDate | None) -> _Found | None:
+    year = _known_year(g["y"])
+    if year is None:
+        return None
+    month = _MONTH_NAMES[g["mn"][:3].lower()] if g.get("mn") else None
+    return _Found(PartialDate(year, month, _number(g.get("d"))), qualifier=_qualifier(g))
+
+
+def _on_relative(g: dict[str, str | None], anchor: PartialDate | None) -> _Found:
+    return _anchored(_RELATIVE_OFFSETS[g["w"]], g, anchor)
+
+
+def _on_bare(g: dict[str, str | None], anchor: PartialDate | None) -> _Found:
+    return _anchored(0, g, anchor)
+
+
+_Handler = Callable[[dict, "PartialDate | None"], "_Found | None"]
+_HANDLERS: dict[str, _Handler] = {
+    "iso_dash": _on_absolute,
+    "iso_slash": _on_absolute,
+    "iso_dot": _on_absolute,
+    "cn_year": _on_absolute,
+    "year_qual": _on_absolute,
+    "relative": _on_relative,
+    "en_dmy": _on_english,
+    "en_mdy": _on_english,
+    "en_my": _on_english,
+    "en_year": _on_english,
+    "year_edge": _on_bare,
+    "bare_month": _on_bare,
+}
+
+
+def _scan(text: str, anchor: PartialDate | None) -> Iterator[DateMention | InvalidDate]:
+    """Every candidate left to right: a mention, or the reason it is impossible."""
+    if not _PRECHECK.search(text):
+        return
+    for match in _SCANNER.finditer(text):
+        kind = match.lastgroup
+        groups = {short: match.group(full) for full, short in _GROUPS[kind]}
+        try:
+            found = _HANDLERS[kind](groups, anchor)
+        except InvalidDate as exc:
+            yield InvalidDate(f"impossible date {match.group()!r}: {exc}")
+            continue
+        if found is not None:
+            yield DateMention(match.start(), match.end(), match.group(), **vars(found))
+
+
+def find_dates(text: str, anchor: PartialDate | None = None) -> list[DateMention]:
+    """All date mentions in text, left to right, non-overlapping, longest form wins."""
+    return [m for m in _scan(text, anchor) if isinstance(m, DateMention)]
+
+
+# --------------------------------------------------------------------------
+# Whole values
+
+_DATETIME = re.compile(
+    rf"(?P<y>{_YEAR4})(?P<sep>[-/.])(?P<m>{_D}{{1,2}})(?P=sep)(?P<d>{_D}{{1,2}})"
+    rf"(?:(?:T|{_WS})(?P<H>{_D}{{1,2}}):(?P<M>{_D}{{2}})(?::(?P<S>{_D}{{2}})(?:[.,]{_D}+)?)?)?"
+    rf"(?:{_S}(?:Z|\(?{_S}(?:UTC|GMT)?{_S}(?:[+-]{_D}{{1,2}}(?::?{_D}{{2}})?)?{_S}\)?))?"
+)
+_COMPACT = re.compile(f"(?P<y>{_D}{{4}})(?P<m>{_D}{{2}})(?P<d>{_D}{{2}})")
+
+
+def _check_time(m: re.Match[str]) -> None:
+    hour, minute, second = (int(m.group(k) or 0) for k in ("H", "M", "S"))
+    if hour > 23 or minute > 59 or second > 60:  # 60: leap second
+        raise InvalidDate(f"impossible time in {m.group()!r}")
+
+
+def _parse_datetime(value: str) -> PartialDate | None:
+    m = _DATETIME.fullmatch(value)
+    if m is None or _known_year(m["y"]) is None:
+        return None
+    _check_time(m)
+    try:
+        return PartialDate(int(m["y"]), int(m["m"]), int(m["d"]))
+    except InvalidDate as exc:
+        raise InvalidDate(f"impossible date {value!r}: {exc}") from None
+
+
+def _parse_compact(value: str) -> PartialDate | None:
+    # Eight digits are too often an ID to complain about: invalid means "not a date".
+    m = _COMPACT.fullmatch(value)
+    if m is None or _known_year(m["y"]) is None:
+        return None
+    try:
+        return PartialDate(int(m["y"]), int(m["m"]), int(m["d"]))
+    except InvalidDate:
+        return None
+
+
+def parse_date(value: str | _dt.date | int) -> PartialDate | None:
+    """Parse one whole value (a front-matter field or a labelled header value).
+
+    Accepts everything find_dates accepts plus ISO datetimes with time and zone,
+    and 8-digit compact dates. Returns the first date found, None if there is
+    none, and raises InvalidDate when the first date-shaped part is impossible.
+    Date objects (as YAML front matter yields them) are accepted as they are.
+    """
+    if isinstance(value, _dt.date):
+        return PartialDate(value.year, value.month, value.day)
+    value = str(value).strip()
+    if value[:1].isdecimal():
+        whole = _parse_datetime(value) or _parse_compact(value)
+        if whole is not None:
+            return whole
+    for found in _scan(value, None):
+        if isinstance(found, InvalidDate):
+            raise found
+        if found.date != PartialDate(None):
+            return found.date
+    return None

@@ -1,0 +1,1 @@
+"""Garden: whole-corpus analysis done once: loading, duplicates, concept mentions, events."""

@@ -1,0 +1,117 @@
+"""Reading the garden from a docs folder into frozen Articles and Concepts.
+
+A file that cannot be read becomes a diagnostic and is left out of the analysis; it never stops
+the others from loading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from gardener import matter
+from gardener.model import Article, Concept, Diagnostic, GardenError
+from gardener.schema import build_article, normalize
+
+CONCEPT_KEYS = {"title", "aliases", "summary", "related", "link_policy"}
+
+
+@dataclass(frozen=True)
+class Garden:
+    docs_dir: Path
+    articles: tuple[Article, ...]
+    concepts: tuple[Concept, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    def article(self, slug: str) -> Article | None:
+        return next((a for a in self.articles if a.slug == slug), None)
+
+    def concept(self, slug: str) -> Concept | None:
+        return next((c for c in self.concepts if c.slug == slug), None)
+
+    @property
+    def listed(self) -> tuple[Article, ...]:
+        return tuple(a for a in self.articles if a.listed)
+
+
+def markdown_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*.md") if p.is_file() and not p.name.startswith("."))
+
+
+def read_text(path: Path, docs_dir: Path) -> tuple[str, str]:
+    """(path relative to docs with forward slashes, text); GardenError for unreadable files."""
+    rel = path.relative_to(docs_dir).as_posix()
+    try:
+        return rel, path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GardenError(Diagnostic(rel, f"not UTF-8 (byte {exc.start}); run `gardener import` on it"))
+    except OSError as exc:
+        raise GardenError(Diagnostic(rel, f"cannot read: {exc.strerror}"))
+
+
+def load_article(rel: str, text: str) -> tuple[Article | None, list[Diagnostic]]:
+    try:
+        doc = matter.load(text, rel)
+    except GardenError as exc:
+        return None, [exc.diagnostic]
+    if doc.front is None:
+        return None, [Diagnostic(rel, "no front-matter (run `gardener import` on raw files)", "error", 1)]
+    norm = normalize(doc.front, rel, doc.line_of)
+    if not norm.ok:
+        return None, norm.diagnostics
+    return build_article(rel, norm, doc.body), norm.diagnostics
+
+
+def load_concept(rel: str, text: str) -> tuple[Concept | None, list[Diagnostic]]:
+    try:
+        doc = matter.load(text, rel)
+    except GardenError as exc:
+        return None, [exc.diagnostic]
+    front = doc.front or {}
+    title, aliases = front.get("title"), front.get("aliases") or []
+    if not title:
+        return None, [Diagnostic(rel, "concept note has no title", "error", 1)]
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    if not isinstance(aliases, list) or not all(isinstance(a, (str, int, float)) for a in aliases):
+        return None, [Diagnostic(rel, "aliases must be a list of names", "error", doc.line_of("aliases"))]
+    related = front.get("related") or []
+    related = [related] if isinstance(related, str) else [str(r) for r in related]
+    names = list(dict.fromkeys([str(title), *(str(a) for a in aliases)]))
+    concept = Concept(
+        path=rel,
+        slug=Path(rel).stem,
+        title=str(title),
+        aliases=tuple(n for n in names if n.strip()),
+        summary=str(front["summary"]).strip() if front.get("summary") else None,
+        related=tuple(related),
+        body=doc.body,
+        link_policy=front.get("link_policy"),
+        extra={k: v for k, v in front.items() if k not in CONCEPT_KEYS},
+    )
+    return concept, []
+
+
+def _load_all(paths: Iterable[Path], docs_dir: Path, loader) -> tuple[list, list[Diagnostic]]:
+    items, problems = [], []
+    for path in paths:
+        try:
+            rel, text = read_text(path, docs_dir)
+        except GardenError as exc:
+            problems.append(exc.diagnostic)
+            continue
+        item, diagnostics = loader(rel, text)
+        problems.extend(diagnostics)
+        if item is not None:
+            items.append(item)
+    return items, problems
+
+
+def load_garden(docs_dir: Path, articles_dir: str = "articles", concepts_dir: str = "concepts") -> Garden:
+    docs_dir = Path(docs_dir)
+    articles, a_problems = _load_all(markdown_files(docs_dir / articles_dir), docs_dir, load_article)
+    concepts, c_problems = _load_all(markdown_files(docs_dir / concepts_dir), docs_dir, load_concept)
+    return Garden(docs_dir, tuple(articles), tuple(concepts), tuple(a_problems + c_problems))

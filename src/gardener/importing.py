@@ -1,0 +1,208 @@
+"""`gardener import`: raw files in, one normalized Markdown article per article out.
+
+Each source file is read, decoded, split, cleaned and given front-matter; near-duplicates are
+then marked across the new articles and the ones already in the target folder. A bad file is
+reported and skipped; every other file is imported.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ruamel.yaml.comments import CommentedMap
+
+from gardener import matter
+from gardener.garden.duplicates import find_duplicates
+from gardener.model import Diagnostic, GardenError
+from gardener.schema import FIELDS, normalize, to_yaml_value
+from gardener.sources import slugs
+from gardener.sources.assets import AssetPlan, relink_images
+from gardener.sources.cleaning import clean
+from gardener.sources.decoding import decode
+from gardener.sources.findings import Findings
+from gardener.sources.inference import Inferred, infer
+from gardener.sources.splitting import split_articles
+
+SOURCE_SUFFIXES = {".md", ".markdown", ".txt"}
+
+
+@dataclass
+class Imported:
+    """One article on its way out, and what the report says about it."""
+
+    source: str
+    origin: str
+    slug: str
+    inferred: Inferred
+    body: str
+    assets: AssetPlan
+    notes: list[str]
+    status: str = "new"
+    path: Path | None = None
+
+
+@dataclass
+class ImportResult:
+    articles: list[Imported] = field(default_factory=list)
+    failures: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def expand_sources(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """Files as given, folders walked for .md/.txt files, in a stable order."""
+    files, problems = [], []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SOURCE_SUFFIXES
+                                and p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Diagnostic(str(path), "no such file or folder"))
+    return list(dict.fromkeys(files)), problems
+
+
+def import_sources(
+    paths: Iterable[Path], into: Path, *, force: bool = False,
+    progress: Callable[[Path], None] = lambda _p: None,
+) -> ImportResult:
+    result = ImportResult()
+    files, result.failures = expand_sources(paths)
+    existing = _existing_articles(into)
+    taken = {slug for slug, _origin, _body in existing.values()}
+    by_origin = {origin: slug for slug, origin, _body in existing.values() if origin}
+    for file in files:
+        progress(file)
+        try:
+            drafts = _read_file(file, result)
+        except GardenError as exc:
+            result.failures.append(exc.diagnostic)
+            continue
+        for draft in drafts:
+            draft.slug = by_origin.get(draft.origin) or slugs.unique(draft.slug, taken)
+            taken.add(draft.slug)
+            draft.body, draft.assets = relink_images(draft.body, file.parent, draft.slug)
+            result.articles.append(draft)
+    _mark_duplicates(result.articles, existing)
+    into.mkdir(parents=True, exist_ok=True)
+    for draft in result.articles:
+        _write(draft, into, force)
+    return result
+
+
+def _read_file(file: Path, result: ImportResult) -> list[Imported]:
+    name = str(file)
+    text, _encoding = decode(file.read_bytes(), name)
+    doc = matter.load(text, name)
+    front = normalize(doc.front, name, doc.line_of) if doc.front is not None else None
+    if front is not None:
+        result.warnings.extend(d for d in front.diagnostics if d.severity != "error")
+        errors = [d for d in front.diagnostics if d.severity == "error" and "missing required" not in d.message]
+        if errors:
+            raise GardenError(errors[0])
+    parts = split_articles(doc.body, has_front_matter=doc.front is not None)
+    drafts = []
+    for part in parts:
+        found = Findings()
+        body = clean(part.text, found)
+        inferred = infer(body, found, front)
+        origin = file.name if len(parts) == 1 else f"{file.name}#{part.index}"
+        title = inferred.fields.get("title")
+        if not title:
+            title = file.stem if len(parts) == 1 else f"{file.stem} ({part.index})"
+            inferred.set("title", title, "file name")
+        if not body.strip():
+            result.warnings.append(Diagnostic(name, f"article '{title}' has an empty body", "warning",
+                                              doc.body_line + part.first_line - 1))
+        slug = inferred.fields.get("slug") or slugs.slugify(title)
+        drafts.append(Imported(name, origin, slug, inferred, body, AssetPlan(), found.notes))
+    return drafts
+
+
+def _existing_articles(into: Path) -> dict[Path, tuple[str, str | None, str]]:
+    """path -> (slug, origin, body) for articles a previous import wrote."""
+    found = {}
+    if not into.is_dir():
+        return found
+    for path in sorted(into.glob("*.md")):
+        try:
+            doc = matter.load(path.read_text(encoding="utf-8"), str(path))
+        except (GardenError, UnicodeDecodeError, OSError):
+            continue
+        front = doc.front or {}
+        found[path] = (str(front.get("slug") or path.stem), front.get("origin"), doc.body)
+    return found
+
+
+def _mark_duplicates(articles: list[Imported], existing: dict) -> None:
+    """Mark the weaker copy of each near-duplicate pair with `duplicate_of` the stronger one."""
+    new = {a.slug: a for a in articles}
+    old = {slug: body for slug, origin, body in existing.values()
+           if slug not in new and not any(a.origin == origin for a in articles)}
+    texts = [(slug, body) for slug, body in old.items()] + [(a.slug, a.body) for a in articles]
+    for pair in find_duplicates(texts):
+        first, second = new.get(pair.first), new.get(pair.second)
+        if first is None and second is None:
+            continue
+        if first is None or second is None:
+            keep, copy = (pair.first, second) if first is None else (pair.second, first)
+        else:
+            keep_a, copy = sorted((first, second), key=_canonical_rank)
+            keep = keep_a.slug
+        if "duplicate_of" not in copy.inferred.fields:
+            copy.inferred.fields["duplicate_of"] = keep
+            copy.inferred.provenance["duplicate_of"] = f"near-duplicate ({pair.similarity:.0%} similar)"
+
+
+def _canonical_rank(article: Imported) -> tuple:
+    """Lower is better: the copy with a named author, then the earliest dated, then the longest."""
+    fields = article.inferred.fields
+    date = fields.get("date")
+    return (
+        not fields.get("authors"),
+        date is None,
+        date.sort_key() if date else (),
+        -len(article.body),
+        article.slug,
+    )
+
+
+def front_matter(draft: Imported) -> CommentedMap:
+    front = CommentedMap()
+    fields = dict(draft.inferred.fields, slug=draft.slug, origin=draft.origin)
+    if draft.assets.missing:
+        fields["missing_assets"] = list(dict.fromkeys(draft.assets.missing))
+    for spec in FIELDS:
+        if fields.get(spec.name) not in (None, "", [], ()):
+            front[spec.name] = to_yaml_value(spec.name, fields[spec.name])
+    for key, value in draft.inferred.extra.items():
+        if key not in front:
+            front[key] = value
+    return front
+
+
+def _write(draft: Imported, into: Path, force: bool) -> None:
+    path = into / f"{draft.slug}.md"
+    text = matter.render(front_matter(draft), draft.body)
+    draft.path = path
+    if path.exists():
+        current = path.read_text(encoding="utf-8")
+        if current == text:
+            draft.status = "unchanged"
+            return
+        if not force:
+            draft.status = "kept (edited since import; --force overwrites)"
+            return
+        draft.status = "updated"
+    path.write_text(text, encoding="utf-8")
+    for source, target in draft.assets.copies:
+        destination = into / target
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, destination)

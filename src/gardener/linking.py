@@ -1,0 +1,653 @@
+"""Find concept mentions in article Markdown and turn chosen ones into links.
+
+The pipeline is deliberately split in three steps so that each can be tested
+and reused on its own:
+
+1. ``ConceptMatcher.find`` -- pure string matching (Aho-Corasick, one pass,
+   leftmost-longest, ASCII word boundaries for Latin aliases).
+2. ``protected_spans`` / ``find_mentions`` -- Markdown awareness: drop matches
+   that sit in code, math, links, raw HTML, headings and similar places.
+3. ``link_mentions`` -- pick mentions by policy and rewrite them as links.
+   ``strip_links`` undoes exactly what step 3 produced.
+
+Produced link format (the "mark" that ``strip_links`` relies on)::
+
+    [text](<href> "title")        or, when title() returns None,   [text](<href>)
+
+* The destination is always wrapped in angle brackets and never contains
+  whitespace: ``< > " ' ( ) [ ] \\ ` $ |`` and control characters are
+  percent-encoded.  Hand-written links practically never look like this.
+* ``text`` is the original slice of the article; ``\\ [ ] ``` are
+  backslash-escaped (Python-Markdown un-escapes exactly these).
+* ``title`` is HTML-entity encoded.  Python-Markdown does not honour ``\\"``
+  inside link titles (the backslash survives into the attribute) and runs the
+  code-span and escape patterns before the link pattern, so backticks and
+  backslashes in a title would be mangled.  Entities, on the other hand, are
+  passed through verbatim and decoded by the browser, so ``& " \\ ` $ | < > [ ]
+  ( ) '`` and control characters (newlines included) become ``&...;`` and the
+  rendered ``title`` attribute equals the summary exactly.
+
+``strip_links`` only accepts that exact shape, so it leaves every other link
+alone.  The one theoretical ambiguity is a hand-written link that already has
+this shape; such a link would be stripped too.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import ahocorasick
+
+__all__ = [
+    "ConceptMatcher",
+    "LinkPolicy",
+    "Mention",
+    "find_mentions",
+    "link_mentions",
+    "normalise",
+    "protected_spans",
+    "strip_links",
+]
+
+LinkPolicy = Literal["first", "section", "all"]
+Span = tuple[int, int]
+
+# --------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------
+
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_DIGITS = frozenset("0123456789")
+
+# Lower-casing is done on UTF-8 bytes: bytes.translate is a C table lookup,
+# whereas str.translate falls back to a per-character dict lookup as soon as
+# the text contains CJK.  Multi-byte UTF-8 sequences only use bytes >= 0x80,
+# so the table cannot touch them.
+_LOWER_BYTES = bytes(range(256)).translate(
+    None
+).translate(bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz"))
+
+# Full-width ASCII (U+FF01..U+FF5E) maps 1:1 onto U+0021..U+007E, ideographic
+# space onto a space; upper case letters go straight to lower case.
+_FULLWIDTH = {cp: chr(cp - 0xFEE0).lower() for cp in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = " "
+_FULLWIDTH_RUN = re.compile("[\uff01-\uff5e\u3000]+")
+
+
+def normalise(text: str) -> str:
+    """Lower-case ASCII and fold full-width ASCII, keeping every offset.
+
+    NFKC would also fold full-width forms but changes string lengths
+    (e.g. ligatures, circled numbers), which would break offsets.
+    """
+    lowered = text.encode("utf-8", "surrogatepass").translate(_LOWER_BYTES)
+    text = lowered.decode("utf-8", "surrogatepass")
+    if _FULLWIDTH_RUN.search(text) is None:
+        return text
+    return _FULLWIDTH_RUN.sub(lambda m: m.group().translate(_FULLWIDTH), text)
+
+
+# --------------------------------------------------------------------------
+# Matching
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    concept: str
+    alias: str
+    start: int
+    end: int
+    line: int
+    heading: str | None
+
+
+# Boundary flags stored with every automaton entry.
+_LEFT_ALNUM = 1  # alias starts with an ASCII letter/digit
+_LEFT_DIGIT = 2  # ... with a digit: "5" must not start right after "3."
+_RIGHT_ALNUM = 4  # alias ends with an ASCII letter/digit
+_RIGHT_DIGIT = 8  # ... with a digit: "GPT-3" must not match in "GPT-3.5"
+
+
+def _boundary_flags(norm_alias: str) -> int:
+    first, last = norm_alias[0], norm_alias[-1]
+    flags = 0
+    if first in _ASCII_ALNUM:
+        flags |= _LEFT_ALNUM | (_LEFT_DIGIT if first in _DIGITS else 0)
+    if last in _ASCII_ALNUM:
+        flags |= _RIGHT_ALNUM | (_RIGHT_DIGIT if last in _DIGITS else 0)
+    return flags
+
+
+def _clean_aliases(aliases: Iterable[str] | str) -> list[str]:
+    # A bare string is an easy mistake in hand-written concept files; iterating
+    # it would register every character as an alias.
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    cleaned = []
+    for alias in aliases:
+        alias = alias.strip()
+        # Line breaks cannot occur in a link text, so such aliases are unusable.
+        if alias and "\n" not in alias and "\r" not in alias:
+            cleaned.append(alias)
+    return cleaned
+
+
+class ConceptMatcher:
+    """Leftmost-longest multi-alias matcher over normalised text."""
+
+    def __init__(self, aliases: Mapping[str, Iterable[str]]) -> None:
+        owners: dict[str, list[str]] = {}
+        declared: dict[str, tuple[str, str]] = {}
+        for concept, names in aliases.items():
+            for alias in _clean_aliases(names):
+                norm = normalise(alias)
+                claimed = owners.setdefault(norm, [])
+                if concept not in claimed:
+                    claimed.append(concept)
+                # First declaration wins, so results do not depend on hashing.
+                declared.setdefault(norm, (concept, alias))
+        self.collisions: dict[str, list[str]] = {
+            norm: ids for norm, ids in owners.items() if len(ids) > 1
+        }
+        self._entries: list[tuple[str, str]] = []
+        self._automaton = self._build(declared)
+
+    def _build(self, declared: Mapping[str, tuple[str, str]]) -> ahocorasick.Automaton | None:
+        if not declared:
+            return None
+        automaton = ahocorasick.Automaton()
+        for norm, entry in declared.items():
+            automaton.add_word(norm, (len(norm), len(self._entries), _boundary_flags(norm)))
+            self._entries.append(entry)
+        automaton.make_automaton()
+        return automaton
+
+    def find(self, text: str) -> list[Mention]:
+        picked = _leftmost_longest(self._candidates(normalise(text)))
+        return self._mentions(text, picked, headings=())
+
+    def _candidates(self, norm: str) -> list[tuple[int, int, int]]:
+        """Every boundary-valid match as (start, -end, entry), sorted.
+
+        Boundary checks happen before overlap resolution so that a rejected
+        long match never hides a valid shorter one in the same place.
+        """
+        if self._automaton is None:
+            return []
+        alnum, digits = _ASCII_ALNUM, _DIGITS
+        size = len(norm)
+        found = []
+        append = found.append
+        for last, (length, entry, flags) in self._automaton.iter(norm):
+            start = last - length + 1
+            end = last + 1
+            if flags & _LEFT_ALNUM and start:
+                before = norm[start - 1]
+                if before in alnum:
+                    continue
+                if flags & _LEFT_DIGIT and before == "." and start > 1 and norm[start - 2] in digits:
+                    continue
+            if flags & _RIGHT_ALNUM and end < size:
+                after = norm[end]
+                if after in alnum:
+                    continue
+                if flags & _RIGHT_DIGIT and after == "." and end + 1 < size and norm[end + 1] in digits:
+                    continue
+            append((start, -end, entry))
+        found.sort()
+        return found
+
+    def _mentions(
+        self,
+        text: str,
+        picked: list[tuple[int, int, int]],
+        headings: Sequence[tuple[int, str]],
+    ) -> list[Mention]:
+        """Attach line numbers and headings; both walks are incremental
+        because ``picked`` is sorted by start."""
+        entries = self._entries
+        heading_starts = [start for start, _ in headings]
+        mentions = []
+        line, line_pos = 1, 0
+        for start, end, entry in picked:
+            line += text.count("\n", line_pos, start)
+            line_pos = start
+            index = bisect_right(heading_starts, start) - 1
+            heading = headings[index][1] if index >= 0 else None
+            concept, alias = entries[entry]
+            mentions.append(Mention(concept, alias, start, end, line, heading))
+        return mentions
+
+
+def _leftmost_longest(candidates: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Greedy sweep over (start, -end, entry) tuples sorted ascending."""
+    picked = []
+    reached = 0
+    for start, neg_end, entry in candidates:
+        if start >= reached:
+            reached = -neg_end
+            picked.append((start, reached, entry))
+    return picked
+
+
+def _outside(candidates: list[tuple[int, int, int]], spans: list[Span]) -> list[tuple[int, int, int]]:
+    """Drop candidates overlapping a protected span (both lists sorted)."""
+    kept = []
+    index, count = 0, len(spans)
+    for cand in candidates:
+        start = cand[0]
+        while index < count and spans[index][1] <= start:
+            index += 1
+        if index < count and spans[index][0] < -cand[1]:
+            continue
+        kept.append(cand)
+    return kept
+
+
+# --------------------------------------------------------------------------
+# Protected spans
+# --------------------------------------------------------------------------
+
+_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
+_FENCE_OPEN = re.compile(r"(?:[ \t]*>)*[ \t]*(`{3,}|~{3,})([^\r\n]*)")
+_FENCE_CLOSE = re.compile(r"(?:[ \t]*>)*[ \t]*(`{3,}|~{3,})[ \t]*\r?$")
+_ATX = re.compile(r"(#{1,6})(.*?)(?:[ \t]#+)?[ \t]*\r?$")
+_SETEXT = re.compile(r"(?:=+|-+)[ \t]*\r?$")
+_LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|\r?$)")
+_ADMONITION = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]")
+
+# Lines starting with one of these need a closer look in the line scan; all
+# other lines are ordinary paragraph text.
+_SPECIAL_START = frozenset(" \t#=-*+`~>!?0123456789")
+
+# Block-level tags whose content Python-Markdown keeps as raw HTML.
+_RAW_BLOCK_TAGS = (
+    "address|article|aside|blockquote|details|dialog|div|dl|fieldset|figure|"
+    "footer|form|header|iframe|nav|noscript|ol|p|section|table|ul|video|audio|math|svg"
+)
+
+# Constructs whose content is opaque to everything else.  They are combined in
+# one alternation so that whichever starts first wins, as in CommonMark: a
+# backtick inside an HTML comment does not open a code span and "<!--" inside
+# a code span does not open a comment.
+_OPAQUE = re.compile(
+    r"""
+      <!--[\s\S]*?(?:-->|\Z)                                    # HTML comment, unclosed -> end
+    | (?<![`\\])(`+)(?!`)(?:[^\n]|\n(?![ \t]*\r?\n))+?(?<!`)\1(?!`)   # code span
+    | (?<!\\)\$\$[\s\S]+?\$\$                                     # display math
+    | \\\[(?:[^\n]|\n(?![ \t]*\r?\n))*?\\\]                       # \[ ... \]
+    | \\\((?:[^\n])*?\\\)                                         # \( ... \)
+    | (?<![\\$])\$(?![\s$])[^\n$]*?(?<![\s\\])\$(?![$\d])          # $ inline math $
+    | <(a|code|pre|script|style|kbd|samp|textarea)\b(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?</\2[ \t]*>
+    | ^[ ]{0,3}<(?:"""
+    + _RAW_BLOCK_TAGS
+    + r""")\b(?![^>]*\bmarkdown=)(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?(?:\n[ \t]*\r?\n|\Z)
+    """,
+    re.X | re.I | re.M,
+)
+
+# Inline constructs that never nest into each other in a way that matters:
+# protecting each one independently (and merging) is enough.
+_INLINE = re.compile(
+    r"""
+      !?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\((?:[^()\n]|\([^()\n]*\))*\)   # [text](url "t"), ![alt](src)
+    | !?\[(?:[^\[\]]|\[[^\[\]]*\])*\][ \t\n]?\[[^\[\]\n]*\]           # [text][ref], [text][]
+    | ^[ ]{0,3}\[(?!\^)[^\]\n]+\]:[^\n]*                            # [ref]: url
+    | \[\^[^\]\n]+\]                                                # [^1]
+    | <(?:[a-z][a-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>      # <http://...>, <a@b>
+    | (?:https?://|www\.)[A-Za-z0-9\-._~:/?\#\[\]@!$&'()*+,;=%]+    # bare URL
+    | </?[a-z][a-z0-9\-]*(?:\s(?:"[^"]*"|'[^']*'|[^'"<>])*)?/?>   # HTML tag
+    | &(?:\#[0-9]{1,7}|\#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});       # entity
+    | \{:?[ \t]*[\#.:][^{}\n]*\}                                    # attr_list
+    """,
+    re.X | re.I | re.M,
+)
+
+_LINK_LABEL = re.compile(r"^[ ]{0,3}\[(?!\^)([^\]\n]+)\]:", re.M)
+_NON_NEWLINE = re.compile(r"[^\n]+")
+
+
+def protected_spans(markdown: str, *, headings: bool = True) -> list[Span]:
+    return _analyse(markdown, headings=headings)[0]
+
+
+def _analyse(markdown: str, *, headings: bool) -> tuple[list[Span], list[tuple[int, str]]]:
+    """Protected spans plus (line start, text) of every heading."""
+    block, heads = _block_spans(markdown, protect_headings=headings)
+    masked = _mask(markdown, block)
+    opaque = [m.span() for m in _OPAQUE.finditer(masked)]
+    masked = _mask(masked, opaque)
+    inline = [m.span() for m in _INLINE.finditer(masked)]
+    inline += _shortcut_references(masked)
+    return _merge(block + opaque + inline), heads
+
+
+def _mask(text: str, spans: list[Span]) -> str:
+    """Blank out spans (keeping newlines and length) so later regexes cannot
+    pair delimiters across them."""
+    if not spans:
+        return text
+    pieces, pos = [], 0
+    for start, end in _merge(spans):
+        pieces.append(text[pos:start])
+        pieces.append(_NON_NEWLINE.sub(lambda m: " " * len(m.group()), text[start:end]))
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1][1] = end
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def _shortcut_references(masked: str) -> list[Span]:
+    """``[label]`` on its own is a link when ``label`` is defined somewhere."""
+    labels = {label.strip().lower() for label in _LINK_LABEL.findall(masked)}
+    if not labels:
+        return []
+    pattern = re.compile(r"\[(" + "|".join(re.escape(label) for label in labels) + r")\]", re.I)
+    return [m.span() for m in pattern.finditer(masked)]
+
+
+def _front_matter(text: str) -> int:
+    """Offset just after a leading YAML front-matter block, or 0."""
+    first = text.split("\n", 1)[0]
+    if first.rstrip() != "---":
+        return 0
+    close = _FRONT_MATTER_END.search(text, len(first) + 1)
+    if close is None:
+        return 0
+    return close.end()
+
+
+def _block_spans(text: str, *, protect_headings: bool) -> tuple[list[Span], list[tuple[int, str]]]:
+    scanner = _LineScanner(text, protect_headings)
+    return scanner.run()
+
+
+class _LineScanner:
+    """One pass over lines for constructs defined line by line: fences,
+    indented code, headings and admonition titles."""
+
+    def __init__(self, text: str, protect_headings: bool) -> None:
+        self.text = text
+        self.protect_headings = protect_headings
+        self.spans: list[Span] = []
+        self.headings: list[tuple[int, str]] = []
+
+    def run(self) -> tuple[list[Span], list[tuple[int, str]]]:
+        text = self.text
+        pos = _front_matter(text)
+        if pos:
+            self.spans.append((0, pos))
+        fence: tuple[str, int, int] | None = None  # (char, length, start)
+        code: list[int] | None = None  # indented code [start, end]
+        prev_blank = True
+        in_list = False
+        block_first: tuple[int, str] | None = None  # first line of current paragraph
+        special = _SPECIAL_START
+        for line in text[pos:].split("\n"):
+            start, end = pos, pos + len(line)
+            pos = end + 1
+            if fence is not None:
+                if self._closes(line, fence):
+                    self.spans.append((fence[2], end))
+                    fence = None
+                continue
+            if not line or line.isspace():
+                prev_blank, block_first = True, None
+                continue
+            first = line[0]
+            if first not in special:
+                # Plain paragraph text: only list context and setext bookkeeping.
+                if prev_blank:
+                    in_list, block_first = False, (start, line)
+                else:
+                    block_first = None
+                prev_blank = False
+                if code is not None:
+                    self.spans.append((code[0], code[1]))
+                    code = None
+                continue
+            stripped = line.lstrip(" \t")
+            width = len(line[: len(line) - len(stripped)].expandtabs(4))
+            if code is not None:
+                if width >= 4:
+                    code[1] = end
+                    prev_blank = False
+                    continue
+                self.spans.append((code[0], code[1]))
+                code = None
+            if width >= 4 and prev_blank and not in_list:
+                code = [start, end]
+                prev_blank, block_first = False, None
+                continue
+            opened = self._opens(line)
+            if opened is not None:
+                fence = (opened[0], opened[1], start)
+                prev_blank, block_first = False, None
+                continue
+            in_list = self._classify(line, stripped, width, start, end, prev_blank, block_first, in_list)
+            block_first = (start, line) if prev_blank else None
+            prev_blank = False
+        if fence is not None:
+            self.spans.append((fence[2], len(text)))
+        if code is not None:
+            self.spans.append((code[0], code[1]))
+        return self.spans, self.headings
+
+    def _classify(
+        self,
+        line: str,
+        stripped: str,
+        width: int,
+        start: int,
+        end: int,
+        prev_blank: bool,
+        block_first: tuple[int, str] | None,
+        in_list: bool,
+    ) -> bool:
+        """Record headings / admonition titles; return the new list context."""
+        if width < 4 and stripped.startswith("#"):
+            match = _ATX.match(stripped)
+            if match is not None:
+                self._heading(start, end, match.group(2).strip())
+                return False
+        if width < 4 and block_first is not None and _SETEXT.match(stripped):
+            self._heading(block_first[0], end, block_first[1].strip())
+            return False
+        if _ADMONITION.match(stripped):
+            # "!!! note "Title"": the quoted title is parsed by a regex that
+            # a link with its own quotes would confuse.
+            self.spans.append((start, end))
+            return in_list
+        if _LIST_ITEM.match(stripped):
+            return True
+        if width < 4 and prev_blank:
+            return False
+        return in_list
+
+    def _heading(self, start: int, end: int, title: str) -> None:
+        self.headings.append((start, title))
+        if self.protect_headings:
+            self.spans.append((start, end))
+
+    @staticmethod
+    def _opens(line: str) -> tuple[str, int] | None:
+        if "```" not in line and "~~~" not in line:
+            return None
+        match = _FENCE_OPEN.match(line)
+        if match is None:
+            return None
+        marker, info = match.group(1), match.group(2)
+        # A backtick fence's info string may not contain backticks,
+        # otherwise "```a```" would be inline code.
+        if marker[0] == "`" and "`" in info:
+            return None
+        return marker[0], len(marker)
+
+    @staticmethod
+    def _closes(line: str, fence: tuple[str, int, int]) -> bool:
+        if fence[0] * 3 not in line:
+            return False
+        match = _FENCE_CLOSE.match(line)
+        return match is not None and match.group(1)[0] == fence[0] and len(match.group(1)) >= fence[1]
+
+
+# --------------------------------------------------------------------------
+# Mentions in Markdown
+# --------------------------------------------------------------------------
+
+
+def find_mentions(markdown: str, matcher: ConceptMatcher, *, headings: bool = True) -> list[Mention]:
+    candidates = matcher._candidates(normalise(markdown))
+    if not candidates:
+        return []
+    spans, heads = _analyse(markdown, headings=headings)
+    picked = _leftmost_longest(_outside(candidates, spans))
+    return matcher._mentions(markdown, picked, heads)
+
+
+# --------------------------------------------------------------------------
+# Linking
+# --------------------------------------------------------------------------
+
+_TITLE_ESCAPES = {
+    ord("&"): "&amp;",
+    ord('"'): "&quot;",
+    ord("'"): "&#39;",
+    ord("<"): "&lt;",
+    ord(">"): "&gt;",
+    ord("\\"): "&#92;",
+    ord("`"): "&#96;",
+    ord("$"): "&#36;",
+    ord("|"): "&#124;",
+    ord("["): "&#91;",
+    ord("]"): "&#93;",
+    ord("("): "&#40;",
+    ord(")"): "&#41;",
+}
+_TITLE_ESCAPES.update({cp: f"&#{cp};" for cp in [*range(32), 127]})
+
+_HREF_ESCAPES = {ord(ch): f"%{ord(ch):02X}" for ch in " \"'<>()[]\\`$|"}
+_HREF_ESCAPES.update({cp: f"%{cp:02X}" for cp in [*range(32), 127]})
+
+_TEXT_ESCAPES = {ord(ch): "\\" + ch for ch in "\\[]`"}
+
+# The characters excluded below are exactly those the escapers above remove,
+# which is what makes the shape recognisable.
+_PRODUCED = re.compile(
+    r"""\[((?:[^\\\[\]`\n]|\\[\\\[\]`])+)\]"""
+    r"""\(<[^\s"'<>()\[\]\\`$|\x7f]+>"""
+    r"""(?:[ ]"[^"'<>\\`$|\[\]()\x00-\x1f\x7f]*")?\)"""
+)
+_TEXT_UNESCAPE = re.compile(r"\\([\\\[\]`])")
+
+# A link right after "!" would become an image, after "\" its bracket would be
+# escaped, and after "]" "[x][text]" could turn into a reference link.
+_UNSAFE_BEFORE = frozenset("!\\]")
+
+
+def link_mentions(
+    markdown: str,
+    mentions: Sequence[Mention],
+    *,
+    href: Callable[[str], str],
+    title: Callable[[str], str | None],
+    policy: LinkPolicy = "first",
+    exclude: Container[str] = (),
+) -> str:
+    if policy not in ("first", "section", "all"):
+        raise ValueError(f"unknown link policy: {policy!r}")
+    chosen = _choose(markdown, mentions, policy, exclude)
+    if not chosen:
+        return markdown
+    render = _LinkRenderer(href, title)
+    pieces, pos = [], 0
+    for mention in chosen:
+        link = render(mention.concept, markdown[mention.start : mention.end])
+        if link is None:
+            continue
+        pieces.append(markdown[pos : mention.start])
+        pieces.append(link)
+        pos = mention.end
+    pieces.append(markdown[pos:])
+    return "".join(pieces)
+
+
+def _choose(
+    markdown: str, mentions: Sequence[Mention], policy: LinkPolicy, exclude: Container[str]
+) -> list[Mention]:
+    section_starts = _section_starts(markdown) if policy == "section" else []
+    seen: set[object] = set()
+    chosen: list[Mention] = []
+    reached = 0
+    for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
+        if mention.concept in exclude or not _linkable(markdown, mention, reached):
+            continue
+        if policy != "all":
+            key = mention.concept
+            if policy == "section":
+                key = (bisect_right(section_starts, mention.start), mention.concept)
+            if key in seen:
+                continue
+            seen.add(key)
+        chosen.append(mention)
+        reached = mention.end
+    return chosen
+
+
+def _linkable(markdown: str, mention: Mention, reached: int) -> bool:
+    if mention.start < reached or mention.end <= mention.start or mention.end > len(markdown):
+        return False
+    if mention.start and markdown[mention.start - 1] in _UNSAFE_BEFORE:
+        return False
+    return "\n" not in markdown[mention.start : mention.end]
+
+
+def _section_starts(markdown: str) -> list[int]:
+    _, heads = _block_spans(markdown, protect_headings=False)
+    return [start for start, _ in heads]
+
+
+class _LinkRenderer:
+    """Formats links, calling href/title once per concept."""
+
+    def __init__(self, href: Callable[[str], str], title: Callable[[str], str | None]) -> None:
+        self._href = href
+        self._title = title
+        self._cache: dict[str, tuple[str, str] | None] = {}
+
+    def __call__(self, concept: str, text: str) -> str | None:
+        parts = self._cache.get(concept, False)
+        if parts is False:
+            parts = self._cache[concept] = self._parts(concept)
+        if parts is None:
+            return None
+        return "[" + text.translate(_TEXT_ESCAPES) + parts[0] + parts[1]
+
+    def _parts(self, concept: str) -> tuple[str, str] | None:
+        target = self._href(concept)
+        if not target:
+            return None
+        summary = self._title(concept)
+        tail = ")" if summary is None else ' "' + summary.translate(_TITLE_ESCAPES) + '")'
+        return "](<" + target.translate(_HREF_ESCAPES) + ">", tail
+
+
+def strip_links(linked: str) -> str:
+    return _PRODUCED.sub(lambda m: _TEXT_UNESCAPE.sub(r"\1", m.group(1)), linked)

@@ -1,0 +1,121 @@
+"""Reading and writing YAML front-matter without touching a byte of the body.
+
+Front-matter is parsed with ruamel.yaml in round-trip mode so that `gardener fmt` keeps comments,
+key order and quoting of everything it does not change. Splitting is done here rather than by
+python-frontmatter because the body must come back byte for byte (line endings included).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from gardener.model import Diagnostic, GardenError
+
+_OPEN = re.compile(r"\A(?:\ufeff)?---[ \t]*(\r?\n)")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
+# A mapping with more nodes than this after alias expansion is refused: it can only be a YAML bomb.
+MAX_NODES = 100_000
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Markdown file split into its front-matter and its body."""
+
+    path: str
+    front: CommentedMap | None
+    front_text: str | None
+    body: str
+    body_line: int  # 1-based line on which the body starts
+    newline: str
+
+    def line_of(self, key: str) -> int | None:
+        """The file line of a front-matter key, for messages."""
+        if self.front is None or key not in self.front:
+            return None
+        try:
+            return self.front.lc.key(key)[0] + 2  # +1 for the opening ---, +1 for 1-based
+        except (KeyError, AttributeError, TypeError):
+            return None
+
+
+def split(text: str) -> tuple[str | None, str, int, str]:
+    """(front-matter text or None, body, body's first line, newline style)."""
+    newline = "\r\n" if "\r\n" in text[:4096] else "\n"
+    opening = _OPEN.match(text)
+    if not opening:
+        return None, text, 1, newline
+    closing = _CLOSE.search(text, opening.end())
+    if not closing:
+        return None, text, 1, newline
+    front = text[opening.end():closing.start()]
+    body = text[closing.end():]
+    return front, body, text.count("\n", 0, closing.end()) + 1, newline
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap long titles or summaries
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def load(text: str, path: str) -> Document:
+    """Parse a file's text; raises GardenError naming the file and line on bad front-matter."""
+    front_text, body, body_line, newline = split(text)
+    if front_text is None:
+        return Document(path, None, None, body, body_line, newline)
+    try:
+        data = _yaml().load(front_text) if front_text.strip() else CommentedMap()
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise GardenError(Diagnostic(path, f"invalid front-matter YAML: {problem}", "error", line))
+    except YAMLError as exc:
+        raise GardenError(Diagnostic(path, f"invalid front-matter YAML: {exc}", "error", 2))
+    if data is None:
+        data = CommentedMap()
+    if not isinstance(data, dict):
+        kind = type(data).__name__.removeprefix("Commented").lower()
+        raise GardenError(
+            Diagnostic(path, f"front-matter must be a mapping of keys, not a {kind}", "error", 2)
+        )
+    _refuse_bombs(data, path)
+    return Document(path, data, front_text, body, body_line, newline)
+
+
+def _refuse_bombs(data: Any, path: str) -> None:
+    """Count nodes as aliases would expand them; stop early once past the limit."""
+    stack, seen = [data], 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            raise GardenError(
+                Diagnostic(path, "front-matter expands to too many nodes (YAML alias bomb?)", "error", 2)
+            )
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def dump(front: CommentedMap, newline: str = "\n") -> str:
+    """The front-matter block, fences included, in the file's newline style."""
+    buffer = io.StringIO()
+    if len(front):
+        _yaml().dump(front, buffer)
+    text = "---\n" + buffer.getvalue() + "---\n"
+    return text.replace("\n", newline) if newline != "\n" else text
+
+
+def render(front: CommentedMap, body: str, newline: str = "\n") -> str:
+    return dump(front, newline) + body

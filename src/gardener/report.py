@@ -1,0 +1,52 @@
+"""Terminal output: progress for long runs, the import table, diagnostics."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from gardener.model import Diagnostic
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
+
+
+@contextmanager
+def progress(console: Console, label: str) -> Iterator[Callable[[Path], None]]:
+    """Yields a callback to call once per file; shows a spinner-style counter on a terminal."""
+    bar = Progress(TextColumn(f"{label} {{task.completed}} files"), BarColumn(),
+                   TextColumn("{task.fields[name]}"), TimeElapsedColumn(),
+                   console=console, transient=True, disable=not console.is_terminal)
+    with bar:
+        task = bar.add_task(label, total=None, name="")
+        yield lambda path: bar.update(task, advance=1, name=escape(path.name))
+
+
+def import_table(console: Console, result) -> None:
+    table = Table(title="gardener import", show_lines=False, expand=False)
+    for column in ("source", "article", "title", "inferred (from where)", "notes"):
+        table.add_column(column, overflow="fold")
+    for art in result.articles:
+        inferred = "\n".join(f"{k} ← {v}" for k, v in art.inferred.provenance.items()
+                             if v != "front-matter")
+        notes = "\n".join([art.status, *art.notes])
+        table.add_row(escape(Path(art.source).name), escape(art.slug),
+                      escape(str(art.inferred.fields.get("title", ""))), escape(inferred),
+                      escape(notes))
+    for failure in result.failures:
+        table.add_row(escape(Path(failure.path).name), "[red]—[/red]", "", "",
+                      f"[red]{escape(failure.message)}[/red]")
+    console.print(table)
+    written = sum(a.status in ("new", "updated") for a in result.articles)
+    console.print(f"{len(result.articles)} articles ({written} written), "
+                  f"{len(result.failures)} files failed")
+
+
+def diagnostics(console: Console, found: Iterable[Diagnostic]) -> None:
+    for item in found:
+        console.print(f"[{_STYLE[item.severity]}]{escape(str(item))}[/]")

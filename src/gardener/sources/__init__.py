@@ -1,0 +1,1 @@
+"""Sources: bytes on disk to cleaned article drafts with inferred metadata."""

@@ -1,0 +1,101 @@
+"""Deciding each front-matter field of an imported article, and remembering where it came from.
+
+Precedence: the source's own front-matter, then facts the cleaners found (labelled lines before
+sign-offs, in document order), then what can be read off the body (first paragraph, language).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from gardener.dates import find_dates
+from gardener.schema import BY_NAME, Normalized
+from gardener.sources.findings import Findings
+
+SUMMARY_MAX = 120
+SUMMARY_MIN = 30
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_BLOCK_SKIP = re.compile(r"^\s*(?:#|>|!\[|<|\||[-*+]\s|\d+[.)]\s|```|~~~|\[\^)")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKS = re.compile(r"(\*{1,3}|_{2,3}|`)")
+_SENTENCE_END = re.compile(r"[。！？!?](?=[^。！？!?]|$)|\.(?=\s|$)")
+
+
+@dataclass
+class Inferred:
+    fields: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def set(self, name: str, value: Any, where: str) -> None:
+        if value in (None, "", [], ()) or name in self.fields:
+            return
+        self.fields[name] = value
+        self.provenance[name] = where
+
+
+def infer(body: str, found: Findings, front: Normalized | None) -> Inferred:
+    result = Inferred()
+    if front is not None:
+        for name, value in front.fields.items():
+            result.set(name, value, "front-matter")
+        result.extra.update(front.extra)
+    for fact in found.facts:
+        if fact.field in BY_NAME:
+            _set_fact(result, fact.field, fact.value, fact.where, front)
+        else:
+            result.extra.setdefault(fact.field, fact.value)
+    result.set("date", _header_date(body), "date in the first lines")
+    result.set("summary", summarize(body), "first paragraph")
+    result.set("lang", detect_lang(body), "script of the body")
+    return result
+
+
+def _set_fact(result: Inferred, name: str, value: Any, where: str, front: Normalized | None) -> None:
+    if name == "title" and name in result.fields and result.fields[name] != value:
+        result.extra.setdefault("subtitle", value)  # a body heading that differs is kept, not lost
+        return
+    result.set(name, value, where)
+
+
+def _header_date(body: str) -> Any:
+    head = "\n".join(line for line in body.split("\n")[:12] if line.strip())[:300]
+    for mention in find_dates(head):
+        if mention.resolved and mention.date.precision == "day" and not mention.relative:
+            return mention.date
+    return None
+
+
+def summarize(body: str) -> str | None:
+    """The first real paragraph, cut at a sentence end near SUMMARY_MAX characters."""
+    for block in re.split(r"\n\s*\n", body):
+        text = block.strip()
+        if not text or _BLOCK_SKIP.match(text):
+            continue
+        plain = _MARKS.sub("", _LINK.sub(r"\1", " ".join(text.split("\n")))).strip()
+        if len(plain) >= SUMMARY_MIN:
+            return _cut(plain)
+    return None
+
+
+def _cut(text: str) -> str:
+    if len(text) <= SUMMARY_MAX:
+        return text
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    inside = [e for e in ends if e <= SUMMARY_MAX]
+    if inside and inside[-1] >= SUMMARY_MIN:
+        return text[: inside[-1]].strip()
+    later = [e for e in ends if e > SUMMARY_MAX]
+    if later and later[0] <= SUMMARY_MAX * 2:
+        return text[: later[0]].strip()
+    return text[:SUMMARY_MAX].rstrip() + "…"
+
+
+def detect_lang(body: str) -> str:
+    sample = body[:20000]
+    cjk, latin = len(_CJK.findall(sample)), len(_LATIN.findall(sample))
+    # One CJK character carries about as much as a short Latin word (~4 letters).
+    return "zh" if cjk * 4 >= latin else "en"
