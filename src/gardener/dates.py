@@ -118,108 +118,122 @@ class DateMention:
 
 # --------------------------------------------------------------------------
 # Building blocks of the grammar
+#
+# Each form is its own compiled pattern whose first element is a character
+# class: the regex engine then jumps between candidate characters in C, which
+# is what makes whole-article scans fast. Look-behinds therefore come after
+# the first character and are two characters wide.
 
 _S = r"[ \t\u00a0\u3000]*"  # horizontal only: see module docstring
+_WS = r"[ \t\u00a0]+"
 _D = "[0-9０-９]"
 _CN_DIGIT = "〇零○一二三四五六七八九"
 _CN_NUMERAL = _CN_DIGIT + "十百千万亿两几"
 
 # A digit may not continue an ASCII token, a number or a decimal ("GPT-3.5").
-_LEFT = r"(?<![0-9０-９A-Za-z_.])"
+_GLUE = "0-9０-９A-Za-z_."
 # ISO forms also reject paths and URLs ("/2023/05/08/") and longer dash runs.
-_LEFT_ISO = r"(?<![0-9０-９A-Za-z_./\-])"
+_GLUE_ISO = _GLUE + "/\\-"
 _RIGHT = r"(?![0-9０-９A-Za-z_]|[.\-/－][0-9０-９])"
-_LEFT_CN = f"(?<![{_CN_NUMERAL}第])"
 
-_YEAR4 = f"{_D}{{4}}"
-_CN_YEAR = f"[{_CN_DIGIT}]{{4}}"
+
+def _first_digit(glue: str) -> str:
+    return f"{_D}(?<![{glue}]{_D})"
+
+
+_YEAR4 = f"{_first_digit(_GLUE)}{_D}{{3}}"
+_CN_YEAR = f"[{_CN_DIGIT}](?<![{_CN_NUMERAL}第].)[{_CN_DIGIT}]{{3}}"
 _CN_MONTH = "十[一二]?|[一二三四五六七八九]"
 _CN_DAY = "三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
 _MONTH = f"(?:{_D}{{1,2}}|{_CN_MONTH})"
 _DAY = f"(?:{_D}{{1,2}}|{_CN_DAY})"
 _YUE = "月(?![球亮光饼薪租])"  # 月球, 月薪 ... are not months
+_DAY_SUFFIX = "[日号號]"
 _RANGE_SEP = "[-~～–—至到、]"
 _LIST_SEP = "[-~～–—至到、，,]"
 _BEFORE_AFTER = "之前|以前|之后|以后|之後|以後"
 _NOT_AGE = "(?![轻青纪龄华级限代])"  # 年轻, 年纪, 年代 ... are not years
 
-# "2017 年 6 月", "6-7 月", "6 月至 8 月", "6 月，7 月", "3 月 15 日", "12 月初"
-_MONTH_PART = (
-    f"(?P<m>{_MONTH})"
-    f"(?:{_S}{_RANGE_SEP}{_S}(?P<m2>{_MONTH}){_S}{_YUE}"
-    f"|{_S}{_YUE}"
-    f"(?:{_S}{_LIST_SEP}{_S}(?P<m3>{_MONTH}){_S}{_YUE}(?!{_S}{_DAY}{_S}[日号號])"
-    f"|份"
-    f"|{_S}(?P<d>{_DAY}){_S}[日号號]"
-    f"|(?P<mq>初|底|末|上旬|中旬|下旬))?"
-    ")"
-)
-_YEAR_QUAL = f"年?(?P<yq>初(?![代次步一二三四五六七八九十])|底|末|中(?![国國文华華央心部间間东東西南北外]))"
-_TAIL_QUAL = f"(?:{_S}(?P<tq>{_BEFORE_AFTER}))?"
-_AFTER_YEAR = f"(?:{_S}{_MONTH_PART}|{_YEAR_QUAL})?{_TAIL_QUAL}"
 
-_MONTH_NAME = (
-    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
-    r"|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-    r"(?![A-Za-z])\.?"
-)
+def _month_part(first: str) -> str:
+    """'6 月', '6-7 月', '6 月至 8 月', '6 月，7 月', '3 月 15 日', '12 月初'."""
+    return (
+        f"(?P<m>{first})"
+        f"(?:{_S}{_RANGE_SEP}{_S}(?P<m2>{_MONTH}){_S}{_YUE}"
+        f"|{_S}{_YUE}"
+        f"(?:{_S}{_LIST_SEP}{_S}(?P<m3>{_MONTH}){_S}{_YUE}(?!{_S}{_DAY}{_S}{_DAY_SUFFIX})"
+        f"|份"
+        f"|{_S}(?P<d>{_DAY}){_S}{_DAY_SUFFIX}"
+        f"|(?P<mq>初|底|末|上旬|中旬|下旬))?"
+        ")"
+    )
+
+
+_EARLY = "初(?![代次步一二三四五六七八九十])"  # 初代, 初次, 年初一 are not "early"
+_MID = "中(?![国國文华華央心部间間东東西南北外])"  # 2020 年中国 is not "mid-2020"
+_TAIL_QUAL = f"(?:{_S}(?P<tq>{_BEFORE_AFTER}))?"
+_AFTER_YEAR = f"(?:{_S}{_month_part(_MONTH)}|年?(?P<yq>{_EARLY}|底|末|{_MID}))?{_TAIL_QUAL}"
+
+# Loose on purpose: the handler checks the spelling against _MONTH_SPELLINGS.
+_MONTH_NAME = r"(?P<mn>[JFMASOND](?<![A-Za-z].)[A-Za-z]{2,8})\.?"
 _ORDINAL = "(?:st|nd|rd|th)?"
-_WS = r"[ \t\u00a0]+"
 # "in 2048 tokens" is a size, not a year.
 _NOT_QUANTITY = (
     rf"(?!{_S}(?:年|[-/.][0-9])|{_WS}(?i:tokens?|gpus?|dimensions?|samples?|steps?"
     r"|parameters?|params|bytes?|words?|characters?|chars|images?|examples?|rows?|x\b))"
 )
-
 _RELATIVE_WORD = (
-    "(?:(?<![如至迄])今年|(?<![失过過])去年|(?<![目之提以先此当當从從日空向])前年"
-    "|(?<![说說聪聰表声聲光文发發透开開简簡阐闡分英证證清神黎鲜鮮])明年)"
+    "[今去前明](?:(?<=今)(?<![如至迄].)|(?<=去)(?<![失过過].)"
+    "|(?<=前)(?<![目之提以先此当當从從日空向].)"
+    "|(?<=明)(?<![说說聪聰表声聲光文发發透开開简簡阐闡分英证證清神黎鲜鮮].))年"
 )
 
+# Order breaks ties between forms matching the same span.
 _KINDS: dict[str, str] = {
     "iso_dash": (
-        f"{_LEFT_ISO}(?P<y>{_YEAR4})(?:"
+        f"(?P<y>{_first_digit(_GLUE_ISO)}{_D}{{3}})(?:"
         f"{_S}[-－]{_S}(?P<m>{_D}{{1,2}}){_S}[-－]{_S}(?P<d>{_D}{{1,2}})"
         rf"(?:T{_D}{{1,2}}:{_D}{{2}}(?::{_D}{{2}}(?:\.{_D}+)?)?(?:Z|[+-]{_D}{{2}}:?{_D}{{2}})?)?"
         f"|[-－](?P<mm>{_D}{{2}})"
         f"){_RIGHT}"
     ),
     "iso_slash": (
-        f"{_LEFT_ISO}(?P<y>{_YEAR4})[/／](?P<m>{_D}{{1,2}})(?:[/／](?P<d>{_D}{{1,2}}))?{_RIGHT}"
+        f"(?P<y>{_first_digit(_GLUE_ISO)}{_D}{{3}})[/／](?P<m>{_D}{{1,2}})"
+        f"(?:[/／](?P<d>{_D}{{1,2}}))?{_RIGHT}"
     ),
-    "iso_dot": f"{_LEFT_ISO}(?P<y>{_YEAR4})[.](?P<m>{_D}{{1,2}})[.](?P<d>{_D}{{1,2}}){_RIGHT}",
-    "cn_year": f"(?:{_LEFT}(?P<y>{_YEAR4})|{_LEFT_CN}(?P<cy>{_CN_YEAR})){_S}年{_NOT_AGE}{_AFTER_YEAR}",
-    "year_qual": f"{_LEFT}(?P<y>{_YEAR4}){_S}(?P<tq>{_BEFORE_AFTER})",
+    "iso_dot": (
+        f"(?P<y>{_first_digit(_GLUE_ISO)}{_D}{{3}})[.](?P<m>{_D}{{1,2}})[.](?P<d>{_D}{{1,2}}){_RIGHT}"
+    ),
+    "cn_year": f"(?P<y>{_YEAR4}){_S}年{_NOT_AGE}{_AFTER_YEAR}",
+    "cn_numeral_year": f"(?P<cy>{_CN_YEAR}){_S}年{_NOT_AGE}{_AFTER_YEAR}",
+    "year_qual": f"(?P<y>{_YEAR4}){_S}(?P<tq>{_BEFORE_AFTER})",
     "relative": f"(?P<w>{_RELATIVE_WORD}){_NOT_AGE}{_AFTER_YEAR}",
     "en_dmy": (
-        f"{_LEFT}(?P<d>{_D}{{1,2}}){_ORDINAL}{_WS}(?P<mn>{_MONTH_NAME}),?{_WS}(?P<y>{_YEAR4}){_RIGHT}"
+        f"(?P<d>{_first_digit(_GLUE)}{_D}?){_ORDINAL}{_WS}{_MONTH_NAME},?{_WS}"
+        f"(?P<y>{_D}{{4}}){_RIGHT}"
     ),
-    "en_mdy": (
-        f"(?<![A-Za-z])(?P<mn>{_MONTH_NAME}){_WS}(?P<d>{_D}{{1,2}}){_ORDINAL},?{_WS}"
-        f"(?P<y>{_YEAR4}){_RIGHT}"
+    "en_month": (
+        f"{_MONTH_NAME}(?:{_WS}(?P<d>{_D}{{1,2}}){_ORDINAL})?,?{_WS}(?P<y>{_D}{{4}}){_RIGHT}"
     ),
-    "en_my": f"(?<![A-Za-z])(?P<mn>{_MONTH_NAME}),?{_WS}(?P<y>{_YEAR4}){_RIGHT}",
-    "en_year": (
-        r"(?<![A-Za-z])(?:(?i:in)"
-        f"{_WS}(?:(?P<q>(?i:early|mid|late))[- ]{_S})?|(?P<q2>(?i:early|mid|late))[- ]{_S})"
-        f"(?P<y>{_YEAR4}){_RIGHT}{_NOT_QUANTITY}"
+    "en_in": (
+        f"[Ii](?<![A-Za-z].)n{_WS}(?:(?P<q>(?i:early|mid|late))[- ]{_S})?"
+        f"(?P<y>{_D}{{4}}){_RIGHT}{_NOT_QUANTITY}"
     ),
-    "year_edge": f"(?<![{_CN_NUMERAL}年每新过過拜跨])年(?P<yq>初(?![代次步一二三四五六七八九十])|底|末)",
-    "bare_month": f"{_LEFT}{_LEFT_CN}{_MONTH_PART}{_TAIL_QUAL}",
+    "en_qual": (
+        "(?P<q>[EeMmLl](?<![A-Za-z].)(?:(?<=[Ee])arly|(?<=[Mm])id|(?<=[Ll])ate))"
+        f"[- ]{_S}(?P<y>{_D}{{4}}){_RIGHT}{_NOT_QUANTITY}"
+    ),
+    "year_edge": f"年(?<![{_CN_NUMERAL}年每新过過拜跨].)(?P<yq>{_EARLY}|底|末)",
+    "bare_month": (
+        _month_part(f"{_D}(?<![{_GLUE}{_CN_NUMERAL}第]{_D}){_D}?") + _TAIL_QUAL
+    ),
+    "bare_cn_month": (
+        _month_part(f"[一二三四五六七八九十](?<![{_CN_NUMERAL}第].)(?:(?<=十)[一二])?")
+        + _TAIL_QUAL
+    ),
 }
-
-
-def _scoped(kind: str, pattern: str) -> str:
-    # Group names must be unique across the joined pattern, so prefix them.
-    return re.sub(r"\(\?P<(\w+)>", rf"(?P<{kind}__\1>", pattern)
-
-
-_SCANNER = re.compile("|".join(f"(?P<{k}>{_scoped(k, p)})" for k, p in _KINDS.items()))
-_GROUPS = {
-    kind: [(f"{kind}__{name}", name) for name in re.compile(pattern).groupindex]
-    for kind, pattern in _KINDS.items()
-}
-# Every form contains a digit, 年 or 月: text without them is skipped at C speed.
+_SCANNERS = {kind: re.compile(pattern) for kind, pattern in _KINDS.items()}
+# Every form contains a digit, 年 or 月: text without them is skipped at once.
 _PRECHECK = re.compile("[0-9０-９年月]")
 
 
@@ -227,11 +241,14 @@ _PRECHECK = re.compile("[0-9０-９年月]")
 # Turning matched parts into dates
 
 _CN_VALUES = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
-_MONTH_NAMES = {
-    name: i
-    for i, name in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+_MONTH_SPELLINGS = {
+    spelling: number
+    for number, full in enumerate(
+        ["january", "february", "march", "april", "may", "june", "july",
+         "august", "september", "october", "november", "december"],
+        1,
     )
+    for spelling in {full, full[:3], "sept" if number == 9 else full}
 }
 _QUALIFIERS = {
     "初": "early",
@@ -280,7 +297,7 @@ def _known_year(value: str | None) -> int | None:
 
 def _qualifier(g: dict[str, str | None]) -> str | None:
     # The word furthest right has the last say: "2020 年底之前" is "before".
-    for key in ("tq", "mq", "yq", "q", "q2"):
+    for key in ("tq", "mq", "yq", "q"):
         if g.get(key):
             return _QUALIFIERS[g[key].lower()]
     return None
@@ -317,9 +334,9 @@ def _on_absolute(g: dict[str, str | None], anchor: PartialDate | None) -> _Found
 
 def _on_english(g: dict[str, str | None], anchor: PartialDate | None) -> _Found | None:
     year = _known_year(g["y"])
-    if year is None:
+    month = _MONTH_SPELLINGS.get(g["mn"].lower()) if g.get("mn") else None
+    if year is None or (g.get("mn") and month is None):
         return None
-    month = _MONTH_NAMES[g["mn"][:3].lower()] if g.get("mn") else None
     return _Found(PartialDate(year, month, _number(g.get("d"))), qualifier=_qualifier(g))
 
 
@@ -337,26 +354,45 @@ _HANDLERS: dict[str, _Handler] = {
     "iso_slash": _on_absolute,
     "iso_dot": _on_absolute,
     "cn_year": _on_absolute,
+    "cn_numeral_year": _on_absolute,
     "year_qual": _on_absolute,
     "relative": _on_relative,
     "en_dmy": _on_english,
-    "en_mdy": _on_english,
-    "en_my": _on_english,
-    "en_year": _on_english,
+    "en_month": _on_english,
+    "en_in": _on_english,
+    "en_qual": _on_english,
     "year_edge": _on_bare,
     "bare_month": _on_bare,
+    "bare_cn_month": _on_bare,
 }
+
+
+def _matches(text: str) -> list[tuple[str, re.Match[str]]]:
+    """Leftmost, then longest, non-overlapping matches over all forms.
+
+    Impossible and out-of-range candidates take part too, so that
+    "2023年13月" hides the "13月" inside it instead of leaving it to a shorter form.
+    """
+    candidates = sorted(
+        (match.start(), -match.end(), order, kind, match)
+        for order, (kind, scanner) in enumerate(_SCANNERS.items())
+        for match in scanner.finditer(text)
+    )
+    chosen, taken_until = [], 0
+    for start, neg_end, _, kind, match in candidates:
+        if start >= taken_until:
+            chosen.append((kind, match))
+            taken_until = -neg_end
+    return chosen
 
 
 def _scan(text: str, anchor: PartialDate | None) -> Iterator[DateMention | InvalidDate]:
     """Every candidate left to right: a mention, or the reason it is impossible."""
     if not _PRECHECK.search(text):
         return
-    for match in _SCANNER.finditer(text):
-        kind = match.lastgroup
-        groups = {short: match.group(full) for full, short in _GROUPS[kind]}
+    for kind, match in _matches(text):
         try:
-            found = _HANDLERS[kind](groups, anchor)
+            found = _HANDLERS[kind](match.groupdict(), anchor)
         except InvalidDate as exc:
             yield InvalidDate(f"impossible date {match.group()!r}: {exc}")
             continue
@@ -373,7 +409,7 @@ def find_dates(text: str, anchor: PartialDate | None = None) -> list[DateMention
 # Whole values
 
 _DATETIME = re.compile(
-    rf"(?P<y>{_YEAR4})(?P<sep>[-/.])(?P<m>{_D}{{1,2}})(?P=sep)(?P<d>{_D}{{1,2}})"
+    rf"(?P<y>{_D}{{4}})(?P<sep>[-/.])(?P<m>{_D}{{1,2}})(?P=sep)(?P<d>{_D}{{1,2}})"
     rf"(?:(?:T|{_WS})(?P<H>{_D}{{1,2}}):(?P<M>{_D}{{2}})(?::(?P<S>{_D}{{2}})(?:[.,]{_D}+)?)?)?"
     rf"(?:{_S}(?:Z|\(?{_S}(?:UTC|GMT)?{_S}(?:[+-]{_D}{{1,2}}(?::?{_D}{{2}})?)?{_S}\)?))?"
 )

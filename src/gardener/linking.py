@@ -67,9 +67,7 @@ _DIGITS = frozenset("0123456789")
 # whereas str.translate falls back to a per-character dict lookup as soon as
 # the text contains CJK.  Multi-byte UTF-8 sequences only use bytes >= 0x80,
 # so the table cannot touch them.
-_LOWER_BYTES = bytes(range(256)).translate(
-    None
-).translate(bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz"))
+_LOWER_BYTES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 
 # Full-width ASCII (U+FF01..U+FF5E) maps 1:1 onto U+0021..U+007E, ideographic
 # space onto a space; upper case letters go straight to lower case.
@@ -284,9 +282,9 @@ _OPAQUE = re.compile(
     | \\\((?:[^\n])*?\\\)                                         # \( ... \)
     | (?<![\\$])\$(?![\s$])[^\n$]*?(?<![\s\\])\$(?![$\d])          # $ inline math $
     | <(a|code|pre|script|style|kbd|samp|textarea)\b(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?</\2[ \t]*>
-    | ^[ ]{0,3}<(?:"""
+    | ^[ ]{0,3}<("""
     + _RAW_BLOCK_TAGS
-    + r""")\b(?![^>]*\bmarkdown=)(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?(?:\n[ \t]*\r?\n|\Z)
+    + r""")\b(?![^>]*\bmarkdown=)(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?(?:</\3[ \t]*>|\Z)
     """,
     re.X | re.I | re.M,
 )
@@ -295,13 +293,13 @@ _OPAQUE = re.compile(
 # protecting each one independently (and merging) is enough.
 _INLINE = re.compile(
     r"""
-      !?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\((?:[^()\n]|\([^()\n]*\))*\)   # [text](url "t"), ![alt](src)
-    | !?\[(?:[^\[\]]|\[[^\[\]]*\])*\][ \t\n]?\[[^\[\]\n]*\]           # [text][ref], [text][]
+      !?\[(?:[^\[\]]++|\[[^\[\]]*+\])*+\]\((?:[^()\n]++|\([^()\n]*+\))*+\)   # [text](url "t"), ![alt](src)
+    | !?\[(?:[^\[\]]++|\[[^\[\]]*+\])*+\][ \t\n]?\[[^\[\]\n]*\]           # [text][ref], [text][]
     | ^[ ]{0,3}\[(?!\^)[^\]\n]+\]:[^\n]*                            # [ref]: url
     | \[\^[^\]\n]+\]                                                # [^1]
     | <(?:[a-z][a-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>      # <http://...>, <a@b>
     | (?:https?://|www\.)[A-Za-z0-9\-._~:/?\#\[\]@!$&'()*+,;=%]+    # bare URL
-    | </?[a-z][a-z0-9\-]*(?:\s(?:"[^"]*"|'[^']*'|[^'"<>])*)?/?>   # HTML tag
+    | </?[a-z][a-z0-9\-]*(?:\s(?:"[^"\n]*+"|'[^'\n]*+'|[^'"<>]++)*+)?/?>   # HTML tag
     | &(?:\#[0-9]{1,7}|\#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});       # entity
     | \{:?[ \t]*[\#.:][^{}\n]*\}                                    # attr_list
     """,
@@ -365,10 +363,10 @@ def _shortcut_references(masked: str) -> list[Span]:
 
 def _front_matter(text: str) -> int:
     """Offset just after a leading YAML front-matter block, or 0."""
-    first = text.split("\n", 1)[0]
-    if first.rstrip() != "---":
+    newline = text.find("\n")
+    if newline < 0 or text[:newline].rstrip() != "---":
         return 0
-    close = _FRONT_MATTER_END.search(text, len(first) + 1)
+    close = _FRONT_MATTER_END.search(text, newline + 1)
     if close is None:
         return 0
     return close.end()
@@ -442,7 +440,8 @@ class _LineScanner:
                 prev_blank, block_first = False, None
                 continue
             in_list = self._classify(line, stripped, width, start, end, prev_blank, block_first, in_list)
-            block_first = (start, line) if prev_blank else None
+            # Only the first line of a block can be underlined into a heading.
+            block_first = (start, line) if prev_blank and stripped[0] not in "#!?" else None
             prev_blank = False
         if fence is not None:
             self.spans.append((fence[2], len(text)))

@@ -103,7 +103,10 @@ def _load_all(paths: Iterable[Path], docs_dir: Path, loader) -> tuple[list, list
         except GardenError as exc:
             problems.append(exc.diagnostic)
             continue
-        item, diagnostics = loader(rel, text)
+        try:
+            item, diagnostics = loader(rel, text)
+        except RecursionError:
+            item, diagnostics = None, [Diagnostic(rel, "front-matter nested too deeply")]
         problems.extend(diagnostics)
         if item is not None:
             items.append(item)

@@ -21,6 +21,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)、])\s")
 # Where a sentence may legitimately end a line: CJK and Latin stops, closing quotes and brackets.
 _TERMINAL = "。！？!?；;：:…」』”\"’')）】》>|*_`~.,，、"
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_BULLET_ITEM = re.compile(r"^\s*[-*+]\s")
 _BULLET = re.compile(r"^(\s*)[•●◆■▪►]\s*")
 _SECTION_NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
 _SUBSECTION = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,2})\s+(\S.{0,40})$")
@@ -147,8 +148,8 @@ def _continues(line: str, nxt: str) -> bool:
         return False
     if _ATX.match(head) or _ATX.match(nxt) or _LIST_ITEM.match(nxt) or _BULLET.match(nxt):
         return False
-    if _LIST_ITEM.match(head) and not nxt[:1].isspace():
-        return False  # a list item without a full stop, then a paragraph of its own
+    if _BULLET_ITEM.match(head) and not nxt[:1].isspace():
+        return False  # a bullet without a full stop, then a paragraph of its own
     if head.lstrip().startswith(("|", "<", ">", "![")) or tail.startswith(("|", "<", ">", "!", "[")):
         return False
     if nxt[:1].isspace() and not line[:1].isspace():

@@ -1,0 +1,44 @@
+"""What the garden adds around an article's own text: the header of facts and notices."""
+
+from __future__ import annotations
+
+import html
+
+from gardener.garden.loading import Garden
+from gardener.model import Article
+from gardener.pages.common import rel_link
+
+
+def _item(label: str, value: str, css: str) -> str:
+    return f'<span class="gd-meta__{css}"><span class="gd-meta__label">{label}</span>{value}</span>'
+
+
+def header(article: Article) -> str:
+    """An HTML block of title facts; all values escaped, they come from user files."""
+    parts = []
+    if article.authors:
+        parts.append(_item("作者", html.escape("、".join(article.authors)), "authors"))
+    if article.date:
+        parts.append(_item("日期", f'<time datetime="{article.date.iso()}">{article.date.iso()}</time>',
+                           "date"))
+    if article.publisher:
+        parts.append(_item("发布", html.escape(article.publisher), "publisher"))
+    if article.source:
+        href = html.escape(article.source, quote=True)
+        parts.append(_item("来源", f'<a href="{href}" rel="nofollow noopener">原文链接</a>', "source"))
+    parts.append(_item("阅读", f"约 {article.reading_minutes} 分钟", "reading"))
+    return '<div class="gd-meta">\n' + "\n".join(parts) + "\n</div>\n"
+
+
+def duplicate_notice(article: Article, garden: Garden) -> str:
+    original = garden.article(article.duplicate_of or "")
+    if original is None:
+        return ""
+    link = rel_link(article.path, original.path)
+    title = html.escape(original.title)
+    return (f'!!! note "重复文章"\n    本文与《[{title}]({link})》内容重复，'
+            "已从导航和搜索中隐去，原文保留在此。\n\n")
+
+
+def decorate(article: Article, garden: Garden, markdown: str) -> str:
+    return header(article) + "\n" + duplicate_notice(article, garden) + markdown

@@ -1,0 +1,35 @@
+"""Small helpers the page emitters share: relative links and escaping."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+
+from gardener.model import Article
+
+
+def rel_link(from_path: str, to_path: str) -> str:
+    """A relative link between two docs-relative Markdown paths, as MkDocs resolves them."""
+    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+
+
+def md_text(text: str) -> str:
+    """Text safe inside a Markdown link label or table cell: HTML escaped, brackets neutralised."""
+    escaped = html.escape(text, quote=False)
+    for char in "[]|*_`":
+        escaped = escaped.replace(char, f"\\{char}")
+    return escaped
+
+
+def article_date(article: Article) -> str:
+    return article.date.iso() if article.date else "日期不详"
+
+
+def article_line(article: Article, from_path: str) -> str:
+    """`- 2023-02-10 · [title](path) · authors`, the list line every listing uses."""
+    who = f" · {md_text('、'.join(article.authors))}" if article.authors else ""
+    return f"- {article_date(article)} · [{md_text(article.title)}]({rel_link(from_path, article.path)}){who}"
+
+
+def newest_first(articles):
+    return sorted(articles, key=lambda a: (a.date.sort_key() if a.date else (), a.slug), reverse=True)

@@ -1,0 +1,1 @@
+"""The MkDocs adapter: typed options and thin event handlers that call into the core."""

@@ -1,0 +1,46 @@
+"""Shared fixtures: the real seed articles, imported once per session by the real importer."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gardener import matter
+from gardener.importing import import_sources
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def imported(tmp_path_factory):
+    """(ImportResult, folder) for all five seeds imported into a fresh folder."""
+    into = tmp_path_factory.mktemp("garden") / "articles"
+    result = import_sources(sorted(SEEDS.glob("*.txt")), into)
+    return result, into
+
+
+@pytest.fixture(scope="session")
+def by_title(imported):
+    """title -> (front-matter mapping, body) read back from the written files."""
+    result, _into = imported
+    articles = {}
+    for article in result.articles:
+        doc = matter.load(article.path.read_text(encoding="utf-8"), str(article.path))
+        articles[doc.front["title"]] = (doc.front, doc.body)
+    return articles
+
+
+@pytest.fixture()
+def repo_copy(tmp_path) -> Path:
+    """A copy of the repo's garden (mkdocs.yml and docs/) to build or break freely."""
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    return tmp_path
