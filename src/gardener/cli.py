@@ -56,7 +56,7 @@ def fmt_command(paths: tuple[Path, ...], check: bool, config_file: Path | None) 
     changed, problems = [], []
     for path in files:
         try:
-            result = format_text(path.read_text(encoding="utf-8"), str(path))
+            result = format_text(path.read_bytes().decode("utf-8"), str(path))
         except GardenError as exc:
             problems.append(exc.diagnostic)
             continue

@@ -1,9 +1,9 @@
 """Find dates in Chinese, English and mixed text, keeping their precision.
 
-The grammar is a handful of regular expressions joined into one compiled
-alternation, so a whole article is scanned by the regex engine in C rather
-than by a Python loop. Each alternative is wrapped in a named group (its
-"kind"); the kind's handler turns the captured parts into a ``DateMention``.
+The grammar is a handful of compiled regular expressions ("kinds"), so a
+whole article is scanned by the regex engine in C rather than by a Python
+loop. Their matches are merged leftmost-longest, and each kind's handler turns
+the captured parts into a ``DateMention``.
 
 Design rules that shape the patterns:
 
@@ -132,16 +132,8 @@ _CN_NUMERAL = _CN_DIGIT + "十百千万亿两几"
 
 # A digit may not continue an ASCII token, a number or a decimal ("GPT-3.5").
 _GLUE = "0-9０-９A-Za-z_."
-# ISO forms also reject paths and URLs ("/2023/05/08/") and longer dash runs.
-_GLUE_ISO = _GLUE + "/\\-"
 _RIGHT = r"(?![0-9０-９A-Za-z_]|[.\-/－][0-9０-９])"
-
-
-def _first_digit(glue: str) -> str:
-    return f"{_D}(?<![{glue}]{_D})"
-
-
-_YEAR4 = f"{_first_digit(_GLUE)}{_D}{{3}}"
+_YEAR4 = f"{_D}(?<![{_GLUE}]{_D}){_D}{{3}}"
 _CN_YEAR = f"[{_CN_DIGIT}](?<![{_CN_NUMERAL}第].)[{_CN_DIGIT}]{{3}}"
 _CN_MONTH = "十[一二]?|[一二三四五六七八九]"
 _CN_DAY = "三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
@@ -188,28 +180,34 @@ _RELATIVE_WORD = (
     "|(?<=明)(?<![说說聪聰表声聲光文发發透开開简簡阐闡分英证證清神黎鲜鮮].))年"
 )
 
-# Order breaks ties between forms matching the same span.
+_ISO_START = f"(?<![/\\-]{_D}{{4}})"  # no URL paths ("/2023/05/08/") or dash runs
+_ISO_TIME = (
+    rf"(?:T{_D}{{1,2}}:{_D}{{2}}(?::{_D}{{2}}(?:\.{_D}+)?)?(?:Z|[+-]{_D}{{2}}:?{_D}{{2}})?)?"
+)
+# Names used by one branch only, folded back onto the shared ones by _parts().
+_ALIASES = {
+    "im": "m", "imm": "m", "sm": "m", "dm": "m", "id": "d", "sd": "d", "dd": "d", "bq": "tq"
+}
+
+# Forms are scanned separately and merged, leftmost then longest; on equal
+# spans the earlier form wins. All year-first forms share one pattern so
+# that digits are visited by fewer scanners.
 _KINDS: dict[str, str] = {
-    "iso_dash": (
-        f"(?P<y>{_first_digit(_GLUE_ISO)}{_D}{{3}})(?:"
-        f"{_S}[-－]{_S}(?P<m>{_D}{{1,2}}){_S}[-－]{_S}(?P<d>{_D}{{1,2}})"
-        rf"(?:T{_D}{{1,2}}:{_D}{{2}}(?::{_D}{{2}}(?:\.{_D}+)?)?(?:Z|[+-]{_D}{{2}}:?{_D}{{2}})?)?"
-        f"|[-－](?P<mm>{_D}{{2}})"
-        f"){_RIGHT}"
+    "year": (
+        f"(?P<y>{_YEAR4})(?:"
+        f"{_ISO_START}{_S}[-－]{_S}(?P<im>{_D}{{1,2}}){_S}[-－]{_S}(?P<id>{_D}{{1,2}})"
+        f"{_ISO_TIME}{_RIGHT}"
+        f"|{_ISO_START}[-－](?P<imm>{_D}{{2}}){_RIGHT}"
+        f"|{_ISO_START}[/／](?P<sm>{_D}{{1,2}})(?:[/／](?P<sd>{_D}{{1,2}}))?{_RIGHT}"
+        f"|{_ISO_START}[.](?P<dm>{_D}{{1,2}})[.](?P<dd>{_D}{{1,2}}){_RIGHT}"
+        f"|{_S}年{_NOT_AGE}{_AFTER_YEAR}"
+        f"|{_S}(?P<bq>{_BEFORE_AFTER})"
+        ")"
     ),
-    "iso_slash": (
-        f"(?P<y>{_first_digit(_GLUE_ISO)}{_D}{{3}})[/／](?P<m>{_D}{{1,2}})"
-        f"(?:[/／](?P<d>{_D}{{1,2}}))?{_RIGHT}"
-    ),
-    "iso_dot": (
-        f"(?P<y>{_first_digit(_GLUE_ISO)}{_D}{{3}})[.](?P<m>{_D}{{1,2}})[.](?P<d>{_D}{{1,2}}){_RIGHT}"
-    ),
-    "cn_year": f"(?P<y>{_YEAR4}){_S}年{_NOT_AGE}{_AFTER_YEAR}",
     "cn_numeral_year": f"(?P<cy>{_CN_YEAR}){_S}年{_NOT_AGE}{_AFTER_YEAR}",
-    "year_qual": f"(?P<y>{_YEAR4}){_S}(?P<tq>{_BEFORE_AFTER})",
     "relative": f"(?P<w>{_RELATIVE_WORD}){_NOT_AGE}{_AFTER_YEAR}",
     "en_dmy": (
-        f"(?P<d>{_first_digit(_GLUE)}{_D}?){_ORDINAL}{_WS}{_MONTH_NAME},?{_WS}"
+        f"(?P<d>{_D}(?<![{_GLUE}]{_D}){_D}?){_ORDINAL}{_WS}{_MONTH_NAME},?{_WS}"
         f"(?P<y>{_D}{{4}}){_RIGHT}"
     ),
     "en_month": (
@@ -241,15 +239,12 @@ _PRECHECK = re.compile("[0-9０-９年月]")
 # Turning matched parts into dates
 
 _CN_VALUES = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
 _MONTH_SPELLINGS = {
-    spelling: number
-    for number, full in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july",
-         "august", "september", "october", "november", "december"],
-        1,
-    )
-    for spelling in {full, full[:3], "sept" if number == 9 else full}
-}
+    spelling: number for number, full in enumerate(_MONTHS, 1) for spelling in (full, full[:3])
+} | {"sept": 9}
 _QUALIFIERS = {
     "初": "early",
     "上旬": "early",
@@ -295,7 +290,7 @@ def _known_year(value: str | None) -> int | None:
     return year if year is not None and YEAR_MIN <= year <= YEAR_MAX else None
 
 
-def _qualifier(g: dict[str, str | None]) -> str | None:
+def _qualifier(g: dict[str, str]) -> str | None:
     # The word furthest right has the last say: "2020 年底之前" is "before".
     for key in ("tq", "mq", "yq", "q"):
         if g.get(key):
@@ -303,8 +298,8 @@ def _qualifier(g: dict[str, str | None]) -> str | None:
     return None
 
 
-def _month_span(year: int | None, g: dict[str, str | None]) -> tuple[PartialDate, PartialDate | None]:
-    month = _number(g.get("m") or g.get("mm"))
+def _month_span(year: int | None, g: dict[str, str]) -> tuple[PartialDate, PartialDate | None]:
+    month = _number(g.get("m"))
     date = PartialDate(year, month, _number(g.get("d")))
     last = _number(g.get("m2") or g.get("m3"))
     if last is None:
@@ -314,25 +309,25 @@ def _month_span(year: int | None, g: dict[str, str | None]) -> tuple[PartialDate
     return date, PartialDate(year + 1 if wraps else year, last)
 
 
-def _calendar(year: int | None, g: dict[str, str | None], **flags: object) -> _Found:
+def _calendar(year: int | None, g: dict[str, str], **flags: object) -> _Found:
     date, end_date = _month_span(year, g)
     return _Found(date, end_date, qualifier=_qualifier(g), **flags)
 
 
-def _anchored(offset: int, g: dict[str, str | None], anchor: PartialDate | None) -> _Found:
+def _anchored(offset: int, g: dict[str, str], anchor: PartialDate | None) -> _Found:
     if anchor is None or anchor.year is None:
         return _calendar(None, g, relative=True, resolved=False)
     return _calendar(anchor.year + offset, g, relative=True)
 
 
-def _on_absolute(g: dict[str, str | None], anchor: PartialDate | None) -> _Found | None:
+def _on_absolute(g: dict[str, str], anchor: PartialDate | None) -> _Found | None:
     year = _known_year(g.get("y") or g.get("cy"))
     if year is None:
         return None
     return _calendar(year, g)
 
 
-def _on_english(g: dict[str, str | None], anchor: PartialDate | None) -> _Found | None:
+def _on_english(g: dict[str, str], anchor: PartialDate | None) -> _Found | None:
     year = _known_year(g["y"])
     month = _MONTH_SPELLINGS.get(g["mn"].lower()) if g.get("mn") else None
     if year is None or (g.get("mn") and month is None):
@@ -340,22 +335,18 @@ def _on_english(g: dict[str, str | None], anchor: PartialDate | None) -> _Found 
     return _Found(PartialDate(year, month, _number(g.get("d"))), qualifier=_qualifier(g))
 
 
-def _on_relative(g: dict[str, str | None], anchor: PartialDate | None) -> _Found:
+def _on_relative(g: dict[str, str], anchor: PartialDate | None) -> _Found:
     return _anchored(_RELATIVE_OFFSETS[g["w"]], g, anchor)
 
 
-def _on_bare(g: dict[str, str | None], anchor: PartialDate | None) -> _Found:
+def _on_bare(g: dict[str, str], anchor: PartialDate | None) -> _Found:
     return _anchored(0, g, anchor)
 
 
-_Handler = Callable[[dict, "PartialDate | None"], "_Found | None"]
+_Handler = Callable[[dict[str, str], PartialDate | None], _Found | None]
 _HANDLERS: dict[str, _Handler] = {
-    "iso_dash": _on_absolute,
-    "iso_slash": _on_absolute,
-    "iso_dot": _on_absolute,
-    "cn_year": _on_absolute,
+    "year": _on_absolute,
     "cn_numeral_year": _on_absolute,
-    "year_qual": _on_absolute,
     "relative": _on_relative,
     "en_dmy": _on_english,
     "en_month": _on_english,
@@ -386,13 +377,17 @@ def _matches(text: str) -> list[tuple[str, re.Match[str]]]:
     return chosen
 
 
+def _parts(match: re.Match[str]) -> dict[str, str]:
+    return {_ALIASES.get(k, k): v for k, v in match.groupdict().items() if v is not None}
+
+
 def _scan(text: str, anchor: PartialDate | None) -> Iterator[DateMention | InvalidDate]:
     """Every candidate left to right: a mention, or the reason it is impossible."""
     if not _PRECHECK.search(text):
         return
     for kind, match in _matches(text):
         try:
-            found = _HANDLERS[kind](match.groupdict(), anchor)
+            found = _HANDLERS[kind](_parts(match), anchor)
         except InvalidDate as exc:
             yield InvalidDate(f"impossible date {match.group()!r}: {exc}")
             continue

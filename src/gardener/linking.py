@@ -269,6 +269,10 @@ _RAW_BLOCK_TAGS = (
     "footer|form|header|iframe|nav|noscript|ol|p|section|table|ul|video|audio|math|svg"
 )
 
+# A line that starts a new block (or a blank line) ends any inline construct
+# that could otherwise run on over several lines.
+_NEW_BLOCK = r"[ \t]*(?:\r?\n|>|\#|[-*+][ \t]|\d{1,9}[.)][ \t]|```|~~~|(?:[=\-*_][ \t]*)+\r?$)"
+
 # Constructs whose content is opaque to everything else.  They are combined in
 # one alternation so that whichever starts first wins, as in CommonMark: a
 # backtick inside an HTML comment does not open a code span and "<!--" inside
@@ -276,7 +280,9 @@ _RAW_BLOCK_TAGS = (
 _OPAQUE = re.compile(
     r"""
       <!--[\s\S]*?(?:-->|\Z)                                    # HTML comment, unclosed -> end
-    | (?<![`\\])(`+)(?!`)(?:[^\n]|\n(?![ \t]*\r?\n))+?(?<!`)\1(?!`)   # code span
+    | (?<!\\)(`+)(?:[^\n]|\n(?!"""
+    + _NEW_BLOCK
+    + r"""))+?(?<!`)\1(?!`)   # code span, as Python-Markdown
     | (?<!\\)\$\$[\s\S]+?\$\$                                     # display math
     | \\\[(?:[^\n]|\n(?![ \t]*\r?\n))*?\\\]                       # \[ ... \]
     | \\\((?:[^\n])*?\\\)                                         # \( ... \)
@@ -289,12 +295,21 @@ _OPAQUE = re.compile(
     re.X | re.I | re.M,
 )
 
-# Inline constructs that never nest into each other in a way that matters:
-# protecting each one independently (and merging) is enough.
+# Inline links and images get their own pass: in "[a][b](url)" the reference
+# pattern would otherwise consume "[b]" and hide the link that follows it.
+# Python-Markdown is lenient with an unclosed "[text](": it keeps looking for
+# the ")" through the rest of the paragraph, so a link inserted there would
+# close it.  Such a broken link protects up to the end of its paragraph.
+_LINK = re.compile(
+    r"""!?\[(?:[^\[\]]++|\[[^\[\]]*+\])*+\]\("""
+    r"""(?:(?:[^()\n]++|\([^()\n]*+\))*+\)|[^\n]*+(?:\n(?![ \t]*\r?\n)[^\n]*+)*+)"""
+)
+
+# Everything else that must stay verbatim.  Overlaps between these are
+# harmless because spans are merged afterwards.
 _INLINE = re.compile(
     r"""
-      !?\[(?:[^\[\]]++|\[[^\[\]]*+\])*+\]\((?:[^()\n]++|\([^()\n]*+\))*+\)   # [text](url "t"), ![alt](src)
-    | !?\[(?:[^\[\]]++|\[[^\[\]]*+\])*+\][ \t\n]?\[[^\[\]\n]*\]           # [text][ref], [text][]
+      !?\[(?:[^\[\]]++|\[[^\[\]]*+\])*+\][ \t\n]?\[[^\[\]\n]*\]         # [text][ref], [text][]
     | ^[ ]{0,3}\[(?!\^)[^\]\n]+\]:[^\n]*                            # [ref]: url
     | \[\^[^\]\n]+\]                                                # [^1]
     | <(?:[a-z][a-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>      # <http://...>, <a@b>
@@ -320,7 +335,8 @@ def _analyse(markdown: str, *, headings: bool) -> tuple[list[Span], list[tuple[i
     masked = _mask(markdown, block)
     opaque = [m.span() for m in _OPAQUE.finditer(masked)]
     masked = _mask(masked, opaque)
-    inline = [m.span() for m in _INLINE.finditer(masked)]
+    inline = [m.span() for m in _LINK.finditer(masked)]
+    inline += [m.span() for m in _INLINE.finditer(masked)]
     inline += _shortcut_references(masked)
     return _merge(block + opaque + inline), heads
 
@@ -548,9 +564,11 @@ _HREF_ESCAPES.update({cp: f"%{cp:02X}" for cp in [*range(32), 127]})
 _TEXT_ESCAPES = {ord(ch): "\\" + ch for ch in "\\[]`"}
 
 # The characters excluded below are exactly those the escapers above remove,
-# which is what makes the shape recognisable.
+# which is what makes the shape recognisable.  link_mentions never writes a
+# link right after "!", "\\" or "]" (see _UNSAFE_BEFORE), so neither do we
+# accept one there: that keeps images and escaped brackets out.
 _PRODUCED = re.compile(
-    r"""\[((?:[^\\\[\]`\n]|\\[\\\[\]`])+)\]"""
+    r"""(?<![!\\\]])\[((?:[^\\\[\]`\n]|\\[\\\[\]`])+)\]"""
     r"""\(<[^\s"'<>()\[\]\\`$|\x7f]+>"""
     r"""(?:[ ]"[^"'<>\\`$|\[\]()\x00-\x1f\x7f]*")?\)"""
 )
@@ -558,7 +576,11 @@ _TEXT_UNESCAPE = re.compile(r"\\([\\\[\]`])")
 
 # A link right after "!" would become an image, after "\" its bracket would be
 # escaped, and after "]" "[x][text]" could turn into a reference link.
-_UNSAFE_BEFORE = frozenset("!\\]")
+# attr_list would attach a following "{: ...}" to the new <a>.  An underscore
+# next to a word character cannot open or close emphasis, next to "[" or ")"
+# it can, so linking beside "_" could create emphasis out of nothing.
+_UNSAFE_BEFORE = frozenset("!\\]_")
+_UNSAFE_AFTER = frozenset("{_")
 
 
 def link_mentions(
@@ -614,6 +636,8 @@ def _linkable(markdown: str, mention: Mention, reached: int) -> bool:
     if mention.start < reached or mention.end <= mention.start or mention.end > len(markdown):
         return False
     if mention.start and markdown[mention.start - 1] in _UNSAFE_BEFORE:
+        return False
+    if mention.end < len(markdown) and markdown[mention.end] in _UNSAFE_AFTER:
         return False
     return "\n" not in markdown[mention.start : mention.end]
 

@@ -59,8 +59,17 @@ def split(text: str) -> tuple[str | None, str, int, str]:
     return front, body, text.count("\n", 0, closing.end()) + 1, newline
 
 
+def _timestamp_or_text(constructor: Any, node: Any) -> Any:
+    """A date YAML cannot build (2023-02-30) stays text, so the schema can name its line."""
+    try:
+        return constructor.construct_yaml_timestamp(node)
+    except ValueError:
+        return constructor.construct_scalar(node)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap long titles or summaries
     yaml.indent(mapping=2, sequence=4, offset=2)
