@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,3 +47,25 @@ def repo_copy(tmp_path) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     return tmp_path
+
+
+def build_site(root: Path, *extra: str) -> subprocess.CompletedProcess:
+    """A real `mkdocs build --strict` of the garden at root into root/site."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
+         "-d", str(root / "site"), *extra],
+        capture_output=True, text=True, env=env, cwd=root,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_repo_site(tmp_path_factory) -> Path:
+    """The repo's own garden, built once per session with --strict."""
+    root = tmp_path_factory.mktemp("repo-site")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", root / "docs")
+    run = build_site(root)
+    assert run.returncode == 0, run.stderr
+    assert "WARNING" not in run.stderr, run.stderr
+    return root / "site"

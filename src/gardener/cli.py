@@ -16,8 +16,9 @@ from gardener.importing import import_sources
 from gardener.model import Diagnostic, GardenError
 from gardener.settings import load_settings
 
+# Logs and CI capture output without a terminal: give tables room instead of 80 columns.
 err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+out = Console(highlight=False, width=None if Console().is_terminal else 160)
 
 _config_option = click.option(
     "--config", "-f", "config_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -98,3 +99,5 @@ def check_command(docs_dir: Path | None, config_file: Path | None) -> None:
     out.print(f"{len(garden.articles)} articles, {len(garden.concepts)} concepts: "
               f"{errors} errors, {warnings} warnings")
     sys.exit(1 if errors else 0)
+if __name__ == "__main__":
+    main()

@@ -23,8 +23,9 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator, Literal
+from typing import Literal
 
 __all__ = [
     "YEAR_MAX",
@@ -186,7 +187,14 @@ _ISO_TIME = (
 )
 # Names used by one branch only, folded back onto the shared ones by _parts().
 _ALIASES = {
-    "im": "m", "imm": "m", "sm": "m", "dm": "m", "id": "d", "sd": "d", "dd": "d", "bq": "tq"
+    "im": "m",
+    "imm": "m",
+    "sm": "m",
+    "dm": "m",
+    "id": "d",
+    "sd": "d",
+    "dd": "d",
+    "bq": "tq",
 }
 
 # Forms are scanned separately and merged, leftmost then longest; on equal
@@ -222,12 +230,9 @@ _KINDS: dict[str, str] = {
         f"[- ]{_S}(?P<y>{_D}{{4}}){_RIGHT}{_NOT_QUANTITY}"
     ),
     "year_edge": f"年(?<![{_CN_NUMERAL}年每新过過拜跨].)(?P<yq>{_EARLY}|底|末)",
-    "bare_month": (
-        _month_part(f"{_D}(?<![{_GLUE}{_CN_NUMERAL}第]{_D}){_D}?") + _TAIL_QUAL
-    ),
+    "bare_month": (_month_part(f"{_D}(?<![{_GLUE}{_CN_NUMERAL}第]{_D}){_D}?") + _TAIL_QUAL),
     "bare_cn_month": (
-        _month_part(f"[一二三四五六七八九十](?<![{_CN_NUMERAL}第].)(?:(?<=十)[一二])?")
-        + _TAIL_QUAL
+        _month_part(f"[一二三四五六七八九十](?<![{_CN_NUMERAL}第].)(?:(?<=十)[一二])?") + _TAIL_QUAL
     ),
 }
 _SCANNERS = {kind: re.compile(pattern) for kind, pattern in _KINDS.items()}
@@ -240,8 +245,9 @@ _PRECHECK = re.compile("[0-9０-９年月]")
 
 _CN_VALUES = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
 _MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
 _MONTH_SPELLINGS = {
     spelling: number for number, full in enumerate(_MONTHS, 1) for spelling in (full, full[:3])
 } | {"sept": 9}
@@ -445,6 +451,8 @@ def parse_date(value: str | _dt.date | int) -> PartialDate | None:
     Accepts everything find_dates accepts plus ISO datetimes with time and zone,
     and 8-digit compact dates. Returns the first date found, None if there is
     none, and raises InvalidDate when the first date-shaped part is impossible.
+    There is no anchor here, so a bare "3 月 15 日" comes back with year None,
+    and a value with no known part at all (今年, 年初) gives None.
     Date objects (as YAML front matter yields them) are accepted as they are.
     """
     if isinstance(value, _dt.date):

@@ -269,9 +269,10 @@ _RAW_BLOCK_TAGS = (
     "footer|form|header|iframe|nav|noscript|ol|p|section|table|ul|video|audio|math|svg"
 )
 
-# A line that starts a new block (or a blank line) ends any inline construct
-# that could otherwise run on over several lines.
-_NEW_BLOCK = r"[ \t]*(?:\r?\n|>|\#|[-*+][ \t]|\d{1,9}[.)][ \t]|```|~~~|(?:[=\-*_][ \t]*)+\r?$)"
+# A line that interrupts a paragraph in Python-Markdown (or a blank line) ends
+# any inline construct that could otherwise run on over several lines.  List
+# items are not in here: Python-Markdown lets them continue a paragraph.
+_NEW_BLOCK = r"[ \t]*(?:\r?\n|>|\#|\[[^\]\n]+\]:|(?:[-*_][ \t]*){3,}\r?$)"
 
 # Constructs whose content is opaque to everything else.  They are combined in
 # one alternation so that whichever starts first wins, as in CommonMark: a
@@ -306,15 +307,19 @@ _LINK = re.compile(
 )
 
 # Everything else that must stay verbatim.  Overlaps between these are
-# harmless because spans are merged afterwards.
+# harmless because spans are merged afterwards.  An unclosed "<tag" is
+# protected to the end of its paragraph because the ">" of a produced link's
+# destination could otherwise complete it into a tag.
 _INLINE = re.compile(
     r"""
       !?\[(?:[^\[\]]++|\[[^\[\]]*+\])*+\][ \t\n]?\[[^\[\]\n]*\]         # [text][ref], [text][]
-    | ^[ ]{0,3}\[(?!\^)[^\]\n]+\]:[^\n]*                            # [ref]: url
+    | ^[ ]{0,3}\[(?!\^)[^\]\n]+\]:[^\n]*(?:\n[ \t]*["'(][^\n]*)?     # [ref]: url, title line
     | \[\^[^\]\n]+\]                                                # [^1]
     | <(?:[a-z][a-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>      # <http://...>, <a@b>
     | (?:https?://|www\.)[A-Za-z0-9\-._~:/?\#\[\]@!$&'()*+,;=%]+    # bare URL
     | </?[a-z][a-z0-9\-]*(?:\s(?:"[^"\n]*+"|'[^'\n]*+'|[^'"<>]++)*+)?/?>   # HTML tag
+    | </?[a-z][^<>@ \n]*+(?:[ ][^<>]*+)?>                               # Python-Markdown's looser tag
+    | </?[a-z](?:[^<>\n]++|\n(?![ \t]*\r?\n))*+(?!>)                 # unclosed tag start
     | &(?:\#[0-9]{1,7}|\#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});       # entity
     | \{:?[ \t]*[\#.:][^{}\n]*\}                                    # attr_list
     """,
@@ -323,6 +328,7 @@ _INLINE = re.compile(
 
 _LINK_LABEL = re.compile(r"^[ ]{0,3}\[(?!\^)([^\]\n]+)\]:", re.M)
 _NON_NEWLINE = re.compile(r"[^\n]+")
+_FILLER = "\ue000"
 
 
 def protected_spans(markdown: str, *, headings: bool = True) -> list[Span]:
@@ -331,8 +337,11 @@ def protected_spans(markdown: str, *, headings: bool = True) -> list[Span]:
 
 def _analyse(markdown: str, *, headings: bool) -> tuple[list[Span], list[tuple[int, str]]]:
     """Protected spans plus (line start, text) of every heading."""
-    block, heads = _block_spans(markdown, protect_headings=headings)
-    masked = _mask(markdown, block)
+    scanner = _LineScanner(markdown, headings)
+    block, heads = scanner.run()
+    # An unclosed fence is protected, but Python-Markdown renders it as plain
+    # text, so inline constructs around it are matched as if it were not there.
+    masked = _mask(markdown, block[:-1] if scanner.unclosed_fence else block)
     opaque = [m.span() for m in _OPAQUE.finditer(masked)]
     masked = _mask(masked, opaque)
     inline = [m.span() for m in _LINK.finditer(masked)]
@@ -342,14 +351,19 @@ def _analyse(markdown: str, *, headings: bool) -> tuple[list[Span], list[tuple[i
 
 
 def _mask(text: str, spans: list[Span]) -> str:
-    """Blank out spans (keeping newlines and length) so later regexes cannot
-    pair delimiters across them."""
+    """Overwrite spans (keeping newlines and length) so later regexes cannot
+    pair delimiters across them.
+
+    The filler is a private-use character rather than a space: superfences
+    swaps a fence for an inline placeholder, so a fence does not end a
+    paragraph, and a masked fence must not look like blank lines either.
+    """
     if not spans:
         return text
     pieces, pos = [], 0
     for start, end in _merge(spans):
         pieces.append(text[pos:start])
-        pieces.append(_NON_NEWLINE.sub(lambda m: " " * len(m.group()), text[start:end]))
+        pieces.append(_NON_NEWLINE.sub(lambda m: _FILLER * len(m.group()), text[start:end]))
         pos = end
     pieces.append(text[pos:])
     return "".join(pieces)
@@ -402,6 +416,7 @@ class _LineScanner:
         self.protect_headings = protect_headings
         self.spans: list[Span] = []
         self.headings: list[tuple[int, str]] = []
+        self.unclosed_fence = False
 
     def run(self) -> tuple[list[Span], list[tuple[int, str]]]:
         text = self.text
@@ -459,10 +474,11 @@ class _LineScanner:
             # Only the first line of a block can be underlined into a heading.
             block_first = (start, line) if prev_blank and stripped[0] not in "#!?" else None
             prev_blank = False
-        if fence is not None:
-            self.spans.append((fence[2], len(text)))
         if code is not None:
             self.spans.append((code[0], code[1]))
+        if fence is not None:
+            self.spans.append((fence[2], len(text)))
+            self.unclosed_fence = True
         return self.spans, self.headings
 
     def _classify(
@@ -491,7 +507,9 @@ class _LineScanner:
             self.spans.append((start, end))
             return in_list
         if _LIST_ITEM.match(stripped):
-            return True
+            # Python-Markdown only starts a list at the start of a block; an
+            # item line inside a paragraph is just more paragraph text.
+            return in_list or prev_blank
         if width < 4 and prev_blank:
             return False
         return in_list
@@ -576,10 +594,11 @@ _TEXT_UNESCAPE = re.compile(r"\\([\\\[\]`])")
 
 # A link right after "!" would become an image, after "\" its bracket would be
 # escaped, and after "]" "[x][text]" could turn into a reference link.
-# attr_list would attach a following "{: ...}" to the new <a>.  An underscore
+# attr_list would attach a following "{: ...}" to the new <a>, and a
+# "{: ...}" right before the link could become the paragraph's.  An underscore
 # next to a word character cannot open or close emphasis, next to "[" or ")"
 # it can, so linking beside "_" could create emphasis out of nothing.
-_UNSAFE_BEFORE = frozenset("!\\]_")
+_UNSAFE_BEFORE = frozenset("!\\]_}")
 _UNSAFE_AFTER = frozenset("{_")
 
 
@@ -635,11 +654,22 @@ def _choose(
 def _linkable(markdown: str, mention: Mention, reached: int) -> bool:
     if mention.start < reached or mention.end <= mention.start or mention.end > len(markdown):
         return False
-    if mention.start and markdown[mention.start - 1] in _UNSAFE_BEFORE:
+    if _char_before(markdown, mention.start) in _UNSAFE_BEFORE:
         return False
     if mention.end < len(markdown) and markdown[mention.end] in _UNSAFE_AFTER:
         return False
     return "\n" not in markdown[mention.start : mention.end]
+
+
+def _char_before(markdown: str, pos: int) -> str:
+    """The character before ``pos``, looking through HTML comments: Python-
+    Markdown lifts a comment out of the text, which joins its neighbours."""
+    while markdown.endswith("-->", 0, pos):
+        opening = markdown.rfind("<!--", 0, pos)
+        if opening < 0:
+            break
+        pos = opening
+    return markdown[pos - 1] if pos else ""
 
 
 def _section_starts(markdown: str) -> list[int]:

@@ -85,6 +85,8 @@ def load(text: str, path: str) -> Document:
         data = _yaml().load(front_text) if front_text.strip() else CommentedMap()
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and mark and mark.line >= front_text.count("\n"):
+            mark = exc.context_mark  # at the end of the block: point at what was left open
         line = mark.line + 2 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise GardenError(Diagnostic(path, f"invalid front-matter YAML: {problem}", "error", line))

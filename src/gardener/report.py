@@ -49,4 +49,4 @@ def import_table(console: Console, result) -> None:
 
 def diagnostics(console: Console, found: Iterable[Diagnostic]) -> None:
     for item in found:
-        console.print(f"[{_STYLE[item.severity]}]{escape(str(item))}[/]")
+        console.print(f"[{_STYLE[item.severity]}]{escape(str(item))}[/]", soft_wrap=True)
