@@ -122,3 +122,14 @@ def test_property_lossless_and_idempotent(extra, body, author, date, comment):
     if comment:
         assert "# keep" in once.text
     assert format_text(once.text, "p.md").text == once.text
+
+
+def test_repo_garden_is_normalized_and_concept_notes_are_left_alone(repo_copy):
+    concept = repo_copy / "docs" / "concepts" / "rlhf.md"
+    before = concept.read_bytes()
+    runner = CliRunner()
+    checked = runner.invoke(main, ["fmt", "--check", "--config", str(repo_copy / "mkdocs.yml"),
+                                   str(repo_copy / "docs")])
+    assert checked.exit_code == 0, checked.output
+    assert "0 of 9 files" in checked.output
+    assert concept.read_bytes() == before

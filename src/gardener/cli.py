@@ -53,7 +53,7 @@ def import_command(sources: tuple[Path, ...], into: Path, force: bool) -> None:
 def fmt_command(paths: tuple[Path, ...], check: bool, config_file: Path | None) -> None:
     """Rewrite front-matter into the schema (comments, unknown keys and body kept)."""
     settings = load_settings(config_file)
-    files = _markdown_paths(paths or (settings.docs_dir,))
+    files = [f for f in _markdown_paths(paths or (settings.docs_dir,)) if settings.is_article(f)]
     changed, problems = [], []
     for path in files:
         try:

@@ -38,6 +38,14 @@ class Settings:
     articles_dir: str = DEFAULTS["articles_dir"]
     concepts_dir: str = DEFAULTS["concepts_dir"]
 
+    def is_article(self, path: Path) -> bool:
+        """Articles follow the article schema; concept notes and other pages do not."""
+        try:
+            rel = Path(path).resolve().relative_to(self.docs_dir.resolve())
+        except ValueError:
+            return True  # a file outside the garden: the caller named it, so treat it as an article
+        return bool(rel.parts) and rel.parts[0] == self.articles_dir
+
 
 def plugin_options(config: dict) -> dict:
     for entry in config.get("plugins") or []:
