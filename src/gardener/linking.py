@@ -256,12 +256,14 @@ _FENCE_OPEN = re.compile(r"(?:[ \t]*>)*[ \t]*(`{3,}|~{3,})([^\r\n]*)")
 _FENCE_CLOSE = re.compile(r"(?:[ \t]*>)*[ \t]*(`{3,}|~{3,})[ \t]*\r?$")
 _ATX = re.compile(r"(#{1,6})(.*?)(?:[ \t]#+)?[ \t]*\r?$")
 _SETEXT = re.compile(r"(?:=+|-+)[ \t]*\r?$")
+_LINK_DEFINITION = re.compile(r"\[(?!\^)[^\]\n]+\]:")
+_HR = re.compile(r"(?:[-*_][ \t]*){3,}\r?$")
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|\r?$)")
 _ADMONITION = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]")
 
 # Lines starting with one of these need a closer look in the line scan; all
 # other lines are ordinary paragraph text.
-_SPECIAL_START = frozenset(" \t#=-*+`~>!?0123456789")
+_SPECIAL_START = frozenset(" \t#=-*+`~>!?[_0123456789")
 
 # Block-level tags whose content Python-Markdown keeps as raw HTML.
 _RAW_BLOCK_TAGS = (
@@ -470,9 +472,14 @@ class _LineScanner:
                 fence = (opened[0], opened[1], start)
                 prev_blank, block_first = False, None
                 continue
-            in_list = self._classify(line, stripped, width, start, end, prev_blank, block_first, in_list)
+            in_list, block_break = self._classify(stripped, width, start, end, prev_blank, block_first, in_list)
+            if block_break:
+                # Python-Markdown reparses what follows a heading or a rule as
+                # a fresh block, exactly as if a blank line had been there.
+                prev_blank, block_first = True, None
+                continue
             # Only the first line of a block can be underlined into a heading.
-            block_first = (start, line) if prev_blank and stripped[0] not in "#!?" else None
+            block_first = (start, line) if prev_blank and not _ADMONITION.match(stripped) else None
             prev_blank = False
         if code is not None:
             self.spans.append((code[0], code[1]))
@@ -483,7 +490,6 @@ class _LineScanner:
 
     def _classify(
         self,
-        line: str,
         stripped: str,
         width: int,
         start: int,
@@ -491,28 +497,32 @@ class _LineScanner:
         prev_blank: bool,
         block_first: tuple[int, str] | None,
         in_list: bool,
-    ) -> bool:
-        """Record headings / admonition titles; return the new list context."""
+    ) -> tuple[bool, bool]:
+        """Record headings and admonition titles.
+
+        Returns the new list context and whether the line ends its block
+        (headings, rules and link definitions are split off by Python-Markdown).
+        """
         if width < 4 and stripped.startswith("#"):
             match = _ATX.match(stripped)
             if match is not None:
                 self._heading(start, end, match.group(2).strip())
-                return False
+                return False, True
         if width < 4 and block_first is not None and _SETEXT.match(stripped):
             self._heading(block_first[0], end, block_first[1].strip())
-            return False
+            return False, True
+        if width < 4 and (_HR.match(stripped) or _LINK_DEFINITION.match(stripped)):
+            return False, True
         if _ADMONITION.match(stripped):
             # "!!! note "Title"": the quoted title is parsed by a regex that
             # a link with its own quotes would confuse.
             self.spans.append((start, end))
-            return in_list
+            return in_list, False
         if _LIST_ITEM.match(stripped):
             # Python-Markdown only starts a list at the start of a block; an
             # item line inside a paragraph is just more paragraph text.
-            return in_list or prev_blank
-        if width < 4 and prev_blank:
-            return False
-        return in_list
+            return in_list or prev_blank, False
+        return (False if width < 4 and prev_blank else in_list), False
 
     def _heading(self, start: int, end: int, title: str) -> None:
         self.headings.append((start, title))

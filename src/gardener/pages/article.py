@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import html
 
+from gardener.garden.concepts import ConceptIndex
 from gardener.garden.loading import Garden
 from gardener.model import Article
-from gardener.pages.common import rel_link
+from gardener.pages.common import md_text, rel_link
 
 
 def _item(label: str, value: str, css: str) -> str:
@@ -42,3 +43,21 @@ def duplicate_notice(article: Article, garden: Garden) -> str:
 
 def decorate(article: Article, garden: Garden, markdown: str) -> str:
     return header(article) + "\n" + duplicate_notice(article, garden) + markdown
+
+
+def concepts_footer(article: Article, garden: Garden, index: ConceptIndex) -> str:
+    """"本文涉及的概念": each concept found, how often, and its other names (which search indexes,
+    so the article is found under any name of a concept it discusses)."""
+    counts = index.counts(article)
+    if not counts:
+        return ""
+    known = {c.slug: c for c in garden.concepts}
+    lines = ["", "## 本文涉及的概念", "", '<div class="gd-concepts" markdown>', ""]
+    for slug, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        concept = known[slug]
+        others = "、".join(md_text(a) for a in concept.aliases if a != concept.title)
+        names = f' <span class="gd-aliases">{others}</span>' if others else ""
+        lines.append(f"- [{md_text(concept.title)}]({rel_link(article.path, concept.path)})"
+                     f" × {count}{names}")
+    lines += ["", "</div>", ""]
+    return "\n".join(lines)

@@ -14,7 +14,7 @@ def emit_home(garden: Garden, site_name: str = "知识花园") -> str:
     authors = {name for article in listed for name in article.authors}
     hidden = len(garden.articles) - len(listed)
     lines = [
-        "---", "hide:", "  - navigation", "---", "",
+        "---", "title: 首页", "hide:", "  - navigation", "---", "",
         f"# {site_name}", "",
         f"这里收录了 **{len(listed)}** 篇关于大语言模型的文章"
         f"（另有 {hidden} 篇重复或草稿未列出），"

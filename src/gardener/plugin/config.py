@@ -17,3 +17,11 @@ class GardenerConfig(Config):
     nav_by_date = opt.Type(bool, default=True)
     articles_title = opt.Type(str, default="文章")
     concepts_title = opt.Type(str, default="概念")
+    # Concept linking: which mentions become links ("first" per article, first per "section",
+    # or "all"), and whether headings may hold links.
+    link_policy = opt.Choice(("first", "section", "all"), default="first")
+    link_headings = opt.Type(bool, default=False)
+    glossary = opt.Type(bool, default=True)
+    # Concept pages are reached through the glossary and links; listing ~100 of them in the
+    # navigation drowns the articles, so they stay out of it unless asked for.
+    concepts_in_nav = opt.Type(bool, default=False)

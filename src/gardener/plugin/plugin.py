@@ -12,9 +12,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from gardener.garden.concepts import ConceptIndex, MentionCache, analyse_concepts
 from gardener.garden.loading import Garden, load_garden
-from gardener.pages import home
-from gardener.pages.article import decorate
+from gardener.linking import find_mentions, link_mentions
+from gardener.pages import glossary, home
+from gardener.pages.article import concepts_footer, decorate
+from gardener.pages.common import rel_link
+from gardener.pages.concept import emit_concept_sections
 from gardener.plugin.config import GardenerConfig
 from gardener.plugin.navigation import arrange_articles, relink_pages
 
@@ -27,6 +31,8 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
 
     def __init__(self) -> None:
         self.garden: Garden | None = None
+        self.concepts: ConceptIndex | None = None
+        self.cache = MentionCache()  # survives rebuilds during `mkdocs serve`
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if self.config.enabled and CSS not in config.extra_css:
@@ -41,7 +47,12 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         for problem in self.garden.diagnostics:
             # Errors are warnings to MkDocs: `--strict` fails on them, `serve` keeps serving.
             (log.warning if problem.severity == "error" else log.info)(str(problem))
+        self.concepts = analyse_concepts(self.garden, link_headings=self.config.link_headings,
+                                         cache=self.cache)
+        teach_segmenter(self.garden)
         hidden = {a.path for a in self.garden.articles if not a.listed}
+        if not self.config.concepts_in_nav:
+            hidden |= {c.path for c in self.garden.concepts}
         for file in files:
             if file.src_uri in hidden:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
@@ -50,6 +61,9 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         if self.config.home and files.get_file_from_path("index.md") is None:
             files.append(File.generated(config, home.PATH, content=home.emit_home(
                 self.garden, config.site_name)))
+        if self.config.glossary:
+            files.append(File.generated(config, glossary.PATH, content=glossary.emit_glossary(
+                self.garden, self.concepts)))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -68,19 +82,33 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
-        article = self._article(page)
-        if article is None:
+        if self.garden is None:
             return markdown
-        if not article.listed:
-            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-        if self.config.article_header:
-            markdown = decorate(article, self.garden, markdown)
+        src = page.file.src_uri
+        article = next((a for a in self.garden.articles if a.path == src), None)
+        concept = next((c for c in self.garden.concepts if c.path == src), None)
+        if article is not None:
+            if not article.listed:
+                page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+            linked = self._link(markdown, src, exclude=())
+            if self.config.article_header:
+                linked = decorate(article, self.garden, linked)
+            return linked + concepts_footer(article, self.garden, self.concepts)
+        if concept is not None:
+            linked = self._link(markdown, src, exclude=(concept.slug,))
+            return linked + "\n\n" + emit_concept_sections(concept, self.garden, self.concepts)
         return markdown
 
-    def _article(self, page: Page):
-        if self.garden is None or not page.file.src_uri.startswith(self.config.articles_dir + "/"):
-            return None
-        return next((a for a in self.garden.articles if a.path == page.file.src_uri), None)
+    def _link(self, markdown: str, src: str, exclude) -> str:
+        """Concept links in one page's Markdown; the source file is never touched."""
+        known = {c.slug: c for c in self.garden.concepts}
+        mentions = find_mentions(markdown, self.concepts.matcher,
+                                 headings=not self.config.link_headings)
+        return link_mentions(
+            markdown, mentions, policy=self.config.link_policy, exclude=exclude,
+            href=lambda slug: rel_link(src, known[slug].path),
+            title=lambda slug: known[slug].summary,
+        )
 
 
 def _section_folder(section: Section) -> str | None:
@@ -91,3 +119,15 @@ def _section_folder(section: Section) -> str | None:
         if isinstance(child, Section):
             return _section_folder(child)
     return None
+
+
+def teach_segmenter(garden: Garden) -> None:
+    """Give jieba every Chinese alias as a word, so search indexes "缩放定律" as one token."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    for concept in garden.concepts:
+        for alias in concept.aliases:
+            if any("\u3400" <= ch <= "\u9fff" for ch in alias) and " " not in alias:
+                jieba.add_word(alias)

@@ -1,0 +1,67 @@
+"""The glossary: every concept with its names, summary and how many articles mention it.
+
+Order: one A-Z sequence for both languages. Chinese titles sort by their pinyin, as in a Chinese
+dictionary, and English titles by their spelling, so "对齐（Alignment）" sits under D next to
+"Deep Learning"; a reader looks in one place whichever language the name came to mind in.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from itertools import groupby
+
+from gardener.garden.concepts import ConceptIndex
+from gardener.garden.loading import Garden
+from gardener.model import Concept
+from gardener.pages.common import md_text, rel_link
+
+PATH = "glossary.md"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@lru_cache(maxsize=4096)
+def sort_key(title: str) -> tuple[str, str]:
+    if _CJK.search(title):
+        from pypinyin import lazy_pinyin
+
+        spelled = "".join(lazy_pinyin(title))
+    else:
+        spelled = title
+    letters = re.sub(r"[^a-z0-9]", "", spelled.lower())
+    return letters, title
+
+
+def initial(title: str) -> str:
+    first = sort_key(title)[0][:1].upper()
+    return first if first.isalpha() else "#"
+
+
+def aliases_text(concept: Concept) -> str:
+    others = [a for a in concept.aliases if a != concept.title]
+    return "、".join(md_text(a) for a in others)
+
+
+def emit_glossary(garden: Garden, index: ConceptIndex, page_path: str = PATH) -> str:
+    concepts = sorted(garden.concepts, key=lambda c: sort_key(c.title))
+    lines = ["# 术语表", "",
+             f"本花园共有 {len(concepts)} 个概念，按拼音与英文字母混合排序（中文名按拼音，英文名按字母）。",
+             "", '<div class="gd-glossary" markdown>', ""]
+    for letter, group in groupby(concepts, key=lambda c: initial(c.title)):
+        lines += [f"## {letter}", ""]
+        lines += [_entry(concept, index, page_path) for concept in group]
+        lines.append("")
+    lines.append("</div>")
+    return "\n".join(lines) + "\n"
+
+
+def _entry(concept: Concept, index: ConceptIndex, page_path: str) -> str:
+    count = len(index.backlinks.get(concept.slug, ()))
+    names = aliases_text(concept)
+    parts = [f"- **[{md_text(concept.title)}]({rel_link(page_path, concept.path)})**"]
+    if concept.summary:
+        parts.append(f"：{md_text(concept.summary)}")
+    detail = [f"别名：{names}"] if names else []
+    detail.append(f"{count} 篇文章" if count else "尚无文章提到")
+    parts.append(f"<br><small>{'；'.join(detail)}</small>")
+    return "".join(parts)
