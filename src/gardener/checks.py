@@ -12,7 +12,9 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
+from gardener.garden.concepts import analyse_concepts
 from gardener.garden.loading import Garden
+from gardener.linking import normalise
 from gardener.model import Diagnostic
 
 Check = Callable[[Garden], Iterable[Diagnostic]]
@@ -104,7 +106,68 @@ def _without_code(body: str) -> str:
     return "\n".join(out)
 
 
-CHECKS: list[Check] = [duplicate_slugs, duplicate_targets, missing_dates, local_links]
+# An alias that general Chinese text uses this often (jieba's dictionary counts, out of ~60
+# million words) is an everyday word: linking it would flood pages with links.
+COMMON_WORD_FREQ = 1000
+LATIN_MIN_CHARS = 3
+
+
+def alias_collisions(garden: Garden) -> Iterable[Diagnostic]:
+    owners = defaultdict(list)
+    for concept in garden.concepts:
+        for alias in dict.fromkeys(normalise(a) for a in concept.aliases):
+            owners[alias].append(concept)
+    for alias, concepts in owners.items():
+        for concept in concepts[1:]:
+            yield Diagnostic(concept.path, f"alias '{alias}' is also claimed by {concepts[0].path}",
+                             "error")
+
+
+def risky_aliases(garden: Garden) -> Iterable[Diagnostic]:
+    for concept in garden.concepts:
+        for alias in concept.aliases:
+            reason = _alias_risk(alias)
+            if reason:
+                yield Diagnostic(concept.path, f"alias '{alias}' {reason}", "warning")
+
+
+def _alias_risk(alias: str) -> str | None:
+    cjk = [ch for ch in alias if "\u3400" <= ch <= "\u9fff"]
+    if cjk and len(alias.strip()) == 1:
+        return "is a single Chinese character and would match inside many words"
+    if not cjk and len(alias.strip()) < LATIN_MIN_CHARS:
+        return f"is shorter than {LATIN_MIN_CHARS} characters and would match too often"
+    if cjk and (word_frequency(alias) or 0) > COMMON_WORD_FREQ:
+        return "is an everyday Chinese word and would link too often"
+    return None
+
+
+def word_frequency(word: str) -> int | None:
+    from gardener.sources.slugs import _jieba
+
+    return _jieba().get_FREQ(word)
+
+
+def unmentioned_concepts(garden: Garden) -> Iterable[Diagnostic]:
+    index = analyse_concepts(garden)
+    for concept in garden.concepts:
+        if concept.slug not in index.backlinks:
+            yield Diagnostic(concept.path, "no article mentions this concept (check its aliases)",
+                             "warning")
+
+
+def unknown_related(garden: Garden) -> Iterable[Diagnostic]:
+    known = {c.slug for c in garden.concepts}
+    for concept in garden.concepts:
+        for slug in concept.related:
+            if slug not in known:
+                yield Diagnostic(concept.path, f"related names no concept: '{slug}'", "error")
+
+
+CHECKS: list[Check] = [
+    duplicate_slugs, duplicate_targets, missing_dates, local_links,
+    alias_collisions, risky_aliases, unmentioned_concepts, unknown_related,
+]
 
 
 def run_checks(garden: Garden, checks: Iterable[Check] = ()) -> list[Diagnostic]:
