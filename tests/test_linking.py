@@ -6,7 +6,7 @@ from pathlib import Path
 
 import markdown
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from gardener.linking import (
@@ -475,9 +475,9 @@ def test_every_produced_link_renders(seed):
 ALIAS_TEXT = ["RLHF", "rlhf", "ＲＬＨＦ", "GPT-3", "GPT-3.5", "GPT-4o", "C++", "a.b", "[CLS]", "对齐", "强化学习",
               "基于人类反馈的强化学习", "Scaling Law", "RAG"]
 PLAIN_TEXT = ["通过", "实现", "的", "，", "。", " ", "x", "DRAGON", "5", ".", "-", "!", "\\", "]", "[", "*", "_",
-              "(", ")", "'", '"', "&", "$", "|", "{", "<", ">", "#", "`"]
+              "(", ")", "'", '"', "&", "$", "|", "{", " < ", " > ", "#", "`"]
 BLOCKS = [
-    "\n", "\n\n", "\n\n    ", "\n- ", "\n1. ", "\n> ", "\n# 标题 RLHF\n", "\n对齐\n---\n", "\n```\nRLHF `x`\n```\n",
+    "\n", "\n\n", "\n\n    ", "\n- ", "\n1. ", "\n> 引用 ", "\n# 标题 RLHF\n", "\n对齐\n---\n", "\n```\nRLHF `x`\n```\n",
     "\n~~~\nGPT-4o\n", "`RLHF`", "``a`RLHF``", "$RLHF$", "\n$$\n对齐\n$$\n", "[RLHF](http://x.org/RLHF)",
     '[对齐](/a "RLHF")', "![RAG](r.png)", "[RLHF][r]", "\n[r]: http://x/RLHF\n", "<http://x/RLHF>",
     "https://x.org/RLHF", '<a href="x">RLHF</a>', "<b>", "</b>", '<img alt="RLHF">', "<!-- RLHF -->",
@@ -500,6 +500,8 @@ markdown_docs = st.lists(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(md=markdown_docs, policy=st.sampled_from(["first", "section", "all"]), headings=st.booleans())
 def test_property_round_trip_and_protection(matcher, md, policy, headings):
+    # A hand-written link of the produced shape would be stripped too.
+    assume(strip_links(md) == md)
     mentions = find_mentions(md, matcher, headings=headings)
     linked = link_mentions(md, mentions, href=href, title=title, policy=policy)
     assert strip_links(linked) == md

@@ -145,7 +145,9 @@ def _alias_risk(alias: str) -> str | None:
 def word_frequency(word: str) -> int | None:
     from gardener.sources.slugs import _jieba
 
-    return _jieba().get_FREQ(word)
+    segmenter = _jieba()
+    segmenter.initialize()  # the frequency table is loaded lazily
+    return segmenter.get_FREQ(word)
 
 
 def unmentioned_concepts(garden: Garden) -> Iterable[Diagnostic]:

@@ -15,6 +15,7 @@ from gardener.garden.loading import load_garden, markdown_files
 from gardener.importing import import_sources
 from gardener.model import Diagnostic, GardenError
 from gardener.settings import load_settings
+from gardener.suggest import suggest
 
 # Logs and CI capture output without a terminal: give tables room instead of 80 columns.
 err = Console(stderr=True, highlight=False)
@@ -99,5 +100,26 @@ def check_command(docs_dir: Path | None, config_file: Path | None) -> None:
     out.print(f"{len(garden.articles)} articles, {len(garden.concepts)} concepts: "
               f"{errors} errors, {warnings} warnings")
     sys.exit(1 if errors else 0)
+
+
+@main.command("suggest")
+@click.option("--top", default=20, show_default=True, type=click.IntRange(min=1),
+              help="How many candidate concepts to print.")
+@click.option("--docs", "docs_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Docs folder (default: docs_dir of mkdocs.yml).")
+@_config_option
+def suggest_command(top: int, docs_dir: Path | None, config_file: Path | None) -> None:
+    """Print concept note stubs for frequent terms that no concept covers yet."""
+    settings = load_settings(config_file, docs_dir)
+    garden = load_garden(settings.docs_dir, settings.articles_dir, settings.concepts_dir)
+    for rank, found in enumerate(suggest(garden, top), 1):
+        if rank > 1:
+            click.echo()
+        target = settings.docs_dir / settings.concepts_dir / f"{found.slug}.md"
+        taken = " (taken: choose another file name)" if target.exists() else ""
+        # Plain echo, not rich: a stub must come out byte for byte, without markup or wrapping.
+        click.echo(f"# {rank}. {found.term} (score {found.score:.2f}) -> {target.as_posix()}{taken}")
+        click.echo(found.stub(), nl=False)
+    sys.exit(0)
 if __name__ == "__main__":
     main()

@@ -252,18 +252,30 @@ def _outside(candidates: list[tuple[int, int, int]], spans: list[Span]) -> list[
 # --------------------------------------------------------------------------
 
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
-_FENCE_OPEN = re.compile(r"(?:[ \t]*>)*[ \t]*(`{3,}|~{3,})([^\r\n]*)")
-_FENCE_CLOSE = re.compile(r"(?:[ \t]*>)*[ \t]*(`{3,}|~{3,})[ \t]*\r?$")
+_FENCE_OPEN = re.compile(r"^(?:[ \t]*>)*[ \t]*(`{3,}|~{3,})([^\n]*)", re.M)
+_FENCE_CLOSE = {
+    "`": re.compile(r"^(?:[ \t]*>)*[ \t]*(`{3,})[ \t]*\r?$", re.M),
+    "~": re.compile(r"^(?:[ \t]*>)*[ \t]*(~{3,})[ \t]*\r?$", re.M),
+}
 _ATX = re.compile(r"(#{1,6})(.*?)(?:[ \t]#+)?[ \t]*\r?$")
 _SETEXT = re.compile(r"(?:=+|-+)[ \t]*\r?$")
 _LINK_DEFINITION = re.compile(r"\[(?!\^)[^\]\n]+\]:")
 _HR = re.compile(r"(?:[-*_][ \t]*){3,}\r?$")
-_LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|\r?$)")
+_LIST_ITEM = re.compile(r"(?:[-*+]|\d+\.) ")  # Python-Markdown's markers
 _ADMONITION = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]")
+
+# Masking overwrites already protected text (keeping newlines and length) so
+# that later regexes cannot pair delimiters across it.  Fillers are
+# private-use characters rather than spaces: superfences swaps a fence for an
+# inline placeholder, so a masked fence must not look like blank lines.  Raw
+# HTML blocks and block-level comments, on the other hand, are lifted out as
+# blocks of their own; their filler tells the line scan that a block ends.
+_FILLER = "\ue000"
+_BLOCK_FILLER = "\ue001"
 
 # Lines starting with one of these need a closer look in the line scan; all
 # other lines are ordinary paragraph text.
-_SPECIAL_START = frozenset(" \t#=-*+`~>!?[_0123456789")
+_SPECIAL_START = frozenset(" \t#=-*+`~>!?[_0123456789" + _BLOCK_FILLER)
 
 # Block-level tags whose content Python-Markdown keeps as raw HTML.
 _RAW_BLOCK_TAGS = (
@@ -274,26 +286,32 @@ _RAW_BLOCK_TAGS = (
 # A line that interrupts a paragraph in Python-Markdown (or a blank line) ends
 # any inline construct that could otherwise run on over several lines.  List
 # items are not in here: Python-Markdown lets them continue a paragraph.
-_NEW_BLOCK = r"[ \t]*(?:\r?\n|>|\#|\[[^\]\n]+\]:|(?:[-*_][ \t]*){3,}\r?$)"
+_NEW_BLOCK = (
+    r"[ \t]*(?:\r?\n|>|\#|!!!|\?\?\?|\[[^\]\n]+\]:|(?:[-*_][ \t]*){3,}\r?$|<!--|<(?:"
+    + _RAW_BLOCK_TAGS
+    + r")\b)"
+)
 
 # Constructs whose content is opaque to everything else.  They are combined in
-# one alternation so that whichever starts first wins, as in CommonMark: a
-# backtick inside an HTML comment does not open a code span and "<!--" inside
-# a code span does not open a comment.
+# one alternation so that whichever starts first wins: a backtick inside an
+# HTML comment does not open a code span and "<!--" inside a code span does
+# not open a comment (Python-Markdown's HTML extractor agrees).
 _OPAQUE = re.compile(
     r"""
-      <!--[\s\S]*?(?:-->|\Z)                                    # HTML comment, unclosed -> end
-    | (?<!\\)(`+)(?:[^\n]|\n(?!"""
+      (?P<comment>^[ ]{0,3}<!--[\s\S]*?-->                      # block-level HTML comment
+      | <!--(?:[^\n]|\n(?![ \t]*\r?\n))*?-->)                     # inline one: within a paragraph
+    | (?P<unclosed><!--)                                        # unclosed: protect to the end
+    | (?<!\\)(?:\\\\)*+(?P<ticks>`+)(?:[^\n]|\n(?!"""
     + _NEW_BLOCK
-    + r"""))+?(?<!`)\1(?!`)   # code span, as Python-Markdown
+    + r"""))+?(?<!`)(?P=ticks)(?!`)   # code span, as Python-Markdown
     | (?<!\\)\$\$[\s\S]+?\$\$                                     # display math
     | \\\[(?:[^\n]|\n(?![ \t]*\r?\n))*?\\\]                       # \[ ... \]
     | \\\((?:[^\n])*?\\\)                                         # \( ... \)
     | (?<![\\$])\$(?![\s$])[^\n$]*?(?<![\s\\])\$(?![$\d])          # $ inline math $
-    | <(a|code|pre|script|style|kbd|samp|textarea)\b(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?</\2[ \t]*>
-    | ^[ ]{0,3}<("""
+    | <(?P<tag>a|code|pre|script|style|kbd|samp|textarea)\b(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?</(?P=tag)[ \t]*>
+    | (?P<raw>^[ ]{0,3}<(?P<rawtag>"""
     + _RAW_BLOCK_TAGS
-    + r""")\b(?![^>]*\bmarkdown=)(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?(?:</\3[ \t]*>|\Z)
+    + r""")\b(?![^>]*\bmarkdown=)(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?(?:</(?P=rawtag)[ \t]*>|\Z))
     """,
     re.X | re.I | re.M,
 )
@@ -330,7 +348,6 @@ _INLINE = re.compile(
 
 _LINK_LABEL = re.compile(r"^[ ]{0,3}\[(?!\^)([^\]\n]+)\]:", re.M)
 _NON_NEWLINE = re.compile(r"[^\n]+")
-_FILLER = "\ue000"
 
 
 def protected_spans(markdown: str, *, headings: bool = True) -> list[Span]:
@@ -338,34 +355,94 @@ def protected_spans(markdown: str, *, headings: bool = True) -> list[Span]:
 
 
 def _analyse(markdown: str, *, headings: bool) -> tuple[list[Span], list[tuple[int, str]]]:
-    """Protected spans plus (line start, text) of every heading."""
-    scanner = _LineScanner(markdown, headings)
-    block, heads = scanner.run()
-    # An unclosed fence is protected, but Python-Markdown renders it as plain
-    # text, so inline constructs around it are matched as if it were not there.
-    masked = _mask(markdown, block[:-1] if scanner.unclosed_fence else block)
-    opaque = [m.span() for m in _OPAQUE.finditer(masked)]
-    masked = _mask(masked, opaque)
+    """Protected spans plus (line start, text) of every heading.
+
+    The passes follow Python-Markdown's own order: fences (a preprocessor),
+    then raw HTML and code spans, then block structure, then inline syntax.
+    Each pass sees the text with earlier findings masked out.
+    """
+    front = _front_matter(markdown)
+    fences, unclosed = _fences(markdown, front)
+    masked = _mask(markdown, [(0, front)], _BLOCK_FILLER)
+    masked = _mask(masked, fences, _FILLER)
+    opaque, raw, tail = _opaque(masked)
+    masked = _mask(_mask(masked, opaque, _FILLER), raw, _BLOCK_FILLER)
+    block, heads = _LineScanner(masked, markdown, headings).run()
+    masked = _mask(masked, block, _FILLER)
     inline = [m.span() for m in _LINK.finditer(masked)]
     inline += [m.span() for m in _INLINE.finditer(masked)]
     inline += _shortcut_references(masked)
-    return _merge(block + opaque + inline), heads
+    fixed = [(0, front)] + [span for span in (unclosed, tail) if span]
+    return _merge(fixed + fences + opaque + raw + block + inline), heads
 
 
-def _mask(text: str, spans: list[Span]) -> str:
-    """Overwrite spans (keeping newlines and length) so later regexes cannot
-    pair delimiters across them.
+def _fences(text: str, pos: int) -> tuple[list[Span], Span | None]:
+    """Closed fenced code blocks, and an unclosed one if there is one.
 
-    The filler is a private-use character rather than a space: superfences
-    swaps a fence for an inline placeholder, so a fence does not end a
-    paragraph, and a masked fence must not look like blank lines either.
+    An unclosed fence is protected to the end of the text but not masked:
+    Python-Markdown renders it as plain text, so inline constructs around it
+    are matched as if it were not there.
     """
+    spans: list[Span] = []
+    while (opening := _FENCE_OPEN.search(text, pos)) is not None:
+        marker, info = opening.group(1), opening.group(2)
+        pos = opening.end()
+        # A backtick fence's info string may not contain backticks,
+        # otherwise "```a```" would be inline code.
+        if marker[0] == "`" and "`" in info:
+            continue
+        end = _fence_end(text, pos, marker)
+        if end is None:
+            return spans, (opening.start(), len(text))
+        spans.append((opening.start(), end))
+        pos = end
+    return spans, None
+
+
+def _fence_end(text: str, pos: int, marker: str) -> int | None:
+    closing = _FENCE_CLOSE[marker[0]]
+    while (match := closing.search(text, pos)) is not None:
+        if len(match.group(1)) >= len(marker):
+            return match.end()
+        pos = match.end()
+    return None
+
+
+def _opaque(masked: str) -> tuple[list[Span], list[Span], Span | None]:
+    """Code spans, math, comments and raw HTML.
+
+    Returns the spans to mask as inline text, those Python-Markdown lifts out
+    as blocks of their own, and the tail after an unclosed comment.  That
+    tail is protected but left unmasked, because Python-Markdown renders an
+    unclosed comment as text and the structure after it still matters.
+    """
+    inline: list[Span] = []
+    blocks: list[Span] = []
+    for match in _OPAQUE.finditer(masked):
+        span = match.span()
+        if match.group("unclosed") is not None:
+            return inline, blocks, (span[0], len(masked))
+        if match.group("raw") is not None or (
+            match.group("comment") is not None and _at_line_start(masked, span[0])
+        ):
+            blocks.append(span)
+        else:
+            inline.append(span)
+    return inline, blocks, None
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return pos - line_start <= 3 and not text[line_start:pos].strip(" ")
+
+
+def _mask(text: str, spans: list[Span], filler: str) -> str:
     if not spans:
         return text
     pieces, pos = [], 0
     for start, end in _merge(spans):
         pieces.append(text[pos:start])
-        pieces.append(_NON_NEWLINE.sub(lambda m: _FILLER * len(m.group()), text[start:end]))
+        pieces.append(_NON_NEWLINE.sub(lambda m: filler * len(m.group()), text[start:end]))
         pos = end
     pieces.append(text[pos:])
     return "".join(pieces)
@@ -404,41 +481,28 @@ def _front_matter(text: str) -> int:
     return close.end()
 
 
-def _block_spans(text: str, *, protect_headings: bool) -> tuple[list[Span], list[tuple[int, str]]]:
-    scanner = _LineScanner(text, protect_headings)
-    return scanner.run()
-
-
 class _LineScanner:
-    """One pass over lines for constructs defined line by line: fences,
-    indented code, headings and admonition titles."""
+    """One pass over lines for block structure: indented code, headings,
+    admonition titles.  ``structure`` is the masked text (so "#" inside a
+    fence is no heading); heading titles are read from ``source``."""
 
-    def __init__(self, text: str, protect_headings: bool) -> None:
-        self.text = text
+    def __init__(self, structure: str, source: str, protect_headings: bool) -> None:
+        self.structure = structure
+        self.source = source
         self.protect_headings = protect_headings
         self.spans: list[Span] = []
         self.headings: list[tuple[int, str]] = []
-        self.unclosed_fence = False
 
     def run(self) -> tuple[list[Span], list[tuple[int, str]]]:
-        text = self.text
-        pos = _front_matter(text)
-        if pos:
-            self.spans.append((0, pos))
-        fence: tuple[str, int, int] | None = None  # (char, length, start)
         code: list[int] | None = None  # indented code [start, end]
         prev_blank = True
         in_list = False
-        block_first: tuple[int, str] | None = None  # first line of current paragraph
+        block_first: int | None = None  # start of the current paragraph's first line
         special = _SPECIAL_START
-        for line in text[pos:].split("\n"):
+        pos = 0
+        for line in self.structure.split("\n"):
             start, end = pos, pos + len(line)
             pos = end + 1
-            if fence is not None:
-                if self._closes(line, fence):
-                    self.spans.append((fence[2], end))
-                    fence = None
-                continue
             if not line or line.isspace():
                 prev_blank, block_first = True, None
                 continue
@@ -446,7 +510,7 @@ class _LineScanner:
             if first not in special:
                 # Plain paragraph text: only list context and setext bookkeeping.
                 if prev_blank:
-                    in_list, block_first = False, (start, line)
+                    in_list, block_first = False, start
                 else:
                     block_first = None
                 prev_blank = False
@@ -467,25 +531,17 @@ class _LineScanner:
                 code = [start, end]
                 prev_blank, block_first = False, None
                 continue
-            opened = self._opens(line)
-            if opened is not None:
-                fence = (opened[0], opened[1], start)
-                prev_blank, block_first = False, None
-                continue
             in_list, block_break = self._classify(stripped, width, start, end, prev_blank, block_first, in_list)
             if block_break:
-                # Python-Markdown reparses what follows a heading or a rule as
-                # a fresh block, exactly as if a blank line had been there.
+                # Python-Markdown reparses what follows a heading, a rule or a
+                # raw HTML block as a fresh block, as if after a blank line.
                 prev_blank, block_first = True, None
                 continue
             # Only the first line of a block can be underlined into a heading.
-            block_first = (start, line) if prev_blank and not _ADMONITION.match(stripped) else None
+            block_first = start if prev_blank and not _ADMONITION.match(stripped) else None
             prev_blank = False
         if code is not None:
             self.spans.append((code[0], code[1]))
-        if fence is not None:
-            self.spans.append((fence[2], len(text)))
-            self.unclosed_fence = True
         return self.spans, self.headings
 
     def _classify(
@@ -495,21 +551,23 @@ class _LineScanner:
         start: int,
         end: int,
         prev_blank: bool,
-        block_first: tuple[int, str] | None,
+        block_first: int | None,
         in_list: bool,
     ) -> tuple[bool, bool]:
         """Record headings and admonition titles.
 
         Returns the new list context and whether the line ends its block
-        (headings, rules and link definitions are split off by Python-Markdown).
+        (headings, rules, link definitions and raw HTML are split off by
+        Python-Markdown).
         """
-        if width < 4 and stripped.startswith("#"):
-            match = _ATX.match(stripped)
-            if match is not None:
-                self._heading(start, end, match.group(2).strip())
-                return False, True
+        if stripped[0] == _BLOCK_FILLER:
+            return in_list, True
+        if width < 4 and stripped[0] == "#" and _ATX.match(stripped):
+            title = _ATX.match(self.source[start:end].lstrip(" \t"))
+            self._heading(start, end, title.group(2).strip() if title else "")
+            return False, True
         if width < 4 and block_first is not None and _SETEXT.match(stripped):
-            self._heading(block_first[0], end, block_first[1].strip())
+            self._heading(block_first, end, self.source[block_first : start - 1].strip())
             return False, True
         if width < 4 and (_HR.match(stripped) or _LINK_DEFINITION.match(stripped)):
             return False, True
@@ -528,27 +586,6 @@ class _LineScanner:
         self.headings.append((start, title))
         if self.protect_headings:
             self.spans.append((start, end))
-
-    @staticmethod
-    def _opens(line: str) -> tuple[str, int] | None:
-        if "```" not in line and "~~~" not in line:
-            return None
-        match = _FENCE_OPEN.match(line)
-        if match is None:
-            return None
-        marker, info = match.group(1), match.group(2)
-        # A backtick fence's info string may not contain backticks,
-        # otherwise "```a```" would be inline code.
-        if marker[0] == "`" and "`" in info:
-            return None
-        return marker[0], len(marker)
-
-    @staticmethod
-    def _closes(line: str, fence: tuple[str, int, int]) -> bool:
-        if fence[0] * 3 not in line:
-            return False
-        match = _FENCE_CLOSE.match(line)
-        return match is not None and match.group(1)[0] == fence[0] and len(match.group(1)) >= fence[1]
 
 
 # --------------------------------------------------------------------------
@@ -683,7 +720,7 @@ def _char_before(markdown: str, pos: int) -> str:
 
 
 def _section_starts(markdown: str) -> list[int]:
-    _, heads = _block_spans(markdown, protect_headings=False)
+    _, heads = _analyse(markdown, headings=False)
     return [start for start, _ in heads]
 
 

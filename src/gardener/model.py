@@ -111,3 +111,12 @@ class Event:
     end_date: PartialDate | None = None
     anchor: str | None = None
     confidence: float = 1.0
+    # False when a relative date ("6月3日") had no year to lean on; such events are reported by
+    # `gardener check` and kept off the pages, never given a guessed year.
+    resolved: bool = True
+    # 1-based line of the statement within the article body (not the file: the caller adds the
+    # front-matter offset), for diagnostics; None for publications and hand-written events.
+    line: int | None = None
+    # Heading anchor per source, parallel to `sources`, once retellings are merged; `anchor`
+    # stays the anchor of the first-found telling.
+    anchors: tuple[str | None, ...] = ()

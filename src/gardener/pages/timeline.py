@@ -1,0 +1,420 @@
+"""The /timeline/ page and the "时间线" section of concept pages.
+
+Everything here is a pure function of events and the garden. The page is Markdown with
+md_in_html blocks so that MkDocs still sees, rewrites and checks every link: each event is a
+``<div class="gd-event" markdown>`` whose data attributes carry its concepts and tags. The
+filter bar is plain HTML that starts hidden; ``timeline_js()`` (shipped by the plugin as an
+extra_javascript file, no inline script and nothing fetched) reveals it and filters or reverses
+the events. ``timeline_css()`` styles both with Material's own colour variables, so light and
+dark schemes follow. Unresolved events (no year) are never shown.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from itertools import groupby
+
+from gardener.garden.loading import Garden
+from gardener.model import Event
+from gardener.pages.common import rel_link
+
+__all__ = [
+    "PATH",
+    "date_label",
+    "emit_concept_timeline",
+    "emit_timeline",
+    "shown_events",
+    "timeline_css",
+    "timeline_js",
+]
+
+PATH = "timeline.md"
+TITLE = "时间线"
+# Events below this confidence are drawn lighter: mostly dates met in passing.
+UNCERTAIN = 0.5
+
+_QUALIFIER_ORDER = {"before": 0, "early": 1, None: 2, "mid": 3, "late": 4, "after": 5}
+_KIND_ORDER = {"curated": 0, "event": 1, "publication": 2}
+_EDGE_WORDS = {"early": "初", "mid": "中", "late": "底"}
+_SIDE_WORDS = {"before": " 之前", "after": " 之后"}
+
+# Python-Markdown un-escapes exactly these after a backslash; other characters are harmless
+# in the middle of a line that starts with a <time> tag.
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]{}"})
+_HREF_ESCAPES = str.maketrans({" ": "%20", "<": "%3C", ">": "%3E", "\t": "%09"})
+
+ConceptHref = Callable[[str], "str | None"]
+
+
+def _md(text: str) -> str:
+    """User text (titles, event text) as inline Markdown that renders as exactly that text."""
+    return html.escape(" ".join(text.split()), quote=False).translate(_MD_ESCAPES)
+
+
+def _attr(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _link(text: str, href: str) -> str:
+    return f"[{_md(text)}](<{href.translate(_HREF_ESCAPES)}>)"
+
+
+def shown_events(events: Iterable[Event]) -> list[Event]:
+    """The events a page shows, oldest first: only those placed in a known year."""
+    placed = (e for e in events if e.resolved and e.date.year is not None)
+    return sorted(placed, key=_order)
+
+
+def _order(event: Event) -> tuple:
+    return (event.date.sort_key(), _QUALIFIER_ORDER.get(event.qualifier, 2),
+            _KIND_ORDER.get(event.kind, 1), event.text)
+
+
+def date_label(event: Event) -> str:
+    """"2017-06", "2022-12-01", "2020 年初", "2021 之前", "2017-06 至 2017-07"."""
+    date, qualifier = event.date, event.qualifier
+    if qualifier in _EDGE_WORDS:
+        label = (f"{date.year} 年{_EDGE_WORDS[qualifier]}" if date.precision == "year"
+                 else f"{date.year} 年 {date.month} 月{_EDGE_WORDS[qualifier]}"
+                 if date.precision == "month" else date.iso())
+    else:
+        label = date.iso() + _SIDE_WORDS.get(qualifier, "")
+        if date.precision == "year" and qualifier is None:
+            label = f"{date.year} 年"
+    if event.end_date is not None and event.end_date != date:
+        label += f" 至 {event.end_date.iso()}"
+    return label
+
+
+class _Links:
+    """Hrefs and titles of concepts and source articles, relative to one page."""
+
+    def __init__(self, garden: Garden, page_path: str, concept_href: ConceptHref | None) -> None:
+        self.page_path = page_path
+        self.concepts = {c.slug: c for c in garden.concepts}
+        # Drafts may be left out of a build; a link to them would break `--strict`.
+        self.articles = {a.slug: a for a in garden.articles if not a.draft}
+        self.concept_href = concept_href or self._concept_file
+
+    def _concept_file(self, slug: str) -> str | None:
+        concept = self.concepts.get(slug)
+        return rel_link(self.page_path, concept.path) if concept else None
+
+    def concept(self, slug: str) -> str | None:
+        href = self.concept_href(slug) if slug in self.concepts else None
+        return _link(self.concepts[slug].title, href) if href else None
+
+    def source(self, slug: str, anchor: str | None) -> str | None:
+        article = self.articles.get(slug)
+        if article is None:
+            return None
+        href = rel_link(self.page_path, article.path) + (f"#{anchor}" if anchor else "")
+        return _link(article.title, href)
+
+    def sources(self, event: Event) -> list[str]:
+        anchors = event.anchors if len(event.anchors) == len(event.sources) else \
+            (event.anchor,) + (None,) * (len(event.sources) - 1)
+        links = (self.source(slug, anchor) for slug, anchor in zip(event.sources, anchors))
+        return [link for link in links if link]
+
+    def tags(self, event: Event) -> list[str]:
+        found = (t for slug in event.sources if slug in self.articles
+                 for t in self.articles[slug].tags)
+        return list(dict.fromkeys(found))
+
+
+def _tag_token(tag: str) -> str:
+    # Tokens are space-separated in data-tags, so a tag's own spaces become dashes.
+    return "-".join(tag.split())
+
+
+def _time(event: Event) -> str:
+    return (f'<time class="gd-event__date" datetime="{_attr(event.date.iso())}">'
+            f"{html.escape(date_label(event))}</time>")
+
+
+def _refs(event: Event, links: _Links, *, concepts: bool = True) -> str:
+    parts = []
+    if concepts:
+        found = [link for link in map(links.concept, event.concepts) if link]
+        if found:
+            parts.append("概念：" + "、".join(found))
+    sources = links.sources(event)
+    if sources:
+        parts.append("来源：" + "、".join(sources))
+    return f' <span class="gd-event__refs">{" · ".join(parts)}</span>' if parts else ""
+
+
+def _event_block(event: Event, links: _Links) -> list[str]:
+    classes = ["gd-event", f"gd-event--{event.kind}"]
+    if event.confidence < UNCERTAIN:
+        classes.append("gd-event--uncertain")
+    concepts = " ".join(c for c in event.concepts if c in links.concepts)
+    tags = " ".join(_tag_token(t) for t in links.tags(event))
+    label = '<span class="gd-event__label">发表</span> ' if event.kind == "publication" else ""
+    line = (f'{_time(event)} {label}<span class="gd-event__text">{_md(event.text)}</span>'
+            f"{_refs(event, links)}")
+    return [
+        f'<div class="{" ".join(classes)}" data-concepts="{_attr(concepts)}" '
+        f'data-tags="{_attr(tags)}" markdown>',
+        line,
+        "</div>",
+        "",
+    ]
+
+
+def _month_heading(event: Event) -> str:
+    date = event.date
+    return f"{date.year} 年（全年）" if date.month is None else f"{date.year} 年 {date.month} 月"
+
+
+def _year_section(year: int, events: list[Event], links: _Links) -> list[str]:
+    lines = [f'<div class="gd-year" data-year="{year}" markdown>', "", f"## {year}", ""]
+    for heading, group in groupby(events, key=_month_heading):
+        lines += ['<div class="gd-month" markdown>', "", f"### {heading}", ""]
+        for event in group:
+            lines += _event_block(event, links)
+        lines += ["</div>", ""]
+    return lines + ["</div>", ""]
+
+
+def _options(label: str, kind: str, counts: Counter, titles: dict[str, str]) -> list[str]:
+    if not counts:
+        return []
+    ordered = sorted(counts, key=lambda key: (-counts[key], titles.get(key, key)))
+    options = [f'<option value="{_attr(kind)}:{_attr(key)}">'
+               f"{html.escape(titles.get(key, key))}（{counts[key]}）</option>" for key in ordered]
+    return [f'<optgroup label="{_attr(label)}">', *options, "</optgroup>"]
+
+
+def _filter_bar(events: Sequence[Event], links: _Links) -> list[str]:
+    concepts = Counter(c for e in events for c in dict.fromkeys(e.concepts) if c in links.concepts)
+    tags: Counter = Counter()
+    tag_titles: dict[str, str] = {}
+    for event in events:
+        for tag in links.tags(event):
+            tags[_tag_token(tag)] += 1
+            tag_titles.setdefault(_tag_token(tag), tag)
+    concept_titles = {slug: links.concepts[slug].title for slug in concepts}
+    return [
+        '<div class="gd-timeline-filter" hidden>',
+        '<label for="gd-timeline-select">只看</label>',
+        '<select id="gd-timeline-select">',
+        '<option value="">全部事件</option>',
+        *_options("概念", "concept", concepts, concept_titles),
+        *_options("标签", "tag", tags, tag_titles),
+        "</select>",
+        '<button type="button" class="gd-timeline-order" aria-pressed="false">最新的在前</button>',
+        "</div>",
+        "",
+    ]
+
+
+def emit_timeline(events: Sequence[Event], garden: Garden, page_path: str = PATH,
+                  concept_href: ConceptHref | None = None) -> str:
+    """The whole timeline page: years, then months, oldest first."""
+    shown = shown_events(events)
+    links = _Links(garden, page_path, concept_href)
+    lines = [f"# {TITLE}", ""]
+    if not shown:
+        return "\n".join(lines + ["花园里还没有带日期的事件。", ""])
+    years = sorted({e.date.year for e in shown})
+    lines += [
+        f"从文章中摘出的 {len(shown)} 条带日期的事件，{years[0]}–{years[-1]} 年，按年、月排列，"
+        "最早的在前；每条都链接到讲述它的文章段落。标着“发表”的是文章本身的发表日期，"
+        "只知年份或月份的事件排在该年、该月的开头。",
+        "",
+        *_filter_bar(shown, links),
+        '<div class="gd-timeline" markdown>',
+        "",
+    ]
+    for year, group in groupby(shown, key=lambda e: e.date.year):
+        lines += _year_section(year, list(group), links)
+    lines += ["</div>", ""]
+    return "\n".join(lines)
+
+
+def emit_concept_timeline(events: Sequence[Event], concept_slug: str, garden: Garden,
+                          page_path: str) -> str:
+    """The "## 时间线" section of a concept page, or "" when no shown event mentions it."""
+    mine = [e for e in shown_events(events) if concept_slug in e.concepts]
+    if not mine:
+        return ""
+    links = _Links(garden, page_path, None)
+    lines = [f"## {TITLE}", ""]
+    for event in mine:
+        label = '<span class="gd-event__label">发表</span> ' if event.kind == "publication" else ""
+        lines.append(f"- {_time(event)} {label}{_md(event.text)}{_refs(event, links, concepts=False)}")
+    return "\n".join(lines) + "\n"
+
+
+def timeline_js() -> str:
+    """Filter and order switch for the timeline page; works with Material's instant loading."""
+    return _JS
+
+
+def timeline_css() -> str:
+    return _CSS
+
+
+_JS = r"""// Timeline page: filter events by concept or tag, and switch between oldest and newest first.
+(function () {
+  "use strict";
+
+  function matches(event, value) {
+    if (!value) return true;
+    var split = value.indexOf(":");
+    var kind = value.slice(0, split);
+    var token = value.slice(split + 1);
+    var attr = kind === "tag" ? "data-tags" : "data-concepts";
+    return (event.getAttribute(attr) || "").split(" ").indexOf(token) >= 0;
+  }
+
+  function filter(root, value) {
+    root.querySelectorAll(".gd-event").forEach(function (event) {
+      event.hidden = !matches(event, value);
+    });
+    // A month or year with nothing left to show should not leave an empty heading behind.
+    root.querySelectorAll(".gd-month, .gd-year").forEach(function (section) {
+      section.hidden = !section.querySelector(".gd-event:not([hidden])");
+    });
+  }
+
+  function reverse(root) {
+    var parents = [root].concat(Array.prototype.slice.call(
+      root.querySelectorAll(".gd-year, .gd-month")));
+    parents.forEach(function (parent) {
+      var items = Array.prototype.filter.call(parent.children, function (child) {
+        return child.matches(".gd-year, .gd-month, .gd-event");
+      });
+      // Re-appending in reverse keeps each section's heading, which is not an item, on top.
+      items.reverse().forEach(function (item) { parent.appendChild(item); });
+    });
+  }
+
+  function init() {
+    var root = document.querySelector(".gd-timeline");
+    var bar = document.querySelector(".gd-timeline-filter");
+    if (!root || !bar || bar.getAttribute("data-ready")) return;
+    bar.setAttribute("data-ready", "1");
+    var select = bar.querySelector("select");
+    var button = bar.querySelector("button");
+    select.addEventListener("change", function () { filter(root, select.value); });
+    button.addEventListener("click", function () {
+      var newest = button.getAttribute("aria-pressed") !== "true";
+      reverse(root);
+      button.setAttribute("aria-pressed", newest ? "true" : "false");
+      button.textContent = newest ? "最早的在前" : "最新的在前";
+    });
+    // A browser may restore the select's value when the page is revisited.
+    filter(root, select.value);
+    bar.hidden = false;
+  }
+
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(init);  // Material's instant navigation swaps pages in place
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
+"""
+
+_CSS = """/* Timeline page and concept timelines; colours come from Material, so dark mode follows. */
+.gd-timeline-filter {
+  display: flex;
+  flex-wrap: wrap;
+  gap: .5rem;
+  align-items: center;
+  margin: 1em 0 1.5em;
+  font-size: .75rem;
+}
+.gd-timeline-filter[hidden],
+.gd-timeline [hidden] {
+  display: none;
+}
+.gd-timeline-filter select,
+.gd-timeline-filter button {
+  font: inherit;
+  color: var(--md-default-fg-color);
+  background-color: var(--md-default-bg-color);
+  border: .05rem solid var(--md-default-fg-color--lighter);
+  border-radius: .2rem;
+  padding: .3em .6em;
+  max-width: 100%;
+}
+.gd-timeline-filter button {
+  cursor: pointer;
+}
+.gd-timeline-filter select:focus-visible,
+.gd-timeline-filter button:focus-visible,
+.gd-timeline-filter button:hover {
+  border-color: var(--md-accent-fg-color);
+  outline: none;
+}
+.md-typeset .gd-event {
+  position: relative;
+  margin: 0 0 .8em .3rem;
+  padding: 0 0 0 1rem;
+  border-left: .1rem solid var(--md-default-fg-color--lightest);
+}
+.md-typeset .gd-event::before {
+  content: "";
+  position: absolute;
+  left: -.35rem;
+  top: .55em;
+  width: .6rem;
+  height: .6rem;
+  border-radius: 50%;
+  background-color: var(--md-default-fg-color--lighter);
+}
+.md-typeset .gd-event > p {
+  margin: 0;
+}
+.md-typeset .gd-event__date {
+  font-weight: 700;
+  font-variant-numeric: tabular-nums;
+  color: var(--md-default-fg-color--light);
+  margin-right: .3em;
+  white-space: nowrap;
+}
+.md-typeset .gd-event__label {
+  display: inline-block;
+  font-size: .7em;
+  line-height: 1.6;
+  padding: 0 .5em;
+  border-radius: .2rem;
+  color: var(--md-accent-bg-color);
+  background-color: var(--md-accent-fg-color);
+  vertical-align: .1em;
+}
+.md-typeset .gd-event__refs {
+  display: block;
+  font-size: .85em;
+  color: var(--md-default-fg-color--light);
+}
+.md-typeset .gd-event--publication {
+  border-left-color: var(--md-accent-fg-color);
+}
+.md-typeset .gd-event--publication::before {
+  background-color: var(--md-accent-fg-color);
+}
+.md-typeset .gd-event--curated::before {
+  background-color: var(--md-default-fg-color--light);
+}
+.md-typeset .gd-event--uncertain .gd-event__text {
+  color: var(--md-default-fg-color--light);
+}
+@media screen and (max-width: 44.9375em) {
+  .md-typeset .gd-event {
+    margin-left: .2rem;
+    padding-left: .7rem;
+  }
+  .gd-timeline-filter select {
+    flex: 1 1 100%;
+  }
+}
+"""
