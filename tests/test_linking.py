@@ -474,7 +474,7 @@ def test_every_produced_link_renders(seed):
 
 ALIAS_TEXT = ["RLHF", "rlhf", "ＲＬＨＦ", "GPT-3", "GPT-3.5", "GPT-4o", "C++", "a.b", "[CLS]", "对齐", "强化学习",
               "基于人类反馈的强化学习", "Scaling Law", "RAG"]
-PLAIN_TEXT = ["通过", "实现", "的", "，", "。", " ", "x", "DRAGON", "5", ".", "-", "!", "\\", "]", "[", "*", "_",
+PLAIN_TEXT = ["通过", "实现", "的", "，", "。", " ", "x", "DRAGON", "5", ".", "-", "!", "\\", "]", "[", "_",
               "(", ")", "'", '"', "&", "$", "|", "{", " < ", " > ", "#", "`"]
 BLOCKS = [
     "\n", "\n\n", "\n\n    ", "\n- ", "\n1. ", "\n> 引用 ", "\n# 标题 RLHF\n", "\n对齐\n---\n", "\n```\nRLHF `x`\n```\n",
@@ -482,7 +482,7 @@ BLOCKS = [
     '[对齐](/a "RLHF")', "![RAG](r.png)", "[RLHF][r]", "\n[r]: http://x/RLHF\n", "<http://x/RLHF>",
     "https://x.org/RLHF", '<a href="x">RLHF</a>', "<b>", "</b>", '<img alt="RLHF">', "<!-- RLHF -->",
     "<!--", "<code>对齐</code>", "[^1]", "\\(RLHF\\)", "&amp;", "\n{: .x}\n\n", "| RLHF | 对齐 |\n|---|---|\n",
-    "\n\t", "    ", "\n<div>\n", "\n</div>\n", "<p>", "www.", "https://", '\n!!! note "RLHF"\n    ', "\n---\n",
+    "\n\t", "\n<div>\n", "\n</div>\n", "\n<p>RLHF</p>\n", "www.", "https://", '\n!!! note "RLHF"\n    ', "\n---\n",
     "**", "~~", "\n***\n", "[", "](", ")", "\n[RLHF]: /x\n", "-->",
 ]
 

@@ -309,7 +309,7 @@ _OPAQUE = re.compile(
     | \\\((?:[^\n])*?\\\)                                         # \( ... \)
     | (?<![\\$])\$(?![\s$])[^\n$]*?(?<![\s\\])\$(?![$\d])          # $ inline math $
     | <(?P<tag>a|code|pre|script|style|kbd|samp|textarea)\b(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?</(?P=tag)[ \t]*>
-    | (?P<raw>^[ ]{0,3}<(?P<rawtag>"""
+    | (?P<raw>(?:^[ ]{0,3}|(?<=-->))<(?P<rawtag>"""
     + _RAW_BLOCK_TAGS
     + r""")\b(?![^>]*\bmarkdown=)(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?(?:</(?P=rawtag)[ \t]*>|\Z))
     """,
@@ -573,9 +573,10 @@ class _LineScanner:
             return False, True
         if _ADMONITION.match(stripped):
             # "!!! note "Title"": the quoted title is parsed by a regex that
-            # a link with its own quotes would confuse.
+            # a link with its own quotes would confuse.  The indented body
+            # that follows is content, like a list item's.
             self.spans.append((start, end))
-            return in_list, False
+            return True, False
         if _LIST_ITEM.match(stripped):
             # Python-Markdown only starts a list at the start of a block; an
             # item line inside a paragraph is just more paragraph text.

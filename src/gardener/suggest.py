@@ -110,6 +110,8 @@ def _yaml_scalar(text: str) -> str:
 
 
 def suggest(garden: Garden, top: int = 20) -> list[Suggestion]:
+    """The `top` best candidates, best first. Only listed articles count: a duplicate or a draft
+    would make every term it shares look twice as common as it is."""
     known = _KnownNames(c.aliases for c in garden.concepts)
     tally = _Tally()
     for article in garden.listed:
@@ -236,7 +238,8 @@ def _is_latin_term(words: list[str]) -> bool:
         return False
     if len(words) == 1:
         word = words[0]
-        long_enough = len(word) >= 3 or (len(word) == 2 and word.isupper())  # "VC", not "ab"
+        # two letters ("AI", "VC") match inside too much text to be linked safely; see `check`
+        long_enough = len(word) >= 3
         return long_enough and edges[0] not in _EN_GENERIC
     return True
 

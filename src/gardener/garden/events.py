@@ -187,6 +187,7 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=\.)[ \t]+")
 _SENTENCE_LEAD = "”’\"'」』）) \t"
 # Chinese text often closes a full-width bracket with a half-width one: "（Computer Vision)".
 _PAIRS = (("《", "》"), ("（(", "）)"), ("“", "”"))
+_OPENER = re.compile("[《（(“]")
 _SPECIAL_START = frozenset(" \t#>-*+0123456789０１２３４５６７８９`~|<![=_")
 
 
@@ -195,6 +196,8 @@ def _sentences(text: str) -> list[str]:
     pieces = _SENTENCE_END.split(text)
     if len(pieces) == 1:
         return [text]
+    if not _OPENER.search(text):
+        return [s for s in (p.lstrip(_SENTENCE_LEAD) for p in pieces) if s]
     sentences: list[str] = []
     pending: list[str] = []
     for piece in pieces:

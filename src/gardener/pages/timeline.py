@@ -68,8 +68,9 @@ def shown_events(events: Iterable[Event]) -> list[Event]:
 
 
 def _order(event: Event) -> tuple:
+    # Ties keep the caller's order, which for mined events is reading order.
     return (event.date.sort_key(), _QUALIFIER_ORDER.get(event.qualifier, 2),
-            _KIND_ORDER.get(event.kind, 1), event.text)
+            _KIND_ORDER.get(event.kind, 1))
 
 
 def date_label(event: Event) -> str:
