@@ -44,7 +44,8 @@ def by_title(imported):
 @pytest.fixture()
 def repo_copy(tmp_path) -> Path:
     """A copy of the repo's garden (mkdocs.yml and docs/) to build or break freely."""
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    for name in ("mkdocs.yml", "timeline.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     return tmp_path
 
@@ -63,7 +64,8 @@ def build_site(root: Path, *extra: str) -> subprocess.CompletedProcess:
 def built_repo_site(tmp_path_factory) -> Path:
     """The repo's own garden, built once per session with --strict."""
     root = tmp_path_factory.mktemp("repo-site")
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    for name in ("mkdocs.yml", "timeline.yml"):
+        shutil.copy(ROOT / name, root / name)
     shutil.copytree(ROOT / "docs", root / "docs")
     run = build_site(root)
     assert run.returncode == 0, run.stderr

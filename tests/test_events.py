@@ -7,6 +7,8 @@ from itertools import combinations
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pymdownx.slugs import slugify
 
 from gardener.dates import PartialDate as P
@@ -113,7 +115,8 @@ def test_chronicle_text_is_clean():
 
 
 def test_before_line_gives_no_year():
-    body = "2020 之前\n\n- 6 月，某公司发布模型 X。\n- 某公司成立。\n\n2021 年\n\n- 3 月，模型 Y 发布。\n"
+    body = ("2020 之前\n\n- 6 月，某公司发布模型 X。\n- 某公司成立。\n\n"
+            "2021 年\n\n- 3 月，模型 Y 发布。\n")
     events = events_of(body, P(2023, 5))
     first = find(events, "模型 X")
     assert not first.resolved and first.date.year is None  # never 2020, never 2023
@@ -200,14 +203,15 @@ def test_not_events(body):
 def test_positions_rank_confidence():
     lead = find(events_of("2022 年 12 月，OpenAI 发布 ChatGPT。"), "OpenAI")
     early = find(events_of("据报道，2022 年 12 月 OpenAI 发布 ChatGPT。"), "OpenAI")
-    late = find(events_of("据多家媒体在周末的报道，OpenAI 于 2022 年 12 月发布 ChatGPT。"), "OpenAI")
+    late = find(events_of("据多家媒体在周末的报道，OpenAI 于 2022 年 12 月发布 ChatGPT。"),
+                "OpenAI")
     assert lead.confidence > early.confidence > late.confidence
     assert all(0 <= e.confidence <= 1 for e in (lead, early, late))
 
 
 def test_text_is_readable():
-    event = find(events_of("- **12 月 1 日，[ChatGPT](https://chat.openai.com) 发布**<br>", P(2022)),
-                 "ChatGPT")
+    item = "- **12 月 1 日，[ChatGPT](https://chat.openai.com) 发布**<br>"
+    event = find(events_of(item, P(2022)), "ChatGPT")
     assert event.text == "12 月 1 日，ChatGPT 发布"
     assert event.date == P(2022, 12, 1) and event.concepts == ("chatgpt",)
     long = "2022 年 12 月，ChatGPT 发布，" + "，".join(["用户数迅速增长"] * 40) + "。"
@@ -225,7 +229,8 @@ def test_sentences_split_at_chinese_and_english_stops():
 
 
 def test_question_mark_inside_a_title_does_not_split():
-    event = find(events_of("2022 年 12 月，OpenAI 发布了《ChatGPT 是什么？》一文，引起热议。"), "热议")
+    body = "2022 年 12 月，OpenAI 发布了《ChatGPT 是什么？》一文，引起热议。"
+    event = find(events_of(body), "热议")
     assert event.text.startswith("2022 年 12 月")
 
 
@@ -437,3 +442,25 @@ def test_curated_files_never_raise(tmp_path):
         path.write_text(text, encoding="utf-8")
         entries, problems = load_curated(path)
         assert entries == [] and len(problems) == 1 and message in problems[0].message, text
+
+
+# --------------------------------------------------------------------------
+# Any input
+
+
+PIECES = [*"年月日初底之前今去明 0123456789２０-.*_#>`~|<![]()\n，。？",
+          "OpenAI", "发布", "ChatGPT"]
+MARKDOWNISH = st.lists(st.sampled_from(PIECES), max_size=200).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=MARKDOWNISH, year=st.one_of(st.none(), st.integers(1990, 2030)))
+def test_any_body_gives_sane_events(body, year):
+    article = note(body, P(year) if year else None)
+    lines = body.split("\n")
+    for event in extract_events(article, MATCHER):
+        assert 0 <= event.confidence <= 1
+        assert event.resolved == (event.date.year is not None)
+        assert 1 <= event.line <= len(lines)
+        assert 0 < len(event.text) <= MAX_TEXT + 1 and "\n" not in event.text
+    heading_slugs(body)  # never raises either

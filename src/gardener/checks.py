@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from gardener.garden.concepts import analyse_concepts
 from gardener.garden.loading import Garden
+from gardener.garden.timeline import build_timeline
 from gardener.linking import normalise
 from gardener.model import Diagnostic
 
@@ -164,6 +165,16 @@ def unknown_related(garden: Garden) -> Iterable[Diagnostic]:
         for slug in concept.related:
             if slug not in known:
                 yield Diagnostic(concept.path, f"related names no concept: '{slug}'", "error")
+
+
+def timeline_check(curated_file: Path | None, name: str | None = None) -> Check:
+    """Dates without a year, and hand-written entries that are malformed or match nothing."""
+
+    def check(garden: Garden) -> Iterable[Diagnostic]:
+        matcher = analyse_concepts(garden).matcher
+        return build_timeline(garden, matcher, curated_file, name).diagnostics
+
+    return check
 
 
 CHECKS: list[Check] = [

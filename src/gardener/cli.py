@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 
 from gardener import report
-from gardener.checks import run_checks
+from gardener.checks import run_checks, timeline_check
 from gardener.formatting import format_text
 from gardener.garden.loading import load_garden, markdown_files
 from gardener.importing import import_sources
@@ -78,6 +78,16 @@ def fmt_command(paths: tuple[Path, ...], check: bool, config_file: Path | None) 
     sys.exit(1 if problems or (check and changed) else 0)
 
 
+def _shown(path: Path | None) -> str | None:
+    """A path as the user would type it: relative to the working folder when possible."""
+    if path is None:
+        return None
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _markdown_paths(paths: tuple[Path, ...]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
@@ -93,7 +103,7 @@ def check_command(docs_dir: Path | None, config_file: Path | None) -> None:
     """Validate the garden: schema, slugs, duplicates, assets, links. Exit 1 on errors."""
     settings = load_settings(config_file, docs_dir)
     garden = load_garden(settings.docs_dir, settings.articles_dir, settings.concepts_dir)
-    found = run_checks(garden)
+    found = run_checks(garden, [timeline_check(settings.timeline_file, _shown(settings.timeline_file))])
     report.diagnostics(out, found)
     errors = sum(d.severity == "error" for d in found)
     warnings = sum(d.severity == "warning" for d in found)

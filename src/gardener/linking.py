@@ -154,6 +154,7 @@ class ConceptMatcher:
         }
         self._entries: list[tuple[str, str]] = []
         self._automaton = self._build(declared)
+        self._fold = _fold_pattern(declared)
 
     def _build(self, declared: Mapping[str, tuple[str, str]]) -> ahocorasick.Automaton | None:
         if not declared:
@@ -166,10 +167,23 @@ class ConceptMatcher:
         return automaton
 
     def find(self, text: str) -> list[Mention]:
-        picked = _leftmost_longest(self._candidates(normalise(text)))
-        return self._mentions(text, picked, headings=())
+        return self._pick(text, self._candidates(text), (), ())
 
-    def _candidates(self, norm: str) -> list[tuple[int, int, int]]:
+    def _normalise(self, text: str) -> str:
+        """Same matches as ``normalise`` but cheaper on Chinese text.
+
+        Chinese punctuation (，：？（）) is full-width ASCII, so folding every
+        full-width character costs a substitution every few characters.  Only
+        full-width letters, digits, "." (boundary rule) and the punctuation
+        that occurs in some alias can change a match; the rest is left alone.
+        """
+        text = text.encode("utf-8", "surrogatepass").translate(_LOWER_BYTES)
+        text = text.decode("utf-8", "surrogatepass")
+        if self._fold.search(text) is None:
+            return text
+        return self._fold.sub(lambda m: m.group().translate(_FULLWIDTH), text)
+
+    def _candidates(self, text: str) -> list[tuple[int, int, int]]:
         """Every boundary-valid match as (start, -end, entry), sorted.
 
         Boundary checks happen before overlap resolution so that a rejected
@@ -177,6 +191,7 @@ class ConceptMatcher:
         """
         if self._automaton is None:
             return []
+        norm = self._normalise(text)
         alnum, digits = _ASCII_ALNUM, _DIGITS
         size = len(norm)
         found = []
@@ -200,51 +215,83 @@ class ConceptMatcher:
         found.sort()
         return found
 
-    def _mentions(
+    def _pick(
         self,
         text: str,
-        picked: list[tuple[int, int, int]],
+        candidates: list[tuple[int, int, int]],
+        spans: Sequence[Span],
         headings: Sequence[tuple[int, str]],
     ) -> list[Mention]:
-        """Attach line numbers and headings; both walks are incremental
-        because ``picked`` is sorted by start."""
+        """Leftmost-longest selection among candidates outside ``spans``,
+        with line numbers and headings.
+
+        One merge-like pass: candidates, spans and headings are all sorted by
+        offset, so each pointer only moves forward.  A protected candidate is
+        dropped before it can claim its region, so it never hides a shorter
+        unprotected one.
+        """
         entries = self._entries
-        heading_starts = [start for start, _ in headings]
+        spans_iter, headings_iter = iter(spans), iter(headings)
+        span_start, span_end = next(spans_iter, _NO_SPAN)
+        heading_start, heading_text = next(headings_iter, _NO_HEADING)
+        heading = None
+        reached, line, line_pos = 0, 1, 0
         mentions = []
-        line, line_pos = 1, 0
-        for start, end, entry in picked:
+        for start, neg_end, entry in candidates:
+            if start < reached:
+                continue
+            while span_end <= start:
+                span_start, span_end = next(spans_iter, _NO_SPAN)
+            if span_start < -neg_end:
+                continue
+            reached = -neg_end
+            while heading_start <= start:
+                heading = heading_text
+                heading_start, heading_text = next(headings_iter, _NO_HEADING)
             line += text.count("\n", line_pos, start)
             line_pos = start
-            index = bisect_right(heading_starts, start) - 1
-            heading = headings[index][1] if index >= 0 else None
             concept, alias = entries[entry]
-            mentions.append(Mention(concept, alias, start, end, line, heading))
+            mentions.append(_new_mention(concept, alias, start, reached, line, heading))
         return mentions
 
 
-def _leftmost_longest(candidates: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Greedy sweep over (start, -end, entry) tuples sorted ascending."""
-    picked = []
-    reached = 0
-    for start, neg_end, entry in candidates:
-        if start >= reached:
-            reached = -neg_end
-            picked.append((start, reached, entry))
-    return picked
+_FAR = 1 << 62
+_NO_SPAN = (_FAR, _FAR)
+_NO_HEADING = (_FAR, None)
 
 
-def _outside(candidates: list[tuple[int, int, int]], spans: list[Span]) -> list[tuple[int, int, int]]:
-    """Drop candidates overlapping a protected span (both lists sorted)."""
-    kept = []
-    index, count = 0, len(spans)
-    for cand in candidates:
-        start = cand[0]
-        while index < count and spans[index][1] <= start:
-            index += 1
-        if index < count and spans[index][0] < -cand[1]:
-            continue
-        kept.append(cand)
-    return kept
+def _fold_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
+    ascii_chars = set("0123456789abcdefghijklmnopqrstuvwxyz.")
+    for alias in aliases:
+        ascii_chars.update(ch for ch in alias if "!" <= ch <= "~")
+    wide = {chr(ord(ch) + 0xFEE0) for ch in ascii_chars}
+    wide.update(chr(ord(ch) + 0xFEE0) for ch in ascii_chars if "a" <= ch <= "z" for ch in [ch.upper()])
+    if any(" " in alias for alias in aliases):
+        wide.add("\u3000")
+    return re.compile("[" + "".join(sorted(re.escape(ch) for ch in wide)) + "]+")
+
+
+def _new_mention(concept: str, alias: str, start: int, end: int, line: int, heading: str | None) -> Mention:
+    """Build a Mention without the frozen-dataclass __init__, which routes
+    every field through object.__setattr__ and doubles the cost on the hot
+    path; the result is indistinguishable (same slots, eq and hash)."""
+    mention = _object_new(Mention)
+    _set_concept(mention, concept)
+    _set_alias(mention, alias)
+    _set_start(mention, start)
+    _set_end(mention, end)
+    _set_line(mention, line)
+    _set_heading(mention, heading)
+    return mention
+
+
+_object_new = object.__new__
+_set_concept = Mention.concept.__set__  # type: ignore[attr-defined]
+_set_alias = Mention.alias.__set__  # type: ignore[attr-defined]
+_set_start = Mention.start.__set__  # type: ignore[attr-defined]
+_set_end = Mention.end.__set__  # type: ignore[attr-defined]
+_set_line = Mention.line.__set__  # type: ignore[attr-defined]
+_set_heading = Mention.heading.__set__  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------
@@ -277,11 +324,14 @@ _BLOCK_FILLER = "\ue001"
 # other lines are ordinary paragraph text.
 _SPECIAL_START = frozenset(" \t#=-*+`~>!?[_0123456789" + _BLOCK_FILLER)
 
-# Block-level tags whose content Python-Markdown keeps as raw HTML.
+# Block-level tags whose content Python-Markdown keeps as raw HTML, and inline
+# elements whose content must not be touched either.
 _RAW_BLOCK_TAGS = (
     "address|article|aside|blockquote|details|dialog|div|dl|fieldset|figure|"
     "footer|form|header|iframe|nav|noscript|ol|p|section|table|ul|video|audio|math|svg"
 )
+_OPAQUE_ELEMENTS = "a|code|pre|script|style|kbd|samp|textarea"
+_RAW_BLOCK_SET = frozenset(_RAW_BLOCK_TAGS.split("|"))
 
 # A line that interrupts a paragraph in Python-Markdown (or a blank line) ends
 # any inline construct that could otherwise run on over several lines.  List
@@ -291,62 +341,67 @@ _NEW_BLOCK = (
     + _RAW_BLOCK_TAGS
     + r")\b)"
 )
+_PARAGRAPH_END = re.compile(r"\n" + _NEW_BLOCK, re.M | re.I)
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 
-# Constructs whose content is opaque to everything else.  They are combined in
-# one alternation so that whichever starts first wins: a backtick inside an
-# HTML comment does not open a code span and "<!--" inside a code span does
-# not open a comment (Python-Markdown's HTML extractor agrees).
-_OPAQUE = re.compile(
-    r"""
-      (?P<comment>^[ ]{0,3}<!--[\s\S]*?-->                      # block-level HTML comment
-      | <!--(?:[^\n]|\n(?![ \t]*\r?\n))*?-->)                     # inline one: within a paragraph
-    | (?P<unclosed><!--)                                        # unclosed: protect to the end
-    | (?<!\\)(?:\\\\)*+(?P<ticks>`+)(?:[^\n]|\n(?!"""
-    + _NEW_BLOCK
-    + r"""))+?(?<!`)(?P=ticks)(?!`)   # code span, as Python-Markdown
-    | (?<!\\)\$\$[\s\S]+?\$\$                                     # display math
-    | \\\[(?:[^\n]|\n(?![ \t]*\r?\n))*?\\\]                       # \[ ... \]
-    | \\\((?:[^\n])*?\\\)                                         # \( ... \)
-    | (?<![\\$])\$(?![\s$])[^\n$]*?(?<![\s\\])\$(?![$\d])          # $ inline math $
-    | <(?P<tag>a|code|pre|script|style|kbd|samp|textarea)\b(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?</(?P=tag)[ \t]*>
-    | (?P<raw>(?:^[ ]{0,3}|(?<=-->))<(?P<rawtag>"""
-    + _RAW_BLOCK_TAGS
-    + r""")\b(?![^>]*\bmarkdown=)(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?(?:</(?P=rawtag)[ \t]*>|\Z))
-    """,
-    re.X | re.I | re.M,
+# Openers of constructs whose content is opaque to everything else.  They are
+# found in one left-to-right scan so that whichever starts first wins: a
+# backtick inside an HTML comment does not open a code span and "<!--" inside
+# a code span does not open a comment (Python-Markdown's HTML extractor
+# agrees).  Every alternative starts with a literal character, which lets the
+# regex engine skip quickly over plain text.
+_OPAQUE_START = re.compile(
+    r"<!--|`+|\$\$?|\\[\[(]|<(?:" + _OPAQUE_ELEMENTS + "|" + _RAW_BLOCK_TAGS + r")\b", re.I
 )
+_INLINE_MATH = re.compile(r"\$(?![\s$])[^\n$]*?(?<![\s\\])\$(?![$\d])")
+_BRACKET_MATH = {
+    "\\[": re.compile(r"\\\[(?:[^\n]|\n(?![ \t]*\r?\n))*?\\\]"),
+    "\\(": re.compile(r"\\\([^\n]*?\\\)"),
+}
+_ELEMENT = re.compile(
+    r"<(?P<tag>" + _OPAQUE_ELEMENTS + r""")\b(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?</(?P=tag)[ \t]*>""",
+    re.I,
+)
+_RAW_BLOCK = re.compile(
+    r"<(?P<tag>" + _RAW_BLOCK_TAGS + r""")\b(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?(?:</(?P=tag)[ \t]*>|\Z)""",
+    re.I,
+)
+_CODE_CLOSERS: dict[int, re.Pattern[str]] = {}
 
-# Inline links and images get their own pass: in "[a][b](url)" the reference
-# pattern would otherwise consume "[b]" and hide the link that follows it.
-# Python-Markdown is lenient with an unclosed "[text](": it keeps looking for
-# the ")" through the rest of the paragraph, so a link inserted there would
-# close it.  Such a broken link protects up to the end of its paragraph.
+# Inline links and images.  Python-Markdown is lenient with an unclosed
+# "[text](": it keeps looking for the ")" through the rest of the paragraph,
+# so a link inserted there would close it.  Such a broken link protects up to
+# the end of its paragraph.  (The "!" of an image needs no protection.)
 _LINK = re.compile(
-    r"""!?\[(?:[^\[\]]++|\[[^\[\]]*+\])*+\]\("""
+    r"""\[(?:[^\[\]]++|\[[^\[\]]*+\])*+\]\("""
     r"""(?:(?:[^()\n]++|\([^()\n]*+\))*+\)|[^\n]*+(?:\n(?![ \t]*\r?\n)[^\n]*+)*+)"""
 )
 
-# Everything else that must stay verbatim.  Overlaps between these are
-# harmless because spans are merged afterwards.  An unclosed "<tag" is
-# protected to the end of its paragraph because the ">" of a produced link's
-# destination could otherwise complete it into a tag.
+# Link definitions, found by their line start so every alternative of _INLINE
+# can begin with a literal character.
+_DEFINITION = re.compile(r"""\n[ ]{0,3}(\[(?!\^)([^\]\n]+)\]:[^\n]*(?:\n[ \t]*["'(][^\n]*)?)""")
+
+# Everything else that must stay verbatim; links get their own pass because
+# in "[a][b](url)" the reference pattern would consume "[b]" and hide the
+# link.  Overlaps are harmless because spans are merged afterwards.  An
+# unclosed "<tag" is protected to the end of its paragraph because the ">" of
+# a produced link's destination could otherwise complete it into a tag.
 _INLINE = re.compile(
     r"""
-      !?\[(?:[^\[\]]++|\[[^\[\]]*+\])*+\][ \t\n]?\[[^\[\]\n]*\]         # [text][ref], [text][]
-    | ^[ ]{0,3}\[(?!\^)[^\]\n]+\]:[^\n]*(?:\n[ \t]*["'(][^\n]*)?     # [ref]: url, title line
-    | \[\^[^\]\n]+\]                                                # [^1]
+      \[(?:[^\[\]]++|\[[^\[\]]*+\])*+\][ \t\n]?\[[^\[\]\n]*\]          # [text][ref], [text][]
+    | \[\^[^\]\n]+\]                                                 # [^1]
     | <(?:[a-z][a-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>      # <http://...>, <a@b>
-    | (?:https?://|www\.)[A-Za-z0-9\-._~:/?\#\[\]@!$&'()*+,;=%]+    # bare URL
+    | https?://[a-z0-9\-._~:/?\#\[\]@!$&'()*+,;=%]+                 # bare URL
+    | www\.[a-z0-9\-._~:/?\#\[\]@!$&'()*+,;=%]+
     | </?[a-z][a-z0-9\-]*(?:\s(?:"[^"\n]*+"|'[^'\n]*+'|[^'"<>]++)*+)?/?>   # HTML tag
     | </?[a-z][^<>@ \n]*+(?:[ ][^<>]*+)?>                               # Python-Markdown's looser tag
     | </?[a-z](?:[^<>\n]++|\n(?![ \t]*\r?\n))*+(?!>)                 # unclosed tag start
     | &(?:\#[0-9]{1,7}|\#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});       # entity
     | \{:?[ \t]*[\#.:][^{}\n]*\}                                    # attr_list
     """,
-    re.X | re.I | re.M,
+    re.X | re.I,
 )
 
-_LINK_LABEL = re.compile(r"^[ ]{0,3}\[(?!\^)([^\]\n]+)\]:", re.M)
 _NON_NEWLINE = re.compile(r"[^\n]+")
 
 
@@ -371,7 +426,7 @@ def _analyse(markdown: str, *, headings: bool) -> tuple[list[Span], list[tuple[i
     masked = _mask(masked, block, _FILLER)
     inline = [m.span() for m in _LINK.finditer(masked)]
     inline += [m.span() for m in _INLINE.finditer(masked)]
-    inline += _shortcut_references(masked)
+    inline += _references(masked)
     fixed = [(0, front)] + [span for span in (unclosed, tail) if span]
     return _merge(fixed + fences + opaque + raw + block + inline), heads
 
@@ -418,17 +473,96 @@ def _opaque(masked: str) -> tuple[list[Span], list[Span], Span | None]:
     """
     inline: list[Span] = []
     blocks: list[Span] = []
-    for match in _OPAQUE.finditer(masked):
-        span = match.span()
-        if match.group("unclosed") is not None:
-            return inline, blocks, (span[0], len(masked))
-        if match.group("raw") is not None or (
-            match.group("comment") is not None and _at_line_start(masked, span[0])
-        ):
-            blocks.append(span)
+    pos = 0
+    while (opener := _OPAQUE_START.search(masked, pos)) is not None:
+        start, token = opener.start(), opener.group()
+        if token == "<!--":
+            end, lifted = _comment(masked, start)
+            if end is None:
+                return inline, blocks, (start, len(masked))
+        elif token[0] == "<":
+            end, lifted = _element(masked, start, token[1:].lower())
+        elif token[0] == "`":
+            if _escaped(masked, start):
+                pos = start + 1
+                continue
+            end, lifted = _code_span(masked, start, len(token)), False
+            if end is None:
+                # A shorter run from the same backticks could not find a
+                # closer the full run missed, so skip the whole run.
+                pos = start + len(token)
+                continue
         else:
-            inline.append(span)
+            end, lifted = _inline_opaque(masked, start, token), False
+        if end is None:
+            pos = start + 1
+            continue
+        (blocks if lifted else inline).append((start, end))
+        pos = end
     return inline, blocks, None
+
+
+def _comment(masked: str, start: int) -> tuple[int | None, bool]:
+    """End of a comment and whether it is block-level.  Inline comments
+    cannot span paragraphs; unclosed ones give None."""
+    close = masked.find("-->", start + 4)
+    lifted = _at_line_start(masked, start)
+    if close < 0 or not lifted and _BLANK_LINE.search(masked, start, close):
+        return None, lifted
+    return close + 3, lifted
+
+
+def _element(masked: str, start: int, tag: str) -> tuple[int | None, bool]:
+    if tag not in _RAW_BLOCK_SET:
+        match = _ELEMENT.match(masked, start)
+        return (match.end() if match else None), False
+    # Only at a line start (or right after a lifted comment) is a block tag
+    # raw HTML; elsewhere it is an ordinary inline tag.
+    if not (_at_line_start(masked, start) or masked.endswith("-->", 0, start)):
+        return None, False
+    match = _RAW_BLOCK.match(masked, start)
+    if match is None or "markdown=" in masked[start : masked.find(">", start)]:
+        return None, False
+    return match.end(), True
+
+
+def _inline_opaque(masked: str, start: int, token: str) -> int | None:
+    """Math in its four spellings."""
+    before = masked[start - 1] if start else ""
+    if before == "\\":
+        return None
+    if token == "$$":
+        close = masked.find("$$", start + 3)
+        return close + 2 if close >= 0 else None
+    if token == "$":
+        match = _INLINE_MATH.match(masked, start) if before != "$" else None
+    else:
+        match = _BRACKET_MATH[token].match(masked, start)
+    return match.end() if match else None
+
+
+def _escaped(text: str, pos: int) -> bool:
+    """Whether an odd number of backslashes precedes ``pos``."""
+    count = 0
+    while pos > count and text[pos - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
+def _code_span(masked: str, start: int, ticks: int) -> int | None:
+    """Python-Markdown's code span rule: the opener may give up trailing
+    backticks to find a closing run of exactly the same length, within the
+    paragraph."""
+    limit_match = _PARAGRAPH_END.search(masked, start)
+    limit = limit_match.start() if limit_match else len(masked)
+    for length in range(ticks, 0, -1):
+        closer = _CODE_CLOSERS.get(length)
+        if closer is None:
+            closer = _CODE_CLOSERS[length] = re.compile(f"(?<!`)`{{{length}}}(?!`)")
+        match = closer.search(masked, start + length + 1, limit)
+        if match is not None:
+            return match.end()
+    return None
 
 
 def _at_line_start(text: str, pos: int) -> bool:
@@ -461,13 +595,16 @@ def _merge(spans: list[Span]) -> list[Span]:
     return [(start, end) for start, end in merged]
 
 
-def _shortcut_references(masked: str) -> list[Span]:
-    """``[label]`` on its own is a link when ``label`` is defined somewhere."""
-    labels = {label.strip().lower() for label in _LINK_LABEL.findall(masked)}
-    if not labels:
+def _references(masked: str) -> list[Span]:
+    """Link definitions, plus every ``[label]`` whose label they define
+    (a shortcut reference link)."""
+    definitions = list(_DEFINITION.finditer("\n" + masked))
+    if not definitions:
         return []
-    pattern = re.compile(r"\[(" + "|".join(re.escape(label) for label in labels) + r")\]", re.I)
-    return [m.span() for m in pattern.finditer(masked)]
+    spans = [(m.start(1) - 1, m.end(1) - 1) for m in definitions]
+    labels = {m.group(2).strip().lower() for m in definitions}
+    pattern = re.compile(r"\[(?:" + "|".join(re.escape(label) for label in labels) + r")\]", re.I)
+    return spans + [m.span() for m in pattern.finditer(masked)]
 
 
 def _front_matter(text: str) -> int:
@@ -595,12 +732,11 @@ class _LineScanner:
 
 
 def find_mentions(markdown: str, matcher: ConceptMatcher, *, headings: bool = True) -> list[Mention]:
-    candidates = matcher._candidates(normalise(markdown))
+    candidates = matcher._candidates(markdown)
     if not candidates:
         return []
     spans, heads = _analyse(markdown, headings=headings)
-    picked = _leftmost_longest(_outside(candidates, spans))
-    return matcher._mentions(markdown, picked, heads)
+    return matcher._pick(markdown, candidates, spans, heads)
 
 
 # --------------------------------------------------------------------------

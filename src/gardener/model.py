@@ -118,5 +118,5 @@ class Event:
     # front-matter offset), for diagnostics; None for publications and hand-written events.
     line: int | None = None
     # Heading anchor per source, parallel to `sources`, once retellings are merged; `anchor`
-    # stays the anchor of the first-found telling.
+    # stays that of the telling whose text the event shows.
     anchors: tuple[str | None, ...] = ()

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-DEFAULTS = {"articles_dir": "articles", "concepts_dir": "concepts"}
+DEFAULTS = {"articles_dir": "articles", "concepts_dir": "concepts", "timeline_file": "timeline.yml"}
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -37,6 +37,7 @@ class Settings:
     docs_dir: Path
     articles_dir: str = DEFAULTS["articles_dir"]
     concepts_dir: str = DEFAULTS["concepts_dir"]
+    timeline_file: Path | None = None
 
     def is_article(self, path: Path) -> bool:
         """Articles follow the article schema; concept notes and other pages do not."""
@@ -68,4 +69,5 @@ def load_settings(config_file: Path | None = None, docs_dir: Path | None = None)
         docs_dir=Path(docs),
         articles_dir=options.get("articles_dir", DEFAULTS["articles_dir"]),
         concepts_dir=options.get("concepts_dir", DEFAULTS["concepts_dir"]),
+        timeline_file=base / options.get("timeline_file", DEFAULTS["timeline_file"]),
     )

@@ -84,7 +84,8 @@ class _Problem(Exception):
         self.line = line
 
 
-def load_curated(path: str | Path, name: str | None = None) -> tuple[list[CuratedEntry], list[Diagnostic]]:
+def load_curated(path: str | Path,
+                 name: str | None = None) -> tuple[list[CuratedEntry], list[Diagnostic]]:
     """Entries of a timeline file and the problems found; a missing file has no entries.
 
     ``name`` is the path diagnostics report (for example relative to the project).
@@ -139,7 +140,8 @@ def _key_line(mapping: Any, key: str, fallback: int) -> int:
 
 def _entry(raw: Any, name: str, line: int) -> CuratedEntry:
     if not isinstance(raw, Mapping):
-        raise _Problem("a timeline entry must be a mapping (date:, text:, … or hide:/correct:)", line)
+        raise _Problem("a timeline entry must be a mapping (date:, text:, … or hide:/correct:)",
+                       line)
     if "hide" in raw and "correct" in raw:
         raise _Problem("an entry cannot both hide and correct", line)
     if "hide" in raw:
@@ -256,7 +258,8 @@ def apply_curated(mined: Iterable[Event], entries: Iterable[CuratedEntry]) -> li
     return events + added
 
 
-def curated_diagnostics(mined: Iterable[Event], entries: Iterable[CuratedEntry]) -> list[Diagnostic]:
+def curated_diagnostics(mined: Iterable[Event],
+                        entries: Iterable[CuratedEntry]) -> list[Diagnostic]:
     """A warning for every hide or correction that matches no mined event: the text it was
     written for has changed, or the selector has a typo."""
     mined = list(mined)

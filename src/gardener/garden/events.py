@@ -58,6 +58,7 @@ __all__ = [
     "heading_slugs",
     "merge_events",
     "publication_events",
+    "readable",
     "text_similarity",
 ]
 
@@ -241,6 +242,11 @@ def _year_context(text: str) -> _Context | bool:
     return _NO_YEAR if m.qualifier in ("before", "after") else m.date
 
 
+def _opens_fence(opened: re.Match[str], line: str) -> bool:
+    # A backtick fence's info string may not hold a backtick, or "```a```" would be code.
+    return opened.group(1)[0] != "`" or "`" not in line[opened.end():]
+
+
 class _Reader:
     """One pass over the lines of a body: units with a date-like character, and headings."""
 
@@ -294,7 +300,7 @@ class _Reader:
                 code = True
                 continue
             opened = _FENCE.match(line)
-            if opened is not None and not (opened.group(1)[0] == "`" and "`" in line[opened.end():]):
+            if opened is not None and _opens_fence(opened, line):
                 fence = opened.group(1)
                 continue
             if width == 0 and first_of_block and not _LIST_ITEM.match(line) \
@@ -376,7 +382,8 @@ def _is_date(m: DateMention, text: str) -> bool:
     return True
 
 
-def _first_date(text: str, context: _Context, article_date: PartialDate | None) -> DateMention | None:
+def _first_date(text: str, context: _Context,
+                article_date: PartialDate | None) -> DateMention | None:
     anchor = article_date if context is None else (None if context is _NO_YEAR else context)
     for m in find_dates(text, anchor):
         if not _is_date(m, text):

@@ -12,10 +12,12 @@ dark schemes follow. Unresolved events (no year) are never shown.
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
 
+from gardener.dates import PartialDate
 from gardener.garden.loading import Garden
 from gardener.model import Event
 from gardener.pages.common import rel_link
@@ -43,14 +45,18 @@ _SIDE_WORDS = {"before": " 之前", "after": " 之后"}
 # Python-Markdown un-escapes exactly these after a backslash; other characters are harmless
 # in the middle of a line that starts with a <time> tag.
 _MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]{}"})
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HREF_ESCAPES = str.maketrans({" ": "%20", "<": "%3C", ">": "%3E", "\t": "%09"})
 
-ConceptHref = Callable[[str], "str | None"]
+ConceptHref = Callable[[str], str | None]
 
 
 def _md(text: str) -> str:
     """User text (titles, event text) as inline Markdown that renders as exactly that text."""
-    return html.escape(" ".join(text.split()), quote=False).translate(_MD_ESCAPES)
+    # Control characters go: Python-Markdown's placeholders for stashed HTML are built from
+    # \x02 and \x03, so text carrying them could bring raw HTML back.
+    text = " ".join(_CONTROL.sub("", " ".join(text.split())).split())
+    return html.escape(text, quote=False).translate(_MD_ESCAPES)
 
 
 def _attr(text: str) -> str:
@@ -75,18 +81,22 @@ def _order(event: Event) -> tuple:
 
 def date_label(event: Event) -> str:
     """"2017-06", "2022-12-01", "2020 年初", "2021 之前", "2017-06 至 2017-07"."""
-    date, qualifier = event.date, event.qualifier
-    if qualifier in _EDGE_WORDS:
-        label = (f"{date.year} 年{_EDGE_WORDS[qualifier]}" if date.precision == "year"
-                 else f"{date.year} 年 {date.month} 月{_EDGE_WORDS[qualifier]}"
-                 if date.precision == "month" else date.iso())
-    else:
-        label = date.iso() + _SIDE_WORDS.get(qualifier, "")
-        if date.precision == "year" and qualifier is None:
-            label = f"{date.year} 年"
-    if event.end_date is not None and event.end_date != date:
+    label = _point_label(event.date, event.qualifier)
+    if event.end_date is not None and event.end_date != event.date:
         label += f" 至 {event.end_date.iso()}"
     return label
+
+
+def _point_label(date: PartialDate, qualifier: str | None) -> str:
+    if qualifier in _SIDE_WORDS:
+        return date.iso() + _SIDE_WORDS[qualifier]
+    edge = _EDGE_WORDS.get(qualifier, "")
+    if date.precision == "year":
+        return f"{date.year} 年{edge}"
+    if edge and date.precision == "month":
+        # "2022-12 初" reads badly; the words say it as people do.
+        return f"{date.year} 年 {date.month} 月{edge}"
+    return date.iso()
 
 
 class _Links:
@@ -115,8 +125,10 @@ class _Links:
         return _link(article.title, href)
 
     def sources(self, event: Event) -> list[str]:
-        anchors = event.anchors if len(event.anchors) == len(event.sources) else \
-            (event.anchor,) + (None,) * (len(event.sources) - 1)
+        anchors = event.anchors
+        if len(anchors) != len(event.sources):
+            # Without per-source anchors, `anchor` belongs to the first source only.
+            anchors = (event.anchor,) + (None,) * (len(event.sources) - 1)
         links = (self.source(slug, anchor) for slug, anchor in zip(event.sources, anchors))
         return [link for link in links if link]
 
@@ -134,6 +146,10 @@ def _tag_token(tag: str) -> str:
 def _time(event: Event) -> str:
     return (f'<time class="gd-event__date" datetime="{_attr(event.date.iso())}">'
             f"{html.escape(date_label(event))}</time>")
+
+
+def _label(event: Event) -> str:
+    return '<span class="gd-event__label">发表</span> ' if event.kind == "publication" else ""
 
 
 def _refs(event: Event, links: _Links, *, concepts: bool = True) -> str:
@@ -154,8 +170,7 @@ def _event_block(event: Event, links: _Links) -> list[str]:
         classes.append("gd-event--uncertain")
     concepts = " ".join(c for c in event.concepts if c in links.concepts)
     tags = " ".join(_tag_token(t) for t in links.tags(event))
-    label = '<span class="gd-event__label">发表</span> ' if event.kind == "publication" else ""
-    line = (f'{_time(event)} {label}<span class="gd-event__text">{_md(event.text)}</span>'
+    line = (f'{_time(event)} {_label(event)}<span class="gd-event__text">{_md(event.text)}</span>'
             f"{_refs(event, links)}")
     return [
         f'<div class="{" ".join(classes)}" data-concepts="{_attr(concepts)}" '
@@ -246,8 +261,8 @@ def emit_concept_timeline(events: Sequence[Event], concept_slug: str, garden: Ga
     links = _Links(garden, page_path, None)
     lines = [f"## {TITLE}", ""]
     for event in mine:
-        label = '<span class="gd-event__label">发表</span> ' if event.kind == "publication" else ""
-        lines.append(f"- {_time(event)} {label}{_md(event.text)}{_refs(event, links, concepts=False)}")
+        refs = _refs(event, links, concepts=False)
+        lines.append(f"- {_time(event)} {_label(event)}{_md(event.text)}{refs}")
     return "\n".join(lines) + "\n"
 
 
@@ -260,7 +275,7 @@ def timeline_css() -> str:
     return _CSS
 
 
-_JS = r"""// Timeline page: filter events by concept or tag, and switch between oldest and newest first.
+_JS = r"""// Timeline page: filter events by concept or tag; switch between oldest and newest first.
 (function () {
   "use strict";
 
@@ -301,7 +316,7 @@ _JS = r"""// Timeline page: filter events by concept or tag, and switch between 
     if (!root || !bar || bar.getAttribute("data-ready")) return;
     bar.setAttribute("data-ready", "1");
     var select = bar.querySelector("select");
-    var button = bar.querySelector("button");
+    var button = bar.querySelector(".gd-timeline-order");
     select.addEventListener("change", function () { filter(root, select.value); });
     button.addEventListener("click", function () {
       var newest = button.getAttribute("aria-pressed") !== "true";
@@ -324,7 +339,7 @@ _JS = r"""// Timeline page: filter events by concept or tag, and switch between 
 })();
 """
 
-_CSS = """/* Timeline page and concept timelines; colours come from Material, so dark mode follows. */
+_CSS = """/* Timeline page and concept timelines. Colours are Material's, so dark mode follows. */
 .gd-timeline-filter {
   display: flex;
   flex-wrap: wrap;

@@ -25,3 +25,6 @@ class GardenerConfig(Config):
     # Concept pages are reached through the glossary and links; listing ~100 of them in the
     # navigation drowns the articles, so they stay out of it unless asked for.
     concepts_in_nav = opt.Type(bool, default=False)
+    timeline = opt.Type(bool, default=True)
+    # Hand-written timeline entries (add, hide, correct), relative to mkdocs.yml.
+    timeline_file = opt.Type(str, default="timeline.yml")

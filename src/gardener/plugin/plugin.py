@@ -15,7 +15,8 @@ from mkdocs.structure.pages import Page
 from gardener.garden.concepts import ConceptIndex, MentionCache, analyse_concepts
 from gardener.garden.loading import Garden, load_garden
 from gardener.linking import find_mentions, link_mentions
-from gardener.pages import glossary, home
+from gardener.garden.timeline import Timeline, build_timeline
+from gardener.pages import glossary, home, timeline as timeline_page
 from gardener.pages.article import concepts_footer, decorate
 from gardener.pages.common import rel_link
 from gardener.pages.concept import emit_concept_sections
@@ -24,6 +25,8 @@ from gardener.plugin.navigation import arrange_articles, relink_pages
 
 log = logging.getLogger("mkdocs.plugins.gardener")
 CSS = "assets/gardener/gardener.css"
+TIMELINE_CSS = "assets/gardener/timeline.css"
+TIMELINE_JS = "assets/gardener/timeline.js"
 
 
 class GardenerPlugin(BasePlugin[GardenerConfig]):
@@ -32,11 +35,17 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
     def __init__(self) -> None:
         self.garden: Garden | None = None
         self.concepts: ConceptIndex | None = None
+        self.timeline = Timeline(())
         self.cache = MentionCache()  # survives rebuilds during `mkdocs serve`
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        if self.config.enabled and CSS not in config.extra_css:
-            config.extra_css.append(CSS)
+        if not self.config.enabled:
+            return config
+        for sheet in (CSS, TIMELINE_CSS) if self.config.timeline else (CSS,):
+            if sheet not in config.extra_css:
+                config.extra_css.append(sheet)
+        if self.config.timeline and TIMELINE_JS not in config.extra_javascript:
+            config.extra_javascript.append(TIMELINE_JS)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -50,6 +59,12 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         self.concepts = analyse_concepts(self.garden, link_headings=self.config.link_headings,
                                          cache=self.cache)
         teach_segmenter(self.garden)
+        if self.config.timeline:
+            curated = Path(config.config_file_path or ".").parent / self.config.timeline_file
+            self.timeline = build_timeline(self.garden, self.concepts.matcher, curated,
+                                           self.config.timeline_file)
+            for problem in self.timeline.diagnostics:
+                (log.warning if problem.severity == "error" else log.info)(str(problem))
         hidden = {a.path for a in self.garden.articles if not a.listed}
         if not self.config.concepts_in_nav:
             hidden |= {c.path for c in self.garden.concepts}
@@ -61,6 +76,11 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         if self.config.home and files.get_file_from_path("index.md") is None:
             files.append(File.generated(config, home.PATH, content=home.emit_home(
                 self.garden, config.site_name)))
+        if self.config.timeline:
+            files.append(File.generated(config, timeline_page.PATH, content=timeline_page.emit_timeline(
+                self.timeline.events, self.garden)))
+            files.append(File.generated(config, TIMELINE_CSS, content=timeline_page.timeline_css()))
+            files.append(File.generated(config, TIMELINE_JS, content=timeline_page.timeline_js()))
         if self.config.glossary:
             files.append(File.generated(config, glossary.PATH, content=glossary.emit_glossary(
                 self.garden, self.concepts)))
@@ -96,7 +116,10 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
             return linked + concepts_footer(article, self.garden, self.concepts)
         if concept is not None:
             linked = self._link(markdown, src, exclude=(concept.slug,))
-            return linked + "\n\n" + emit_concept_sections(concept, self.garden, self.concepts)
+            sections = emit_concept_sections(concept, self.garden, self.concepts)
+            events = timeline_page.emit_concept_timeline(self.timeline.events, concept.slug,
+                                                         self.garden, concept.path)
+            return linked + "\n\n" + sections + ("\n" + events if events else "")
         return markdown
 
     def _link(self, markdown: str, src: str, exclude) -> str:

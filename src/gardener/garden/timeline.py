@@ -1,0 +1,36 @@
+"""The garden's timeline: mined events merged across articles, publications, hand-written entries.
+
+One function runs the whole chain in the order that keeps every source of a retold event:
+extract from every non-draft article (duplicates too), merge, add publications, apply curated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gardener.garden.curated import apply_curated, curated_diagnostics, load_curated
+from gardener.garden.events import (event_diagnostics, extract_events, merge_events,
+                                    publication_events)
+from gardener.garden.loading import Garden
+from gardener.linking import ConceptMatcher
+from gardener.model import Diagnostic, Event
+
+
+@dataclass(frozen=True)
+class Timeline:
+    events: tuple[Event, ...]
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+
+def build_timeline(garden: Garden, matcher: ConceptMatcher | None,
+                   curated_file: Path | None = None, curated_name: str | None = None) -> Timeline:
+    readable = [a for a in garden.articles if not a.draft]
+    mined = [event for article in readable for event in extract_events(article, matcher)]
+    problems = event_diagnostics(mined, readable, garden.docs_dir)
+    merged = merge_events(mined, readable) + publication_events(garden.articles)
+    if curated_file is None:
+        return Timeline(tuple(merged), tuple(problems))
+    entries, curated_problems = load_curated(curated_file, curated_name)
+    problems += curated_problems + curated_diagnostics(merged, entries)
+    return Timeline(tuple(apply_curated(merged, entries)), tuple(problems))
