@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 
 from gardener import report
+from gardener.export import export
 from gardener.checks import run_checks, timeline_check
 from gardener.formatting import format_text
 from gardener.garden.loading import load_garden, markdown_files
@@ -93,6 +94,30 @@ def _markdown_paths(paths: tuple[Path, ...]) -> list[Path]:
     for path in paths:
         files.extend(markdown_files(path) if path.is_dir() else [path])
     return list(dict.fromkeys(files))
+
+
+@main.command("export")
+@click.argument("target", metavar="OUT", type=click.Path(file_okay=False, path_type=Path))
+@_config_option
+def export_command(target: Path, config_file: Path | None) -> None:
+    """Write the processed garden and a plugin-free mkdocs.yml to OUT, for any builder."""
+    config_file = config_file or Path("mkdocs.yml")
+    if not config_file.is_file():
+        raise click.UsageError(f"no {config_file} here; name one with --config")
+    try:
+        with report.progress(err, "Exporting") as advance:
+            result = export(config_file, target, advance)
+    except GardenError as exc:
+        report.diagnostics(err, [exc.diagnostic])
+        sys.exit(1)
+    errors = [d for d in result.diagnostics if d.severity == "error"]
+    report.diagnostics(err, errors)
+    warnings = sum(d.severity == "warning" for d in result.diagnostics)
+    if warnings:
+        err.print(f"{warnings} warnings: `gardener check` lists them")
+    out.print(f"wrote {len(result.written)} files to {target}; "
+              f"build with: cd {target} && mkdocs build")
+    sys.exit(1 if errors else 0)
 
 
 @main.command("check")

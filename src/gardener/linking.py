@@ -35,9 +35,12 @@ this shape; such a link would be stripped too.
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_right
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import attrgetter
 from typing import Literal
 
 import ahocorasick
@@ -74,6 +77,7 @@ _LOWER_BYTES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnop
 _FULLWIDTH = {cp: chr(cp - 0xFEE0).lower() for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = " "
 _FULLWIDTH_RUN = re.compile("[\uff01-\uff5e\u3000]+")
+_CONTINUATION_BYTES = bytes(1 if 0x80 <= byte < 0xC0 else 0 for byte in range(256))
 
 
 def normalise(text: str) -> str:
@@ -161,7 +165,8 @@ class ConceptMatcher:
             return None
         automaton = ahocorasick.Automaton()
         for norm, entry in declared.items():
-            automaton.add_word(norm, (len(norm), len(self._entries), _boundary_flags(norm)))
+            key = norm.encode("utf-8", "surrogatepass").decode("latin-1")
+            automaton.add_word(key, (len(key), _boundary_flags(norm), len(self._entries), len(norm)))
             self._entries.append(entry)
         automaton.make_automaton()
         return automaton
@@ -169,49 +174,67 @@ class ConceptMatcher:
     def find(self, text: str) -> list[Mention]:
         return self._pick(text, self._candidates(text), (), ())
 
-    def _normalise(self, text: str) -> str:
-        """Same matches as ``normalise`` but cheaper on Chinese text.
+    def _encode(self, text: str) -> tuple[str, bytes]:
+        """The normalised text as UTF-8 bytes (viewed as a latin-1 str), and
+        a same-length map with 1 at every UTF-8 continuation byte.
 
-        Chinese punctuation (，：？（）) is full-width ASCII, so folding every
-        full-width character costs a substitution every few characters.  Only
-        full-width letters, digits, "." (boundary rule) and the punctuation
-        that occurs in some alias can change a match; the rest is left alone.
+        The automaton runs over bytes rather than characters because
+        pyahocorasick finds a node's children by linear search: with a few
+        hundred Chinese aliases the root has hundreds of children, while in
+        UTF-8 it has one per ASCII letter plus a handful of lead bytes.  That
+        is a third faster even though the text gets longer.  Matches always
+        start and end on character boundaries (aliases start with an ASCII or
+        a lead byte), and ASCII neighbours look the same in both spaces, so
+        the boundary rule is unaffected.
+
+        Folding is cheaper than ``normalise`` on Chinese text: Chinese
+        punctuation (，：？（）) is full-width ASCII, and folding all of it costs
+        a substitution every few characters.  Only full-width letters, digits,
+        "." (boundary rule) and punctuation that occurs in some alias can
+        change a match, so only those are folded.
         """
-        text = text.encode("utf-8", "surrogatepass").translate(_LOWER_BYTES)
-        text = text.decode("utf-8", "surrogatepass")
-        if self._fold.search(text) is None:
-            return text
-        return self._fold.sub(lambda m: m.group().translate(_FULLWIDTH), text)
+        if self._fold.search(text) is not None:
+            text = self._fold.sub(lambda m: m.group().translate(_FULLWIDTH), text)
+        data = text.encode("utf-8", "surrogatepass").translate(_LOWER_BYTES)
+        return data.decode("latin-1"), data.translate(_CONTINUATION_BYTES)
 
     def _candidates(self, text: str) -> list[tuple[int, int, int]]:
-        """Every boundary-valid match as (start, -end, entry), sorted.
+        """Every boundary-valid match as (start, -end, entry) in character
+        offsets, sorted: leftmost first, longest first among equal starts.
 
         Boundary checks happen before overlap resolution so that a rejected
         long match never hides a valid shorter one in the same place.
         """
         if self._automaton is None:
             return []
-        norm = self._normalise(text)
+        view, continuation = self._encode(text)
         alnum, digits = _ASCII_ALNUM, _DIGITS
-        size = len(norm)
+        size = len(view)
+        # Matches arrive in order of their end, so byte -> character offsets
+        # are converted incrementally by counting continuation bytes.
+        count, counted, skipped = continuation.count, 0, 0
         found = []
         append = found.append
-        for last, (length, entry, flags) in self._automaton.iter(norm):
-            start = last - length + 1
+        for last, (length, flags, entry, chars) in self._automaton.iter(view):
             end = last + 1
-            if flags & _LEFT_ALNUM and start:
-                before = norm[start - 1]
-                if before in alnum:
-                    continue
-                if flags & _LEFT_DIGIT and before == "." and start > 1 and norm[start - 2] in digits:
-                    continue
-            if flags & _RIGHT_ALNUM and end < size:
-                after = norm[end]
-                if after in alnum:
-                    continue
-                if flags & _RIGHT_DIGIT and after == "." and end + 1 < size and norm[end + 1] in digits:
-                    continue
-            append((start, -end, entry))
+            if flags:
+                start = end - length
+                if flags & _LEFT_ALNUM and start:
+                    before = view[start - 1]
+                    if before in alnum:
+                        continue
+                    if flags & _LEFT_DIGIT and before == "." and start > 1 and view[start - 2] in digits:
+                        continue
+                if flags & _RIGHT_ALNUM and end < size:
+                    after = view[end]
+                    if after in alnum:
+                        continue
+                    if flags & _RIGHT_DIGIT and after == "." and end + 1 < size and view[end + 1] in digits:
+                        continue
+            skipped += count(1, counted, end)
+            counted = end
+            end -= skipped
+            append((end - chars, -end, entry))
         found.sort()
         return found
 
@@ -228,7 +251,7 @@ class ConceptMatcher:
         One merge-like pass: candidates, spans and headings are all sorted by
         offset, so each pointer only moves forward.  A protected candidate is
         dropped before it can claim its region, so it never hides a shorter
-        unprotected one.
+        unprotected one.  Mentions are built inline (see _SETTERS).
         """
         entries = self._entries
         spans_iter, headings_iter = iter(spans), iter(headings)
@@ -236,22 +259,32 @@ class ConceptMatcher:
         heading_start, heading_text = next(headings_iter, _NO_HEADING)
         heading = None
         reached, line, line_pos = 0, 1, 0
+        new, count = _object_new, text.count
+        set_concept, set_alias, set_start, set_end, set_line, set_heading = _SETTERS
         mentions = []
-        for start, neg_end, entry in candidates:
+        for start, end, entry in candidates:
             if start < reached:
                 continue
+            end = -end
             while span_end <= start:
                 span_start, span_end = next(spans_iter, _NO_SPAN)
-            if span_start < -neg_end:
+            if span_start < end:
                 continue
-            reached = -neg_end
+            reached = end
             while heading_start <= start:
                 heading = heading_text
                 heading_start, heading_text = next(headings_iter, _NO_HEADING)
-            line += text.count("\n", line_pos, start)
+            line += count("\n", line_pos, start)
             line_pos = start
             concept, alias = entries[entry]
-            mentions.append(_new_mention(concept, alias, start, reached, line, heading))
+            mention = new(Mention)
+            set_concept(mention, concept)
+            set_alias(mention, alias)
+            set_start(mention, start)
+            set_end(mention, end)
+            set_line(mention, line)
+            set_heading(mention, heading)
+            mentions.append(mention)
         return mentions
 
 
@@ -261,37 +294,20 @@ _NO_HEADING = (_FAR, None)
 
 
 def _fold_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
-    ascii_chars = set("0123456789abcdefghijklmnopqrstuvwxyz.")
+    ascii_chars = set(string.digits + string.ascii_letters + ".")
     for alias in aliases:
         ascii_chars.update(ch for ch in alias if "!" <= ch <= "~")
     wide = {chr(ord(ch) + 0xFEE0) for ch in ascii_chars}
-    wide.update(chr(ord(ch) + 0xFEE0) for ch in ascii_chars if "a" <= ch <= "z" for ch in [ch.upper()])
     if any(" " in alias for alias in aliases):
         wide.add("\u3000")
     return re.compile("[" + "".join(sorted(re.escape(ch) for ch in wide)) + "]+")
 
 
-def _new_mention(concept: str, alias: str, start: int, end: int, line: int, heading: str | None) -> Mention:
-    """Build a Mention without the frozen-dataclass __init__, which routes
-    every field through object.__setattr__ and doubles the cost on the hot
-    path; the result is indistinguishable (same slots, eq and hash)."""
-    mention = _object_new(Mention)
-    _set_concept(mention, concept)
-    _set_alias(mention, alias)
-    _set_start(mention, start)
-    _set_end(mention, end)
-    _set_line(mention, line)
-    _set_heading(mention, heading)
-    return mention
-
-
+# Mentions are built without the frozen-dataclass __init__, which routes every
+# field through object.__setattr__ and doubles the cost on the hot path; the
+# slot descriptors give an indistinguishable object (same fields, eq, hash).
 _object_new = object.__new__
-_set_concept = Mention.concept.__set__  # type: ignore[attr-defined]
-_set_alias = Mention.alias.__set__  # type: ignore[attr-defined]
-_set_start = Mention.start.__set__  # type: ignore[attr-defined]
-_set_end = Mention.end.__set__  # type: ignore[attr-defined]
-_set_line = Mention.line.__set__  # type: ignore[attr-defined]
-_set_heading = Mention.heading.__set__  # type: ignore[attr-defined]
+_SETTERS = tuple(getattr(Mention, field).__set__ for field in Mention.__dataclass_fields__)
 
 
 # --------------------------------------------------------------------------
@@ -299,11 +315,7 @@ _set_heading = Mention.heading.__set__  # type: ignore[attr-defined]
 # --------------------------------------------------------------------------
 
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
-_FENCE_OPEN = re.compile(r"^(?:[ \t]*>)*[ \t]*(`{3,}|~{3,})([^\n]*)", re.M)
-_FENCE_CLOSE = {
-    "`": re.compile(r"^(?:[ \t]*>)*[ \t]*(`{3,})[ \t]*\r?$", re.M),
-    "~": re.compile(r"^(?:[ \t]*>)*[ \t]*(~{3,})[ \t]*\r?$", re.M),
-}
+_FENCE_PREFIX = re.compile(r"(?:[ \t]*>)*[ \t]*")
 _ATX = re.compile(r"(#{1,6})(.*?)(?:[ \t]#+)?[ \t]*\r?$")
 _SETEXT = re.compile(r"(?:=+|-+)[ \t]*\r?$")
 _LINK_DEFINITION = re.compile(r"\[(?!\^)[^\]\n]+\]:")
@@ -348,10 +360,10 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 # found in one left-to-right scan so that whichever starts first wins: a
 # backtick inside an HTML comment does not open a code span and "<!--" inside
 # a code span does not open a comment (Python-Markdown's HTML extractor
-# agrees).  Every alternative starts with a literal character, which lets the
-# regex engine skip quickly over plain text.
+# agrees).  Every alternative starts with a literal character ("``*", not
+# "`+"), which lets the regex engine skip quickly over plain text.
 _OPAQUE_START = re.compile(
-    r"<!--|`+|\$\$?|\\[\[(]|<(?:" + _OPAQUE_ELEMENTS + "|" + _RAW_BLOCK_TAGS + r")\b", re.I
+    r"<!--|``*|\$\$?|\\[\[(]|<(?:" + _OPAQUE_ELEMENTS + "|" + _RAW_BLOCK_TAGS + r")\b", re.I
 )
 _INLINE_MATH = re.compile(r"\$(?![\s$])[^\n$]*?(?<![\s\\])\$(?![$\d])")
 _BRACKET_MATH = {
@@ -362,10 +374,8 @@ _ELEMENT = re.compile(
     r"<(?P<tag>" + _OPAQUE_ELEMENTS + r""")\b(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?</(?P=tag)[ \t]*>""",
     re.I,
 )
-_RAW_BLOCK = re.compile(
-    r"<(?P<tag>" + _RAW_BLOCK_TAGS + r""")\b(?:"[^"]*"|'[^']*'|[^'">])*>[\s\S]*?(?:</(?P=tag)[ \t]*>|\Z)""",
-    re.I,
-)
+_OPEN_TAG = re.compile(r"""<[a-z][a-z0-9]*\b(?:"[^"]*"|'[^']*'|[^'">])*>""", re.I)
+_NESTED_TAGS: dict[str, re.Pattern[str]] = {}
 _CODE_CLOSERS: dict[int, re.Pattern[str]] = {}
 
 # Inline links and images.  Python-Markdown is lenient with an unclosed
@@ -391,8 +401,6 @@ _INLINE = re.compile(
       \[(?:[^\[\]]++|\[[^\[\]]*+\])*+\][ \t\n]?\[[^\[\]\n]*\]          # [text][ref], [text][]
     | \[\^[^\]\n]+\]                                                 # [^1]
     | <(?:[a-z][a-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>      # <http://...>, <a@b>
-    | https?://[a-z0-9\-._~:/?\#\[\]@!$&'()*+,;=%]+                 # bare URL
-    | www\.[a-z0-9\-._~:/?\#\[\]@!$&'()*+,;=%]+
     | </?[a-z][a-z0-9\-]*(?:\s(?:"[^"\n]*+"|'[^'\n]*+'|[^'"<>]++)*+)?/?>   # HTML tag
     | </?[a-z][^<>@ \n]*+(?:[ ][^<>]*+)?>                               # Python-Markdown's looser tag
     | </?[a-z](?:[^<>\n]++|\n(?![ \t]*\r?\n))*+(?!>)                 # unclosed tag start
@@ -403,6 +411,9 @@ _INLINE = re.compile(
 )
 
 _NON_NEWLINE = re.compile(r"[^\n]+")
+# Bare URLs get their own case-sensitive pass: with the case-insensitive
+# _INLINE every "h" and "w" of English prose would start a failed attempt.
+_BARE_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 
 
 def protected_spans(markdown: str, *, headings: bool = True) -> list[Span]:
@@ -414,7 +425,7 @@ def _analyse(markdown: str, *, headings: bool) -> tuple[list[Span], list[tuple[i
 
     The passes follow Python-Markdown's own order: fences (a preprocessor),
     then raw HTML and code spans, then block structure, then inline syntax.
-    Each pass sees the text with earlier findings masked out.
+    Each structural pass sees the text with earlier findings masked out.
     """
     front = _front_matter(markdown)
     fences, unclosed = _fences(markdown, front)
@@ -423,9 +434,11 @@ def _analyse(markdown: str, *, headings: bool) -> tuple[list[Span], list[tuple[i
     opaque, raw, tail = _opaque(masked)
     masked = _mask(_mask(masked, opaque, _FILLER), raw, _BLOCK_FILLER)
     block, heads = _LineScanner(masked, markdown, headings).run()
-    masked = _mask(masked, block, _FILLER)
+    # Block spans are not masked: inline syntax found inside them is
+    # protected anyway, and nothing after this pass depends on structure.
     inline = [m.span() for m in _LINK.finditer(masked)]
     inline += [m.span() for m in _INLINE.finditer(masked)]
+    inline += [m.span() for m in _BARE_URL.finditer(masked)]
     inline += _references(masked)
     fixed = [(0, front)] + [span for span in (unclosed, tail) if span]
     return _merge(fixed + fences + opaque + raw + block + inline), heads
@@ -439,28 +452,47 @@ def _fences(text: str, pos: int) -> tuple[list[Span], Span | None]:
     are matched as if it were not there.
     """
     spans: list[Span] = []
-    while (opening := _FENCE_OPEN.search(text, pos)) is not None:
-        marker, info = opening.group(1), opening.group(2)
-        pos = opening.end()
+    markers = iter(_fence_markers(text, pos))
+    for start, marker, line_end in markers:
         # A backtick fence's info string may not contain backticks,
         # otherwise "```a```" would be inline code.
-        if marker[0] == "`" and "`" in info:
+        if marker[0] == "`" and "`" in text[start + len(marker) : line_end]:
             continue
-        end = _fence_end(text, pos, marker)
-        if end is None:
-            return spans, (opening.start(), len(text))
-        spans.append((opening.start(), end))
-        pos = end
+        for close_start, closing, close_end in markers:
+            rest = text[close_start + len(closing) : close_end]
+            if closing[0] == marker[0] and len(closing) >= len(marker) and not rest.strip():
+                spans.append((_line_start(text, start), close_end))
+                break
+        else:
+            return spans, (_line_start(text, start), len(text))
     return spans, None
 
 
-def _fence_end(text: str, pos: int, marker: str) -> int | None:
-    closing = _FENCE_CLOSE[marker[0]]
-    while (match := closing.search(text, pos)) is not None:
-        if len(match.group(1)) >= len(marker):
-            return match.end()
-        pos = match.end()
-    return None
+def _fence_markers(text: str, pos: int) -> list[tuple[int, str, int]]:
+    """(start, marker, end of line) of every fence-like marker that starts a
+    line, in order.
+
+    Markers are located with str.find, which is far faster than a regex scan
+    over CJK text; the line prefix is checked afterwards.
+    """
+    markers = []
+    for needle in ("```", "~~~"):
+        start = text.find(needle, pos)
+        while start >= 0:
+            stop = start + 3
+            while stop < len(text) and text[stop] == needle[0]:
+                stop += 1
+            line_end = text.find("\n", stop)
+            line_end = len(text) if line_end < 0 else line_end
+            if _FENCE_PREFIX.fullmatch(text, _line_start(text, start), start):
+                markers.append((start, text[start:stop], line_end))
+            start = text.find(needle, line_end)
+    markers.sort()
+    return markers
+
+
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
 
 
 def _opaque(masked: str) -> tuple[list[Span], list[Span], Span | None]:
@@ -520,10 +552,25 @@ def _element(masked: str, start: int, tag: str) -> tuple[int | None, bool]:
     # raw HTML; elsewhere it is an ordinary inline tag.
     if not (_at_line_start(masked, start) or masked.endswith("-->", 0, start)):
         return None, False
-    match = _RAW_BLOCK.match(masked, start)
-    if match is None or "markdown=" in masked[start : masked.find(">", start)]:
+    opening = _OPEN_TAG.match(masked, start)
+    if opening is None or "markdown=" in opening.group():
         return None, False
-    return match.end(), True
+    return _raw_block_end(masked, opening.end(), tag), True
+
+
+def _raw_block_end(masked: str, pos: int, tag: str) -> int:
+    """End of the element closing at nesting depth zero, as Python-Markdown
+    tracks it; unclosed raw HTML runs to the end of the text."""
+    nested = _NESTED_TAGS.get(tag)
+    if nested is None:
+        nested = _NESTED_TAGS[tag] = re.compile(rf"<(/?){tag}\b[^>]*>", re.I)
+    depth = 1
+    while (match := nested.search(masked, pos)) is not None:
+        depth += -1 if match.group(1) else 1
+        pos = match.end()
+        if depth == 0:
+            return pos
+    return len(masked)
 
 
 def _inline_opaque(masked: str, start: int, token: str) -> int | None:
@@ -576,7 +623,12 @@ def _mask(text: str, spans: list[Span], filler: str) -> str:
     pieces, pos = [], 0
     for start, end in _merge(spans):
         pieces.append(text[pos:start])
-        pieces.append(_NON_NEWLINE.sub(lambda m: filler * len(m.group()), text[start:end]))
+        piece = text[start:end]
+        if "\n" in piece:
+            piece = _NON_NEWLINE.sub(lambda m: filler * len(m.group()), piece)
+        else:
+            piece = filler * len(piece)
+        pieces.append(piece)
         pos = end
     pieces.append(text[pos:])
     return "".join(pieces)
@@ -618,6 +670,10 @@ def _front_matter(text: str) -> int:
     return close.end()
 
 
+# Containers whose indented content is not code.
+_NO_CONTAINER, _LIST, _ADMONITION_BODY = 0, 1, 2
+
+
 class _LineScanner:
     """One pass over lines for block structure: indented code, headings,
     admonition titles.  ``structure`` is the masked text (so "#" inside a
@@ -633,7 +689,7 @@ class _LineScanner:
     def run(self) -> tuple[list[Span], list[tuple[int, str]]]:
         code: list[int] | None = None  # indented code [start, end]
         prev_blank = True
-        in_list = False
+        container = _NO_CONTAINER  # what an indented line after a blank continues
         block_first: int | None = None  # start of the current paragraph's first line
         special = _SPECIAL_START
         pos = 0
@@ -643,20 +699,24 @@ class _LineScanner:
             if not line or line.isspace():
                 prev_blank, block_first = True, None
                 continue
-            first = line[0]
-            if first not in special:
-                # Plain paragraph text: only list context and setext bookkeeping.
-                if prev_blank:
-                    in_list, block_first = False, start
-                else:
-                    block_first = None
-                prev_blank = False
+            if line[0] not in special:
+                # Plain paragraph text: only container and setext bookkeeping.
                 if code is not None:
                     self.spans.append((code[0], code[1]))
                     code = None
+                if prev_blank:
+                    container, block_first = _NO_CONTAINER, start
+                else:
+                    # A list takes lazy continuation lines, an admonition does not.
+                    block_first = None
+                    if container == _ADMONITION_BODY:
+                        container = _NO_CONTAINER
+                prev_blank = False
                 continue
             stripped = line.lstrip(" \t")
-            width = len(line[: len(line) - len(stripped)].expandtabs(4))
+            width = len(line) - len(stripped)
+            if width and "\t" in line[:width]:
+                width = len(line[:width].expandtabs(4))
             if code is not None:
                 if width >= 4:
                     code[1] = end
@@ -664,18 +724,18 @@ class _LineScanner:
                     continue
                 self.spans.append((code[0], code[1]))
                 code = None
-            if width >= 4 and prev_blank and not in_list:
+            if width >= 4 and prev_blank and container == _NO_CONTAINER:
                 code = [start, end]
                 prev_blank, block_first = False, None
                 continue
-            in_list, block_break = self._classify(stripped, width, start, end, prev_blank, block_first, in_list)
+            container, block_break = self._classify(stripped, width, start, end, prev_blank, block_first, container)
             if block_break:
                 # Python-Markdown reparses what follows a heading, a rule or a
                 # raw HTML block as a fresh block, as if after a blank line.
                 prev_blank, block_first = True, None
                 continue
             # Only the first line of a block can be underlined into a heading.
-            block_first = start if prev_blank and not _ADMONITION.match(stripped) else None
+            block_first = start if prev_blank and container != _ADMONITION_BODY else None
             prev_blank = False
         if code is not None:
             self.spans.append((code[0], code[1]))
@@ -689,36 +749,48 @@ class _LineScanner:
         end: int,
         prev_blank: bool,
         block_first: int | None,
-        in_list: bool,
-    ) -> tuple[bool, bool]:
+        container: int,
+    ) -> tuple[int, bool]:
         """Record headings and admonition titles.
 
-        Returns the new list context and whether the line ends its block
+        Returns the new container and whether the line ends its block
         (headings, rules, link definitions and raw HTML are split off by
         Python-Markdown).
         """
-        if stripped[0] == _BLOCK_FILLER:
-            return in_list, True
-        if width < 4 and stripped[0] == "#" and _ATX.match(stripped):
-            title = _ATX.match(self.source[start:end].lstrip(" \t"))
-            self._heading(start, end, title.group(2).strip() if title else "")
-            return False, True
-        if width < 4 and block_first is not None and _SETEXT.match(stripped):
-            self._heading(block_first, end, self.source[block_first : start - 1].strip())
-            return False, True
-        if width < 4 and (_HR.match(stripped) or _LINK_DEFINITION.match(stripped)):
-            return False, True
-        if _ADMONITION.match(stripped):
+        first = stripped[0]
+        if first == _BLOCK_FILLER:
+            return container, True
+        if width < 4 and first in "#=-*_[":
+            if self._block_boundary(stripped, first, start, end, block_first):
+                return _NO_CONTAINER, True
+        if first in "!?" and _ADMONITION.match(stripped):
             # "!!! note "Title"": the quoted title is parsed by a regex that
             # a link with its own quotes would confuse.  The indented body
             # that follows is content, like a list item's.
             self.spans.append((start, end))
-            return True, False
-        if _LIST_ITEM.match(stripped):
+            return _ADMONITION_BODY, False
+        if first in "-*+0123456789" and _LIST_ITEM.match(stripped):
             # Python-Markdown only starts a list at the start of a block; an
             # item line inside a paragraph is just more paragraph text.
-            return in_list or prev_blank, False
-        return (False if width < 4 and prev_blank else in_list), False
+            return (_LIST if container or prev_blank else container), False
+        if width < 4 and (prev_blank or container == _ADMONITION_BODY):
+            return _NO_CONTAINER, False
+        return container, False
+
+    def _block_boundary(self, stripped: str, first: str, start: int, end: int, block_first: int | None) -> bool:
+        """Headings, rules and link definitions; records headings."""
+        if first == "#":
+            if _ATX.match(stripped) is None:
+                return False
+            title = _ATX.match(self.source[start:end].lstrip(" \t"))
+            self._heading(start, end, title.group(2).strip() if title else "")
+            return True
+        if first in "=-" and block_first is not None and _SETEXT.match(stripped):
+            self._heading(block_first, end, self.source[block_first : start - 1].strip())
+            return True
+        if first == "[":
+            return _LINK_DEFINITION.match(stripped) is not None
+        return first != "=" and _HR.match(stripped) is not None
 
     def _heading(self, start: int, end: int, title: str) -> None:
         self.headings.append((start, title))
@@ -800,14 +872,14 @@ def link_mentions(
     chosen = _choose(markdown, mentions, policy, exclude)
     if not chosen:
         return markdown
-    render = _LinkRenderer(href, title)
+    tails: dict[str, str | None] = {}
     pieces, pos = [], 0
     for mention in chosen:
-        link = render(mention.concept, markdown[mention.start : mention.end])
-        if link is None:
+        concept = mention.concept
+        tail = tails[concept] if concept in tails else tails.setdefault(concept, _link_tail(href, title, concept))
+        if tail is None:
             continue
-        pieces.append(markdown[pos : mention.start])
-        pieces.append(link)
+        pieces += (markdown[pos : mention.start], "[", _escape_text(markdown[mention.start : mention.end]), tail)
         pos = mention.end
     pieces.append(markdown[pos:])
     return "".join(pieces)
@@ -820,29 +892,35 @@ def _choose(
     seen: set[object] = set()
     chosen: list[Mention] = []
     reached = 0
-    for mention in sorted(mentions, key=lambda m: (m.start, -m.end)):
-        if mention.concept in exclude or not _linkable(markdown, mention, reached):
+    for mention in sorted(mentions, key=_by_start):
+        if mention.concept in exclude:
             continue
-        if policy != "all":
-            key = mention.concept
-            if policy == "section":
-                key = (bisect_right(section_starts, mention.start), mention.concept)
-            if key in seen:
-                continue
-            seen.add(key)
+        key: object = mention.concept
+        if policy == "section":
+            key = (bisect_right(section_starts, mention.start), key)
+        # Cheap set lookup first: with policy "first" most mentions are
+        # repeats and never need the linkability check.
+        if policy != "all" and key in seen or not _linkable(markdown, mention, reached):
+            continue
+        seen.add(key)
         chosen.append(mention)
         reached = mention.end
     return chosen
 
 
+_by_start = attrgetter("start")
+
+
 def _linkable(markdown: str, mention: Mention, reached: int) -> bool:
-    if mention.start < reached or mention.end <= mention.start or mention.end > len(markdown):
+    start, end = mention.start, mention.end
+    if start < reached or not 0 <= start < end <= len(markdown):
         return False
-    if _char_before(markdown, mention.start) in _UNSAFE_BEFORE:
+    before = markdown[start - 1] if start else ""
+    if before == ">":
+        before = _char_before(markdown, start)
+    if before in _UNSAFE_BEFORE or markdown[end : end + 1] in _UNSAFE_AFTER:
         return False
-    if mention.end < len(markdown) and markdown[mention.end] in _UNSAFE_AFTER:
-        return False
-    return "\n" not in markdown[mention.start : mention.end]
+    return "\n" not in markdown[start:end]
 
 
 def _char_before(markdown: str, pos: int) -> str:
@@ -861,29 +939,31 @@ def _section_starts(markdown: str) -> list[int]:
     return [start for start, _ in heads]
 
 
-class _LinkRenderer:
-    """Formats links, calling href/title once per concept."""
+def _link_tail(href: Callable[[str], str], title: Callable[[str], str | None], concept: str) -> str | None:
+    """Everything after the link text, or None when there is no target."""
+    target = href(concept)
+    if not target:
+        return None
+    summary = title(concept)
+    quoted = "" if summary is None else ' "' + _escape_title(summary) + '"'
+    return "](<" + _escape_href(target) + ">" + quoted + ")"
 
-    def __init__(self, href: Callable[[str], str], title: Callable[[str], str | None]) -> None:
-        self._href = href
-        self._title = title
-        self._cache: dict[str, tuple[str, str] | None] = {}
 
-    def __call__(self, concept: str, text: str) -> str | None:
-        parts = self._cache.get(concept, False)
-        if parts is False:
-            parts = self._cache[concept] = self._parts(concept)
-        if parts is None:
-            return None
-        return "[" + text.translate(_TEXT_ESCAPES) + parts[0] + parts[1]
+# Hrefs, titles and link texts repeat across articles (one per concept or
+# alias), so their escaping is memoised on the string itself.
+@lru_cache(maxsize=8192)
+def _escape_text(text: str) -> str:
+    return text.translate(_TEXT_ESCAPES)
 
-    def _parts(self, concept: str) -> tuple[str, str] | None:
-        target = self._href(concept)
-        if not target:
-            return None
-        summary = self._title(concept)
-        tail = ")" if summary is None else ' "' + summary.translate(_TITLE_ESCAPES) + '")'
-        return "](<" + target.translate(_HREF_ESCAPES) + ">", tail
+
+@lru_cache(maxsize=8192)
+def _escape_title(summary: str) -> str:
+    return summary.translate(_TITLE_ESCAPES)
+
+
+@lru_cache(maxsize=8192)
+def _escape_href(target: str) -> str:
+    return target.translate(_HREF_ESCAPES)
 
 
 def strip_links(linked: str) -> str:

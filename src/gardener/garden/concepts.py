@@ -2,6 +2,8 @@
 
 Mentions are found once per article body with one multi-pattern matcher, and cached by the hash
 of the body and of the alias set, so a rebuild after one edit only re-reads that one article.
+Pairs are only ever formed within one article, so nothing here grows with the square of the
+number of articles.
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from gardener.garden.cache import AnalysisCache, digest
 from gardener.garden.loading import Garden
 from gardener.linking import ConceptMatcher, Mention, find_mentions
 from gardener.model import Article
@@ -28,26 +31,6 @@ class Backlink:
     snippet: tuple[str, str, str]  # text before the mention, the mention, text after
 
 
-@dataclass
-class MentionCache:
-    """Mentions per (alias set, body) hash; lives as long as the plugin (a whole `serve`)."""
-
-    entries: dict[tuple[str, str], tuple[Mention, ...]] = field(default_factory=dict)
-    hits: int = 0
-    misses: int = 0
-
-    def mentions(self, matcher: ConceptMatcher, signature: str, body: str,
-                 headings: bool) -> tuple[Mention, ...]:
-        key = (signature, hashlib.sha1(body.encode("utf-8")).hexdigest())
-        found = self.entries.get(key)
-        if found is None:
-            self.misses += 1
-            found = self.entries[key] = tuple(find_mentions(body, matcher, headings=headings))
-        else:
-            self.hits += 1
-        return found
-
-
 @dataclass(frozen=True)
 class ConceptIndex:
     matcher: ConceptMatcher
@@ -60,6 +43,10 @@ class ConceptIndex:
         return Counter(m.concept for m in self.per_article.get(article.path, ()))
 
 
+# The automaton for an alias set, built once per process (each `serve` rebuild reuses it).
+_MATCHERS: dict[str, ConceptMatcher] = {}
+
+
 def alias_map(garden: Garden) -> dict[str, tuple[str, ...]]:
     return {c.slug: c.aliases for c in garden.concepts}
 
@@ -70,17 +57,23 @@ def matcher_signature(aliases: dict[str, tuple[str, ...]], headings: bool) -> st
 
 
 def analyse_concepts(garden: Garden, *, link_headings: bool = False,
-                     cache: MentionCache | None = None) -> ConceptIndex:
-    cache = cache or MentionCache()
+                     cache: AnalysisCache | None = None) -> ConceptIndex:
+    cache = cache or AnalysisCache()
     aliases = alias_map(garden)
-    matcher = ConceptMatcher(aliases)
     signature = matcher_signature(aliases, link_headings)
-    protect_headings = not link_headings
-    per_article = {a.path: cache.mentions(matcher, signature, a.body, protect_headings)
+    matcher = _MATCHERS.get(signature) or _MATCHERS.setdefault(signature, ConceptMatcher(aliases))
+    per_article = {a.path: page_mentions(a.body, matcher, signature, not link_headings, cache)
                    for a in garden.articles}
     listed = [a for a in garden.articles if a.listed]
     return ConceptIndex(matcher, signature, per_article,
                         _backlinks(listed, per_article), _cooccurring(listed, per_article))
+
+
+def page_mentions(markdown: str, matcher: ConceptMatcher, signature: str, protect_headings: bool,
+                  cache: AnalysisCache) -> tuple[Mention, ...]:
+    """Mentions in one page's Markdown, computed once per (alias set, text)."""
+    key = ("mentions", signature, digest(markdown))
+    return cache.get(key, lambda: tuple(find_mentions(markdown, matcher, headings=protect_headings)))
 
 
 def _backlinks(articles: list[Article], per_article) -> dict[str, tuple[Backlink, ...]]:

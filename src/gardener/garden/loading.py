@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterable
 
 from gardener import matter
+from gardener.garden.cache import AnalysisCache, digest
 from gardener.model import Article, Concept, Diagnostic, GardenError
 from gardener.schema import build_article, normalize
 
@@ -95,7 +96,8 @@ def load_concept(rel: str, text: str) -> tuple[Concept | None, list[Diagnostic]]
     return concept, []
 
 
-def _load_all(paths: Iterable[Path], docs_dir: Path, loader) -> tuple[list, list[Diagnostic]]:
+def _load_all(paths: Iterable[Path], docs_dir: Path, loader,
+              cache: AnalysisCache) -> tuple[list, list[Diagnostic]]:
     items, problems = [], []
     for path in paths:
         try:
@@ -103,18 +105,28 @@ def _load_all(paths: Iterable[Path], docs_dir: Path, loader) -> tuple[list, list
         except GardenError as exc:
             problems.append(exc.diagnostic)
             continue
-        try:
-            item, diagnostics = loader(rel, text)
-        except RecursionError:
-            item, diagnostics = None, [Diagnostic(rel, "front-matter nested too deeply")]
+        key = (loader.__name__, rel, digest(text))
+        item, diagnostics = cache.get(key, lambda: _safely(loader, rel, text))
         problems.extend(diagnostics)
         if item is not None:
             items.append(item)
     return items, problems
 
 
-def load_garden(docs_dir: Path, articles_dir: str = "articles", concepts_dir: str = "concepts") -> Garden:
+def _safely(loader, rel: str, text: str):
+    try:
+        return loader(rel, text)
+    except RecursionError:
+        return None, [Diagnostic(rel, "front-matter nested too deeply")]
+
+
+def load_garden(docs_dir: Path, articles_dir: str = "articles", concepts_dir: str = "concepts",
+                cache: AnalysisCache | None = None) -> Garden:
+    """Every article and concept note; unchanged files come from the cache unparsed."""
     docs_dir = Path(docs_dir)
-    articles, a_problems = _load_all(markdown_files(docs_dir / articles_dir), docs_dir, load_article)
-    concepts, c_problems = _load_all(markdown_files(docs_dir / concepts_dir), docs_dir, load_concept)
+    cache = cache or AnalysisCache()
+    articles, a_problems = _load_all(markdown_files(docs_dir / articles_dir), docs_dir,
+                                     load_article, cache)
+    concepts, c_problems = _load_all(markdown_files(docs_dir / concepts_dir), docs_dir,
+                                     load_concept, cache)
     return Garden(docs_dir, tuple(articles), tuple(concepts), tuple(a_problems + c_problems))

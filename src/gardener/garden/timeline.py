@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gardener.garden.cache import AnalysisCache, digest
 from gardener.garden.curated import apply_curated, curated_diagnostics, load_curated
 from gardener.garden.events import (event_diagnostics, extract_events, merge_events,
                                     publication_events)
@@ -24,9 +25,12 @@ class Timeline:
 
 
 def build_timeline(garden: Garden, matcher: ConceptMatcher | None,
-                   curated_file: Path | None = None, curated_name: str | None = None) -> Timeline:
+                   curated_file: Path | None = None, curated_name: str | None = None,
+                   cache: AnalysisCache | None = None, signature: str = "") -> Timeline:
+    cache = cache or AnalysisCache()
     readable = [a for a in garden.articles if not a.draft]
-    mined = [event for article in readable for event in extract_events(article, matcher)]
+    mined = [event for article in readable
+             for event in _article_events(article, matcher, signature, cache)]
     problems = event_diagnostics(mined, readable, garden.docs_dir)
     merged = merge_events(mined, readable) + publication_events(garden.articles)
     if curated_file is None:
@@ -34,3 +38,10 @@ def build_timeline(garden: Garden, matcher: ConceptMatcher | None,
     entries, curated_problems = load_curated(curated_file, curated_name)
     problems += curated_problems + curated_diagnostics(merged, entries)
     return Timeline(tuple(apply_curated(merged, entries)), tuple(problems))
+
+
+def _article_events(article, matcher, signature: str, cache: AnalysisCache) -> list[Event]:
+    # Events depend on the body, the slug and date they are resolved against, and the aliases.
+    date = article.date.iso() if article.date else None
+    key = ("events", signature, article.slug, date, digest(article.body))
+    return cache.get(key, lambda: extract_events(article, matcher))

@@ -33,3 +33,16 @@ def article_line(article: Article, from_path: str) -> str:
 
 def newest_first(articles):
     return sorted(articles, key=lambda a: (a.date.sort_key() if a.date else (), a.slug), reverse=True)
+
+
+UNDATED = "日期不详"
+
+
+def by_year(articles) -> list[tuple[str, list]]:
+    """(year label, articles newest first) with the newest year first and undated ones last:
+    the navigation order both the plugin and `gardener export` use."""
+    groups: dict[str, list] = {}
+    for article in articles:
+        groups.setdefault(str(article.date.year) if article.date else UNDATED, []).append(article)
+    order = sorted(groups, key=lambda y: (y != UNDATED, y), reverse=True)
+    return [(year, newest_first(groups[year])) for year in order]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
+
+from gardener.pages.site import SiteOptions
 
 
 class GardenerConfig(Config):
@@ -28,3 +32,27 @@ class GardenerConfig(Config):
     timeline = opt.Type(bool, default=True)
     # Hand-written timeline entries (add, hide, correct), relative to mkdocs.yml.
     timeline_file = opt.Type(str, default="timeline.yml")
+    # Per-file analysis cached by content hash: in memory during `serve`, on disk between runs.
+    cache = opt.Type(bool, default=True)
+    cache_dir = opt.Type(str, default=".cache/gardener")
+    # Rewrite the search index as UTF-8 instead of \u escapes: about half the size for Chinese.
+    compact_search_index = opt.Type(bool, default=True)
+
+
+def site_options(config: GardenerConfig, base: Path, site_name: str) -> SiteOptions:
+    """The builder-independent options the core needs, from the validated plugin config."""
+    return SiteOptions(
+        articles_dir=config.articles_dir, concepts_dir=config.concepts_dir, home=config.home,
+        article_header=config.article_header, link_policy=config.link_policy,
+        link_headings=config.link_headings, glossary=config.glossary, timeline=config.timeline,
+        timeline_file=base / config.timeline_file, timeline_name=config.timeline_file,
+        concepts_in_nav=config.concepts_in_nav, site_name=site_name,
+    )
+
+
+def validated(options: dict) -> tuple[GardenerConfig, list[str]]:
+    """The plugin's options as MkDocs would validate them, for tools that run without MkDocs."""
+    config = GardenerConfig()
+    config.load_dict(dict(options or {}))
+    errors, _warnings = config.validate()
+    return config, [f"plugins.gardener.{name}: {error}" for name, error in errors]

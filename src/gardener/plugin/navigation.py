@@ -1,39 +1,29 @@
-"""Articles in the navigation: one section per year, newest first."""
+"""Articles in the MkDocs navigation: one section per year, newest first."""
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from gardener.garden.loading import Garden
-
-UNDATED = "日期不详"
+from gardener.pages.common import by_year
 
 
 def arrange_articles(section: Section, garden: Garden) -> None:
-    by_path = {a.path: a for a in garden.articles}
-    pages = [c for c in section.children if isinstance(c, Page)]
+    pages = {c.file.src_uri: c for c in section.children if isinstance(c, Page)}
     others = [c for c in section.children if not isinstance(c, Page)]
-    years: dict[str, list[Page]] = defaultdict(list)
-    for page in pages:
-        article = by_path.get(page.file.src_uri)
-        year = str(article.date.year) if article and article.date else UNDATED
-        years[year].append(page)
-
-    def newest(page: Page):
-        article = by_path.get(page.file.src_uri)
-        return (article.date.sort_key() if article and article.date else (), page.file.src_uri)
-
+    articles = [a for a in garden.articles if a.path in pages]
     children = []
-    for year in sorted(years, key=lambda y: (y != UNDATED, y), reverse=True):
-        group = Section(year, sorted(years[year], key=newest, reverse=True))
-        group.parent = section
-        for page in group.children:
-            page.parent = group
-        children.append(group)
-    section.children = children + others
+    for year, group in by_year(articles):
+        year_section = Section(year, [pages[a.path] for a in group])
+        year_section.parent = section
+        for page in year_section.children:
+            page.parent = year_section
+        children.append(year_section)
+    # pages in the folder that are not articles (an index.md, a broken file) keep their place
+    known = {a.path for a in articles}
+    loose = [page for uri, page in pages.items() if uri not in known]
+    section.children = loose + children + others
 
 
 def relink_pages(nav: Navigation) -> None:

@@ -1,0 +1,130 @@
+"""`gardener export OUT`: the fully processed garden as plain Markdown plus an mkdocs.yml that
+needs no gardener plugin, so plain MkDocs, ProperDocs or Zensical (which runs no MkDocs plugins)
+build the same site.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from gardener import matter
+from gardener.model import Diagnostic, GardenError
+from gardener.pages.common import by_year
+from gardener.pages.site import GardenSite, extra_css, extra_javascript
+from gardener.plugin.config import site_options, validated
+
+NAV_TITLES = {"index.md": "首页", "glossary.md": "术语表", "timeline.md": "时间线"}
+
+
+@dataclass
+class ExportResult:
+    written: list[Path] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lambda _p: None
+           ) -> ExportResult:
+    result = ExportResult()
+    config = _yaml().load(config_file.read_text(encoding="utf-8"))
+    base = config_file.parent
+    docs = base / config.get("docs_dir", "docs")
+    plugin, problems = validated(_gardener_options(config))
+    if problems:
+        raise GardenError(Diagnostic(str(config_file), "; ".join(problems)))
+    options = site_options(plugin, base, config.get("site_name", "知识花园"))
+    site = GardenSite(docs, options)
+    result.diagnostics.extend(site.diagnostics)
+    out_docs = out / "docs"
+    sources = sorted(p for p in docs.rglob("*") if p.is_file())
+    for source in sources:
+        progress(source)
+        rel = source.relative_to(docs).as_posix()
+        _write(out_docs, rel, _exported(site, rel, source), result)
+    existing = {p.relative_to(docs).as_posix() for p in sources}
+    for rel, content in site.generated(existing).items():
+        _write(out_docs, rel, content.encode("utf-8"), result)
+    _write(out, "mkdocs.yml", _mkdocs_yml(config, site, existing), result)
+    return result
+
+
+def _gardener_options(config: CommentedMap) -> dict:
+    for entry in config.get("plugins") or []:
+        if isinstance(entry, dict) and "gardener" in entry:
+            return dict(entry["gardener"] or {})
+    return {}
+
+
+def _exported(site: GardenSite, rel: str, source: Path) -> bytes:
+    if not rel.endswith(".md"):
+        return source.read_bytes()
+    text = source.read_bytes().decode("utf-8-sig")
+    try:
+        doc = matter.load(text, rel)
+    except GardenError:
+        return text.encode("utf-8")  # reported by the garden already; copied as it is
+    body = site.page_markdown(rel, doc.body)
+    if doc.front is None:
+        return body.encode("utf-8")
+    front = doc.front
+    if site.hidden_from_search(rel):
+        front["search"] = CommentedMap(exclude=True)
+    return matter.render(front, body, doc.newline).encode("utf-8")
+
+
+def _write(root: Path, rel: str, content: bytes, result: ExportResult) -> None:
+    target = (root / rel).resolve()
+    if not target.is_relative_to(root.resolve()):
+        result.diagnostics.append(Diagnostic(rel, "path leaves the export folder; not written"))
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    result.written.append(target)
+
+
+def _mkdocs_yml(config: CommentedMap, site: GardenSite, existing: set[str]) -> bytes:
+    config["docs_dir"] = "docs"
+    config.pop("site_dir", None)
+    config["plugins"] = CommentedSeq(
+        p for p in config.get("plugins") or [] if not (isinstance(p, dict) and "gardener" in p)
+        and p != "gardener")
+    for key, extra in (("extra_css", extra_css(site.options)),
+                       ("extra_javascript", extra_javascript(site.options))):
+        current = list(config.get(key) or [])
+        config[key] = current + [p for p in extra if p not in current]
+    config["nav"] = nav(site, existing | set(site.generated(existing)))
+    buffer = io.StringIO()
+    _yaml().dump(config, buffer)
+    return buffer.getvalue().encode("utf-8")
+
+
+def nav(site: GardenSite, pages: set[str]) -> list:
+    """The navigation the plugin builds at build time, written out: home, glossary, timeline,
+    other pages, then articles by year (duplicates and, by default, concept notes left out)."""
+    hidden = site.hidden_from_nav()
+    articles_dir, concepts_dir = site.options.articles_dir + "/", site.options.concepts_dir + "/"
+    entries = [{NAV_TITLES[p]: p} for p in NAV_TITLES if p in pages]
+    for page in sorted(pages):
+        if (page.endswith(".md") and page not in NAV_TITLES and page not in hidden
+                and not page.startswith((articles_dir, concepts_dir))):
+            entries.append(page)
+    listed = [a for a in site.garden.articles if a.path not in hidden]
+    years = [{year: [{a.title: a.path} for a in group]} for year, group in by_year(listed)]
+    if years:
+        entries.append({"文章": years})
+    if site.options.concepts_in_nav:
+        entries.append({"概念": [{c.title: c.path} for c in site.garden.concepts]})
+    return entries

@@ -1,0 +1,88 @@
+"""Per-file analysis results keyed by content hash, kept in memory and optionally on disk.
+
+Everything the garden computes for one file (the parsed article, its concept mentions, its
+events) depends only on that file's text and on the concept aliases, so a key made of those
+hashes is enough: after a one-file edit only that file misses. `mkdocs serve` creates new plugin
+objects on every rebuild, so the in-memory store is per process, not per plugin; the disk copy
+carries it from one run to the next.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Hashable
+
+log = logging.getLogger("mkdocs.plugins.gardener")
+FORMAT = 1  # bump when cached objects change shape, so an old file is ignored, not misread
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class AnalysisCache:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.entries: dict[Hashable, Any] = {}
+        self.used: set[Hashable] = set()
+        self.hits = self.misses = 0
+        self._dirty = False
+        if path is not None:
+            self._load(path)
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        self.used.add(key)
+        if key in self.entries:
+            self.hits += 1
+            return self.entries[key]
+        self.misses += 1
+        value = self.entries[key] = compute()
+        self._dirty = True
+        return value
+
+    def reset_counts(self) -> None:
+        self.hits = self.misses = 0
+        self.used.clear()
+
+    def save(self) -> None:
+        """Write the entries used since the last reset, so the file does not grow forever."""
+        if self.path is None or not self._dirty:
+            return
+        kept = {k: v for k, v in self.entries.items() if k in self.used}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".analysis-")
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump((FORMAT, kept), out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.path)
+            self._dirty = False
+        except OSError as exc:
+            log.info(f"gardener: cache not written ({exc.strerror}); the next build starts cold")
+
+    def _load(self, path: Path) -> None:
+        try:
+            with open(path, "rb") as handle:
+                version, entries = pickle.load(handle)
+        except FileNotFoundError:
+            return
+        except Exception as exc:  # a damaged or foreign cache file is only a lost speed-up
+            log.info(f"gardener: ignoring unreadable cache {path}: {exc}")
+            return
+        if version == FORMAT and isinstance(entries, dict):
+            self.entries = entries
+
+
+_PROCESS_CACHES: dict[Path | None, AnalysisCache] = {}
+
+
+def shared_cache(path: Path | None) -> AnalysisCache:
+    """One cache per cache file for the life of the process (a whole `mkdocs serve`)."""
+    key = path.resolve() if path is not None else None
+    if key not in _PROCESS_CACHES:
+        _PROCESS_CACHES[key] = AnalysisCache(path)
+    return _PROCESS_CACHES[key]

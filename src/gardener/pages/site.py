@@ -1,0 +1,136 @@
+"""Everything gardener adds to a site, independent of any site builder.
+
+`GardenSite` holds the analysed garden and answers three questions: which extra files exist
+(home, glossary, timeline, styles, script), which pages stay out of navigation and search, and
+what each page's Markdown becomes. The MkDocs plugin asks them during a build; `gardener export`
+asks them once and writes the answers to disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from gardener.garden.cache import AnalysisCache
+from gardener.garden.concepts import ConceptIndex, analyse_concepts, page_mentions
+from gardener.garden.loading import Garden, load_garden
+from gardener.garden.timeline import Timeline, build_timeline
+from gardener.linking import link_mentions
+from gardener.model import Article, Concept, Diagnostic
+from gardener.pages import glossary, home, timeline as timeline_page
+from gardener.pages.article import concepts_footer, decorate
+from gardener.pages.common import rel_link
+from gardener.pages.concept import emit_concept_sections
+
+CSS = "assets/gardener/gardener.css"
+TIMELINE_CSS = "assets/gardener/timeline.css"
+TIMELINE_JS = "assets/gardener/timeline.js"
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    articles_dir: str = "articles"
+    concepts_dir: str = "concepts"
+    home: bool = True
+    article_header: bool = True
+    link_policy: str = "first"
+    link_headings: bool = False
+    glossary: bool = True
+    timeline: bool = True
+    timeline_file: Path | None = None
+    timeline_name: str | None = None
+    concepts_in_nav: bool = False
+    site_name: str = "知识花园"
+
+
+def extra_css(options: SiteOptions) -> list[str]:
+    return [CSS, TIMELINE_CSS] if options.timeline else [CSS]
+
+
+def extra_javascript(options: SiteOptions) -> list[str]:
+    return [TIMELINE_JS] if options.timeline else []
+
+
+class GardenSite:
+    def __init__(self, docs_dir: Path, options: SiteOptions, cache: AnalysisCache | None = None):
+        self.options = options
+        self.cache = cache or AnalysisCache()
+        self.garden: Garden = load_garden(docs_dir, options.articles_dir, options.concepts_dir,
+                                          self.cache)
+        self.concepts: ConceptIndex = analyse_concepts(
+            self.garden, link_headings=options.link_headings, cache=self.cache)
+        self.timeline = Timeline(())
+        if options.timeline:
+            self.timeline = build_timeline(self.garden, self.concepts.matcher,
+                                           options.timeline_file, options.timeline_name,
+                                           self.cache, self.concepts.signature)
+        self._articles = {a.path: a for a in self.garden.articles}
+        self._concepts = {c.path: c for c in self.garden.concepts}
+        self._by_slug = {c.slug: c for c in self.garden.concepts}
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        return self.garden.diagnostics + self.timeline.diagnostics
+
+    def generated(self, existing: set[str]) -> dict[str, str]:
+        """Docs-relative path -> content of every file gardener adds."""
+        files = {CSS: resources.files("gardener").joinpath("assets/gardener.css")
+                 .read_text(encoding="utf-8")}
+        if self.options.home and home.PATH not in existing:
+            files[home.PATH] = home.emit_home(self.garden, self.options.site_name)
+        if self.options.glossary:
+            files[glossary.PATH] = glossary.emit_glossary(self.garden, self.concepts)
+        if self.options.timeline:
+            files[timeline_page.PATH] = timeline_page.emit_timeline(self.timeline.events,
+                                                                    self.garden)
+            files[TIMELINE_CSS] = timeline_page.timeline_css()
+            files[TIMELINE_JS] = timeline_page.timeline_js()
+        return files
+
+    def hidden_from_nav(self) -> set[str]:
+        hidden = {a.path for a in self.garden.articles if not a.listed}
+        if not self.options.concepts_in_nav:
+            hidden |= set(self._concepts)
+        return hidden
+
+    def hidden_from_search(self, path: str) -> bool:
+        article = self._articles.get(path)
+        return article is not None and not article.listed
+
+    def article(self, path: str) -> Article | None:
+        return self._articles.get(path)
+
+    def page_markdown(self, path: str, markdown: str) -> str:
+        """A page's Markdown with everything gardener adds; other pages come back unchanged."""
+        article = self._articles.get(path)
+        if article is not None:
+            return self._article_page(article, markdown)
+        concept = self._concepts.get(path)
+        if concept is not None:
+            return self._concept_page(concept, markdown)
+        return markdown
+
+    def _article_page(self, article: Article, markdown: str) -> str:
+        linked = self.link(path=article.path, markdown=markdown, exclude=())
+        if self.options.article_header:
+            linked = decorate(article, self.garden, linked)
+        return linked + concepts_footer(article, self.garden, self.concepts)
+
+    def _concept_page(self, concept: Concept, markdown: str) -> str:
+        linked = self.link(path=concept.path, markdown=markdown, exclude=(concept.slug,))
+        parts = [linked, emit_concept_sections(concept, self.garden, self.concepts)]
+        if self.options.timeline:
+            parts.append(timeline_page.emit_concept_timeline(
+                self.timeline.events, concept.slug, self.garden, concept.path))
+        return "\n\n".join(p for p in parts if p)
+
+    def link(self, *, path: str, markdown: str, exclude) -> str:
+        """Concept links in one page's Markdown; the source file is never touched."""
+        mentions = page_mentions(markdown, self.concepts.matcher, self.concepts.signature,
+                                 not self.options.link_headings, self.cache)
+        return link_mentions(
+            markdown, mentions, policy=self.options.link_policy, exclude=exclude,
+            href=lambda slug: rel_link(path, self._by_slug[slug].path),
+            title=lambda slug: self._by_slug[slug].summary,
+        )
