@@ -20,6 +20,8 @@ from gardener.pages.common import by_year
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.plugin.config import site_options, validated
 
+# jieba reads its user dictionary relative to the folder the build runs in: the export's root.
+WORDS_FILE = "gardener-words.txt"
 NAV_TITLES = {"index.md": "首页", "glossary.md": "术语表", "timeline.md": "时间线"}
 
 
@@ -57,6 +59,8 @@ def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lamb
     existing = {p.relative_to(docs).as_posix() for p in sources}
     for rel, content in site.generated(existing).items():
         _write(out_docs, rel, content.encode("utf-8"), result)
+    words = "".join(f"{word}\n" for word in site.segmenter_words())
+    _write(out, WORDS_FILE, words.encode("utf-8"), result)
     _write(out, "mkdocs.yml", _mkdocs_yml(config, site, existing), result)
     return result
 
@@ -98,9 +102,9 @@ def _write(root: Path, rel: str, content: bytes, result: ExportResult) -> None:
 def _mkdocs_yml(config: CommentedMap, site: GardenSite, existing: set[str]) -> bytes:
     config["docs_dir"] = "docs"
     config.pop("site_dir", None)
-    config["plugins"] = CommentedSeq(
-        p for p in config.get("plugins") or [] if not (isinstance(p, dict) and "gardener" in p)
-        and p != "gardener")
+    config["plugins"] = CommentedSeq(_plugin_entry(p) for p in config.get("plugins") or []
+                                     if not (isinstance(p, dict) and "gardener" in p)
+                                     and p != "gardener")
     for key, extra in (("extra_css", extra_css(site.options)),
                        ("extra_javascript", extra_javascript(site.options))):
         current = list(config.get(key) or [])
@@ -109,6 +113,17 @@ def _mkdocs_yml(config: CommentedMap, site: GardenSite, existing: set[str]) -> b
     buffer = io.StringIO()
     _yaml().dump(config, buffer)
     return buffer.getvalue().encode("utf-8")
+
+
+def _plugin_entry(entry):
+    """The search plugin learns the concept aliases from a word list instead of the plugin."""
+    if entry == "search":
+        entry = CommentedMap(search=CommentedMap())
+    if isinstance(entry, dict) and "search" in entry:
+        options = entry["search"] if entry["search"] is not None else CommentedMap()
+        options.setdefault("jieba_dict_user", WORDS_FILE)
+        entry["search"] = options
+    return entry
 
 
 def nav(site: GardenSite, pages: set[str]) -> list:

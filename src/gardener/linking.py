@@ -66,12 +66,6 @@ Span = tuple[int, int]
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _DIGITS = frozenset("0123456789")
 
-# Lower-casing is done on UTF-8 bytes: bytes.translate is a C table lookup,
-# whereas str.translate falls back to a per-character dict lookup as soon as
-# the text contains CJK.  Multi-byte UTF-8 sequences only use bytes >= 0x80,
-# so the table cannot touch them.
-_LOWER_BYTES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
-
 # Full-width ASCII (U+FF01..U+FF5E) maps 1:1 onto U+0021..U+007E, ideographic
 # space onto a space; upper case letters go straight to lower case.
 _FULLWIDTH = {cp: chr(cp - 0xFEE0).lower() for cp in range(0xFF01, 0xFF5F)}
@@ -86,10 +80,9 @@ def normalise(text: str) -> str:
     NFKC would also fold full-width forms but changes string lengths
     (e.g. ligatures, circled numbers), which would break offsets.
     """
-    lowered = text.encode("utf-8", "surrogatepass").translate(_LOWER_BYTES)
-    text = lowered.decode("utf-8", "surrogatepass")
-    if _FULLWIDTH_RUN.search(text) is None:
-        return text
+    # bytes.lower() touches ASCII only, unlike str.lower() (which would also
+    # change other scripts and, for a few characters, the length).
+    text = text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
     return _FULLWIDTH_RUN.sub(lambda m: m.group().translate(_FULLWIDTH), text)
 
 
@@ -193,9 +186,11 @@ class ConceptMatcher:
         "." (boundary rule) and punctuation that occurs in some alias can
         change a match, so only those are folded.
         """
-        if self._fold.search(text) is not None:
-            text = self._fold.sub(lambda m: m.group().translate(_FULLWIDTH), text)
-        data = text.encode("utf-8", "surrogatepass").translate(_LOWER_BYTES)
+        # Few distinct characters need folding, so one str.replace each beats
+        # a substitution callback per occurrence.
+        for char in set("".join(self._fold.findall(text))):
+            text = text.replace(char, _FULLWIDTH[ord(char)])
+        data = text.encode("utf-8", "surrogatepass").lower()
         return data.decode("latin-1"), data.translate(_CONTINUATION_BYTES)
 
     def _candidates(self, text: str) -> list[tuple[int, int, int]]:

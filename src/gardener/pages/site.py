@@ -88,6 +88,12 @@ class GardenSite:
             files[TIMELINE_JS] = timeline_page.timeline_js()
         return files
 
+    def segmenter_words(self) -> list[str]:
+        """Chinese aliases as whole words for jieba, so search keeps "缩放定律" as one token."""
+        words = {alias for concept in self.garden.concepts for alias in concept.aliases
+                 if any("\u3400" <= ch <= "\u9fff" for ch in alias) and " " not in alias}
+        return sorted(words)
+
     def hidden_from_nav(self) -> set[str]:
         hidden = {a.path for a in self.garden.articles if not a.listed}
         if not self.options.concepts_in_nav:

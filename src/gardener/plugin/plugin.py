@@ -100,10 +100,8 @@ def teach_segmenter(site: GardenSite) -> None:
         import jieba
     except ImportError:
         return
-    for concept in site.garden.concepts:
-        for alias in concept.aliases:
-            if any("\u3400" <= ch <= "\u9fff" for ch in alias) and " " not in alias:
-                jieba.add_word(alias)
+    for word in site.segmenter_words():
+        jieba.add_word(word)
 
 
 def _section_folder(section: Section) -> str | None:

@@ -1,0 +1,69 @@
+"""`gardener export` and other builders: the same garden without the plugin, and ProperDocs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from gardener.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def run_builder(module: str, root, *args):
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run([sys.executable, "-m", module, "build", "--strict", *args],
+                          capture_output=True, text=True, cwd=root, env=env)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    from tests.conftest import ROOT
+
+    out = tmp_path_factory.mktemp("export")
+    result = CliRunner().invoke(main, ["export", str(out), "--config", str(ROOT / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_exported_config_has_no_gardener_plugin(exported):
+    text = (exported / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "gardener:" not in text and "- gardener" not in text
+    assert "jieba_dict_user: gardener-words.txt" in text
+    assert "缩放定律" in (exported / "gardener-words.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("builder", ["mkdocs", "properdocs"])
+def test_plain_builders_build_the_export(exported, builder):
+    site = exported / f"site-{builder}"
+    run = run_builder(builder, exported, "-f", "mkdocs.yml", "-d", str(site))
+    assert run.returncode == 0, run.stderr
+    assert "WARNING" not in run.stderr.replace("set NO_MKDOCS_2_WARNING", ""), run.stderr
+    for page in ("glossary", "timeline", "concepts/rlhf"):
+        assert (site / page / "index.html").is_file()
+    clip = next((exported / "docs" / "articles").glob("zhongguo-ruhe-quexi-chatgpt-shengyan.md"))
+    html = (site / "articles" / clip.stem / "index.html").read_text(encoding="utf-8")
+    assert 'class="gd-meta"' in html and "concepts/scaling-law/" in html
+    assert 'id="本文涉及的概念"' in html
+
+
+def test_export_keeps_duplicates_out_of_search(exported):
+    site = exported / "site-mkdocs"
+    if not site.exists():
+        run_builder("mkdocs", exported, "-d", str(site))
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {d["location"].split("#")[0] for d in index["docs"]}
+    assert "articles/chaoyue-chatgpt-da-moxing-de-zhineng-jixian/" not in locations
+    assert "articles/shui-neng-zuochu-zhongguo-ban-chatgpt-zenme-zuo/" in locations
+
+
+def test_repo_garden_builds_under_properdocs_with_the_plugin(repo_copy):
+    run = run_builder("properdocs", repo_copy, "-f", "mkdocs.yml", "-d", str(repo_copy / "pd"))
+    assert run.returncode == 0, run.stderr
+    assert (repo_copy / "pd" / "glossary" / "index.html").is_file()
+    assert (repo_copy / "pd" / "timeline" / "index.html").is_file()
