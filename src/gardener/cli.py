@@ -10,6 +10,7 @@ from rich.console import Console
 
 from gardener import report
 from gardener.export import export
+from gardener.scaffold import ScaffoldError, new_garden
 from gardener.checks import run_checks, timeline_check
 from gardener.formatting import format_text
 from gardener.garden.loading import load_garden, markdown_files
@@ -118,6 +119,20 @@ def export_command(target: Path, config_file: Path | None) -> None:
     out.print(f"wrote {len(result.written)} files to {target}; "
               f"build with: cd {target} && mkdocs build")
     sys.exit(1 if errors else 0)
+
+
+@main.command("new")
+@click.argument("target", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", "site_name", default="知识花园", show_default=True, help="Site name.")
+def new_command(target: Path, site_name: str) -> None:
+    """Create a new garden in DIR: mkdocs.yml, starter concepts, CI workflow, README."""
+    try:
+        written = new_garden(target, site_name)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    out.print(f"created {target} ({len(written)} files). Next:\n"
+              f"  cd {target}\n  gardener import path/to/articles --into docs/articles\n"
+              "  mkdocs serve")
 
 
 @main.command("check")

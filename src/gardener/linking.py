@@ -186,11 +186,13 @@ class ConceptMatcher:
         "." (boundary rule) and punctuation that occurs in some alias can
         change a match, so only those are folded.
         """
-        # Few distinct characters need folding, so one str.replace each beats
-        # a substitution callback per occurrence.
-        for char in set("".join(self._fold.findall(text))):
-            text = text.replace(char, _FULLWIDTH[ord(char)])
-        data = text.encode("utf-8", "surrogatepass").lower()
+        data = text.encode("utf-8", "surrogatepass")
+        # Folding on bytes turns three bytes into one but keeps the number of
+        # characters, so character offsets derived afterwards stay right.
+        pattern, replacements = self._fold
+        if pattern.search(data) is not None:
+            data = pattern.sub(lambda m: replacements[m.group()], data)
+        data = data.lower()
         return data.decode("latin-1"), data.translate(_CONTINUATION_BYTES)
 
     def _candidates(self, text: str) -> list[tuple[int, int, int]]:
@@ -288,14 +290,26 @@ _NO_SPAN = (_FAR, _FAR)
 _NO_HEADING = (_FAR, None)
 
 
-def _fold_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
+def _fold_pattern(aliases: Iterable[str]) -> tuple[re.Pattern[bytes], dict[bytes, bytes]]:
+    """A bytes pattern for the UTF-8 form of every full-width character that
+    can change a match, and its replacements.
+
+    Alternatives share their first two bytes, so the pattern is grouped by
+    them: "\xef\xbc[...]|\xef\xbd[...]" tries two branches where a flat
+    alternation would try dozens at every Chinese comma.
+    """
     ascii_chars = set(string.digits + string.ascii_letters + ".")
     for alias in aliases:
         ascii_chars.update(ch for ch in alias if "!" <= ch <= "~")
     wide = {chr(ord(ch) + 0xFEE0) for ch in ascii_chars}
     if any(" " in alias for alias in aliases):
         wide.add("\u3000")
-    return re.compile("[" + "".join(sorted(re.escape(ch) for ch in wide)) + "]+")
+    replacements = {ch.encode(): _FULLWIDTH[ord(ch)].encode() for ch in wide}
+    groups: dict[bytes, list[bytes]] = {}
+    for encoded in sorted(replacements):
+        groups.setdefault(encoded[:2], []).append(encoded[2:])
+    branches = [re.escape(head) + b"[" + b"".join(re.escape(tail) for tail in tails) + b"]" for head, tails in groups.items()]
+    return re.compile(b"|".join(branches)), replacements
 
 
 # Mentions are built without the frozen-dataclass __init__, which routes every
@@ -406,9 +420,9 @@ _INLINE = re.compile(
 )
 
 _NON_NEWLINE = re.compile(r"[^\n]+")
-# Bare URLs get their own case-sensitive pass: with the case-insensitive
-# _INLINE every "h" and "w" of English prose would start a failed attempt.
-_BARE_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+# Bare URLs are found from "://" and "www." with str.find: in _INLINE every
+# "h" and "w" of English prose would start a failed attempt.
+_URL_TAIL = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 
 
 def protected_spans(markdown: str, *, headings: bool = True) -> list[Span]:
@@ -433,7 +447,7 @@ def _analyse(markdown: str, *, headings: bool) -> tuple[list[Span], list[tuple[i
     # protected anyway, and nothing after this pass depends on structure.
     inline = [m.span() for m in _LINK.finditer(masked)]
     inline += [m.span() for m in _INLINE.finditer(masked)]
-    inline += [m.span() for m in _BARE_URL.finditer(masked)]
+    inline += _bare_urls(masked)
     inline += _references(masked)
     fixed = [(0, front)] + [span for span in (unclosed, tail) if span]
     return _merge(fixed + fences + opaque + raw + block + inline), heads
@@ -642,6 +656,27 @@ def _merge(spans: list[Span]) -> list[Span]:
     return [(start, end) for start, end in merged]
 
 
+def _bare_urls(masked: str) -> list[Span]:
+    """http://..., https://... and www.... up to the first non-URL character."""
+    spans = []
+    for needle in ("://", "www."):
+        pos = masked.find(needle)
+        while pos >= 0:
+            if needle == "www.":
+                start = pos
+            elif masked.endswith("https", 0, pos):
+                start = pos - 5
+            elif masked.endswith("http", 0, pos):
+                start = pos - 4
+            else:
+                start = -1
+            tail = _URL_TAIL.match(masked, pos + len(needle)) if start >= 0 else None
+            if tail is not None:
+                spans.append((start, tail.end()))
+            pos = masked.find(needle, tail.end() if tail is not None else pos + 1)
+    return spans
+
+
 def _references(masked: str) -> list[Span]:
     """Link definitions, plus every ``[label]`` whose label they define
     (a shortcut reference link)."""
@@ -688,9 +723,11 @@ class _LineScanner:
         block_first: int | None = None  # start of the current paragraph's first line
         special = _SPECIAL_START
         pos = 0
+        # Most lines are blank or plain text; they are handled before any
+        # per-line bookkeeping that only the other lines need.
         for line in self.structure.split("\n"):
-            start, end = pos, pos + len(line)
-            pos = end + 1
+            start = pos
+            pos += len(line) + 1
             if not line or line.isspace():
                 prev_blank, block_first = True, None
                 continue
@@ -700,14 +737,14 @@ class _LineScanner:
                     self.spans.append((code[0], code[1]))
                     code = None
                 if prev_blank:
-                    container, block_first = _NO_CONTAINER, start
-                else:
+                    container, block_first, prev_blank = _NO_CONTAINER, start, False
+                elif block_first is not None or container == _ADMONITION_BODY:
                     # A list takes lazy continuation lines, an admonition does not.
                     block_first = None
                     if container == _ADMONITION_BODY:
                         container = _NO_CONTAINER
-                prev_blank = False
                 continue
+            end = pos - 1
             stripped = line.lstrip(" \t")
             width = len(line) - len(stripped)
             if width and "\t" in line[:width]:

@@ -78,7 +78,8 @@ class GardenSite:
         files = {CSS: resources.files("gardener").joinpath("assets/gardener.css")
                  .read_text(encoding="utf-8")}
         if self.options.home and home.PATH not in existing:
-            files[home.PATH] = home.emit_home(self.garden, self.options.site_name)
+            files[home.PATH] = home.emit_home(self.garden, self.options.site_name,
+                                              **self._home_links())
         if self.options.glossary:
             files[glossary.PATH] = glossary.emit_glossary(self.garden, self.concepts)
         if self.options.timeline:
@@ -87,6 +88,9 @@ class GardenSite:
             files[TIMELINE_CSS] = timeline_page.timeline_css()
             files[TIMELINE_JS] = timeline_page.timeline_js()
         return files
+
+    def _home_links(self) -> dict[str, bool]:
+        return {"glossary": self.options.glossary, "timeline": self.options.timeline}
 
     def segmenter_words(self) -> list[str]:
         """Chinese aliases as whole words for jieba, so search keeps "缩放定律" as one token."""
@@ -115,7 +119,7 @@ class GardenSite:
         concept = self._concepts.get(path)
         if concept is not None:
             return self._concept_page(concept, markdown)
-        return markdown
+        return home.fill_marker(markdown, self.garden, path, **self._home_links())
 
     def _article_page(self, article: Article, markdown: str) -> str:
         linked = self.link(path=article.path, markdown=markdown, exclude=())
