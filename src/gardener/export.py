@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from gardener import matter
+from gardener.garden.loading import all_files
 from gardener.model import Diagnostic, GardenError
 from gardener.pages.common import by_year
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
@@ -51,7 +52,7 @@ def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lamb
     site = GardenSite(docs, options)
     result.diagnostics.extend(site.diagnostics)
     out_docs = out / "docs"
-    sources = sorted(p for p in docs.rglob("*") if p.is_file())
+    sources = [p for p in all_files(docs) if p.is_file()]
     for source in sources:
         progress(source)
         rel = source.relative_to(docs).as_posix()

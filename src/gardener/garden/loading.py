@@ -6,6 +6,7 @@ the others from loading.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -36,10 +37,19 @@ class Garden:
         return tuple(a for a in self.articles if a.listed)
 
 
+def all_files(folder: Path) -> list[Path]:
+    """Every file below folder, following linked folders as MkDocs does, in a stable order."""
+    found = []
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(root) / name for name in names if not name.startswith("."))
+    return sorted(found)
+
+
 def markdown_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*.md") if p.is_file() and not p.name.startswith("."))
+    return [p for p in all_files(folder) if p.suffix == ".md" and p.is_file()]
 
 
 def read_text(path: Path, docs_dir: Path) -> tuple[str, str]:
