@@ -475,7 +475,7 @@ def test_every_produced_link_renders(seed):
 ALIAS_TEXT = ["RLHF", "rlhf", "ＲＬＨＦ", "GPT-3", "GPT-3.5", "GPT-4o", "C++", "a.b", "[CLS]", "对齐", "强化学习",
               "基于人类反馈的强化学习", "Scaling Law", "RAG"]
 PLAIN_TEXT = ["通过", "实现", "的", "，", "。", " ", "x", "DRAGON", "5", ".", "-", "!", "\\", "]", "[", "_",
-              "(", ")", "'", '"', "&", "$", "|", "{", " < ", " > ", "#", "`"]
+              "(", ")", "'", '"', "&", "$", "|", "{", "a < b", "a > b", "#", "`"]
 BLOCKS = [
     "\n", "\n\n", "\n\n    ", "\n- ", "\n1. ", "\n> 引用 ", "\n# 标题 RLHF\n", "\n对齐\n---\n", "\n```\nRLHF `x`\n```\n",
     "\n~~~\nGPT-4o\n", "`RLHF`", "``a`RLHF``", "$RLHF$", "\n$$\n对齐\n$$\n", "[RLHF](http://x.org/RLHF)",

@@ -315,14 +315,13 @@ _FENCE_PREFIX = re.compile(r"(?:[ \t]*>)*[ \t]*")
 _ATX = re.compile(r"(#{1,6})(.*?)(?:[ \t]#+)?[ \t]*\r?$")
 _SETEXT = re.compile(r"(?:=+|-+)[ \t]*\r?$")
 _LINK_DEFINITION = re.compile(r"\[(?!\^)[^\]\n]+\]:")
-_HR = re.compile(r"(?:[-*_][ \t]*){3,}\r?$")
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d+\.) ")  # Python-Markdown's markers
 _ADMONITION = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]")
 
-# Masking overwrites already protected text (keeping newlines and length) so
-# that later regexes cannot pair delimiters across it.  Fillers are
-# private-use characters rather than spaces: superfences swaps a fence for an
-# inline placeholder, so a masked fence must not look like blank lines.  Raw
+# Masking overwrites already protected text (keeping its length) so that
+# later regexes cannot pair delimiters across it.  Fillers are private-use
+# characters rather than spaces: superfences swaps a fence for an inline
+# placeholder, so a masked fence must not look like blank lines.  Raw
 # HTML blocks and block-level comments, on the other hand, are lifted out as
 # blocks of their own; their filler tells the line scan that a block ends.
 _FILLER = "\ue000"
@@ -426,7 +425,7 @@ def _analyse(markdown: str, *, headings: bool) -> tuple[list[Span], list[tuple[i
     front = _front_matter(markdown)
     fences, unclosed = _fences(markdown, front)
     masked = _mask(markdown, [(0, front)], _BLOCK_FILLER)
-    masked = _mask(masked, fences, _FILLER)
+    masked = _mask(masked, fences, _FILLER, keep_lines=False)
     opaque, raw, tail = _opaque(masked)
     masked = _mask(_mask(masked, opaque, _FILLER), raw, _BLOCK_FILLER)
     block, heads = _LineScanner(masked, markdown, headings).run()
@@ -613,14 +612,17 @@ def _at_line_start(text: str, pos: int) -> bool:
     return pos - line_start <= 3 and not text[line_start:pos].strip(" ")
 
 
-def _mask(text: str, spans: list[Span], filler: str) -> str:
+def _mask(text: str, spans: list[Span], filler: str, *, keep_lines: bool = True) -> str:
+    """Overwrite spans with ``filler``; newlines survive unless
+    ``keep_lines`` is false (for what Python-Markdown turns into an inline
+    placeholder, whose blank lines therefore end nothing)."""
     if not spans:
         return text
     pieces, pos = [], 0
     for start, end in _merge(spans):
         pieces.append(text[pos:start])
         piece = text[start:end]
-        if "\n" in piece:
+        if keep_lines and "\n" in piece:
             piece = _NON_NEWLINE.sub(lambda m: filler * len(m.group()), piece)
         else:
             piece = filler * len(piece)
@@ -779,6 +781,10 @@ class _LineScanner:
         first = stripped[0]
         if first == _BLOCK_FILLER:
             return container, True
+        if first == ">" and not stripped.strip("> \t\r"):
+            # An empty quote line is a blank line inside the quote: a lazy
+            # indented line after it is code there.
+            return _NO_CONTAINER, True
         if width < 4 and first in "#=-*_[":
             if self._block_boundary(stripped, first, start, end, block_first):
                 return _NO_CONTAINER, True
@@ -809,7 +815,8 @@ class _LineScanner:
             return True
         if first == "[":
             return _LINK_DEFINITION.match(stripped) is not None
-        return first != "=" and _HR.match(stripped) is not None
+        # A rule is three or more of one marker and nothing but blanks.
+        return first != "=" and stripped.count(first) >= 3 and not stripped.strip(first + " \t\r")
 
     def _heading(self, start: int, end: int, title: str) -> None:
         self.headings.append((start, title))
@@ -961,28 +968,24 @@ def _section_starts(markdown: str) -> list[int]:
 def _link_tail(href: Callable[[str], str], title: Callable[[str], str | None], concept: str) -> str | None:
     """Everything after the link text, or None when there is no target."""
     target = href(concept)
-    if not target:
-        return None
-    summary = title(concept)
-    quoted = "" if summary is None else ' "' + _escape_title(summary) + '"'
-    return "](<" + _escape_href(target) + ">" + quoted + ")"
+    return _format_tail(target, title(concept)) if target else None
 
 
 # Hrefs, titles and link texts repeat across articles (one per concept or
-# alias), so their escaping is memoised on the string itself.
+# alias), so their escaping is memoised on the strings themselves.
+@lru_cache(maxsize=8192)
+def _format_tail(target: str, summary: str | None) -> str:
+    quoted = "" if summary is None else ' "' + _escape_title(summary) + '"'
+    return "](<" + target.translate(_HREF_ESCAPES) + ">" + quoted + ")"
+
+
 @lru_cache(maxsize=8192)
 def _escape_text(text: str) -> str:
     return text.translate(_TEXT_ESCAPES)
 
 
-@lru_cache(maxsize=8192)
 def _escape_title(summary: str) -> str:
     return summary.translate(_TITLE_ESCAPES)
-
-
-@lru_cache(maxsize=8192)
-def _escape_href(target: str) -> str:
-    return target.translate(_HREF_ESCAPES)
 
 
 def strip_links(linked: str) -> str:

@@ -43,9 +43,7 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
             return files
         self.cache.reset_counts()
         self.site = GardenSite(Path(config.docs_dir), self.options, self.cache)
-        for problem in self.site.diagnostics:
-            # Errors are warnings to MkDocs: `--strict` fails on them, `serve` keeps serving.
-            (log.warning if problem.severity == "error" else log.info)(str(problem))
+        report_to_mkdocs(self.site.diagnostics)
         teach_segmenter(self.site)
         hidden = self.site.hidden_from_nav()
         for file in files:
@@ -92,6 +90,20 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         if self.config.timeline and self.options.timeline_file.exists():
             server.watch(str(self.options.timeline_file))
         return server
+
+
+def report_to_mkdocs(diagnostics) -> None:
+    """Errors become MkDocs warnings (`--strict` fails on them; `serve` keeps serving); warnings
+    are counted, not repeated on every rebuild: `gardener check` lists them."""
+    warnings = 0
+    for problem in diagnostics:
+        if problem.severity == "error":
+            log.warning(str(problem))
+        else:
+            warnings += problem.severity == "warning"
+            log.debug(str(problem))
+    if warnings:
+        log.info(f"gardener: {warnings} warnings; `gardener check` lists them")
 
 
 def teach_segmenter(site: GardenSite) -> None:
