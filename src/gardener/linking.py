@@ -718,7 +718,12 @@ class _LineScanner:
             start = pos
             pos += len(line) + 1
             if not line or line.isspace():
-                prev_blank, block_first = True, None
+                if start == 0 and line:
+                    # Python-Markdown blanks whitespace-only lines except the
+                    # very first one, which stays a (setext-underlinable) line.
+                    prev_blank, block_first = False, 0
+                else:
+                    prev_blank, block_first = True, None
                 continue
             if line[0] not in special:
                 # Plain paragraph text: only container and setext bookkeeping.
@@ -918,6 +923,7 @@ def _choose(
     seen: set[object] = set()
     chosen: list[Mention] = []
     reached = 0
+    stray_entities = "&#" in markdown
     for mention in sorted(mentions, key=_by_start):
         if mention.concept in exclude:
             continue
@@ -927,6 +933,8 @@ def _choose(
         # Cheap set lookup first: with policy "first" most mentions are
         # repeats and never need the linkability check.
         if policy != "all" and key in seen or not _linkable(markdown, mention, reached):
+            continue
+        if stray_entities and _after_stray_entity(markdown, mention.start):
             continue
         seen.add(key)
         chosen.append(mention)
@@ -947,6 +955,13 @@ def _linkable(markdown: str, mention: Mention, reached: int) -> bool:
     if before in _UNSAFE_BEFORE or markdown[end : end + 1] in _UNSAFE_AFTER:
         return False
     return "\n" not in markdown[start:end]
+
+
+def _after_stray_entity(markdown: str, start: int) -> bool:
+    """Whether "&#" occurs earlier in the same whitespace-delimited word:
+    Python-Markdown then misreads a "</..." link destination as HTML."""
+    word_start = max(markdown.rfind(" ", 0, start), markdown.rfind("\n", 0, start)) + 1
+    return markdown.find("&#", word_start, start) >= 0
 
 
 def _char_before(markdown: str, pos: int) -> str:

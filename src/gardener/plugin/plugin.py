@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import time
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -18,6 +20,21 @@ from gardener.plugin.navigation import arrange_articles, relink_pages
 from gardener.search import compact_search_index
 
 log = logging.getLogger("mkdocs.plugins.gardener")
+# Seconds spent in gardener's hooks during the last build, by hook: the garden's share of a
+# build, read by scripts/bench.py and logged at debug level.
+LAST_BUILD: dict[str, float] = {}
+
+
+def timed(hook):
+    @functools.wraps(hook)
+    def wrapper(self, *args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return hook(self, *args, **kwargs)
+        finally:
+            LAST_BUILD[hook.__name__] = LAST_BUILD.get(hook.__name__, 0.0) + (
+                time.perf_counter() - start)
+    return wrapper
 
 
 class GardenerPlugin(BasePlugin[GardenerConfig]):
@@ -38,9 +55,11 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
                                        if p not in config.extra_javascript)
         return config
 
+    @timed
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return files
+        LAST_BUILD.clear()
         self.cache.reset_counts()
         self.site = GardenSite(Path(config.docs_dir), self.options, self.cache)
         report_to_mkdocs(self.site.diagnostics)
@@ -54,6 +73,7 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
             files.append(File.generated(config, path, content=content))
         return files
 
+    @timed
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         if self.site is None or config.nav:
             return nav  # an explicit nav in mkdocs.yml is the author's choice
@@ -68,6 +88,7 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         relink_pages(nav)
         return nav
 
+    @timed
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
         if self.site is None:
@@ -77,6 +98,7 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         return self.site.page_markdown(page.file.src_uri, markdown)
 
     @event_priority(-100)  # after the search plugin has written its index
+    @timed
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.site is None:
             return
@@ -84,6 +106,7 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
             compact_search_index(Path(config.site_dir))
         self.cache.save()
         log.debug(f"gardener: cache {self.cache.hits} hits, {self.cache.misses} misses")
+        log.debug(f"gardener: {sum(LAST_BUILD.values()):.3f} s in gardener's hooks")
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         # The curated timeline file lives outside docs/, so serve would not watch it by itself.

@@ -1,0 +1,251 @@
+#!/usr/bin/env python
+"""Benchmark gardener on generated gardens of N articles.
+
+For each size N it makes a garden (a scaffold from `gardener new`, then `gardener import` of N
+generated raw sources in the shapes the importer handles: clippings with front-matter, scraped
+pages, hard-wrapped PDF dumps), then measures, side by side in one run:
+
+- import: seconds and MB/s of raw text (reported, not part of the analysis figures);
+- analysis alone: loading, concept mentions and timeline for the whole garden, cold cache;
+- `mkdocs build` with the gardener plugin vs the same docs with the plugin removed (plain
+  Material with jieba search): wall time and peak RSS, best of --repeat runs, alternating;
+- search index size with and without gardener;
+- incremental: a warm in-process rebuild after a one-article edit, as `mkdocs serve` does it,
+  with the seconds spent in gardener's hooks (the garden's share of the rebuild).
+
+Usage: python scripts/bench.py [--sizes 100,1000] [--repeat 2] [--extra DIR] [--work DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
+FOOTER = "热门推荐|示例站点 热门推荐\n\n1\n\n另一篇无关的文章\n\n2024-02-23\n\n推荐内容的摘要。\n"
+
+
+def paragraphs(folders: list[Path]) -> list[str]:
+    """Paragraphs of real prose from the seeds (and any extra folder of Markdown)."""
+    from gardener.sources.decoding import decode
+
+    found = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.suffix not in {".md", ".txt"} or not path.is_file():
+                continue
+            text, _ = decode(path.read_bytes(), str(path))
+            for block in re.split(r"\n\s*\n", text):
+                block = block.strip()
+                if len(block) >= 60 and not block.startswith(("---", "#", "!", "<", "|", "```")):
+                    found.append(block)
+    return found
+
+
+def raw_article(i: int, rng: random.Random, prose: list[str]) -> tuple[str, str]:
+    """(file name, text) of one generated source in one of three shapes."""
+    year = rng.randint(2015, 2025)
+    month, day = rng.randint(1, 12), rng.randint(1, 28)
+    title = f"生成文章 {i}：{rng.choice(prose)[:14].strip()}"
+    body = "\n\n".join(rng.sample(prose, rng.randint(6, 16)))
+    body = f"{year} 年 {month} 月，示例机构发布了第 {i} 号报告。\n\n## 正文\n\n{body}"
+    shape = i % 3
+    if shape == 0:
+        front = (f"---\ntitle: \"{title}\"\ncreated: {year}-{month:02d}-{day:02d}T09:30:00\n"
+                 f"author: 作者{i % 97}\ntags: [生成, 第{i % 7}组]\n---\n\n")
+        return f"a{i:05d}.md", front + body + "\n"
+    if shape == 1:
+        head = (f"动态 > {title}\n\n{title}\n\n浏览量 {rng.randint(10, 9999)} "
+                f"{year}年{month:02d}月{day:02d}日 示例科技发布\n\n")
+        return f"a{i:05d}.txt", head + body + f"\n\n本文来自:https://example.org/n/{i}.html 转载请注明\n" + FOOTER
+    wrapped = re.sub(r"([^\n]{38})", r"\1\n\n", body, count=3)  # page breaks mid-sentence
+    return f"a{i:05d}.txt", f"{title}\n\nTo: 读者\n\nDate: {year} - {month:02d} - {day:02d}\n\n{wrapped}\n"
+
+
+def make_garden(n: int, work: Path, prose: list[str]) -> tuple[Path, dict]:
+    from gardener.importing import import_sources
+    from gardener.scaffold import new_garden
+
+    garden = work / f"garden-{n}"
+    if garden.exists():
+        shutil.rmtree(garden)
+    new_garden(garden, f"基准花园 {n}")
+    raw = work / f"raw-{n}"
+    if raw.exists():
+        shutil.rmtree(raw)
+    raw.mkdir(parents=True)
+    rng = random.Random(n)
+    size = 0
+    for i in range(n):
+        name, text = raw_article(i, rng, prose)
+        (raw / name).write_text(text, encoding="utf-8")
+        size += len(text.encode("utf-8"))
+    start = time.perf_counter()
+    result = import_sources([raw], garden / "docs" / "articles")
+    seconds = time.perf_counter() - start
+    assert result.ok, result.failures[:3]
+    return garden, {"raw_mb": size / 1e6, "import_s": seconds, "articles": len(result.articles)}
+
+
+def analysis(garden: Path) -> dict:
+    from gardener.garden.cache import AnalysisCache
+    from gardener.pages.site import GardenSite, SiteOptions
+
+    docs = garden / "docs"
+    size = sum(p.stat().st_size for p in (docs / "articles").glob("*.md"))
+    start = time.perf_counter()
+    site = GardenSite(docs, SiteOptions(timeline_file=garden / "timeline.yml"), AnalysisCache())
+    seconds = time.perf_counter() - start
+    return {"analysis_s": seconds, "analysis_mb_s": size / 1e6 / seconds,
+            "events": len(site.timeline.events), "articles_mb": size / 1e6}
+
+
+def plain_config(garden: Path) -> Path:
+    text = (garden / "mkdocs.yml").read_text(encoding="utf-8")
+    plain = garden / "mkdocs-plain.yml"
+    plain.write_text(re.sub(r"^  - gardener\n", "", text, flags=re.M), encoding="utf-8")
+    return plain
+
+
+def child_build(config: str, site: str) -> None:
+    """Run one build in this process and print its wall time and peak RSS as JSON."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    start = time.perf_counter()
+    build(load_config(config, site_dir=site))
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "rss_mb": peak_rss_mb()}))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Not getrusage: Linux carries ru_maxrss over exec,
+    so a child would report its parent's peak; VmHWM belongs to the new address space."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed_build(garden: Path, config: Path, site: Path) -> dict:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    run = subprocess.run([sys.executable, __file__, "--child-build", str(config), str(site)],
+                         cwd=garden, capture_output=True, text=True, env=env)
+    if run.returncode != 0:
+        raise SystemExit(f"build of {config} failed:\n{run.stderr[-3000:]}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def builds(garden: Path, repeat: int) -> dict:
+    plain = plain_config(garden)
+    best: dict[str, dict] = {}
+    for _ in range(repeat):
+        for name, config in (("plugin", garden / "mkdocs.yml"), ("plain", plain)):
+            cache = garden / ".cache"
+            if cache.exists():
+                shutil.rmtree(cache)  # every build starts cold: no help from a previous run
+            result = timed_build(garden, config, garden / f"site-{name}")
+            if name not in best or result["seconds"] < best[name]["seconds"]:
+                best[name] = result
+    index = {name: (garden / f"site-{name}" / "search" / "search_index.json").stat().st_size
+             for name in best}
+    return {
+        "build_plugin_s": best["plugin"]["seconds"], "build_plain_s": best["plain"]["seconds"],
+        "rss_plugin_mb": best["plugin"]["rss_mb"], "rss_plain_mb": best["plain"]["rss_mb"],
+        "index_plugin_mb": index["plugin"] / 1e6, "index_plain_mb": index["plain"] / 1e6,
+    }
+
+
+def incremental(garden: Path) -> dict:
+    """Two in-process builds, as `mkdocs serve` runs them: cold, then after one edit."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from gardener.plugin import plugin
+
+    cache = garden / ".cache"
+    if cache.exists():
+        shutil.rmtree(cache)
+    site = garden / "site-serve"
+    start = time.perf_counter()
+    build(load_config(str(garden / "mkdocs.yml"), site_dir=str(site)))
+    cold = time.perf_counter() - start
+    cold_share = sum(plugin.LAST_BUILD.values())
+    article = sorted((garden / "docs" / "articles").glob("*.md"))[len(plugin.LAST_BUILD) % 7]
+    article.write_text(article.read_text(encoding="utf-8") + "\n编辑后新增的一句话。\n",
+                       encoding="utf-8")
+    start = time.perf_counter()
+    build(load_config(str(garden / "mkdocs.yml"), site_dir=str(site)))
+    warm = time.perf_counter() - start
+    return {"rebuild_cold_s": cold, "garden_cold_s": cold_share, "rebuild_warm_s": warm,
+            "garden_warm_s": sum(plugin.LAST_BUILD.values()),
+            "garden_warm_parts": {k: round(v, 4) for k, v in plugin.LAST_BUILD.items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000")
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--extra", type=Path, action="append", default=[],
+                        help="another folder of Markdown to draw paragraphs from")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/gardener-bench"))
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--child-build", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_build:
+        child_build(*args.child_build)
+        return
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    import logging
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    prose = paragraphs([SEEDS, *args.extra])
+    print(f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores; "
+          f"{len(prose)} source paragraphs", flush=True)
+    rows = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        garden, row = make_garden(n, args.work, prose)
+        row["n"] = n
+        print(f"[{n}] imported {row['articles']} articles ({row['raw_mb']:.1f} MB) in "
+              f"{row['import_s']:.1f} s", flush=True)
+        row.update(analysis(garden))
+        print(f"[{n}] analysis {row['analysis_s']:.2f} s", flush=True)
+        row.update(builds(garden, args.repeat))
+        print(f"[{n}] builds plugin {row['build_plugin_s']:.1f} s, plain {row['build_plain_s']:.1f} s",
+              flush=True)
+        row.update(incremental(garden))
+        rows.append(row)
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+    print_table(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def print_table(rows: list[dict]) -> None:
+    print("\n| articles | MB | analysis s | analysis MB/s | s per 1,000 | build plugin s | build plain s "
+          "| ratio | RSS plugin MB | RSS plain MB | ratio | index plugin MB | index plain MB | ratio "
+          "| warm rebuild s | garden share s |")
+    print("|" + "---|" * 16)
+    for r in rows:
+        print(f"| {r['n']:,} | {r['articles_mb']:.1f} | {r['analysis_s']:.2f} | {r['analysis_mb_s']:.1f} "
+              f"| {r['analysis_s'] * 1000 / r['n']:.2f} | {r['build_plugin_s']:.1f} "
+              f"| {r['build_plain_s']:.1f} | {r['build_plugin_s'] / r['build_plain_s']:.2f} "
+              f"| {r['rss_plugin_mb']:.0f} | {r['rss_plain_mb']:.0f} "
+              f"| {r['rss_plugin_mb'] / r['rss_plain_mb']:.2f} | {r['index_plugin_mb']:.2f} "
+              f"| {r['index_plain_mb']:.2f} | {r['index_plugin_mb'] / r['index_plain_mb']:.2f} "
+              f"| {r['rebuild_warm_s']:.1f} | {r['garden_warm_s']:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
