@@ -62,7 +62,7 @@ def raw_article(i: int, rng: random.Random, prose: list[str]) -> tuple[str, str]
     body = f"{year} 年 {month} 月，示例机构发布了第 {i} 号报告。\n\n## 正文\n\n{body}"
     shape = i % 3
     if shape == 0:
-        front = (f"---\ntitle: \"{title}\"\ncreated: {year}-{month:02d}-{day:02d}T09:30:00\n"
+        front = (f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ncreated: {year}-{month:02d}-{day:02d}T09:30:00\n"
                  f"author: 作者{i % 97}\ntags: [生成, 第{i % 7}组]\n---\n\n")
         return f"a{i:05d}.md", front + body + "\n"
     if shape == 1:

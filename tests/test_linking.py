@@ -154,6 +154,12 @@ def test_find_boundaries(matcher, text, expected):
     assert found(matcher, text) == expected
 
 
+def test_version_suffix_blocks_shorter_version():
+    # Without a GPT-3.5 concept, "GPT-3" must still not claim "GPT-3.5".
+    matcher = ConceptMatcher({"gpt-3": ["GPT-3"], "gpt-4": ["GPT-4"]})
+    assert found(matcher, "GPT-3.5 与 GPT-40 与 GPT-3。") == [("gpt-3", "GPT-3")]
+
+
 def test_mention_fields(matcher):
     text = "第一行\n通过 RLHF"
     (mention,) = matcher.find(text)
@@ -184,6 +190,77 @@ def test_bad_alias_input_is_tolerated():
     matcher = ConceptMatcher({"rag": "RAG", "empty": ["", "  "], "nl": ["a\nb"]})
     assert found(matcher, "RAG a\nb") == [("rag", "RAG")]
     assert ConceptMatcher({}).find("anything") == []
+
+
+REFERENCE_CONCEPTS = {
+    "rag": ["RAG"],
+    "gpt-3": ["GPT-3"],
+    "gpt-3.5": ["GPT-3.5"],
+    "alignment": ["对齐"],
+    "rl": ["强化学习", "强化"],
+    "ab": ["a.b"],
+    "spaced": ["rag 3"],
+    "emoji": ["😀对"],
+    "five": ["5"],
+}
+
+
+def reference_find(concepts, text):
+    """Brute-force statement of the matching rules, for comparison."""
+    owners = {}
+    for concept, aliases in concepts.items():
+        for alias in aliases:
+            owners.setdefault(normalise(alias), concept)
+    norm = normalise(text)
+    ascii_alnum = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    digits = set("0123456789")
+
+    def allowed(start, end, alias):
+        before = norm[start - 1] if start else ""
+        after = norm[end] if end < len(norm) else ""
+        if alias[0] in ascii_alnum:
+            if before in ascii_alnum and before:
+                return False
+            if alias[0] in digits and before == "." and start > 1 and norm[start - 2] in digits:
+                return False
+        if alias[-1] in ascii_alnum:
+            if after in ascii_alnum and after:
+                return False
+            following = norm[end + 1 : end + 2]
+            if alias[-1] in digits and after == "." and following and following in digits:
+                return False
+        return True
+
+    candidates = sorted(
+        (start, -(start + len(alias)), alias)
+        for alias in owners
+        for start in range(len(norm))
+        if norm.startswith(alias, start) and allowed(start, start + len(alias), alias)
+    )
+    found, reached = [], 0
+    for start, neg_end, alias in candidates:
+        if start >= reached:
+            found.append((owners[alias], start, -neg_end))
+            reached = -neg_end
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="abRAGgpt-35. 通过对齐强化学习ＲＡＧ０．５\u3000😀é\n", max_size=40))
+def test_find_agrees_with_brute_force(text):
+    matcher = ConceptMatcher(REFERENCE_CONCEPTS)
+    found_by_matcher = [(m.concept, m.start, m.end) for m in matcher.find(text)]
+    assert found_by_matcher == reference_find(REFERENCE_CONCEPTS, text)
+
+
+def test_offsets_survive_multibyte_characters():
+    matcher = ConceptMatcher(REFERENCE_CONCEPTS)
+    text = "😀😀 ＲＡＧ\u3000３ é RAG 对齐"
+    assert [(m.concept, text[m.start : m.end]) for m in matcher.find(text)] == [
+        ("spaced", "ＲＡＧ\u3000３"),
+        ("rag", "RAG"),
+        ("alignment", "对齐"),
+    ]
 
 
 # ------------------------------------------------------- protected spans
@@ -243,12 +320,13 @@ def test_protected_construct(matcher, construct):
     assert strip_links(linked) == md
 
 
-@pytest.mark.parametrize(
-    "md",
-    ["```\nRLHF\n", "<!-- RLHF\n\nRLHF", "    RLHF\n\n    RLHF"],
-)
+@pytest.mark.parametrize("md", ["```\nRLHF\n\nRLHF", "<!-- RLHF\n\nRLHF", "段落 <!-- RLHF\n\nRLHF"])
 def test_unclosed_constructs_protect_to_end(matcher, md):
     assert find_mentions(md, matcher) == []
+
+
+def test_indented_code_at_document_start(matcher):
+    assert find_mentions("    RLHF\n\n    RLHF", matcher) == []
 
 
 def test_protected_spans_sorted_and_merged():
@@ -292,6 +370,63 @@ def test_list_continuation_is_not_code(matcher):
     )
     lines = [m.line for m in find_mentions(md, matcher)]
     assert lines == [3, 7]
+
+
+def test_continuation_after_fence_in_list_is_linkable(matcher):
+    md = "- 项目\n\n    ```\n    RLHF\n    ```\n\n    续段 RLHF\n"
+    assert [m.line for m in find_mentions(md, matcher)] == [7]
+
+
+def test_admonition_body_is_not_code(matcher):
+    md = '段落\n\n!!! note "RLHF"\n\n    正文 RLHF\n\n结束 RLHF\n\n    代码 RLHF\n'
+    assert [m.line for m in find_mentions(md, matcher)] == [5, 7]
+
+
+# Documents where a careless link used to change the rendering; each must
+# render exactly as before apart from the added anchors.
+RENDER_REGRESSIONS = [
+    "``RLHF`",
+    "\\\\`RLHF`",
+    "`\n> `RLHF`",
+    "`\n对齐\n---\n`RLHF`",
+    "`\n[r]: http://x/RLHF\n`RLHF`",
+    "`\n```\nRLHF `x`\n```\nRLHF`RLHF`",
+    "`RLHF\n~~~\nGPT-4o\n`",
+    "`\n~~~\nGPT-4o\n\n~~~\nGPT-4o\n`",
+    "`\n<div>\n`RLHF`",
+    "\\`RLHF`\n!!! note \"RLHF\"\n    `RLHF`",
+    "[CLS][对齐](/a \"RLHF\")",
+    "[RLHF][r](RLHF",
+    "\n[r]: http://x/RLHF\n(RLHF",
+    "RLHF{: .x}",
+    "通过\n{: .x}RLHF",
+    "RLHF_RLHF_",
+    "RLHF\n1. \n\n    RLHF",
+    "-\n\n    RLHF",
+    "RLHF\n- \n\tRLHF",
+    " \n- \n\n    RLHF",
+    "![RAG](r.png)\n- \n\tRLHF",
+    "\n[r]: http://x/RLHF\nRLHF\n- \n\tRLHF",
+    "\n!!! note \"RLHF\"\n    RLHF\nRLHF\n\n    RLHF",
+    " > \n\tRLHF",
+    "<GPT-3.5>",
+    "<!-- RLHF --><RLHFRLHF通过RLHF",
+    "<!-- RLHF -->!<!-- RLHF -->RLHF",
+    "<!-- RLHF --><p>RLHF",
+    "RLHF<!--\n\n    <!-- RLHF -->RLHF",
+    "<p>\n---\nRLHF",
+    "\n<div>\n\n<div>\n\n</div>\nRLHF",
+    "&#RLHF&amp;",
+    "RLHF&#<a href=\"x\">RLHF</a>&amp;",
+    "| RLHF | 对齐 |\n|---|---|\nRLHF| RLHF | 对齐 |\n|---|---|\n",
+]
+
+
+@pytest.mark.parametrize("md", RENDER_REGRESSIONS)
+def test_rendering_regressions(matcher, md):
+    linked = link_all(md, matcher)
+    assert strip_links(linked) == md
+    assert OUR_ANCHOR.sub(r"\1", render(linked)) == render(md)
 
 
 def test_headings_can_be_unprotected(matcher):
@@ -472,19 +607,34 @@ def test_every_produced_link_renders(seed):
 
 # ----------------------------------------------------------- property
 
-ALIAS_TEXT = ["RLHF", "rlhf", "ＲＬＨＦ", "GPT-3", "GPT-3.5", "GPT-4o", "C++", "a.b", "[CLS]", "对齐", "强化学习",
-              "基于人类反馈的强化学习", "Scaling Law", "RAG"]
-PLAIN_TEXT = ["通过", "实现", "的", "，", "。", " ", "x", "DRAGON", "5", ".", "-", "!", "\\", "]", "[", "_",
-              "(", ")", "'", '"', "&", "$", "|", "{", "a < b", "a > b", "#", "`"]
+# Fragments are concatenated without separators, so aliases also land right
+# next to punctuation, markup and each other.
+ALIAS_TEXT = [
+    "RLHF", "rlhf", "ＲＬＨＦ", "GPT-3", "GPT-3.5", "GPT-4o", "C++", "a.b", "[CLS]",
+    "对齐", "强化学习", "基于人类反馈的强化学习", "Scaling Law", "RAG",
+]  # fmt: skip
+PLAIN_TEXT = [
+    "通过", "实现", "的", "，", "。", " ", "x", "DRAGON", "5", ".", "-", "!", "\\", "]", "[",
+    "_", "(", ")", "'", '"', "&", "$", "|", "{", "a < b", "a > b", "#", "`",
+]  # fmt: skip
 BLOCKS = [
-    "\n", "\n\n", "\n\n    ", "\n- ", "\n1. ", "\n> 引用 ", "\n# 标题 RLHF\n", "\n对齐\n---\n", "\n```\nRLHF `x`\n```\n",
-    "\n~~~\nGPT-4o\n", "`RLHF`", "``a`RLHF``", "$RLHF$", "\n$$\n对齐\n$$\n", "[RLHF](http://x.org/RLHF)",
-    '[对齐](/a "RLHF")', "![RAG](r.png)", "[RLHF][r]", "\n[r]: http://x/RLHF\n", "<http://x/RLHF>",
-    "https://x.org/RLHF", '<a href="x">RLHF</a>', "<b>", "</b>", '<img alt="RLHF">', "<!-- RLHF -->",
-    "<!--", "<code>对齐</code>", "[^1]", "\\(RLHF\\)", "&amp;", "\n{: .x}\n\n", "| RLHF | 对齐 |\n|---|---|\n",
-    "\n\t", "\n<div>\n", "\n</div>\n", "\n<p>RLHF</p>\n", "www.", "https://", '\n!!! note "RLHF"\n    ', "\n---\n",
-    "**", "~~", "\n***\n", "[", "](", ")", "\n[RLHF]: /x\n", "-->",
-]
+    # block structure
+    "\n", "\n\n", "\n\n    ", "\n\t", "\n- ", "\n1. ", "\n> 引用 ", "\n# 标题 RLHF\n",
+    "\n对齐\n---\n", "\n---\n", "\n***\n", '\n!!! note "RLHF"\n    ', "\n{: .x}\n\n",
+    "| RLHF | 对齐 |\n|---|---|\n",
+    # code and math
+    "\n```\nRLHF `x`\n```\n", "\n~~~\nGPT-4o\n", "`RLHF`", "``a`RLHF``", "$RLHF$",
+    "\n$$\n对齐\n$$\n", "\\(RLHF\\)",
+    # links
+    "[RLHF](http://x.org/RLHF)", '[对齐](/a "RLHF")', "![RAG](r.png)", "[RLHF][r]",
+    "\n[r]: http://x/RLHF\n", "\n[RLHF]: /x\n", "<http://x/RLHF>", "https://x.org/RLHF",
+    "www.", "https://", "[^1]", "[", "](", ")",
+    # HTML
+    '<a href="x">RLHF</a>', "<b>", "</b>", '<img alt="RLHF">', "<!-- RLHF -->", "<!--", "-->",
+    "<code>对齐</code>", "\n<div>\n", "\n</div>\n", "\n<p>RLHF</p>\n", "&amp;",
+    # emphasis
+    "**", "~~",
+]  # fmt: skip
 
 markdown_docs = st.lists(
     st.one_of(

@@ -30,6 +30,16 @@ Produced link format (the "mark" that ``strip_links`` relies on)::
 ``strip_links`` only accepts that exact shape, so it leaves every other link
 alone.  The one theoretical ambiguity is a hand-written link that already has
 this shape; such a link would be stripped too.
+
+Which Markdown: the site is rendered by Python-Markdown with superfences, so
+protected spans follow Python-Markdown's reading where it differs from
+CommonMark (lists do not interrupt paragraphs, "#x" is a heading, a code span
+may give up backticks to find its closer, raw HTML blocks nest, ...).  A link
+is also never placed where Python-Markdown would read it differently from the
+plain text it replaces (after "!", "\\", "]", "_", "}", before "{" or "_").
+Known gaps, all rare in prose: indented code nested inside blockquotes or
+several list levels deep, and attr_list syntax in the middle of a paragraph.
+All offsets are str indices; nothing is NFKC-normalised.
 """
 
 from __future__ import annotations
@@ -71,6 +81,8 @@ _DIGITS = frozenset("0123456789")
 _FULLWIDTH = {cp: chr(cp - 0xFEE0).lower() for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = " "
 _FULLWIDTH_RUN = re.compile("[\uff01-\uff5e\u3000]+")
+# Translation table: 1 for bytes that continue a UTF-8 character, else 0
+# (see ConceptMatcher._encode).
 _CONTINUATION_BYTES = bytes(1 if 0x80 <= byte < 0xC0 else 0 for byte in range(256))
 
 
@@ -93,6 +105,13 @@ def normalise(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
+    """One occurrence of a concept alias in a text.
+
+    ``alias`` is the alias as declared (not as written in the text: that is
+    ``text[start:end]``); ``line`` is 1-based; ``heading`` is the text of the
+    nearest heading above, None before the first heading and for plain text.
+    """
+
     concept: str
     alias: str
     start: int
@@ -133,9 +152,19 @@ def _clean_aliases(aliases: Iterable[str] | str) -> list[str]:
 
 
 class ConceptMatcher:
-    """Leftmost-longest multi-alias matcher over normalised text."""
+    """Leftmost-longest multi-alias matcher over normalised text.
+
+    Aliases are compared case-insensitively (ASCII) with full-width ASCII
+    folded to half-width.  Chinese aliases match anywhere; an alias side that
+    is an ASCII letter or digit only matches next to a non-alphanumeric
+    character, and a trailing digit also refuses ".<digit>" (a longer
+    version number).  An alias claimed by several concepts is reported in
+    ``collisions`` (normalised alias -> concept ids) and matches as the first
+    concept that declared it.
+    """
 
     def __init__(self, aliases: Mapping[str, Iterable[str]]) -> None:
+        """concept id -> aliases; one automaton over all normalised aliases."""
         owners: dict[str, list[str]] = {}
         declared: dict[str, tuple[str, str]] = {}
         for concept, names in aliases.items():
@@ -165,6 +194,8 @@ class ConceptMatcher:
         return automaton
 
     def find(self, text: str) -> list[Mention]:
+        """All non-overlapping matches in plain text, leftmost-longest.
+        No Markdown awareness: ``heading`` is always None."""
         return self._pick(text, self._candidates(text), (), ())
 
     def _encode(self, text: str) -> tuple[str, bytes]:
@@ -183,14 +214,23 @@ class ConceptMatcher:
         Folding is cheaper than ``normalise`` on Chinese text: Chinese
         punctuation (，：？（）) is full-width ASCII, and folding all of it costs
         a substitution every few characters.  Only full-width letters, digits,
-        "." (boundary rule) and punctuation that occurs in some alias can
-        change a match, so only those are folded.
+        "." (boundary rule), punctuation that occurs in some alias and, if an
+        alias has a space, the ideographic space can change a match, so only
+        those are folded.
         """
-        # Few distinct characters need folding, so one str.replace each beats
-        # a substitution callback per occurrence.
-        for char in set("".join(self._fold.findall(text))):
-            text = text.replace(char, _FULLWIDTH[ord(char)])
-        data = text.encode("utf-8", "surrogatepass").lower()
+        text_pattern, bytes_pattern, fold_space = self._fold
+        data = text.encode("utf-8", "surrogatepass")
+        # The check runs on bytes, where it is several times faster; the rare
+        # text that needs folding is folded as str, one replace per character.
+        if bytes_pattern.search(data) is not None:
+            for char in set("".join(text_pattern.findall(text))):
+                text = text.replace(char, _FULLWIDTH[ord(char)])
+            data = text.encode("utf-8", "surrogatepass")
+        # The ideographic space is common in Chinese text.  Replacing its three
+        # bytes by one keeps the character count, so offsets stay right.
+        if fold_space:
+            data = data.replace("\u3000".encode(), b" ")
+        data = data.lower()
         return data.decode("latin-1"), data.translate(_CONTINUATION_BYTES)
 
     def _candidates(self, text: str) -> list[tuple[int, int, int]]:
@@ -226,8 +266,9 @@ class ConceptMatcher:
                         continue
                     if flags & _RIGHT_DIGIT and after == "." and end + 1 < size and view[end + 1] in digits:
                         continue
-            skipped += count(1, counted, end)
-            counted = end
+            if end != counted:  # several aliases often end at the same byte
+                skipped += count(1, counted, end)
+                counted = end
             end -= skipped
             append((end - chars, -end, entry))
         found.sort()
@@ -288,15 +329,24 @@ _NO_SPAN = (_FAR, _FAR)
 _NO_HEADING = (_FAR, None)
 
 
-def _fold_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
-    """Full-width characters that can change a match (see _encode)."""
+def _fold_pattern(aliases: Iterable[str]) -> tuple[re.Pattern[str], re.Pattern[bytes], bool]:
+    """Full-width characters that can change a match (see _encode): as a str
+    pattern, as a UTF-8 bytes pattern for the quick check, and whether the
+    ideographic space is among them."""
     ascii_chars = set(string.digits + string.ascii_letters + ".")
     for alias in aliases:
         ascii_chars.update(ch for ch in alias if "!" <= ch <= "~")
-    wide = {chr(ord(ch) + 0xFEE0) for ch in ascii_chars}
-    if any(" " in alias for alias in aliases):
-        wide.add("\u3000")
-    return re.compile("[" + "".join(sorted(re.escape(ch) for ch in wide)) + "]+")
+    wide = sorted(chr(ord(ch) + 0xFEE0) for ch in ascii_chars)
+    # Every full-width form is three UTF-8 bytes starting EF BC or EF BD;
+    # grouping on those keeps the bytes pattern to two cheap branches.
+    groups: dict[bytes, list[bytes]] = {}
+    for ch in wide:
+        encoded = ch.encode()
+        groups.setdefault(encoded[1:2], []).append(re.escape(encoded[2:]))
+    branches = [re.escape(second) + b"[" + b"".join(thirds) + b"]" for second, thirds in groups.items()]
+    text_pattern = re.compile("[" + "".join(re.escape(ch) for ch in wide) + "]+")
+    bytes_pattern = re.compile(b"\xef(?:" + b"|".join(branches) + b")")
+    return text_pattern, bytes_pattern, any(" " in alias for alias in aliases)
 
 
 # Mentions are built without the frozen-dataclass __init__, which routes every
@@ -412,6 +462,11 @@ _URL_TAIL = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 
 
 def protected_spans(markdown: str, *, headings: bool = True) -> list[Span]:
+    """Sorted, merged (start, end) ranges where links must never be inserted:
+    front matter, fenced and indented code, code spans, math, links, images,
+    references and definitions, footnote markers, autolinks and bare URLs,
+    HTML tags, comments and opaque elements, admonition titles, attr lists,
+    entities, and (unless ``headings`` is false) headings."""
     return _analyse(markdown, headings=headings)[0]
 
 
@@ -446,6 +501,9 @@ def _fences(text: str, pos: int) -> tuple[list[Span], Span | None]:
     Python-Markdown renders it as plain text, so inline constructs around it
     are matched as if it were not there.
     """
+    # Spans start at the marker, not the line: the indentation before it
+    # stays visible to the line scan, which needs it to tell a fence inside
+    # a list item from one that ends the list.
     spans: list[Span] = []
     markers = iter(_fence_markers(text, pos))
     for start, marker, line_end in markers:
@@ -456,10 +514,10 @@ def _fences(text: str, pos: int) -> tuple[list[Span], Span | None]:
         for close_start, closing, close_end in markers:
             rest = text[close_start + len(closing) : close_end]
             if closing[0] == marker[0] and len(closing) >= len(marker) and not rest.strip():
-                spans.append((_line_start(text, start), close_end))
+                spans.append((start, close_end))
                 break
         else:
-            return spans, (_line_start(text, start), len(text))
+            return spans, (start, len(text))
     return spans, None
 
 
@@ -595,8 +653,8 @@ def _code_span(masked: str, start: int, ticks: int) -> int | None:
     """Python-Markdown's code span rule: the opener may give up trailing
     backticks to find a closing run of exactly the same length, within the
     paragraph."""
-    limit_match = _PARAGRAPH_END.search(masked, start)
-    limit = limit_match.start() if limit_match else len(masked)
+    paragraph_end = _PARAGRAPH_END.search(masked, start)
+    limit = paragraph_end.start() if paragraph_end else len(masked)
     for length in range(ticks, 0, -1):
         closer = _CODE_CLOSERS.get(length)
         if closer is None:
@@ -669,6 +727,8 @@ def _bare_urls(masked: str) -> list[Span]:
 def _references(masked: str) -> list[Span]:
     """Link definitions, plus every ``[label]`` whose label they define
     (a shortcut reference link)."""
+    if "]:" not in masked:
+        return []
     definitions = list(_DEFINITION.finditer("\n" + masked))
     if not definitions:
         return []
@@ -754,7 +814,9 @@ class _LineScanner:
                 code = [start, end]
                 prev_blank, block_first = False, None
                 continue
-            container, block_break = self._classify(stripped, width, start, end, prev_blank, block_first, container)
+            container, block_break = self._classify(
+                stripped, width, start, end, prev_blank, block_first, container
+            )
             if block_break:
                 # Python-Markdown reparses what follows a heading, a rule or a
                 # raw HTML block as a fresh block, as if after a blank line.
@@ -807,7 +869,9 @@ class _LineScanner:
             return _NO_CONTAINER, False
         return container, False
 
-    def _block_boundary(self, stripped: str, first: str, start: int, end: int, block_first: int | None) -> bool:
+    def _block_boundary(
+        self, stripped: str, first: str, start: int, end: int, block_first: int | None
+    ) -> bool:
         """Headings, rules and link definitions; records headings."""
         if first == "#":
             if _ATX.match(stripped) is None:
@@ -835,6 +899,11 @@ class _LineScanner:
 
 
 def find_mentions(markdown: str, matcher: ConceptMatcher, *, headings: bool = True) -> list[Mention]:
+    """Mentions outside protected spans, with line and nearest heading.
+
+    Protected matches are discarded before overlaps are resolved, so an alias
+    running into a code span does not hide a shorter one next to it.
+    """
     candidates = matcher._candidates(markdown)
     if not candidates:
         return []
@@ -870,12 +939,12 @@ _TEXT_ESCAPES = {ord(ch): "\\" + ch for ch in "\\[]`"}
 
 # The characters excluded below are exactly those the escapers above remove,
 # which is what makes the shape recognisable.  link_mentions never writes a
-# link right after "!", "\\" or "]" (see _UNSAFE_BEFORE), so neither do we
-# accept one there: that keeps images and escaped brackets out.
+# link next to the characters of _UNSAFE_BEFORE / _UNSAFE_AFTER, so neither
+# is one accepted there: that also keeps images and escaped brackets out.
 _PRODUCED = re.compile(
-    r"""(?<![!\\\]])\[((?:[^\\\[\]`\n]|\\[\\\[\]`])+)\]"""
+    r"""(?<![!\\\]_}])\[((?:[^\\\[\]`\n]|\\[\\\[\]`])+)\]"""
     r"""\(<[^\s"'<>()\[\]\\`$|\x7f]+>"""
-    r"""(?:[ ]"[^"'<>\\`$|\[\]()\x00-\x1f\x7f]*")?\)"""
+    r"""(?:[ ]"[^"'<>\\`$|\[\]()\x00-\x1f\x7f]*")?\)(?![{_])"""
 )
 _TEXT_UNESCAPE = re.compile(r"\\([\\\[\]`])")
 
@@ -898,6 +967,15 @@ def link_mentions(
     policy: LinkPolicy = "first",
     exclude: Container[str] = (),
 ) -> str:
+    """Wrap chosen mentions in links (format in the module docstring).
+
+    ``policy`` "first" links the first linkable mention of each concept in the
+    article, "section" the first per concept per heading section, "all" every
+    mention.  Concepts in ``exclude`` (e.g. the page's own) are never linked;
+    neither are concepts whose ``href`` is empty.  A mention in a position
+    where a link would change the rendering is skipped, and the next mention
+    of the concept is used instead.
+    """
     if policy not in ("first", "section", "all"):
         raise ValueError(f"unknown link policy: {policy!r}")
     chosen = _choose(markdown, mentions, policy, exclude)
@@ -906,12 +984,14 @@ def link_mentions(
     tails: dict[str, str | None] = {}
     pieces, pos = [], 0
     for mention in chosen:
-        concept = mention.concept
-        tail = tails[concept] if concept in tails else tails.setdefault(concept, _link_tail(href, title, concept))
+        concept, start, end = mention.concept, mention.start, mention.end
+        if concept not in tails:
+            tails[concept] = _link_tail(href, title, concept)
+        tail = tails[concept]
         if tail is None:
             continue
-        pieces += (markdown[pos : mention.start], "[", _escape_text(markdown[mention.start : mention.end]), tail)
-        pos = mention.end
+        pieces += (markdown[pos:start], "[", _escape_text(markdown[start:end]), tail)
+        pos = end
     pieces.append(markdown[pos:])
     return "".join(pieces)
 
@@ -934,7 +1014,7 @@ def _choose(
         # repeats and never need the linkability check.
         if policy != "all" and key in seen or not _linkable(markdown, mention, reached):
             continue
-        if stray_entities and _after_stray_entity(markdown, mention.start):
+        if stray_entities and _near_stray_entity(markdown, mention.start):
             continue
         seen.add(key)
         chosen.append(mention)
@@ -957,11 +1037,12 @@ def _linkable(markdown: str, mention: Mention, reached: int) -> bool:
     return "\n" not in markdown[start:end]
 
 
-def _after_stray_entity(markdown: str, start: int) -> bool:
-    """Whether "&#" occurs earlier in the same whitespace-delimited word:
-    Python-Markdown then misreads a "</..." link destination as HTML."""
-    word_start = max(markdown.rfind(" ", 0, start), markdown.rfind("\n", 0, start)) + 1
-    return markdown.find("&#", word_start, start) >= 0
+def _near_stray_entity(markdown: str, start: int) -> bool:
+    """Whether "&#" occurs on the same line: Python-Markdown can then misread
+    a "</..." link destination as an HTML tag."""
+    line_end = markdown.find("\n", start)
+    line_end = len(markdown) if line_end < 0 else line_end
+    return markdown.find("&#", markdown.rfind("\n", 0, start) + 1, line_end) >= 0
 
 
 def _char_before(markdown: str, pos: int) -> str:
@@ -1004,4 +1085,6 @@ def _escape_title(summary: str) -> str:
 
 
 def strip_links(linked: str) -> str:
+    """Undo ``link_mentions``: replace every link of the produced shape by
+    its (unescaped) text, leaving all other Markdown untouched."""
     return _PRODUCED.sub(lambda m: _TEXT_UNESCAPE.sub(r"\1", m.group(1)), linked)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal, Mapping
 
 from gardener.dates import PartialDate
@@ -73,7 +74,7 @@ class Article:
     origin: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property  # articles are cached across rebuilds; count the words once
     def reading_minutes(self) -> int:
         return reading_minutes(self.body)
 

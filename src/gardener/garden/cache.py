@@ -29,23 +29,27 @@ class AnalysisCache:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self.entries: dict[Hashable, Any] = {}
+        self.volatile: dict[Hashable, Any] = {}  # kept in memory only (rendered pages)
         self.used: set[Hashable] = set()
         self.hits = self.misses = 0
         self._dirty = False
         if path is not None:
             self._load(path)
 
-    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+    def get(self, key: Hashable, compute: Callable[[], Any], *, persist: bool = True) -> Any:
+        store = self.entries if persist else self.volatile
         self.used.add(key)
-        if key in self.entries:
+        if key in store:
             self.hits += 1
-            return self.entries[key]
+            return store[key]
         self.misses += 1
-        value = self.entries[key] = compute()
-        self._dirty = True
+        value = store[key] = compute()
+        self._dirty |= persist
         return value
 
     def reset_counts(self) -> None:
+        """Start a new build: forget in-memory pages the last build did not ask for."""
+        self.volatile = {k: v for k, v in self.volatile.items() if k in self.used}
         self.hits = self.misses = 0
         self.used.clear()
 

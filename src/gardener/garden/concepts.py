@@ -62,11 +62,22 @@ def analyse_concepts(garden: Garden, *, link_headings: bool = False,
     aliases = alias_map(garden)
     signature = matcher_signature(aliases, link_headings)
     matcher = _MATCHERS.get(signature) or _MATCHERS.setdefault(signature, ConceptMatcher(aliases))
-    per_article = {a.path: page_mentions(a.body, matcher, signature, not link_headings, cache)
-                   for a in garden.articles}
-    listed = [a for a in garden.articles if a.listed]
-    return ConceptIndex(matcher, signature, per_article,
-                        _backlinks(listed, per_article), _cooccurring(listed, per_article))
+    per_article = {}
+    for article in garden.articles:
+        key = ("mentions", signature, garden.digests.get(article.path) or digest(article.body))
+        per_article[article.path] = cache.get(key, lambda a=article: tuple(
+            find_mentions(a.body, matcher, headings=not link_headings)))
+    current = {}
+    for article in garden.articles:
+        if article.listed:
+            key = garden.digests.get(article.path) or digest(article.body)
+            summary = cache.get(("summary", signature, key),
+                                lambda a=article: _summary(a.body, per_article[a.path]))
+            current[article.path] = (key, article, summary)
+    aggregate = _AGGREGATES.setdefault(signature, _Aggregate())
+    aggregate.update(current)
+    return ConceptIndex(matcher, signature, per_article, dict(aggregate.sorted),
+                        aggregate.cooccurring())
 
 
 def page_mentions(markdown: str, matcher: ConceptMatcher, signature: str, protect_headings: bool,
@@ -76,33 +87,76 @@ def page_mentions(markdown: str, matcher: ConceptMatcher, signature: str, protec
     return cache.get(key, lambda: tuple(find_mentions(markdown, matcher, headings=protect_headings)))
 
 
-def _backlinks(articles: list[Article], per_article) -> dict[str, tuple[Backlink, ...]]:
-    found: dict[str, list[Backlink]] = defaultdict(list)
-    for article in articles:
-        mentions = per_article[article.path]
-        counts = Counter(m.concept for m in mentions)
-        firsts: dict[str, Mention] = {}
-        for mention in mentions:
-            firsts.setdefault(mention.concept, mention)
-        for concept, first in firsts.items():
-            found[concept].append(Backlink(article, counts[concept], snippet(article.body, first)))
-    return {c: tuple(sorted(links, key=_newest, reverse=True)) for c, links in found.items()}
+def _summary(body: str, mentions: tuple[Mention, ...]) -> dict[str, tuple[int, tuple]]:
+    """concept -> (mentions in this article, snippet around the first one); depends only on
+    the article's own text, so it is cached with it."""
+    counts = Counter(m.concept for m in mentions)
+    firsts: dict[str, Mention] = {}
+    for mention in mentions:
+        firsts.setdefault(mention.concept, mention)
+    return {c: (counts[c], snippet(body, first)) for c, first in firsts.items()}
+
+
+class _Aggregate:
+    """Backlinks and co-occurrence for one alias set, kept current article by article: a
+    rebuild after one edit subtracts that article's old contribution and adds its new one
+    instead of recounting the garden."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, tuple[str, frozenset[str]]] = {}
+        self.links: dict[str, dict[str, Backlink]] = defaultdict(dict)
+        self.together: dict[str, Counter] = defaultdict(Counter)
+        self.sorted: dict[str, tuple[Backlink, ...]] = {}
+        self._ranked: dict[str, tuple[tuple[str, int], ...]] = {}
+
+    def update(self, current: dict[str, tuple[str, Article, dict]]) -> None:
+        touched: set[str] = set()
+        for path in [p for p, (key, _) in self.parts.items()
+                     if p not in current or current[p][0] != key]:
+            self._remove(path, touched)
+        for path, (key, article, summary) in current.items():
+            if path not in self.parts:
+                self._add(path, key, article, summary, touched)
+        for concept in touched:
+            self._ranked.pop(concept, None)
+            links = self.links.get(concept)
+            if links:
+                self.sorted[concept] = tuple(sorted(links.values(), key=_newest, reverse=True))
+            else:
+                self.sorted.pop(concept, None)
+
+    def _add(self, path, key, article, summary, touched) -> None:
+        concepts = frozenset(summary)
+        for concept, (count, text) in summary.items():
+            self.links[concept][path] = Backlink(article, count, text)
+            self.together[concept].update(concepts - {concept})
+        self.parts[path] = (key, concepts)
+        touched |= concepts
+
+    def _remove(self, path, touched) -> None:
+        _key, concepts = self.parts.pop(path)
+        for concept in concepts:
+            self.links[concept].pop(path, None)
+            counter = self.together[concept]
+            counter.subtract(concepts - {concept})
+            for other in [o for o, n in counter.items() if n <= 0]:
+                del counter[other]
+        touched |= concepts
+
+    def cooccurring(self) -> dict[str, tuple[tuple[str, int], ...]]:
+        for concept, counter in self.together.items():
+            if concept not in self._ranked:
+                self._ranked[concept] = tuple(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+        return {c: r for c, r in self._ranked.items() if r}
+
+
+# Per alias set, for the life of the process (every `serve` rebuild updates the same one).
+_AGGREGATES: dict[str, _Aggregate] = {}
 
 
 def _newest(link: Backlink) -> tuple:
     article = link.article
     return (article.date is not None, article.date.sort_key() if article.date else (), article.slug)
-
-
-def _cooccurring(articles: list[Article], per_article) -> dict[str, tuple[tuple[str, int], ...]]:
-    # Pairs within one article only: linear in the number of articles, never article pairs.
-    together: dict[str, Counter] = defaultdict(Counter)
-    for article in articles:
-        concepts = sorted({m.concept for m in per_article[article.path]})
-        for concept in concepts:
-            together[concept].update(c for c in concepts if c != concept)
-    return {c: tuple(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
-            for c, counter in together.items()}
 
 
 def snippet(body: str, mention: Mention, width: int = SNIPPET_CHARS) -> tuple[str, str, str]:

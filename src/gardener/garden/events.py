@@ -37,6 +37,7 @@ line when it is given the docs folder.
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -508,6 +509,7 @@ def publication_events(articles: Iterable[Article]) -> list[Event]:
 # Merging retellings
 
 
+@lru_cache(maxsize=65536)  # the same texts come back on every rebuild of a served garden
 def _bigrams(text: str) -> frozenset[str]:
     # The shared date would make any two texts of one bucket look alike: leave it out.
     for m in reversed(find_dates(text)):

@@ -7,7 +7,7 @@ the others from loading.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -25,9 +25,18 @@ class Garden:
     articles: tuple[Article, ...]
     concepts: tuple[Concept, ...]
     diagnostics: tuple[Diagnostic, ...]
+    # docs-relative path -> hash of the file's text: the key of everything derived from a file
+    digests: dict[str, str] = field(default_factory=dict, compare=False)
 
     def article(self, slug: str) -> Article | None:
-        return next((a for a in self.articles if a.slug == slug), None)
+        return self._by_slug().get(slug)
+
+    def _by_slug(self) -> dict[str, Article]:
+        index = self.__dict__.get("_slugs")
+        if index is None:
+            index = {a.slug: a for a in self.articles}
+            object.__setattr__(self, "_slugs", index)
+        return index
 
     def concept(self, slug: str) -> Concept | None:
         return next((c for c in self.concepts if c.slug == slug), None)
@@ -106,8 +115,8 @@ def load_concept(rel: str, text: str) -> tuple[Concept | None, list[Diagnostic]]
     return concept, []
 
 
-def _load_all(paths: Iterable[Path], docs_dir: Path, loader,
-              cache: AnalysisCache) -> tuple[list, list[Diagnostic]]:
+def _load_all(paths: Iterable[Path], docs_dir: Path, loader, cache: AnalysisCache,
+              digests: dict[str, str]) -> tuple[list, list[Diagnostic]]:
     items, problems = [], []
     for path in paths:
         try:
@@ -115,7 +124,8 @@ def _load_all(paths: Iterable[Path], docs_dir: Path, loader,
         except GardenError as exc:
             problems.append(exc.diagnostic)
             continue
-        key = (loader.__name__, rel, digest(text))
+        digests[rel] = digest(text)
+        key = (loader.__name__, rel, digests[rel])
         item, diagnostics = cache.get(key, lambda: _safely(loader, rel, text))
         problems.extend(diagnostics)
         if item is not None:
@@ -135,8 +145,10 @@ def load_garden(docs_dir: Path, articles_dir: str = "articles", concepts_dir: st
     """Every article and concept note; unchanged files come from the cache unparsed."""
     docs_dir = Path(docs_dir)
     cache = cache or AnalysisCache()
+    digests: dict[str, str] = {}
     articles, a_problems = _load_all(markdown_files(docs_dir / articles_dir), docs_dir,
-                                     load_article, cache)
+                                     load_article, cache, digests)
     concepts, c_problems = _load_all(markdown_files(docs_dir / concepts_dir), docs_dir,
-                                     load_concept, cache)
-    return Garden(docs_dir, tuple(articles), tuple(concepts), tuple(a_problems + c_problems))
+                                     load_concept, cache, digests)
+    return Garden(docs_dir, tuple(articles), tuple(concepts), tuple(a_problems + c_problems),
+                  digests)

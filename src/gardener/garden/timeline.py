@@ -30,9 +30,10 @@ def build_timeline(garden: Garden, matcher: ConceptMatcher | None,
     cache = cache or AnalysisCache()
     readable = [a for a in garden.articles if not a.draft]
     mined = [event for article in readable
-             for event in _article_events(article, matcher, signature, cache)]
+             for event in _article_events(article, matcher, signature, cache,
+                                          garden.digests.get(article.path))]
     problems = event_diagnostics(mined, readable, garden.docs_dir)
-    merged = merge_events(mined, readable) + publication_events(garden.articles)
+    merged = _merged(mined, readable) + publication_events(garden.articles)
     if curated_file is None:
         return Timeline(tuple(merged), tuple(problems))
     entries, curated_problems = load_curated(curated_file, curated_name)
@@ -40,8 +41,22 @@ def build_timeline(garden: Garden, matcher: ConceptMatcher | None,
     return Timeline(tuple(apply_curated(merged, entries)), tuple(problems))
 
 
-def _article_events(article, matcher, signature: str, cache: AnalysisCache) -> list[Event]:
+def _article_events(article, matcher, signature: str, cache: AnalysisCache,
+                    file_digest: str | None) -> list[Event]:
     # Events depend on the body, the slug and date they are resolved against, and the aliases.
     date = article.date.iso() if article.date else None
-    key = ("events", signature, article.slug, date, digest(article.body))
+    key = ("events", signature, article.slug, date, file_digest or digest(article.body))
     return cache.get(key, lambda: extract_events(article, matcher))
+
+
+# The last merge, reused while neither the mined events nor the articles' dates change (an
+# edit that adds no dated sentence, the common case while writing).
+_LAST_MERGE: dict[str, tuple[int, list[Event]]] = {}
+
+
+def _merged(mined: list[Event], articles: list) -> list[Event]:
+    key = hash((tuple(mined), tuple((a.slug, a.date, a.listed) for a in articles)))
+    last = _LAST_MERGE.get("merge")
+    if last is None or last[0] != key:
+        last = _LAST_MERGE["merge"] = (key, merge_events(mined, articles))
+    return list(last[1])

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import html
-import posixpath
+from functools import lru_cache
 
 from gardener.model import Article
 
 
+@lru_cache(maxsize=None)
 def rel_link(from_path: str, to_path: str) -> str:
-    """A relative link between two docs-relative Markdown paths, as MkDocs resolves them."""
-    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    """A relative link between two docs-relative Markdown paths, as MkDocs resolves them.
+
+    Both paths are normalised docs paths (no "." or ".." parts), so plain list work gives the
+    same answer as posixpath.relpath without its filesystem-style absolutising, which dominated
+    page rendering time in large gardens.
+    """
+    here = from_path.split("/")[:-1]
+    there = to_path.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])
 
 
+@lru_cache(maxsize=65536)
 def md_text(text: str) -> str:
     """Text safe inside a Markdown link label or table cell: HTML escaped, brackets neutralised."""
     escaped = html.escape(text, quote=False)

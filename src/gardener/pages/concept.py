@@ -8,6 +8,10 @@ from gardener.model import Concept
 from gardener.pages.common import article_date, md_text, rel_link
 
 
+# A concept that most articles mention would otherwise list thousands of them on one page.
+BACKLINKS_SHOWN = 100
+
+
 def emit_concept_sections(concept: Concept, garden: Garden, index: ConceptIndex) -> str:
     sections = [_aliases(concept), _related(concept, garden, index), _articles(concept, index)]
     return "\n\n".join(s for s in sections if s) + "\n"
@@ -35,7 +39,9 @@ def _articles(concept: Concept, index: ConceptIndex) -> str:
     if not links:
         return "## 提到它的文章\n\n还没有文章提到这个概念。"
     lines = ["## 提到它的文章", ""]
-    for link in links:
+    if len(links) > BACKLINKS_SHOWN:
+        lines += [f"共 {len(links)} 篇，以下是最新的 {BACKLINKS_SHOWN} 篇，其余的可以用搜索找到。", ""]
+    for link in links[:BACKLINKS_SHOWN]:
         before, term, after = link.snippet
         quote = f"{md_text(before)}**{md_text(term)}**{md_text(after)}"
         lines.append(

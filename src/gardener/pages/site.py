@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from gardener.garden.cache import AnalysisCache
+from gardener.garden.cache import AnalysisCache, digest
 from gardener.garden.concepts import ConceptIndex, analyse_concepts, page_mentions
 from gardener.garden.loading import Garden, load_garden
 from gardener.garden.timeline import Timeline, build_timeline
@@ -21,7 +21,7 @@ from gardener.model import Article, Concept, Diagnostic
 from gardener.pages import glossary, home, timeline as timeline_page
 from gardener.pages.article import concepts_footer, decorate
 from gardener.pages.common import rel_link
-from gardener.pages.concept import emit_concept_sections
+from gardener.pages.concept import BACKLINKS_SHOWN, emit_concept_sections
 
 CSS = "assets/gardener/gardener.css"
 TIMELINE_CSS = "assets/gardener/timeline.css"
@@ -42,6 +42,11 @@ class SiteOptions:
     timeline_name: str | None = None
     concepts_in_nav: bool = False
     site_name: str = "知识花园"
+
+
+def _fingerprint(text: str) -> tuple[int, int]:
+    """A cheap in-memory key for a page's text (these keys never reach the disk cache)."""
+    return hash(text), len(text)
 
 
 def extra_css(options: SiteOptions) -> list[str]:
@@ -65,7 +70,14 @@ class GardenSite:
             self.timeline = build_timeline(self.garden, self.concepts.matcher,
                                            options.timeline_file, options.timeline_name,
                                            self.cache, self.concepts.signature)
+        self._events_by_concept: dict[str, list] = {}
+        for event in timeline_page.shown_events(self.timeline.events):
+            for slug in event.concepts:
+                self._events_by_concept.setdefault(slug, []).append(event)
         self._articles = {a.path: a for a in self.garden.articles}
+        self._signature = digest(repr((
+            options, [(c.slug, c.path, c.title, c.summary, c.aliases, c.link_policy)
+                      for c in self.garden.concepts])))
         self._concepts = {c.path: c for c in self.garden.concepts}
         self._by_slug = {c.slug: c for c in self.garden.concepts}
 
@@ -74,17 +86,24 @@ class GardenSite:
         return self.garden.diagnostics + self.timeline.diagnostics
 
     def generated(self, existing: set[str]) -> dict[str, str]:
-        """Docs-relative path -> content of every file gardener adds."""
+        """Docs-relative path -> content of every file gardener adds. Each page is rendered
+        again only when what it shows has changed."""
         files = {CSS: resources.files("gardener").joinpath("assets/gardener.css")
                  .read_text(encoding="utf-8")}
+        listed = tuple((a.path, a.title, a.date, a.authors, a.listed) for a in self.garden.articles)
         if self.options.home and home.PATH not in existing:
-            files[home.PATH] = home.emit_home(self.garden, self.options.site_name,
-                                              **self._home_links())
+            key = ("home", self.options, listed, len(self.garden.concepts))
+            files[home.PATH] = self.cache.get(key, lambda: home.emit_home(
+                self.garden, self.options.site_name, **self._home_links()), persist=False)
         if self.options.glossary:
-            files[glossary.PATH] = glossary.emit_glossary(self.garden, self.concepts)
+            counts = tuple(len(self.concepts.backlinks.get(c.slug, ())) for c in self.garden.concepts)
+            key = ("glossary", self._signature, counts)
+            files[glossary.PATH] = self.cache.get(key, lambda: glossary.emit_glossary(
+                self.garden, self.concepts), persist=False)
         if self.options.timeline:
-            files[timeline_page.PATH] = timeline_page.emit_timeline(self.timeline.events,
-                                                                    self.garden)
+            key = ("timeline", self._signature, listed, hash(self.timeline.events))
+            files[timeline_page.PATH] = self.cache.get(key, lambda: timeline_page.emit_timeline(
+                self.timeline.events, self.garden), persist=False)
             files[TIMELINE_CSS] = timeline_page.timeline_css()
             files[TIMELINE_JS] = timeline_page.timeline_js()
         return files
@@ -112,14 +131,35 @@ class GardenSite:
         return self._articles.get(path)
 
     def page_markdown(self, path: str, markdown: str) -> str:
-        """A page's Markdown with everything gardener adds; other pages come back unchanged."""
+        """A page's Markdown with everything gardener adds; other pages come back unchanged.
+
+        Rendered pages are kept in memory under a key of everything they depend on, so a
+        rebuild after one edit renders only the pages whose inputs changed."""
         article = self._articles.get(path)
         if article is not None:
-            return self._article_page(article, markdown)
+            key = ("page", path, _fingerprint(markdown), self._signature,
+                   self.garden.digests.get(path), self._duplicate_title(article))
+            return self.cache.get(key, lambda: self._article_page(article, markdown),
+                                  persist=False)
         concept = self._concepts.get(path)
         if concept is not None:
-            return self._concept_page(concept, markdown)
+            key = ("page", path, _fingerprint(markdown), self._signature,
+                   self._concept_inputs(concept))
+            return self.cache.get(key, lambda: self._concept_page(concept, markdown),
+                                  persist=False)
         return home.fill_marker(markdown, self.garden, path, **self._home_links())
+
+    def _duplicate_title(self, article: Article) -> str | None:
+        original = self.garden.article(article.duplicate_of) if article.duplicate_of else None
+        return original.title if original else None
+
+    def _concept_inputs(self, concept: Concept) -> int:
+        links = self.concepts.backlinks.get(concept.slug, ())
+        shown = tuple((b.article.path, b.article.title, b.article.date, b.count, b.snippet)
+                      for b in links[:BACKLINKS_SHOWN])
+        related = self.concepts.cooccurring.get(concept.slug, ())[:len(concept.related) + 8]
+        events = tuple(self._events_by_concept.get(concept.slug, ()))
+        return hash((shown, len(links), related, events))
 
     def _article_page(self, article: Article, markdown: str) -> str:
         linked = self.link(path=article.path, markdown=markdown, exclude=())
@@ -132,7 +172,8 @@ class GardenSite:
         parts = [linked, emit_concept_sections(concept, self.garden, self.concepts)]
         if self.options.timeline:
             parts.append(timeline_page.emit_concept_timeline(
-                self.timeline.events, concept.slug, self.garden, concept.path))
+                self._events_by_concept.get(concept.slug, ()), concept.slug, self.garden,
+                concept.path))
         return "\n\n".join(p for p in parts if p)
 
     def link(self, *, path: str, markdown: str, exclude) -> str:
