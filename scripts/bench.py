@@ -178,15 +178,18 @@ def incremental(garden: Path) -> dict:
     if cache.exists():
         shutil.rmtree(cache)
     site = garden / "site-serve"
+    # As `mkdocs serve` does: startup once, then builds that keep the plugin object.
+    config = load_config(str(garden / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=False)
     start = time.perf_counter()
-    build(load_config(str(garden / "mkdocs.yml"), site_dir=str(site)))
+    build(config)
     cold = time.perf_counter() - start
     cold_share = sum(plugin.LAST_BUILD.values())
-    article = sorted((garden / "docs" / "articles").glob("*.md"))[len(plugin.LAST_BUILD) % 7]
+    article = sorted((garden / "docs" / "articles").glob("*.md"))[7]
     article.write_text(article.read_text(encoding="utf-8") + "\n编辑后新增的一句话。\n",
                        encoding="utf-8")
     start = time.perf_counter()
-    build(load_config(str(garden / "mkdocs.yml"), site_dir=str(site)))
+    build(config)
     warm = time.perf_counter() - start
     return {"rebuild_cold_s": cold, "garden_cold_s": cold_share, "rebuild_warm_s": warm,
             "garden_warm_s": sum(plugin.LAST_BUILD.values()),

@@ -42,6 +42,15 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
 
     def __init__(self) -> None:
         self.site: GardenSite | None = None
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup also makes MkDocs keep this object across `serve` rebuilds.
+        self.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        if self.site is not None:
+            self.cache.save()  # while serving, the disk copy is written once, at the end
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -102,6 +111,8 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.site is None:
             return
+        if self.serving:
+            return  # a served site is never published: keep rebuilds fast
         if self.config.compact_search_index:
             compact_search_index(Path(config.site_dir))
         self.cache.save()
