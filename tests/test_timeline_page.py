@@ -163,12 +163,13 @@ def test_script_and_styles_stand_alone():
 
 def test_empty_garden_page():
     page = emit_timeline([], GARDEN)
-    assert page.startswith("# 时间线") and "gd-timeline" not in page
+    assert "\n# 时间线\n" in page and "gd-timeline" not in page
+    assert page.startswith("---\nsearch:\n  exclude: true\n---")
 
 
 def test_concept_timeline():
     section = emit_concept_timeline(EVENTS, "chatgpt", GARDEN, "concepts/chatgpt.md")
-    assert section.startswith("## 时间线\n")
+    assert section.startswith("## 时间线 {data-search-exclude}\n")
     items = [line for line in section.splitlines() if line.startswith("- ")]
     assert len(items) >= 5
     dates = re.findall(r'datetime="([0-9-]+)"', section)

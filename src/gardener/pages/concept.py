@@ -8,6 +8,8 @@ from gardener.model import Concept
 from gardener.pages.common import article_date, md_text, rel_link
 
 
+# The snippets repeat the articles' own sentences, which search already finds in the articles.
+BACKLINKS_HEADING = "## 提到它的文章 {data-search-exclude}"
 # A concept that most articles mention would otherwise list thousands of them on one page.
 BACKLINKS_SHOWN = 100
 
@@ -37,8 +39,8 @@ def _related(concept: Concept, garden: Garden, index: ConceptIndex) -> str:
 def _articles(concept: Concept, index: ConceptIndex) -> str:
     links = index.backlinks.get(concept.slug, ())
     if not links:
-        return "## 提到它的文章\n\n还没有文章提到这个概念。"
-    lines = ["## 提到它的文章", ""]
+        return f"{BACKLINKS_HEADING}\n\n还没有文章提到这个概念。"
+    lines = [BACKLINKS_HEADING, ""]
     if len(links) > BACKLINKS_SHOWN:
         lines += [f"共 {len(links)} 篇，以下是最新的 {BACKLINKS_SHOWN} 篇，其余的可以用搜索找到。", ""]
     for link in links[:BACKLINKS_SHOWN]:

@@ -44,7 +44,8 @@ def aliases_text(concept: Concept) -> str:
 
 def emit_glossary(garden: Garden, index: ConceptIndex, page_path: str = PATH) -> str:
     concepts = sorted(garden.concepts, key=lambda c: sort_key(c.title))
-    lines = ["# 术语表", "",
+    # Names and summaries are on each concept page too, which is what search should return.
+    lines = ["---", "search:", "  exclude: true", "---", "", "# 术语表", "",
              f"本花园共有 {len(concepts)} 个概念，按拼音与英文字母混合排序（中文名按拼音，英文名按字母）。",
              "", '<div class="gd-glossary" markdown>', ""]
     for letter, group in groupby(concepts, key=lambda c: initial(c.title)):

@@ -233,7 +233,8 @@ def emit_timeline(events: Sequence[Event], garden: Garden, page_path: str = PATH
     """The whole timeline page: years, then months, oldest first."""
     shown = shown_events(events)
     links = _Links(garden, page_path, concept_href)
-    lines = [f"# {TITLE}", ""]
+    # Every event repeats a sentence that search already finds in its article.
+    lines = ["---", "search:", "  exclude: true", "---", "", f"# {TITLE}", ""]
     if not shown:
         return "\n".join(lines + ["花园里还没有带日期的事件。", ""])
     years = sorted({e.date.year for e in shown})
@@ -259,7 +260,7 @@ def emit_concept_timeline(events: Sequence[Event], concept_slug: str, garden: Ga
     if not mine:
         return ""
     links = _Links(garden, page_path, None)
-    lines = [f"## {TITLE}", ""]
+    lines = [f"## {TITLE} {{data-search-exclude}}", ""]  # the articles' own sentences
     for event in mine:
         refs = _refs(event, links, concepts=False)
         lines.append(f"- {_time(event)} {_label(event)}{_md(event.text)}{refs}")
