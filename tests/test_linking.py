@@ -671,3 +671,21 @@ def test_property_linking_only_adds_anchors(matcher, md):
     unwrapped = OUR_ANCHOR.sub(r"\1", html)
     assert unwrapped == render(md)
     assert len(OUR_ANCHOR.findall(html)) <= len(produced_links(md, linked))
+
+
+def test_per_concept_policy_overrides():
+    matcher = ConceptMatcher({"rlhf": ["RLHF"], "gpt": ["GPT"], "ai": ["人工智能"]})
+    text = "RLHF 与 GPT。\n\n## 二\n\nRLHF 与 GPT，人工智能与人工智能。\n"
+    mentions = find_mentions(text, matcher)
+    linked = link_mentions(text, mentions, href=lambda c: f"{c}.md", title=lambda c: None,
+                           policy="first", overrides={"gpt": "all", "ai": "never"})
+    assert linked.count("(<rlhf.md>)") == 1
+    assert linked.count("(<gpt.md>)") == 2
+    assert "ai.md" not in linked
+    assert strip_links(linked) == text
+    section = link_mentions(text, mentions, href=lambda c: f"{c}.md", title=lambda c: None,
+                            policy="first", overrides={"rlhf": "section"})
+    assert section.count("(<rlhf.md>)") == 2
+    with pytest.raises(ValueError):
+        link_mentions(text, mentions, href=lambda c: c, title=lambda c: None,
+                      overrides={"gpt": "sometimes"})

@@ -67,6 +67,8 @@ __all__ = [
 ]
 
 LinkPolicy = Literal["first", "section", "all"]
+# A concept note may also say "never": found (and counted) but not linked.
+POLICIES = ("first", "section", "all", "never")
 Span = tuple[int, int]
 
 # --------------------------------------------------------------------------
@@ -966,6 +968,7 @@ def link_mentions(
     title: Callable[[str], str | None],
     policy: LinkPolicy = "first",
     exclude: Container[str] = (),
+    overrides: Mapping[str, str] | None = None,
 ) -> str:
     """Wrap chosen mentions in links (format in the module docstring).
 
@@ -976,9 +979,11 @@ def link_mentions(
     where a link would change the rendering is skipped, and the next mention
     of the concept is used instead.
     """
-    if policy not in ("first", "section", "all"):
-        raise ValueError(f"unknown link policy: {policy!r}")
-    chosen = _choose(markdown, mentions, policy, exclude)
+    overrides = overrides or {}
+    for value in (policy, *overrides.values()):
+        if value not in POLICIES:
+            raise ValueError(f"unknown link policy: {value!r}")
+    chosen = _choose(markdown, mentions, policy, exclude, overrides)
     if not chosen:
         return markdown
     tails: dict[str, str | None] = {}
@@ -997,9 +1002,11 @@ def link_mentions(
 
 
 def _choose(
-    markdown: str, mentions: Sequence[Mention], policy: LinkPolicy, exclude: Container[str]
+    markdown: str, mentions: Sequence[Mention], policy: LinkPolicy, exclude: Container[str],
+    overrides: Mapping[str, str],
 ) -> list[Mention]:
-    section_starts = _section_starts(markdown) if policy == "section" else []
+    wanted = {policy, *overrides.values()}
+    section_starts = _section_starts(markdown) if "section" in wanted else []
     seen: set[object] = set()
     chosen: list[Mention] = []
     reached = 0
@@ -1007,12 +1014,15 @@ def _choose(
     for mention in sorted(mentions, key=_by_start):
         if mention.concept in exclude:
             continue
+        rule = overrides.get(mention.concept, policy) if overrides else policy
+        if rule == "never":
+            continue
         key: object = mention.concept
-        if policy == "section":
+        if rule == "section":
             key = (bisect_right(section_starts, mention.start), key)
         # Cheap set lookup first: with policy "first" most mentions are
         # repeats and never need the linkability check.
-        if policy != "all" and key in seen or not _linkable(markdown, mention, reached):
+        if rule != "all" and key in seen or not _linkable(markdown, mention, reached):
             continue
         if stray_entities and _near_stray_entity(markdown, mention.start):
             continue

@@ -16,7 +16,7 @@ from gardener.garden.cache import AnalysisCache, digest
 from gardener.garden.concepts import ConceptIndex, analyse_concepts, page_mentions
 from gardener.garden.loading import Garden, load_garden
 from gardener.garden.timeline import Timeline, build_timeline
-from gardener.linking import link_mentions
+from gardener.linking import POLICIES, link_mentions
 from gardener.model import Article, Concept, Diagnostic
 from gardener.pages import glossary, home, timeline as timeline_page
 from gardener.pages.article import concepts_footer, decorate
@@ -80,6 +80,8 @@ class GardenSite:
                       for c in self.garden.concepts])))
         self._concepts = {c.path: c for c in self.garden.concepts}
         self._by_slug = {c.slug: c for c in self.garden.concepts}
+        self._overrides = {c.slug: c.link_policy for c in self.garden.concepts
+                           if c.link_policy in POLICIES}
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -182,6 +184,7 @@ class GardenSite:
                                  not self.options.link_headings, self.cache)
         return link_mentions(
             markdown, mentions, policy=self.options.link_policy, exclude=exclude,
+            overrides=self._overrides,
             href=lambda slug: rel_link(path, self._by_slug[slug].path),
             title=lambda slug: self._by_slug[slug].summary,
         )
