@@ -67,3 +67,22 @@ def test_repo_garden_builds_under_properdocs_with_the_plugin(repo_copy):
     assert run.returncode == 0, run.stderr
     assert (repo_copy / "pd" / "glossary" / "index.html").is_file()
     assert (repo_copy / "pd" / "timeline" / "index.html").is_file()
+
+
+def test_zensical_builds_the_export(exported):
+    """Zensical reads mkdocs.yml but runs no MkDocs plugins: the export is what it can build."""
+    import shutil
+
+    zensical = shutil.which("zensical")
+    if zensical is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("zensical is missing in CI: the test extras install it")
+        pytest.skip("zensical is not installed (pip install -e '.[test]' installs it)")
+    run = subprocess.run([zensical, "build"], capture_output=True, text=True, cwd=exported)
+    assert run.returncode == 0, run.stdout + run.stderr
+    site = exported / "site"
+    for page in ("glossary", "timeline", "concepts/rlhf"):
+        assert (site / page / "index.html").is_file()
+    html = (site / "articles" / "zhongguo-ruhe-quexi-chatgpt-shengyan" / "index.html").read_text(
+        encoding="utf-8")
+    assert "concepts/scaling-law/" in html and 'class="gd-meta"' in html
