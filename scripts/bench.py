@@ -62,13 +62,15 @@ def raw_article(i: int, rng: random.Random, prose: list[str]) -> tuple[str, str]
     body = f"{year} 年 {month} 月，示例机构发布了第 {i} 号报告。\n\n## 正文\n\n{body}"
     shape = i % 3
     if shape == 0:
-        front = (f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ncreated: {year}-{month:02d}-{day:02d}T09:30:00\n"
+        front = (f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n"
+                 f"created: {year}-{month:02d}-{day:02d}T09:30:00\n"
                  f"author: 作者{i % 97}\ntags: [生成, 第{i % 7}组]\n---\n\n")
         return f"a{i:05d}.md", front + body + "\n"
     if shape == 1:
         head = (f"动态 > {title}\n\n{title}\n\n浏览量 {rng.randint(10, 9999)} "
                 f"{year}年{month:02d}月{day:02d}日 示例科技发布\n\n")
-        return f"a{i:05d}.txt", head + body + f"\n\n本文来自:https://example.org/n/{i}.html 转载请注明\n" + FOOTER
+        tail = f"\n\n本文来自:https://example.org/n/{i}.html 转载请注明\n" + FOOTER
+        return f"a{i:05d}.txt", head + body + tail
     wrapped = re.sub(r"([^\n]{38})", r"\1\n\n", body, count=3)  # page breaks mid-sentence
     return f"a{i:05d}.txt", f"{title}\n\nTo: 读者\n\nDate: {year} - {month:02d} - {day:02d}\n\n{wrapped}\n"
 

@@ -66,7 +66,7 @@ def concept_summary(slug: str) -> str:
 def test_clipping_links_scaling_law_with_hover_summary(built_repo_site):
     clipping = article_by_origin("003_")
     links = content_links(html_of(built_repo_site, f"articles/{clipping.slug}"))
-    scaling = [l for l in links if l["href"].endswith("concepts/scaling-law/")]
+    scaling = [link for link in links if link["href"].endswith("concepts/scaling-law/")]
     assert scaling and scaling[0]["text"] == "Scaling Law"
     assert scaling[0]["title"] == concept_summary("scaling-law")
 
@@ -74,7 +74,7 @@ def test_clipping_links_scaling_law_with_hover_summary(built_repo_site):
 def test_qa_article_links_rlhf(built_repo_site):
     qa = article_by_origin("001_")
     links = content_links(html_of(built_repo_site, f"articles/{qa.slug}"))
-    rlhf = [l for l in links if l["href"].endswith("concepts/rlhf/")]
+    rlhf = [link for link in links if link["href"].endswith("concepts/rlhf/")]
     # the first mention uses a Chinese variant; the link still goes to the RLHF page
     assert rlhf and rlhf[0]["text"] == "基于人类反馈的增强学习"
 
@@ -82,19 +82,19 @@ def test_qa_article_links_rlhf(built_repo_site):
 def test_fuyao_essay_links_alignment(built_repo_site):
     essay = next(a for a in GARDEN.articles if a.authors == ("符尧",))
     links = content_links(html_of(built_repo_site, f"articles/{essay.slug}"))
-    alignment = [l for l in links if l["href"].endswith("concepts/alignment/")]
+    alignment = [link for link in links if link["href"].endswith("concepts/alignment/")]
     assert alignment and alignment[0]["text"] in {"Alignment", "对齐", "alignment"}
 
 
 def test_first_mention_policy_and_nothing_in_code_or_headings(built_repo_site):
     for article in GARDEN.articles:
         links = content_links(html_of(built_repo_site, f"articles/{article.slug}"))
-        body_links = [l for l in links if "gd-concepts" not in "".join(l["inside"])]
+        body_links = [link for link in links if "gd-concepts" not in "".join(link["inside"])]
         for link in links:
             tags = {t.split(".")[0] for t in link["inside"]}
             assert not {"code", "pre", "h1", "h2", "h3", "h4", "h5", "h6"} & tags, link
         # policy "first": one link per concept in the body, one more in the footer list
-        hrefs = [l["href"] for l in body_links]
+        hrefs = [link["href"] for link in body_links]
         assert len(hrefs) == len(set(hrefs)), article.slug
 
 

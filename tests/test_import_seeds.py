@@ -98,7 +98,7 @@ def test_near_duplicate_pair_is_marked_not_dropped(by_title):
 
 
 def test_every_article_has_schema_fields(by_title):
-    for title, (front, body) in by_title.items():
+    for title, (front, _body) in by_title.items():
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", front["slug"]), title
         assert front["lang"] == "zh"
         assert front["origin"]

@@ -112,7 +112,7 @@ def test_cli_prints_stubs():
     assert [int(rank) for rank, _, _ in headers] == [1, 2, 3, 4, 5]
     stubs = re.split(r"^# \d+\. .*\n", result.output, flags=re.M)[1:]
     assert len(stubs) == 5
-    for (_, term, _), stub in zip(headers, stubs):
+    for (_, term, _), stub in zip(headers, stubs, strict=True):
         assert front_matter(stub)["title"] == term
 
 

@@ -6,7 +6,6 @@ build the same site.
 from __future__ import annotations
 
 import io
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable

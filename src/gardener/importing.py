@@ -104,7 +104,8 @@ def _read_file(file: Path, result: ImportResult) -> list[Imported]:
     front = normalize(doc.front, name, doc.line_of) if doc.front is not None else None
     if front is not None:
         result.warnings.extend(d for d in front.diagnostics if d.severity != "error")
-        errors = [d for d in front.diagnostics if d.severity == "error" and "missing required" not in d.message]
+        errors = [d for d in front.diagnostics
+                  if d.severity == "error" and "missing required" not in d.message]
         if errors:
             raise GardenError(errors[0])
     parts = split_articles(doc.body, has_front_matter=doc.front is not None)

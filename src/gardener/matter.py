@@ -89,9 +89,11 @@ def load(text: str, path: str) -> Document:
             mark = exc.context_mark  # at the end of the block: point at what was left open
         line = mark.line + 2 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
-        raise GardenError(Diagnostic(path, f"invalid front-matter YAML: {problem}", "error", line))
+        raise GardenError(
+            Diagnostic(path, f"invalid front-matter YAML: {problem}", "error", line)) from None
     except YAMLError as exc:
-        raise GardenError(Diagnostic(path, f"invalid front-matter YAML: {exc}", "error", 2))
+        raise GardenError(
+            Diagnostic(path, f"invalid front-matter YAML: {exc}", "error", 2)) from None
     if data is None:
         data = CommentedMap()
     if not isinstance(data, dict):

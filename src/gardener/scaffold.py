@@ -6,7 +6,6 @@ stored without the dot and renamed on the way out.
 
 from __future__ import annotations
 
-import shutil
 from importlib import resources
 from pathlib import Path
 from string import Template

@@ -92,7 +92,7 @@ class Suggestion:
 
     def stub(self) -> str:
         names = "".join(f"  - {_yaml_scalar(n)}\n" for n in (self.term, *self.variants))
-        seen = ", ".join(f"{slug} ({n} 次)" for slug, n in zip(self.articles, self.counts))
+        seen = ", ".join(f"{slug} ({n} 次)" for slug, n in zip(self.articles, self.counts, strict=True))
         return (
             f"---\ntitle: {_yaml_scalar(self.term)}\naliases:\n{names}"
             f"summary: {STUB_SUMMARY}\nrelated: []\n---\n\n<!-- 出现在: {seen} -->\n"
@@ -430,4 +430,4 @@ class _KnownNames:
         covered = [False] * len(term)
         for m in self.matcher.find(term):
             covered[m.start:m.end] = [True] * (m.end - m.start)
-        return all(c for ch, c in zip(term, covered) if ch.isalnum())
+        return all(c for ch, c in zip(term, covered, strict=True) if ch.isalnum())

@@ -67,9 +67,10 @@ def read_text(path: Path, docs_dir: Path) -> tuple[str, str]:
     try:
         return rel, path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise GardenError(Diagnostic(rel, f"not UTF-8 (byte {exc.start}); run `gardener import` on it"))
+        raise GardenError(Diagnostic(
+            rel, f"not UTF-8 (byte {exc.start}); run `gardener import` on it")) from None
     except OSError as exc:
-        raise GardenError(Diagnostic(rel, f"cannot read: {exc.strerror}"))
+        raise GardenError(Diagnostic(rel, f"cannot read: {exc.strerror}")) from None
 
 
 def load_article(rel: str, text: str) -> tuple[Article | None, list[Diagnostic]]:
@@ -126,7 +127,7 @@ def _load_all(paths: Iterable[Path], docs_dir: Path, loader, cache: AnalysisCach
             continue
         digests[rel] = digest(text)
         key = (loader.__name__, rel, digests[rel])
-        item, diagnostics = cache.get(key, lambda: _safely(loader, rel, text))
+        item, diagnostics = cache.get(key, lambda rel=rel, text=text: _safely(loader, rel, text))
         problems.extend(diagnostics)
         if item is not None:
             items.append(item)

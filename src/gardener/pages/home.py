@@ -36,7 +36,8 @@ def emit_summary(garden: Garden, page_path: str = PATH, *, glossary: bool = True
     if pointers:
         lines[1:1] = ["", "；".join(pointers) + "。"]
     latest = newest_first(listed)[:LATEST]
-    lines += [article_line(article, page_path) for article in latest] or ["还没有文章：用 `gardener import` 导入。"]
+    lines += ([article_line(article, page_path) for article in latest]
+              or ["还没有文章：用 `gardener import` 导入。"])
     return "\n".join(lines) + "\n"
 
 

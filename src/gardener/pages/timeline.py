@@ -129,7 +129,7 @@ class _Links:
         if len(anchors) != len(event.sources):
             # Without per-source anchors, `anchor` belongs to the first source only.
             anchors = (event.anchor,) + (None,) * (len(event.sources) - 1)
-        links = (self.source(slug, anchor) for slug, anchor in zip(event.sources, anchors))
+        links = (self.source(slug, anchor) for slug, anchor in zip(event.sources, anchors, strict=False))
         return [link for link in links if link]
 
     def tags(self, event: Event) -> list[str]:

@@ -38,7 +38,7 @@ def relink_pages(nav: Navigation) -> None:
                 walk(item.children)
 
     walk(nav.items)
-    for before, after in zip(pages, pages[1:]):
+    for before, after in zip(pages, pages[1:], strict=False):
         before.next_page, after.previous_page = after, before
     if pages:
         pages[0].previous_page = pages[-1].next_page = None

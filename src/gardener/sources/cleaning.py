@@ -50,7 +50,7 @@ def tidy_whitespace(text: str, found: Findings) -> str:
     mask = fenced_mask(lines)
     out: list[str] = []
     indents = 0
-    for number, (line, fenced) in enumerate(zip(lines, mask)):
+    for number, (line, fenced) in enumerate(zip(lines, mask, strict=True)):
         if not fenced:
             stripped = line.lstrip(" \u3000\xa0")
             if "\u3000" in line[: len(line) - len(stripped)]:

@@ -20,8 +20,10 @@ _SOURCE = re.compile(
     r"^\s*(?:本文来自|文章来源|来源|原文链接|原文地址|转载自|本文链接)\s*[:：]\s*"
     r"(?P<url>https?://[^\s，,。]+)(?P<rest>.*)$"
 )
-_FOOTER = re.compile(r"^\s*(?:热门推荐|相关推荐|推荐阅读|相关文章|猜你喜欢|延伸阅读|热门文章)(?:\s|[|｜]|$)")
-_TICKER = re.compile(r"[(（]\s*-?\d+(?:\.\d+)?\s+[-+]?\d+(?:\.\d+)?%\s*[,，]\s*\[[^\]\n]{1,6}\]\([^)\s]*\)\s*[)）]")
+_FOOTER = re.compile(
+    r"^\s*(?:热门推荐|相关推荐|推荐阅读|相关文章|猜你喜欢|延伸阅读|热门文章)(?:\s|[|｜]|$)")
+_TICKER = re.compile(
+    r"[(（]\s*-?\d+(?:\.\d+)?\s+[-+]?\d+(?:\.\d+)?%\s*[,，]\s*\[[^\]\n]{1,6}\]\([^)\s]*\)\s*[)）]")
 _LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]{1,12})\]\((?P<url>https?://[^)\s]+)\)")
 # A host that receives this many one-word links in one article is a keyword link farm.
 LINK_FARM_MIN = 3
