@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -29,16 +30,19 @@ class Document:
     """A Markdown file split into its front-matter and its body."""
 
     path: str
-    front: CommentedMap | None
+    front: CommentedMap | dict | None
     front_text: str | None
     body: str
     body_line: int  # 1-based line on which the body starts
     newline: str
+    key_lines: dict | None = None  # from the fast reader, which has no round-trip line info
 
     def line_of(self, key: str) -> int | None:
         """The file line of a front-matter key, for messages."""
         if self.front is None or key not in self.front:
             return None
+        if self.key_lines is not None:
+            return self.key_lines.get(key)
         try:
             return self.front.lc.key(key)[0] + 2  # +1 for the opening ---, +1 for 1-based
         except (KeyError, AttributeError, TypeError):
@@ -103,6 +107,66 @@ def load(text: str, path: str) -> Document:
         )
     _refuse_bombs(data, path)
     return Document(path, data, front_text, body, body_line, newline)
+
+
+class _FastLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+    """libyaml's C parser, resolving scalars as YAML 1.2 does (as ruamel.yaml does in `fmt`):
+    only true/false are booleans, so `title: no` stays the text "no"."""
+
+
+_FastLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_FastLoader.add_implicit_resolver("tag:yaml.org,2002:bool",
+                                  re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def _fast_timestamp(loader: Any, node: Any) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)  # an impossible date stays text for the schema
+
+
+_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _fast_timestamp)
+
+
+def read(text: str, path: str) -> Document:
+    """Like `load`, about ten times faster, for reading only: a plain dict, key lines kept.
+
+    The garden is read on every build; `fmt` and the importer, which write front-matter back,
+    use the round-trip `load`."""
+    front_text, body, body_line, newline = split(text)
+    if front_text is None:
+        return Document(path, None, None, body, body_line, newline)
+    loader = _FastLoader(front_text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and mark and mark.line >= front_text.count("\n"):
+            mark = exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise GardenError(Diagnostic(path, f"invalid front-matter YAML: {problem}", "error",
+                                     mark.line + 2 if mark else None)) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise GardenError(Diagnostic(path, f"invalid front-matter YAML: {exc}", "error", 2)) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        kind = {list: "list", str: "text"}.get(type(data), type(data).__name__)
+        raise GardenError(
+            Diagnostic(path, f"front-matter must be a mapping of keys, not a {kind}", "error", 2))
+    _refuse_bombs(data, path)
+    lines = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _value in node.value:
+            lines.setdefault(getattr(key_node, "value", None), key_node.start_mark.line + 2)
+    return Document(path, data, front_text, body, body_line, newline, lines)
 
 
 def _refuse_bombs(data: Any, path: str) -> None:

@@ -35,12 +35,12 @@ class Backlink:
 class ConceptIndex:
     matcher: ConceptMatcher
     signature: str
-    per_article: dict[str, tuple[Mention, ...]]  # article path -> mentions in its body
+    per_article: dict[str, dict[str, tuple[int, tuple]]]  # path -> concept -> (count, snippet)
     backlinks: dict[str, tuple[Backlink, ...]]  # concept slug -> listed articles, newest first
     cooccurring: dict[str, tuple[tuple[str, int], ...]]  # concept -> (other concept, articles)
 
     def counts(self, article: Article) -> Counter:
-        return Counter(m.concept for m in self.per_article.get(article.path, ()))
+        return Counter({c: n for c, (n, _) in self.per_article.get(article.path, {}).items()})
 
 
 # The automaton for an alias set, built once per process (each `serve` rebuild reuses it).
@@ -62,21 +62,18 @@ def analyse_concepts(garden: Garden, *, link_headings: bool = False,
     aliases = alias_map(garden)
     signature = matcher_signature(aliases, link_headings)
     matcher = _MATCHERS.get(signature) or _MATCHERS.setdefault(signature, ConceptMatcher(aliases))
-    per_article = {}
+    summaries, current = {}, {}
     for article in garden.articles:
-        key = ("mentions", signature, garden.digests.get(article.path) or digest(article.body))
-        per_article[article.path] = cache.get(key, lambda a=article: tuple(
-            find_mentions(a.body, matcher, headings=not link_headings)))
-    current = {}
-    for article in garden.articles:
+        # Only the per-concept summary is kept, not the mention list: a long article has
+        # hundreds of mentions, and pages find their own when they are linked.
+        key = garden.digests.get(article.path) or digest(article.body)
+        summaries[article.path] = cache.get(("summary", signature, key), lambda a=article: _summary(
+            a.body, tuple(find_mentions(a.body, matcher, headings=not link_headings))))
         if article.listed:
-            key = garden.digests.get(article.path) or digest(article.body)
-            summary = cache.get(("summary", signature, key),
-                                lambda a=article: _summary(a.body, per_article[a.path]))
-            current[article.path] = (key, article, summary)
+            current[article.path] = (key, article, summaries[article.path])
     aggregate = _AGGREGATES.setdefault(signature, _Aggregate())
     aggregate.update(current)
-    return ConceptIndex(matcher, signature, per_article, dict(aggregate.sorted),
+    return ConceptIndex(matcher, signature, summaries, dict(aggregate.sorted),
                         aggregate.cooccurring())
 
 

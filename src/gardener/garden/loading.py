@@ -75,7 +75,7 @@ def read_text(path: Path, docs_dir: Path) -> tuple[str, str]:
 
 def load_article(rel: str, text: str) -> tuple[Article | None, list[Diagnostic]]:
     try:
-        doc = matter.load(text, rel)
+        doc = matter.read(text, rel)
     except GardenError as exc:
         return None, [exc.diagnostic]
     if doc.front is None:
@@ -88,7 +88,7 @@ def load_article(rel: str, text: str) -> tuple[Article | None, list[Diagnostic]]
 
 def load_concept(rel: str, text: str) -> tuple[Concept | None, list[Diagnostic]]:
     try:
-        doc = matter.load(text, rel)
+        doc = matter.read(text, rel)
     except GardenError as exc:
         return None, [exc.diagnostic]
     front = doc.front or {}

@@ -13,10 +13,10 @@ from importlib import resources
 from pathlib import Path
 
 from gardener.garden.cache import AnalysisCache, digest
-from gardener.garden.concepts import ConceptIndex, analyse_concepts, page_mentions
+from gardener.garden.concepts import ConceptIndex, analyse_concepts
 from gardener.garden.loading import Garden, load_garden
 from gardener.garden.timeline import Timeline, build_timeline
-from gardener.linking import POLICIES, link_mentions
+from gardener.linking import POLICIES, find_mentions, link_mentions
 from gardener.model import Article, Concept, Diagnostic
 from gardener.pages import glossary, home, timeline as timeline_page
 from gardener.pages.article import concepts_footer, decorate
@@ -180,8 +180,9 @@ class GardenSite:
 
     def link(self, *, path: str, markdown: str, exclude) -> str:
         """Concept links in one page's Markdown; the source file is never touched."""
-        mentions = page_mentions(markdown, self.concepts.matcher, self.concepts.signature,
-                                 not self.options.link_headings, self.cache)
+        # Not cached: the rendered page is (in memory), and a mention list is large.
+        mentions = find_mentions(markdown, self.concepts.matcher,
+                                 headings=not self.options.link_headings)
         return link_mentions(
             markdown, mentions, policy=self.options.link_policy, exclude=exclude,
             overrides=self._overrides,
