@@ -77,13 +77,6 @@ def analyse_concepts(garden: Garden, *, link_headings: bool = False,
                         aggregate.cooccurring())
 
 
-def page_mentions(markdown: str, matcher: ConceptMatcher, signature: str, protect_headings: bool,
-                  cache: AnalysisCache) -> tuple[Mention, ...]:
-    """Mentions in one page's Markdown, computed once per (alias set, text)."""
-    key = ("mentions", signature, digest(markdown))
-    return cache.get(key, lambda: tuple(find_mentions(markdown, matcher, headings=protect_headings)))
-
-
 def _summary(body: str, mentions: tuple[Mention, ...]) -> dict[str, tuple[int, tuple]]:
     """concept -> (mentions in this article, snippet around the first one); depends only on
     the article's own text, so it is cached with it."""
