@@ -32,8 +32,11 @@ def import_table(console: Console, result) -> None:
     for column in ("source", "article", "title", "inferred (from where)", "notes"):
         table.add_column(column, overflow="fold")
     for art in result.articles:
-        inferred = "\n".join(f"{k} ← {v}" for k, v in art.inferred.provenance.items()
-                             if v != "front-matter")
+        provenance = art.inferred.provenance
+        given = [k for k, v in provenance.items() if v == "front-matter"]
+        inferred = "\n".join(
+            ([f"kept from front-matter: {', '.join(given)}"] if given else [])
+            + [f"{k} ← {v}" for k, v in provenance.items() if v != "front-matter"])
         notes = "\n".join([art.status, *art.notes])
         table.add_row(escape(Path(art.source).name), escape(art.slug),
                       escape(str(art.inferred.fields.get("title", ""))), escape(inferred),
