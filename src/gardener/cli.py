@@ -69,6 +69,11 @@ def fmt_command(paths: tuple[Path, ...], check: bool, config_file: Path | None) 
             continue
         problems.extend(d for d in result.diagnostics if d.severity == "error")
         if result.changed:
+            if not check and _through_link(path):
+                # A linked file may live outside the garden: fmt rewrites only files of its own.
+                problems.append(Diagnostic(str(path), "is reached through a symbolic link; not "
+                                           "rewritten (run fmt on the file it points to)"))
+                continue
             changed.append(path)
             if not check:
                 path.write_bytes(result.text.encode("utf-8"))
@@ -78,6 +83,11 @@ def fmt_command(paths: tuple[Path, ...], check: bool, config_file: Path | None) 
     report.diagnostics(err, problems)
     out.print(f"{len(changed)} of {len(files)} files {verb}, {len(problems)} with errors")
     sys.exit(1 if problems or (check and changed) else 0)
+
+
+def _through_link(path: Path) -> bool:
+    """Whether the path or one of its folders is a symbolic link."""
+    return path.is_symlink() or any(folder.is_symlink() for folder in path.parents)
 
 
 def _shown(path: Path | None) -> str | None:

@@ -75,7 +75,10 @@ def _gardener_options(config: CommentedMap) -> dict:
 def _exported(site: GardenSite, rel: str, source: Path) -> bytes:
     if not rel.endswith(".md"):
         return source.read_bytes()
-    text = source.read_bytes().decode("utf-8-sig")
+    try:
+        text = source.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return source.read_bytes()  # reported by the garden already (not UTF-8); copied as it is
     try:
         doc = matter.load(text, rel)
     except GardenError:

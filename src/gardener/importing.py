@@ -27,6 +27,10 @@ from gardener.sources.inference import Inferred, infer
 from gardener.sources.splitting import split_articles
 
 SOURCE_SUFFIXES = {".md", ".markdown", ".txt"}
+# Near-duplicates are judged on the start of each body: MinHash over every shingle of a 50 MB
+# dump took minutes and gigabytes, and reposts of one essay already agree on their first pages.
+DUPLICATE_SAMPLE_CHARS = 100_000
+LINK_KEPT = "kept (a symbolic link; not written)"
 
 
 @dataclass
@@ -94,6 +98,9 @@ def import_sources(
     into.mkdir(parents=True, exist_ok=True)
     for draft in result.articles:
         _write(draft, into, force)
+        if draft.status == LINK_KEPT:
+            result.warnings.append(Diagnostic(str(draft.path), f"{LINK_KEPT}: it may point "
+                                              "outside the garden", "warning"))
     return result
 
 
@@ -147,7 +154,8 @@ def _mark_duplicates(articles: list[Imported], existing: dict) -> None:
     new = {a.slug: a for a in articles}
     old = {slug: body for slug, origin, body in existing.values()
            if slug not in new and not any(a.origin == origin for a in articles)}
-    texts = [(slug, body) for slug, body in old.items()] + [(a.slug, a.body) for a in articles]
+    texts = [(slug, body[:DUPLICATE_SAMPLE_CHARS]) for slug, body in old.items()]
+    texts += [(a.slug, a.body[:DUPLICATE_SAMPLE_CHARS]) for a in articles]
     for pair in find_duplicates(texts):
         first, second = new.get(pair.first), new.get(pair.second)
         if first is None and second is None:
@@ -193,6 +201,10 @@ def _write(draft: Imported, into: Path, force: bool) -> None:
     path = into / f"{draft.slug}.md"
     text = matter.render(front_matter(draft), draft.body)
     draft.path = path
+    if path.is_symlink():
+        # The link may point outside the garden: import writes only files of its own.
+        draft.status = LINK_KEPT
+        return
     if path.exists():
         current = path.read_text(encoding="utf-8")
         if current == text:

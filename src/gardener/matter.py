@@ -101,7 +101,9 @@ def load(text: str, path: str) -> Document:
     if data is None:
         data = CommentedMap()
     if not isinstance(data, dict):
-        kind = type(data).__name__.removeprefix("Commented").lower()
+        # The same words as `read`, so import, fmt and check name the problem alike.
+        kind = "list" if isinstance(data, list) else "text" if isinstance(data, str) else (
+            type(data).__name__.removeprefix("Commented").lower())
         raise GardenError(
             Diagnostic(path, f"front-matter must be a mapping of keys, not a {kind}", "error", 2)
         )

@@ -117,9 +117,18 @@ def coerce(spec: Field, value: Any) -> Any:
     return _COERCERS[spec.kind](spec, value)
 
 
+def _kind(value: Any) -> str:
+    """A YAML word for a value's type: the round-trip loader's CommentedSeq is just a list."""
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    return {float: "number", int: "number", bool: "boolean"}.get(type(value), type(value).__name__)
+
+
 def _text(spec: Field, value: Any) -> str:
     if isinstance(value, (list, dict)):
-        raise _Invalid(f"expected text, got a {type(value).__name__}")
+        raise _Invalid(f"expected text, got a {_kind(value)}")
     text = str(value).strip()
     if spec.name == "lang" and not LANG_RE.match(text):
         raise _Invalid(f"'{text}' is not a language code such as zh or en")
@@ -134,7 +143,7 @@ def _date(_spec: Field, value: Any) -> PartialDate:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise _Invalid(f"expected a date, got a {type(value).__name__}")
+        raise _Invalid(f"expected a date, got a {_kind(value)}")
     try:
         parsed = parse_date(value)
     except InvalidDate as exc:
@@ -145,6 +154,9 @@ def _date(_spec: Field, value: Any) -> PartialDate:
 
 
 def _list(_spec: Field, value: Any) -> list[str] | None:
+    if isinstance(value, dict):
+        # str() of a mapping would turn `tags: {a: 1}` into the tag "{'a': 1}"
+        raise _Invalid("expected a list, got a mapping")
     if isinstance(value, str):
         items = _LIST_SPLIT.split(value.strip())
     elif isinstance(value, (list, tuple)):

@@ -129,6 +129,10 @@ class GardenSite:
         article = self._articles.get(path)
         return article is not None and not article.listed
 
+    def manages(self, path: str) -> bool:
+        """Articles and concept notes: the pages whose front-matter gardener reads."""
+        return path in self._articles or path in self._concepts
+
     def article(self, path: str) -> Article | None:
         return self._articles.get(path)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import logging
 import time
 from pathlib import Path
@@ -102,6 +103,8 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
                          files: Files) -> str | None:
         if self.site is None:
             return markdown
+        if self.site.manages(page.file.src_uri):
+            escape_meta(page)
         if self.site.hidden_from_search(page.file.src_uri):
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return self.site.page_markdown(page.file.src_uri, markdown)
@@ -124,6 +127,17 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         if self.config.timeline and self.options.timeline_file.exists():
             server.watch(str(self.options.timeline_file))
         return server
+
+
+def escape_meta(page: Page) -> None:
+    """Titles and tags come from user files, and MkDocs and Material print them unescaped
+    (<title>, the h1, navigation, tag chips, search results): escape them once, here."""
+    title = page.meta.get("title")
+    if isinstance(title, str):
+        page.meta["title"] = html.escape(title)
+    tags = page.meta.get("tags")
+    if isinstance(tags, list):
+        page.meta["tags"] = [html.escape(t) if isinstance(t, str) else t for t in tags]
 
 
 def report_to_mkdocs(diagnostics) -> None:
