@@ -258,7 +258,7 @@ def test_fmt_reports_hostile_articles_and_changes_none(hostile_garden):
     before = snapshot(hostile_garden / "docs")
     result = invoke("fmt", "--config", str(hostile_garden / "mkdocs.yml"), cwd=hostile_garden)
     assert result.exit_code == 1
-    for name, (_content, where, reason) in HOSTILE_ARTICLES.items():
+    for _name, (_content, where, reason) in HOSTILE_ARTICLES.items():
         assert reason in error_line(result.output, where), (where, result.output)
     assert "not UTF-8" in error_line(result.output, "gbk.md")
     assert snapshot(hostile_garden / "docs") == before
