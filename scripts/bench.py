@@ -71,7 +71,8 @@ def raw_article(i: int, rng: random.Random, prose: list[str]) -> tuple[str, str]
                 f"{year}年{month:02d}月{day:02d}日 示例科技发布\n\n")
         tail = f"\n\n本文来自:https://example.org/n/{i}.html 转载请注明\n" + FOOTER
         return f"a{i:05d}.txt", head + body + tail
-    wrapped = re.sub(r"([^\n]{38})", r"\1\n\n", body, count=3)  # page breaks mid-sentence
+    # page breaks mid-sentence, between two Chinese characters as a PDF dump has them
+    wrapped = re.sub(r"([^\n]{37}[\u4e00-\u9fff])(?=[\u4e00-\u9fff])", r"\1\n\n", body, count=3)
     return f"a{i:05d}.txt", f"{title}\n\nTo: 读者\n\nDate: {year} - {month:02d} - {day:02d}\n\n{wrapped}\n"
 
 
@@ -162,10 +163,14 @@ def builds(garden: Path, repeat: int) -> dict:
                 best[name] = result
     index = {name: (garden / f"site-{name}" / "search" / "search_index.json").stat().st_size
              for name in best}
+    from gardener.linkcheck import check_site
+
+    broken = check_site(garden / "site-plugin")
     return {
         "build_plugin_s": best["plugin"]["seconds"], "build_plain_s": best["plain"]["seconds"],
         "rss_plugin_mb": best["plugin"]["rss_mb"], "rss_plain_mb": best["plain"]["rss_mb"],
         "index_plugin_mb": index["plugin"] / 1e6, "index_plain_mb": index["plain"] / 1e6,
+        "broken_links": len(broken),
     }
 
 

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from gardener import report
 from gardener.export import export
+from gardener.linkcheck import check_site
 from gardener.scaffold import ScaffoldError, new_garden
 from gardener.checks import run_checks, timeline_check
 from gardener.formatting import format_text
@@ -143,6 +145,18 @@ def new_command(target: Path, site_name: str) -> None:
     out.print(f"created {target} ({len(written)} files). Next:\n"
               f"  cd {target}\n  gardener import path/to/articles --into docs/articles\n"
               "  mkdocs serve")
+
+
+@main.command("linkcheck")
+@click.argument("site", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def linkcheck_command(site: Path) -> None:
+    """Check every internal link and anchor of a built site (e.g. site/). Exit 1 if any break."""
+    broken = check_site(site)
+    for link in broken:
+        out.print(escape(str(link)), soft_wrap=True)
+    pages = sum(1 for _ in site.rglob("*.html"))
+    out.print(f"{pages} pages checked, {len(broken)} broken links")
+    sys.exit(1 if broken else 0)
 
 
 @main.command("check")
