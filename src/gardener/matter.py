@@ -87,28 +87,32 @@ def load(text: str, path: str) -> Document:
         return Document(path, None, None, body, body_line, newline)
     try:
         data = _yaml().load(front_text) if front_text.strip() else CommentedMap()
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark and mark and mark.line >= front_text.count("\n"):
-            mark = exc.context_mark  # at the end of the block: point at what was left open
-        line = mark.line + 2 if mark else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise GardenError(
-            Diagnostic(path, f"invalid front-matter YAML: {problem}", "error", line)) from None
-    except YAMLError as exc:
-        raise GardenError(
-            Diagnostic(path, f"invalid front-matter YAML: {exc}", "error", 2)) from None
-    if data is None:
-        data = CommentedMap()
+    except (MarkedYAMLError, yaml.MarkedYAMLError, YAMLError, RecursionError) as exc:
+        raise _invalid(exc, front_text, path) from None
+    _check_mapping(CommentedMap() if data is None else data, path)
+    return Document(path, CommentedMap() if data is None else data, front_text, body, body_line,
+                    newline)
+
+
+def _invalid(exc: Exception, front_text: str, path: str) -> GardenError:
+    """One message for a YAML error from either reader, at the line that explains it."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    context = getattr(exc, "context_mark", None)
+    if context and mark and mark.line >= front_text.count("\n"):
+        mark = context  # at the end of the block: point at what was left open
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc) or "invalid YAML"
+    return GardenError(Diagnostic(path, f"invalid front-matter YAML: {problem}", "error",
+                                  mark.line + 2 if mark else 2))
+
+
+def _check_mapping(data: Any, path: str) -> None:
+    """Front-matter is a mapping of keys, and not one that expands without end."""
     if not isinstance(data, dict):
-        # The same words as `read`, so import, fmt and check name the problem alike.
         kind = "list" if isinstance(data, list) else "text" if isinstance(data, str) else (
             type(data).__name__.removeprefix("Commented").lower())
         raise GardenError(
-            Diagnostic(path, f"front-matter must be a mapping of keys, not a {kind}", "error", 2)
-        )
+            Diagnostic(path, f"front-matter must be a mapping of keys, not a {kind}", "error", 2))
     _refuse_bombs(data, path)
-    return Document(path, data, front_text, body, body_line, newline)
 
 
 class _FastLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
@@ -146,24 +150,12 @@ def read(text: str, path: str) -> Document:
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark and mark and mark.line >= front_text.count("\n"):
-            mark = exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise GardenError(Diagnostic(path, f"invalid front-matter YAML: {problem}", "error",
-                                     mark.line + 2 if mark else None)) from None
     except (yaml.YAMLError, RecursionError) as exc:
-        raise GardenError(Diagnostic(path, f"invalid front-matter YAML: {exc}", "error", 2)) from None
+        raise _invalid(exc, front_text, path) from None
     finally:
         loader.dispose()
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        kind = {list: "list", str: "text"}.get(type(data), type(data).__name__)
-        raise GardenError(
-            Diagnostic(path, f"front-matter must be a mapping of keys, not a {kind}", "error", 2))
-    _refuse_bombs(data, path)
+    data = {} if data is None else data
+    _check_mapping(data, path)
     lines = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _value in node.value:
