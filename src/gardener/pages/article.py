@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from gardener.garden.concepts import ConceptIndex
 from gardener.garden.loading import Garden
@@ -45,6 +46,30 @@ def decorate(article: Article, garden: Garden, markdown: str) -> str:
     return header(article) + "\n" + duplicate_notice(article, garden) + markdown
 
 
+_SPELLING = re.compile(r"[\s\-_.·–—]+")
+
+
+def distinct_names(concept) -> list[str]:
+    """The concept's other names, one per spelling: "Scaling Law", "scaling laws" and
+    "scaling-law" are one name to a reader (and nearly so to search), and names already inside
+    the title add nothing."""
+    title = _SPELLING.sub("", concept.title.casefold())
+    seen: set[str] = set()
+    names = []
+    for alias in concept.aliases:
+        key = _spelling(alias)
+        if key in seen or key in title:
+            continue
+        seen.add(key)
+        names.append(alias)
+    return names
+
+
+def _spelling(name: str) -> str:
+    key = _SPELLING.sub("", name.casefold())
+    return key[:-1] if key.endswith("s") and len(key) > 3 else key
+
+
 def concepts_footer(article: Article, garden: Garden, index: ConceptIndex) -> str:
     """"本文涉及的概念": each concept found, how often, and its other names (which search indexes,
     so the article is found under any name of a concept it discusses)."""
@@ -55,7 +80,7 @@ def concepts_footer(article: Article, garden: Garden, index: ConceptIndex) -> st
     lines = ["", "## 本文涉及的概念", "", '<div class="gd-concepts" markdown>', ""]
     for slug, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         concept = known[slug]
-        others = "、".join(md_text(a) for a in concept.aliases if a != concept.title)
+        others = "、".join(md_text(a) for a in distinct_names(concept))
         names = f' <span class="gd-aliases">{others}</span>' if others else ""
         lines.append(f"- [{md_text(concept.title)}]({rel_link(article.path, concept.path)})"
                      f" × {count}{names}")
