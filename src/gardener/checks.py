@@ -16,25 +16,18 @@ from gardener.garden.concepts import analyse_concepts
 from gardener.garden.loading import Garden
 from gardener.garden.timeline import build_timeline
 from gardener.linking import POLICIES, normalise
+from gardener.segmenter import jieba
+from gardener.sources.cleaning import fenced_mask
 from gardener.model import Diagnostic
 
 Check = Callable[[Garden], Iterable[Diagnostic]]
 
 _LINK = re.compile(r"(?<!\\)(!?)\[[^\]\n]*\]\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\)")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
 
 
 def _line(text: str, offset: int, first_line: int) -> int:
     return first_line + text.count("\n", 0, offset)
-
-
-def _body_line(garden: Garden, rel: str, body: str) -> int:
-    path = garden.docs_dir / rel
-    try:
-        full = path.read_text(encoding="utf-8-sig")
-    except OSError:
-        return 1
-    return full.count("\n", 0, len(full) - len(body)) + 1
 
 
 def duplicate_slugs(garden: Garden) -> Iterable[Diagnostic]:
@@ -66,7 +59,6 @@ def local_links(garden: Garden) -> Iterable[Diagnostic]:
     docs = garden.docs_dir
     for article in garden.articles:
         body = _without_code(article.body)
-        first = None
         for match in _LINK.finditer(body):
             target = match.group("target").strip("<>")
             parts = urlsplit(target)
@@ -75,10 +67,9 @@ def local_links(garden: Garden) -> Iterable[Diagnostic]:
             here = PurePosixPath(article.path).parent
             resolved = _resolve(docs, here, unquote(parts.path))
             if resolved is None or not resolved.exists():
-                first = first or _body_line(garden, article.path, article.body)
                 kind = "image" if match.group(1) else "link"
                 yield Diagnostic(article.path, f"broken {kind}: '{target}' does not exist", "error",
-                                 _line(body, match.start(), first))
+                                 _line(body, match.start(), article.body_line))
 
 
 def _resolve(docs: Path, here: PurePosixPath, target: str) -> Path | None:
@@ -96,15 +87,9 @@ def _resolve(docs: Path, here: PurePosixPath, target: str) -> Path | None:
 
 def _without_code(body: str) -> str:
     """Blank out fenced code (keeping line count) so examples are not taken for links."""
-    out, fence = [], None
-    for line in body.split("\n"):
-        marker = _FENCE.match(line)
-        if marker and (fence is None or marker.group(1)[0] == fence):
-            fence = marker.group(1)[0] if fence is None else None
-            out.append("")
-            continue
-        out.append("" if fence else re.sub(r"`[^`\n]*`", "", line))
-    return "\n".join(out)
+    lines = body.split("\n")
+    return "\n".join("" if fenced else _INLINE_CODE.sub("", line)
+                     for line, fenced in zip(lines, fenced_mask(lines), strict=True))
 
 
 # An alias that general Chinese text uses this often (jieba's dictionary counts, out of ~60
@@ -144,9 +129,7 @@ def _alias_risk(alias: str) -> str | None:
 
 
 def word_frequency(word: str) -> int | None:
-    from gardener.sources.slugs import _jieba
-
-    segmenter = _jieba()
+    segmenter = jieba()
     segmenter.initialize()  # the frequency table is loaded lazily
     return segmenter.get_FREQ(word)
 

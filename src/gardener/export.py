@@ -19,6 +19,7 @@ from gardener.model import Diagnostic, GardenError
 from gardener.pages.common import by_year
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.plugin.config import site_options, validated
+from gardener.settings import plugin_options
 
 # jieba reads its user dictionary relative to the folder the build runs in: the export's root.
 WORDS_FILE = "gardener-words.txt"
@@ -44,7 +45,7 @@ def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lamb
     config = _yaml().load(config_file.read_text(encoding="utf-8"))
     base = config_file.parent
     docs = base / config.get("docs_dir", "docs")
-    plugin, problems = validated(_gardener_options(config))
+    plugin, problems = validated(plugin_options(config))
     if problems:
         raise GardenError(Diagnostic(str(config_file), "; ".join(problems)))
     options = site_options(plugin, base, config.get("site_name", "知识花园"))
@@ -63,13 +64,6 @@ def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lamb
     _write(out, WORDS_FILE, words.encode("utf-8"), result)
     _write(out, "mkdocs.yml", _mkdocs_yml(config, site, existing), result)
     return result
-
-
-def _gardener_options(config: CommentedMap) -> dict:
-    for entry in config.get("plugins") or []:
-        if isinstance(entry, dict) and "gardener" in entry:
-            return dict(entry["gardener"] or {})
-    return {}
 
 
 def _exported(site: GardenSite, rel: str, source: Path) -> bytes:

@@ -73,6 +73,7 @@ class Article:
     missing_assets: tuple[str, ...] = ()
     origin: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    body_line: int = 1  # the file line the body starts on, for messages about body lines
 
     @cached_property  # articles are cached across rebuilds; count the words once
     def reading_minutes(self) -> int:

@@ -209,7 +209,7 @@ def to_yaml_value(name: str, value: Any) -> Any:
     return value
 
 
-def build_article(path: str, norm: Normalized, body: str) -> Article:
+def build_article(path: str, norm: Normalized, body: str, body_line: int = 1) -> Article:
     """An Article from normalized front-matter; the caller has checked `norm.ok`."""
     f = norm.fields
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")
@@ -231,4 +231,5 @@ def build_article(path: str, norm: Normalized, body: str) -> Article:
         missing_assets=tuple(f.get("missing_assets") or ()),
         origin=f.get("origin"),
         extra=dict(norm.extra),
+        body_line=body_line,
     )

@@ -12,7 +12,6 @@ from typing import Any
 
 import yaml
 
-DEFAULTS = {"articles_dir": "articles", "concepts_dir": "concepts", "timeline_file": "timeline.yml"}
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -35,8 +34,8 @@ _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 class Settings:
     config_file: Path | None
     docs_dir: Path
-    articles_dir: str = DEFAULTS["articles_dir"]
-    concepts_dir: str = DEFAULTS["concepts_dir"]
+    articles_dir: str = "articles"
+    concepts_dir: str = "concepts"
     timeline_file: Path | None = None
 
     def is_article(self, path: Path) -> bool:
@@ -63,11 +62,14 @@ def load_settings(config_file: Path | None = None, docs_dir: Path | None = None)
             config = yaml.load(handle, Loader=_TolerantLoader) or {}
     base = config_file.parent if config_file else Path(".")
     docs = docs_dir or base / config.get("docs_dir", "docs")
-    options = plugin_options(config)
+    # The plugin's own typed config supplies the defaults, so the CLI and the build agree.
+    from gardener.plugin.config import validated
+
+    options, _problems = validated(plugin_options(config))  # a build reports bad options
     return Settings(
         config_file=config_file,
         docs_dir=Path(docs),
-        articles_dir=options.get("articles_dir", DEFAULTS["articles_dir"]),
-        concepts_dir=options.get("concepts_dir", DEFAULTS["concepts_dir"]),
-        timeline_file=base / options.get("timeline_file", DEFAULTS["timeline_file"]),
+        articles_dir=options.articles_dir,
+        concepts_dir=options.concepts_dir,
+        timeline_file=base / options.timeline_file,
     )

@@ -12,7 +12,6 @@ Anything an existing alias already matches is left out: the point is to find wha
 from __future__ import annotations
 
 import json
-import logging
 import math
 import re
 from bisect import bisect_right
@@ -24,6 +23,7 @@ from typing import Callable, Iterable, Iterator
 import yaml
 
 from gardener.garden.loading import Garden
+from gardener.segmenter import jieba
 from gardener.linking import ConceptMatcher, normalise
 from gardener.sources.slugs import slugify
 
@@ -188,21 +188,11 @@ def _uncovered_terms(text: str, matcher: ConceptMatcher) -> Iterator[tuple[str, 
             yield term, kind
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
-    import jieba.analyse
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
 @lru_cache(maxsize=512)
 def _chinese_terms(text: str) -> tuple[tuple[str, int, str], ...]:
     """Segmenting is most of the run time, and an unchanged article segments the same way."""
     found, offset = [], 0
-    for pair in _jieba().posseg.cut(text):
+    for pair in jieba().posseg.cut(text):
         word, tag = pair.word, pair.flag
         if tag in _NOUN_TAGS and _is_chinese_term(word):
             found.append((word, offset, tag))
@@ -214,7 +204,7 @@ def _is_chinese_term(word: str) -> bool:
     if len(word) < 2 or not _ALL_CJK.fullmatch(word) or word in _ZH_STOP:
         return False
     # jieba sometimes glues a preposition or pronoun onto a noun ("对模型", "其本质").
-    glued = len(word) >= 3 and word[0] in _GLUE and word[1:] in _jieba().dt.FREQ
+    glued = len(word) >= 3 and word[0] in _GLUE and word[1:] in jieba().dt.FREQ
     return not glued and _idf(word) >= MIN_IDF
 
 
@@ -391,14 +381,14 @@ def _score(entry: _Entry, term: str) -> float:
 def _idf(word: str) -> float:
     """jieba's IDF for the word; the median for words its table lacks, since new jargon such as
     "算力" is exactly what is missing from a table trained on general Chinese."""
-    tfidf = _jieba().analyse.default_tfidf
+    tfidf = jieba().analyse.default_tfidf
     return tfidf.idf_freq.get(word, tfidf.median_idf)
 
 
 def _idf_weight(word: str) -> float:
     """0..1, steep: everyday words ("场景", "论文") must not outrank jargon just by being
     frequent, and the IDF of the two differs by less than a half."""
-    return min(_idf(word) / _jieba().analyse.default_tfidf.median_idf, 1.0) ** IDF_POWER
+    return min(_idf(word) / jieba().analyse.default_tfidf.median_idf, 1.0) ** IDF_POWER
 
 
 # --------------------------------------------------------------------------

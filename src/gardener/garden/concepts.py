@@ -8,7 +8,6 @@ number of articles.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -53,7 +52,7 @@ def alias_map(garden: Garden) -> dict[str, tuple[str, ...]]:
 
 def matcher_signature(aliases: dict[str, tuple[str, ...]], headings: bool) -> str:
     text = repr(sorted(aliases.items())) + repr(headings)
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    return digest(text)
 
 
 def analyse_concepts(garden: Garden, *, link_headings: bool = False,

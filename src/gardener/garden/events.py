@@ -602,17 +602,6 @@ def merge_events(events: Iterable[Event], articles: Iterable[Article] = (),
 # Checks
 
 
-def _body_offset(docs_dir: Path | None, article: Article) -> int:
-    """Lines before the body in the article's file (its front-matter), 0 when unknown."""
-    if docs_dir is None:
-        return 0
-    try:
-        full = (Path(docs_dir) / article.path).read_text(encoding="utf-8-sig")
-    except OSError:
-        return 0
-    return full.count("\n", 0, max(0, len(full) - len(article.body)))
-
-
 def event_diagnostics(events: Iterable[Event], articles: Iterable[Article],
                       docs_dir: Path | None = None) -> list[Diagnostic]:
     """A warning for every date that could not be given a year.
@@ -620,15 +609,13 @@ def event_diagnostics(events: Iterable[Event], articles: Iterable[Article],
     Lines are file lines when ``docs_dir`` is given, body lines otherwise.
     """
     by_slug = {a.slug: a for a in articles}
-    offsets: dict[str, int] = {}
     found = []
     for event in events:
         if event.resolved or not event.sources or event.sources[0] not in by_slug:
             continue
         article = by_slug[event.sources[0]]
-        if article.slug not in offsets:
-            offsets[article.slug] = _body_offset(docs_dir, article)
-        line = event.line + offsets[article.slug] if event.line else None
+        offset = article.body_line - 1 if docs_dir is not None else 0  # lines of front-matter
+        line = event.line + offset if event.line else None
         found.append(Diagnostic(
             article.path,
             f"date without a year in \"{readable(event.text, 40)}\": add `date:` to the "

@@ -83,7 +83,7 @@ def load_article(rel: str, text: str) -> tuple[Article | None, list[Diagnostic]]
     norm = normalize(doc.front, rel, doc.line_of)
     if not norm.ok:
         return None, norm.diagnostics
-    return build_article(rel, norm, doc.body), norm.diagnostics
+    return build_article(rel, norm, doc.body, doc.body_line), norm.diagnostics
 
 
 def load_concept(rel: str, text: str) -> tuple[Concept | None, list[Diagnostic]]:

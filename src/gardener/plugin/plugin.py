@@ -19,6 +19,7 @@ from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.plugin.config import GardenerConfig, site_options
 from gardener.plugin.navigation import arrange_articles, relink_pages
 from gardener.search import compact_search_index
+from gardener.segmenter import jieba
 
 log = logging.getLogger("mkdocs.plugins.gardener")
 # Seconds spent in gardener's hooks during the last build, by hook: the garden's share of a
@@ -156,12 +157,9 @@ def report_to_mkdocs(diagnostics) -> None:
 
 def teach_segmenter(site: GardenSite) -> None:
     """Give jieba every Chinese alias as a word, so search indexes "缩放定律" as one token."""
-    try:
-        import jieba
-    except ImportError:
-        return
+    segmenter = jieba()
     for word in site.segmenter_words():
-        jieba.add_word(word)
+        segmenter.add_word(word)
 
 
 def _section_folder(section: Section) -> str | None:

@@ -5,22 +5,14 @@ Slugs are frozen into front-matter at import, so a later title edit never change
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
-from functools import lru_cache
+
+from gardener.segmenter import jieba
 
 SLUG_MAX = 60
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
 
 
 def slugify(title: str, fallback: str = "article") -> str:
@@ -38,7 +30,7 @@ def _tokens(title: str) -> list[str]:
     text = unicodedata.normalize("NFKC", title)
     if not _CJK.search(text):
         return [text]
-    return list(_jieba().cut(text))
+    return list(jieba().cut(text))
 
 
 def _ascii(token: str) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gardener.sources.cleaning import fenced_mask
+
 _H1 = re.compile(r"^# +\S")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 @dataclass(frozen=True)
@@ -35,16 +36,5 @@ def split_articles(text: str, has_front_matter: bool) -> list[Part]:
 
 
 def _h1_lines(lines: list[str]) -> list[int]:
-    found, fence = [], None
-    for number, line in enumerate(lines):
-        marker = _FENCE.match(line)
-        if marker:
-            char = marker.group(1)[0]
-            if fence is None:
-                fence = char
-            elif fence == char:
-                fence = None
-            continue
-        if fence is None and _H1.match(line):
-            found.append(number)
-    return found
+    return [n for n, (line, fenced) in enumerate(zip(lines, fenced_mask(lines), strict=True))
+            if not fenced and _H1.match(line)]
