@@ -133,3 +133,17 @@ def test_repo_garden_is_normalized_and_concept_notes_are_left_alone(repo_copy):
     assert checked.exit_code == 0, checked.output
     assert "0 of 9 files" in checked.output
     assert concept.read_bytes() == before
+
+
+def test_fmt_skips_concept_notes_reached_through_a_linked_folder(tmp_path):
+    from tests.conftest import ROOT
+
+    docs = tmp_path / "docs"
+    (docs / "articles").mkdir(parents=True)
+    (docs / "articles" / "a.md").write_text("---\ntitle: 甲\n---\n正文\n", encoding="utf-8")
+    (docs / "concepts").symlink_to(ROOT / "src" / "gardener" / "starter" / "concepts")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - gardener\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["fmt", "--check", "--config", str(tmp_path / "mkdocs.yml"),
+                                       str(docs)])
+    assert result.exit_code == 0, result.output
+    assert "0 of 1 files" in result.output

@@ -6,6 +6,7 @@ on folders. Python tags (e.g. pymdownx's slugify) are skipped: reading them woul
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,8 @@ class Settings:
     def is_article(self, path: Path) -> bool:
         """Articles follow the article schema; concept notes and other pages do not."""
         try:
-            rel = Path(path).resolve().relative_to(self.docs_dir.resolve())
+            # absolute, not resolved: docs/concepts may be a link to notes kept elsewhere
+            rel = Path(os.path.abspath(path)).relative_to(os.path.abspath(self.docs_dir))
         except ValueError:
             return True  # a file outside the garden: the caller named it, so treat it as an article
         return bool(rel.parts) and rel.parts[0] == self.articles_dir
