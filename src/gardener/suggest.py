@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator
 import yaml
 
 from gardener.garden.loading import Garden
-from gardener.segmenter import jieba
+from gardener.segmenter import jieba, jieba_keywords, jieba_tagger
 from gardener.linking import ConceptMatcher, normalise
 from gardener.sources.slugs import slugify
 
@@ -192,7 +192,7 @@ def _uncovered_terms(text: str, matcher: ConceptMatcher) -> Iterator[tuple[str, 
 def _chinese_terms(text: str) -> tuple[tuple[str, int, str], ...]:
     """Segmenting is most of the run time, and an unchanged article segments the same way."""
     found, offset = [], 0
-    for pair in jieba().posseg.cut(text):
+    for pair in jieba_tagger().cut(text):
         word, tag = pair.word, pair.flag
         if tag in _NOUN_TAGS and _is_chinese_term(word):
             found.append((word, offset, tag))
@@ -381,14 +381,14 @@ def _score(entry: _Entry, term: str) -> float:
 def _idf(word: str) -> float:
     """jieba's IDF for the word; the median for words its table lacks, since new jargon such as
     "算力" is exactly what is missing from a table trained on general Chinese."""
-    tfidf = jieba().analyse.default_tfidf
+    tfidf = jieba_keywords().default_tfidf
     return tfidf.idf_freq.get(word, tfidf.median_idf)
 
 
 def _idf_weight(word: str) -> float:
     """0..1, steep: everyday words ("场景", "论文") must not outrank jargon just by being
     frequent, and the IDF of the two differs by less than a half."""
-    return min(_idf(word) / jieba().analyse.default_tfidf.median_idf, 1.0) ** IDF_POWER
+    return min(_idf(word) / jieba_keywords().default_tfidf.median_idf, 1.0) ** IDF_POWER
 
 
 # --------------------------------------------------------------------------

@@ -1,0 +1,86 @@
+#!/usr/bin/env python
+"""Where a `mkdocs build` spends its time and memory.
+
+Runs one build in this process and prints, for every MkDocs event, the seconds spent in it (summed
+over pages for per-page events) and the resident memory after it, so a plugin build and a plain
+build can be compared event by event. With --pyinstrument it also writes a pyinstrument profile
+(text, and HTML next to it) of the whole build.
+
+Usage:
+    python scripts/profile_build.py GARDEN/mkdocs.yml [--site DIR] [--pyinstrument OUT.txt]
+
+Run it from the garden's folder (as `mkdocs build` would be).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections import defaultdict
+from pathlib import Path
+
+
+def rss_mb() -> tuple[float, float]:
+    """(current, peak) resident memory of this process in MB."""
+    values = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            values[line[:5]] = int(line.split()[1]) / 1024
+    return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
+
+
+def instrument() -> dict[str, list[float]]:
+    """Wrap PluginCollection.run_event: per event, total seconds and the memory after it."""
+    from mkdocs.plugins import PluginCollection
+
+    stats: dict[str, list[float]] = defaultdict(lambda: [0.0, 0, 0.0, 0.0])
+    original = PluginCollection.run_event
+
+    def run_event(self, name, item=None, **kwargs):
+        start = time.perf_counter()
+        try:
+            return original(self, name, item, **kwargs)
+        finally:
+            entry = stats[name]
+            entry[0] += time.perf_counter() - start
+            entry[1] += 1
+            entry[2], entry[3] = rss_mb()
+
+    PluginCollection.run_event = run_event
+    return stats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("config", type=Path)
+    parser.add_argument("--site", type=Path, default=Path("/tmp/gardener-profile-site"))
+    parser.add_argument("--pyinstrument", type=Path, help="write a pyinstrument profile here")
+    args = parser.parse_args()
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    stats = instrument()
+    profiler = None
+    if args.pyinstrument:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.005)
+        profiler.start()
+    start = time.perf_counter()
+    build(load_config(str(args.config), site_dir=str(args.site)))
+    total = time.perf_counter() - start
+    if profiler is not None:
+        profiler.stop()
+        args.pyinstrument.write_text(profiler.output_text(unicode=True, show_all=False))
+        args.pyinstrument.with_suffix(".html").write_text(profiler.output_html())
+    print(f"{'event':<22}{'calls':>7}{'seconds':>10}{'RSS after MB':>14}{'peak MB':>10}")
+    for name, (seconds, calls, now, peak) in stats.items():
+        print(f"{name:<22}{calls:>7}{seconds:>10.2f}{now:>14.0f}{peak:>10.0f}")
+    print(f"build {total:.1f} s, peak RSS {rss_mb()[1]:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
