@@ -8,6 +8,7 @@ build can be compared event by event. With --pyinstrument it also writes a pyins
 
 Usage:
     python scripts/profile_build.py GARDEN/mkdocs.yml [--site DIR] [--pyinstrument OUT.txt]
+                                    [--snapshot EVENT]
 
 Run it from the garden's folder (as `mkdocs build` would be).
 """
@@ -30,14 +31,17 @@ def rss_mb() -> tuple[float, float]:
     return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
 
 
-def instrument() -> dict[str, list[float]]:
-    """Wrap PluginCollection.run_event: per event, total seconds and the memory after it."""
+def instrument(snapshot_at: str | None = None) -> dict[str, list[float]]:
+    """Wrap PluginCollection.run_event: per event, total seconds and the memory after it; with
+    snapshot_at, print tracemalloc's largest live allocations when that event first runs."""
     from mkdocs.plugins import PluginCollection
 
     stats: dict[str, list[float]] = defaultdict(lambda: [0.0, 0, 0.0, 0.0])
     original = PluginCollection.run_event
 
     def run_event(self, name, item=None, **kwargs):
+        if name == snapshot_at and name not in stats:
+            print_snapshot(name)
         start = time.perf_counter()
         try:
             return original(self, name, item, **kwargs)
@@ -51,18 +55,34 @@ def instrument() -> dict[str, list[float]]:
     return stats
 
 
+def print_snapshot(event: str, top: int = 25) -> None:
+    import tracemalloc
+
+    snapshot = tracemalloc.take_snapshot()
+    total = sum(stat.size for stat in snapshot.statistics("filename"))
+    print(f"live Python allocations when '{event}' starts: {total / 2**20:.0f} MB; largest by line:")
+    for stat in snapshot.statistics("lineno")[:top]:
+        print(f"  {stat.size / 2**20:8.1f} MB {stat.count:>9} blocks  {stat.traceback[0]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("config", type=Path)
     parser.add_argument("--site", type=Path, default=Path("/tmp/gardener-profile-site"))
     parser.add_argument("--pyinstrument", type=Path, help="write a pyinstrument profile here")
+    parser.add_argument("--snapshot", metavar="EVENT",
+                        help="trace allocations (slow) and list the largest when EVENT starts")
     args = parser.parse_args()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    stats = instrument()
+    if args.snapshot:
+        import tracemalloc
+
+        tracemalloc.start()
+    stats = instrument(args.snapshot)
     profiler = None
     if args.pyinstrument:
         from pyinstrument import Profiler

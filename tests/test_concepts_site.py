@@ -123,6 +123,9 @@ def test_glossary_lists_every_concept_in_pinyin_order(built_repo_site):
     letters = re.findall(r'<h2 id="[^"]*">([A-Z#])', html)
     assert letters == sorted(letters)
     assert html.index("concepts/alignment/") < html.index("concepts/gpt-4/")  # 对齐 -> D before G
+    # 长 alone reads zhang; only the phrase table reads 长期 as changqi and files it under C
+    c_section = html[html.index('<h2 id="c">'):html.index('<h2 id="d">')]
+    assert "concepts/long-term-memory/" in c_section
 
 
 def test_concept_page_has_aliases_and_related(built_repo_site):

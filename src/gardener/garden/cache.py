@@ -30,6 +30,9 @@ class AnalysisCache:
         self.path = path
         self.entries: dict[Hashable, Any] = {}
         self.volatile: dict[Hashable, Any] = {}  # kept in memory only (rendered pages)
+        # Rendered pages pay off only when the same process builds again (`mkdocs serve`); a
+        # one-shot build would hold every page twice until it exits.
+        self.keep_volatile = False
         self.used: set[Hashable] = set()
         self.hits = self.misses = 0
         self._dirty = False
@@ -39,6 +42,8 @@ class AnalysisCache:
     def get(self, key: Hashable, compute: Callable[[], Any], *, persist: bool = True) -> Any:
         store = self.entries if persist else self.volatile
         self.used.add(key)
+        if not persist and not self.keep_volatile:
+            return compute()
         if key in store:
             self.hits += 1
             return store[key]

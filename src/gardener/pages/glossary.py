@@ -8,8 +8,8 @@ dictionary, and English titles by their spelling, so "对齐（Alignment）" sit
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import groupby
+from typing import Mapping
 
 from gardener.garden.concepts import ConceptIndex
 from gardener.garden.loading import Garden
@@ -17,23 +17,16 @@ from gardener.model import Concept
 from gardener.pages.common import md_text, rel_link
 
 PATH = "glossary.md"
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-@lru_cache(maxsize=4096)
-def sort_key(title: str) -> tuple[str, str]:
-    if _CJK.search(title):
-        from pypinyin import lazy_pinyin
-
-        spelled = "".join(lazy_pinyin(title))
-    else:
-        spelled = title
-    letters = re.sub(r"[^a-z0-9]", "", spelled.lower())
+def sort_key(title: str, pinyin: Mapping[str, str]) -> tuple[str, str]:
+    """pinyin: the spelling of each Chinese title (see gardener.pinyin)."""
+    letters = re.sub(r"[^a-z0-9]", "", pinyin.get(title, title).lower())
     return letters, title
 
 
-def initial(title: str) -> str:
-    first = sort_key(title)[0][:1].upper()
+def initial(title: str, pinyin: Mapping[str, str]) -> str:
+    first = sort_key(title, pinyin)[0][:1].upper()
     return first if first.isalpha() else "#"
 
 
@@ -42,13 +35,14 @@ def aliases_text(concept: Concept) -> str:
     return "、".join(md_text(a) for a in others)
 
 
-def emit_glossary(garden: Garden, index: ConceptIndex, page_path: str = PATH) -> str:
-    concepts = sorted(garden.concepts, key=lambda c: sort_key(c.title))
+def emit_glossary(garden: Garden, index: ConceptIndex, pinyin: Mapping[str, str],
+                  page_path: str = PATH) -> str:
+    concepts = sorted(garden.concepts, key=lambda c: sort_key(c.title, pinyin))
     # Names and summaries are on each concept page too, which is what search should return.
     lines = ["---", "search:", "  exclude: true", "---", "", "# 术语表", "",
              f"本花园共有 {len(concepts)} 个概念，按拼音与英文字母混合排序（中文名按拼音，英文名按字母）。",
              "", '<div class="gd-glossary" markdown>', ""]
-    for letter, group in groupby(concepts, key=lambda c: initial(c.title)):
+    for letter, group in groupby(concepts, key=lambda c: initial(c.title, pinyin)):
         lines += [f"## {letter}", ""]
         lines += [_entry(concept, index, page_path) for concept in group]
         lines.append("")

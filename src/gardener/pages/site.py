@@ -18,6 +18,7 @@ from gardener.garden.loading import Garden, load_garden
 from gardener.garden.timeline import Timeline, build_timeline
 from gardener.linking import POLICIES, find_mentions, link_mentions
 from gardener.model import Article, Concept, Diagnostic
+from gardener.pinyin import spellings
 from gardener.pages import glossary, home, timeline as timeline_page
 from gardener.pages.article import concepts_footer, decorate
 from gardener.pages.common import rel_link
@@ -101,7 +102,7 @@ class GardenSite:
             counts = tuple(len(self.concepts.backlinks.get(c.slug, ())) for c in self.garden.concepts)
             key = ("glossary", self._signature, counts)
             files[glossary.PATH] = self.cache.get(key, lambda: glossary.emit_glossary(
-                self.garden, self.concepts), persist=False)
+                self.garden, self.concepts, self._pinyin()), persist=False)
         if self.options.timeline:
             key = ("timeline", self._signature, listed, hash(self.timeline.events))
             files[timeline_page.PATH] = self.cache.get(key, lambda: timeline_page.emit_timeline(
@@ -109,6 +110,10 @@ class GardenSite:
             files[TIMELINE_CSS] = timeline_page.timeline_css()
             files[TIMELINE_JS] = timeline_page.timeline_js()
         return files
+
+    def _pinyin(self) -> dict[str, str]:
+        titles = tuple(sorted({c.title for c in self.garden.concepts}))
+        return self.cache.get(("pinyin", titles), lambda: spellings(titles))
 
     def _home_links(self) -> dict[str, bool]:
         return {"glossary": self.options.glossary, "timeline": self.options.timeline}

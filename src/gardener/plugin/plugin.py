@@ -61,6 +61,7 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         self.options = site_options(self.config, base, config.site_name)
         cache_file = base / self.config.cache_dir / "analysis.pickle" if self.config.cache else None
         self.cache = shared_cache(cache_file)
+        self.cache.keep_volatile = self.serving
         config.extra_css.extend(p for p in extra_css(self.options) if p not in config.extra_css)
         config.extra_javascript.extend(p for p in extra_javascript(self.options)
                                        if p not in config.extra_javascript)

@@ -1,0 +1,45 @@
+"""Pinyin for the glossary, spelled in a child process so a build never holds pypinyin."""
+
+import subprocess
+import sys
+
+from gardener import pinyin
+from tests.conftest import ROOT
+
+POLYPHONES = ["长期记忆（Long-term Memory）", "重新训练", "银行", "调整学习率", "Transformer"]
+
+
+def test_child_process_reads_phrases():
+    spelled = pinyin.spellings(POLYPHONES)
+    assert spelled == {
+        "长期记忆（Long-term Memory）": "changqijiyi（Long-term Memory）",
+        "重新训练": "chongxinxunlian",
+        "银行": "yinhang",
+        "调整学习率": "tiaozhengxuexilv",
+    }  # English-only names need no pinyin
+
+
+def test_same_answer_in_process_when_the_child_cannot_start(monkeypatch):
+    expected = pinyin.spellings(POLYPHONES)
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    assert pinyin.spellings(POLYPHONES) == expected
+
+
+def test_a_build_process_loads_neither_pypinyin_nor_jieba_extras():
+    """The garden and every generated page, as a build makes them, in a fresh interpreter."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from gardener.pages.site import GardenSite, SiteOptions\n"
+        "from gardener.plugin.plugin import teach_segmenter\n"
+        f"site = GardenSite(Path({str(ROOT / 'docs')!r}), SiteOptions())\n"
+        "files = site.generated(set())\n"
+        "teach_segmenter(site)\n"
+        "assert 'concepts/long-term-memory.md' in files['glossary.md'], 'glossary incomplete'\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'pypinyin' "
+        "or m in ('jieba.posseg', 'jieba.analyse'))\n"
+        "print(loaded)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
