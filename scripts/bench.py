@@ -8,12 +8,17 @@ pages, hard-wrapped PDF dumps), then measures, side by side in one run:
 - import: seconds and MB/s of raw text (reported, not part of the analysis figures);
 - analysis alone: loading, concept mentions and timeline for the whole garden, cold cache;
 - `mkdocs build` with the gardener plugin vs the same docs with the plugin removed (plain
-  Material with jieba search): wall time and peak RSS, best of --repeat runs, alternating;
+  Material with jieba search): wall time and peak RSS, best of --repeat runs, alternating. The
+  plain build is run twice over: with MkDocs' own navigation (every article in one folder
+  section, which every article page then carries: quadratic, so skipped above
+  --plain-folder-max articles) and with the plugin's navigation written out as an explicit
+  `nav:` (years, months in large years), the like-for-like comparison at every size;
 - search index size with and without gardener;
 - incremental: a warm in-process rebuild after a one-article edit, as `mkdocs serve` does it,
   with the seconds spent in gardener's hooks (the garden's share of the rebuild).
 
-Usage: python scripts/bench.py [--sizes 100,1000] [--repeat 2] [--extra DIR] [--work DIR]
+Usage: python scripts/bench.py [--sizes 100,1000,10000] [--repeat 2] [--extra DIR] [--work DIR]
+                              [--plain-folder-max 1000] [--incremental-max 1000]
 """
 
 from __future__ import annotations
@@ -121,6 +126,26 @@ def plain_config(garden: Path) -> Path:
     return plain
 
 
+def plain_nav_config(garden: Path) -> Path:
+    """The plain build with the navigation the plugin would make, written out as `nav:`."""
+    from gardener.garden.loading import load_garden
+    from gardener.pages.common import nav_tree
+
+    loaded = load_garden(garden / "docs")
+
+    def entry(title, entries):
+        return {title: [entry(*e) if isinstance(e, tuple) else {e.title: e.path} for e in entries]}
+
+    listed = [a for a in loaded.articles if a.listed]
+    nav = ["index.md", {"文章": [entry(*group) for group in nav_tree(listed)]},
+           {"概念": [{c.title: c.path} for c in loaded.concepts]}]
+    text = plain_config(garden).read_text(encoding="utf-8")
+    plain = garden / "mkdocs-plain-nav.yml"
+    # JSON is YAML: no quoting rules to get wrong for titles with colons or quotes
+    plain.write_text(f"{text}\nnav: {json.dumps(nav, ensure_ascii=False)}\n", encoding="utf-8")
+    return plain
+
+
 def child_build(config: str, site: str) -> None:
     """Run one build in this process and print its wall time and peak RSS as JSON."""
     from mkdocs.commands.build import build
@@ -150,28 +175,28 @@ def timed_build(garden: Path, config: Path, site: Path) -> dict:
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
-def builds(garden: Path, repeat: int) -> dict:
-    plain = plain_config(garden)
+def builds(garden: Path, repeat: int, folder_nav: bool) -> dict:
+    configs = {"plugin": garden / "mkdocs.yml", "plain_nav": plain_nav_config(garden)}
+    if folder_nav:
+        configs["plain"] = plain_config(garden)
     best: dict[str, dict] = {}
     for _ in range(repeat):
-        for name, config in (("plugin", garden / "mkdocs.yml"), ("plain", plain)):
+        for name, config in configs.items():
             cache = garden / ".cache"
             if cache.exists():
                 shutil.rmtree(cache)  # every build starts cold: no help from a previous run
             result = timed_build(garden, config, garden / f"site-{name}")
+            print(f"    {name}: {result['seconds']:.1f} s, {result['rss_mb']:.0f} MB", flush=True)
             if name not in best or result["seconds"] < best[name]["seconds"]:
                 best[name] = result
-    index = {name: (garden / f"site-{name}" / "search" / "search_index.json").stat().st_size
-             for name in best}
     from gardener.linkcheck import check_site
 
-    broken = check_site(garden / "site-plugin")
-    return {
-        "build_plugin_s": best["plugin"]["seconds"], "build_plain_s": best["plain"]["seconds"],
-        "rss_plugin_mb": best["plugin"]["rss_mb"], "rss_plain_mb": best["plain"]["rss_mb"],
-        "index_plugin_mb": index["plugin"] / 1e6, "index_plain_mb": index["plain"] / 1e6,
-        "broken_links": len(broken),
-    }
+    row = {"broken_links": len(check_site(garden / "site-plugin"))}
+    for name, result in best.items():
+        index = garden / f"site-{name}" / "search" / "search_index.json"
+        row.update({f"build_{name}_s": result["seconds"], f"rss_{name}_mb": result["rss_mb"],
+                    f"index_{name}_mb": index.stat().st_size / 1e6})
+    return row
 
 
 def incremental(garden: Path) -> dict:
@@ -211,6 +236,10 @@ def main() -> None:
                         help="another folder of Markdown to draw paragraphs from")
     parser.add_argument("--work", type=Path, default=Path("/tmp/gardener-bench"))
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--plain-folder-max", type=int, default=1000,
+                        help="largest garden to build plain with MkDocs' folder navigation")
+    parser.add_argument("--incremental-max", type=int, default=1000,
+                        help="largest garden to time the serve-style one-edit rebuild in")
     parser.add_argument("--child-build", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_build:
@@ -231,10 +260,9 @@ def main() -> None:
               f"{row['import_s']:.1f} s", flush=True)
         row.update(analysis(garden))
         print(f"[{n}] analysis {row['analysis_s']:.2f} s", flush=True)
-        row.update(builds(garden, args.repeat))
-        print(f"[{n}] builds plugin {row['build_plugin_s']:.1f} s, plain {row['build_plain_s']:.1f} s",
-              flush=True)
-        row.update(incremental(garden))
+        row.update(builds(garden, args.repeat, folder_nav=n <= args.plain_folder_max))
+        if n <= args.incremental_max:
+            row.update(incremental(garden))
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
     print_table(rows)
@@ -243,18 +271,25 @@ def main() -> None:
 
 
 def print_table(rows: list[dict]) -> None:
-    print("\n| articles | MB | analysis s | analysis MB/s | s per 1,000 | build plugin s | build plain s "
-          "| ratio | RSS plugin MB | RSS plain MB | ratio | index plugin MB | index plain MB | ratio "
-          "| warm rebuild s | garden share s |")
-    print("|" + "---|" * 16)
+    def num(row, key, fmt):
+        return format(row[key], fmt) if key in row else "–"
+
+    def ratio(row, a, b):
+        return f"{row[a] / row[b]:.2f}" if a in row and b in row else "–"
+
+    print("\n| articles | MB | analysis s | MB/s | s per 1,000 | build plugin s | plain same nav s "
+          "| ratio | plain folder nav s | ratio | RSS plugin MB | RSS plain same nav MB | ratio "
+          "| index plugin MB | index plain MB | ratio | garden share of warm rebuild s |")
+    print("|" + "---|" * 17)
     for r in rows:
         print(f"| {r['n']:,} | {r['articles_mb']:.1f} | {r['analysis_s']:.2f} | {r['analysis_mb_s']:.1f} "
               f"| {r['analysis_s'] * 1000 / r['n']:.2f} | {r['build_plugin_s']:.1f} "
-              f"| {r['build_plain_s']:.1f} | {r['build_plugin_s'] / r['build_plain_s']:.2f} "
-              f"| {r['rss_plugin_mb']:.0f} | {r['rss_plain_mb']:.0f} "
-              f"| {r['rss_plugin_mb'] / r['rss_plain_mb']:.2f} | {r['index_plugin_mb']:.2f} "
-              f"| {r['index_plain_mb']:.2f} | {r['index_plugin_mb'] / r['index_plain_mb']:.2f} "
-              f"| {r['rebuild_warm_s']:.1f} | {r['garden_warm_s']:.3f} |")
+              f"| {r['build_plain_nav_s']:.1f} | {ratio(r, 'build_plugin_s', 'build_plain_nav_s')} "
+              f"| {num(r, 'build_plain_s', '.1f')} | {ratio(r, 'build_plugin_s', 'build_plain_s')} "
+              f"| {r['rss_plugin_mb']:.0f} | {r['rss_plain_nav_mb']:.0f} "
+              f"| {ratio(r, 'rss_plugin_mb', 'rss_plain_nav_mb')} | {r['index_plugin_mb']:.2f} "
+              f"| {r['index_plain_nav_mb']:.2f} | {ratio(r, 'index_plugin_mb', 'index_plain_nav_mb')} "
+              f"| {num(r, 'garden_warm_s', '.3f')} |")
 
 
 if __name__ == "__main__":

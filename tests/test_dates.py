@@ -360,10 +360,18 @@ def test_parse_date(value: object, expected: PartialDate) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["", "GPT-4", "20230230", "13800138000", "3000 年", "v1.2.3", "今年", "年初", "2023"]
+    "value", ["", "GPT-4", "20230230", "13800138000", "3000 年", "v1.2.3", "今年", "年初", "1899", "2101",
+              "12023"]
 )
 def test_parse_date_none(value: str) -> None:
     assert parse_date(value) is None
+
+
+@pytest.mark.parametrize("value", ["2023", 2023, " 2023 "])
+def test_parse_date_bare_year_as_a_whole_value(value) -> None:
+    # front-matter `date: 2023` (an int to YAML) or a "Date: 2023" header line
+    assert parse_date(value) == PartialDate(2023)
+    assert find_dates(f"共 {str(value).strip()} 个") == []  # still no date inside prose
 
 
 @pytest.mark.parametrize(

@@ -445,12 +445,16 @@ def _parse_compact(value: str) -> PartialDate | None:
         return None
 
 
+_YEAR_ONLY = re.compile(r"[12][0-9]{3}")
+
+
 def parse_date(value: str | _dt.date | int) -> PartialDate | None:
     """Parse one whole value (a front-matter field or a labelled header value).
 
     Accepts everything find_dates accepts plus ISO datetimes with time and zone,
     and 8-digit compact dates. Returns the first date found, None if there is
     none, and raises InvalidDate when the first date-shaped part is impossible.
+    A bare year ("2023", or 2023 as YAML reads it) is a date of year precision.
     There is no anchor here, so a bare "3 月 15 日" comes back with year None,
     and a value with no known part at all (今年, 年初) gives None.
     Date objects (as YAML front matter yields them) are accepted as they are.
@@ -458,6 +462,8 @@ def parse_date(value: str | _dt.date | int) -> PartialDate | None:
     if isinstance(value, _dt.date):
         return PartialDate(value.year, value.month, value.day)
     value = str(value).strip()
+    if _YEAR_ONLY.fullmatch(value) and YEAR_MIN <= int(value) <= YEAR_MAX:
+        return PartialDate(int(value))  # in prose a bare number is no date; as a whole value it is
     if value[:1].isdecimal():
         whole = _parse_datetime(value) or _parse_compact(value)
         if whole is not None:

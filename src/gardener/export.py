@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from gardener import matter
 from gardener.garden.loading import all_files
 from gardener.model import Diagnostic, GardenError
-from gardener.pages.common import by_year
+from gardener.pages.common import nav_tree
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.plugin.config import site_options, validated
 from gardener.settings import plugin_options
@@ -134,9 +134,14 @@ def nav(site: GardenSite, pages: set[str]) -> list:
                 and not page.startswith((articles_dir, concepts_dir))):
             entries.append(page)
     listed = [a for a in site.garden.articles if a.path not in hidden]
-    years = [{year: [{a.title: a.path} for a in group]} for year, group in by_year(listed)]
+    years = [_nav_entry(year, group) for year, group in nav_tree(listed)]
     if years:
         entries.append({"文章": years})
     if site.options.concepts_in_nav:
         entries.append({"概念": [{c.title: c.path} for c in site.garden.concepts]})
     return entries
+
+
+def _nav_entry(title: str, entries: list) -> dict:
+    return {title: [_nav_entry(*e) if isinstance(e, tuple) else {e.title: e.path}
+                    for e in entries]}

@@ -1,4 +1,5 @@
-"""Articles in the MkDocs navigation: one section per year, newest first."""
+"""Articles in the MkDocs navigation: one section per year (by month in a large year), newest
+first."""
 
 from __future__ import annotations
 
@@ -6,24 +7,31 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from gardener.garden.loading import Garden
-from gardener.pages.common import by_year
+from gardener.pages.common import nav_tree
 
 
 def arrange_articles(section: Section, garden: Garden) -> None:
     pages = {c.file.src_uri: c for c in section.children if isinstance(c, Page)}
     others = [c for c in section.children if not isinstance(c, Page)]
     articles = [a for a in garden.articles if a.path in pages]
-    children = []
-    for year, group in by_year(articles):
-        year_section = Section(year, [pages[a.path] for a in group])
-        year_section.parent = section
-        for page in year_section.children:
-            page.parent = year_section
-        children.append(year_section)
+    children = [_section(label, entries, pages, section) for label, entries in nav_tree(articles)]
     # pages in the folder that are not articles (an index.md, a broken file) keep their place
     known = {a.path for a in articles}
     loose = [page for uri, page in pages.items() if uri not in known]
     section.children = loose + children + others
+
+
+def _section(title: str, entries: list, pages: dict[str, Page], parent: Section) -> Section:
+    section = Section(title, [])
+    section.parent = parent
+    for entry in entries:
+        if isinstance(entry, tuple):
+            child = _section(*entry, pages, section)
+        else:
+            child = pages[entry.path]
+            child.parent = section
+        section.children.append(child)
+    return section
 
 
 def relink_pages(nav: Navigation) -> None:
