@@ -464,3 +464,33 @@ def test_any_body_gives_sane_events(body, year):
         assert 1 <= event.line <= len(lines)
         assert 0 < len(event.text) <= MAX_TEXT + 1 and "\n" not in event.text
     heading_slugs(body)  # never raises either
+
+
+def _all_pairs_cluster(bucket, threshold):
+    """The definition merging follows, comparing every pair: each event joins the first group
+    one of whose members it resembles."""
+    groups = []
+    for event in bucket:
+        home = next((g for g in groups if any(text_similarity(event.text, o.text) >= threshold
+                                              for o in g)), None)
+        if home is None:
+            groups.append([event])
+        else:
+            home.append(event)
+    return groups
+
+
+_SEED_SENTENCES = [e.text for e in mined()][:40] or ["2017 年 6 月，Google 发布 Transformer 论文。"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(
+    st.sampled_from(_SEED_SENTENCES),
+    st.text(alphabet="模型发布训练数据对齐规模ABCab 12", min_size=0, max_size=14),
+), max_size=40), st.sampled_from([0.2, 0.4, 0.7]))
+def test_filtered_clustering_equals_comparing_all_pairs(texts, threshold):
+    from gardener.garden.events import _cluster
+
+    template = mined()[0]
+    bucket = [replace(template, text=t, sources=(f"s{i}",)) for i, t in enumerate(texts)]
+    assert _cluster(bucket, threshold) == _all_pairs_cluster(bucket, threshold)

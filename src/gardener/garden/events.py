@@ -37,10 +37,12 @@ line when it is given the docs folder.
 from __future__ import annotations
 
 import html
-from functools import lru_cache
+import math
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from pymdownx.slugs import slugify
@@ -534,16 +536,37 @@ def _mergeable(event: Event) -> bool:
 
 
 def _cluster(bucket: list[Event], threshold: float) -> list[list[Event]]:
-    """Single-link groups: an event joins the first group one of whose members it resembles."""
-    groups: list[list[tuple[Event, frozenset[str]]]] = []
-    for event in bucket:
-        grams = _bigrams(event.text)
-        home = next((g for g in groups if any(_jaccard(grams, o) >= threshold for _, o in g)), None)
+    """Single-link groups: an event joins the first group one of whose members it resembles.
+
+    Only texts that can reach the threshold are compared (prefix filtering: two sets with
+    Jaccard >= t share a bigram among the first |s| - ceil(t|s|) + 1 of each, in one global
+    order, rarest first), and a text retold many times is one candidate, not many, so a date
+    with thousands of events costs about linear time instead of all pairs."""
+    grams = [_bigrams(event.text) for event in bucket]
+    frequency = Counter(g for gs in set(grams) for g in gs)
+    groups: list[list[Event]] = []
+    first_group: dict[frozenset[str], int] = {}  # distinct text -> lowest group holding it
+    by_prefix: dict[str, list[frozenset[str]]] = defaultdict(list)
+    for event, own in zip(bucket, grams):
+        prefix = _prefix(own, frequency, threshold) if own else []
+        candidates = {other for g in prefix for other in by_prefix[g]}
+        home = min((first_group[o] for o in candidates if _jaccard(own, o) >= threshold),
+                   default=None)
         if home is None:
-            groups.append([(event, grams)])
-        else:
-            home.append((event, grams))
-    return [[event for event, _ in group] for group in groups]
+            home = len(groups)
+            groups.append([])
+        groups[home].append(event)
+        if own and own not in first_group:
+            for g in prefix:
+                by_prefix[g].append(own)
+        first_group[own] = min(home, first_group.get(own, home))
+    return groups
+
+
+def _prefix(grams: frozenset[str], frequency: Counter, threshold: float) -> list[str]:
+    ordered = sorted(grams, key=lambda g: (frequency[g], g))
+    needed = math.ceil(threshold * len(grams) - 1e-9)
+    return ordered[:len(grams) - needed + 1]
 
 
 def _combine(group: list[Event], dates: Mapping[str, PartialDate | None],
