@@ -14,7 +14,9 @@ Two savings, neither of which changes what the search finds:
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,23 +29,36 @@ _CANDIDATES = " \t\n\r\f\v\u3000\u00a0-_.,;:!?/、。，．？！；：（）《
 
 def compact_search_index(site_dir: Path) -> tuple[int, int] | None:
     """Rewrite the index compactly. Returns (bytes before, bytes after), or None when there is
-    no index."""
+    no index.
+
+    Memory matters here: at 10,000 articles Material's index is 125 MB of JSON. It is parsed
+    straight from the file and written back in pieces (json.dump streams), so the build never
+    holds the old text, the new text and the parsed index at once."""
     path = site_dir / INDEX
     try:
-        raw = path.read_bytes()
+        before = path.stat().st_size
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
     except FileNotFoundError:
         return None
-    data = json.loads(raw)
     drop = _redundant_marks(data.get("config", {}).get("separator"))
     if drop is not None:
         for doc in data.get("docs", ()):
             for field in ("title", "text"):
                 if isinstance(doc.get(field), str) and ZWSP in doc[field]:
                     doc[field] = drop.sub("", doc[field])
-    compact = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    if len(compact) < len(raw):
-        path.write_bytes(compact)
-    return len(raw), min(len(raw), len(compact))
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".search_index-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+        after = os.path.getsize(temp)
+        if after < before:
+            os.replace(temp, path)
+            return before, after
+        return before, before
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
 
 
 @lru_cache(maxsize=8)
