@@ -7,6 +7,7 @@ build can be compared event by event. With --pyinstrument it also writes a pyins
 (text, and HTML next to it) of the whole build.
 
 Usage:
+    pip install -e ".[bench]"   # for --pyinstrument
     python scripts/profile_build.py GARDEN/mkdocs.yml [--site DIR] [--pyinstrument OUT.txt]
                                     [--snapshot EVENT]
 
