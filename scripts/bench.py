@@ -128,16 +128,13 @@ def plain_config(garden: Path) -> Path:
 
 def plain_nav_config(garden: Path) -> Path:
     """The plain build with the navigation the plugin would make, written out as `nav:`."""
+    from gardener.export import nav_entry
     from gardener.garden.loading import load_garden
     from gardener.pages.common import nav_tree
 
     loaded = load_garden(garden / "docs")
-
-    def entry(title, entries):
-        return {title: [entry(*e) if isinstance(e, tuple) else {e.title: e.path} for e in entries]}
-
     listed = [a for a in loaded.articles if a.listed]
-    nav = ["index.md", {"文章": [entry(*group) for group in nav_tree(listed)]},
+    nav = ["index.md", {"文章": [nav_entry(*group) for group in nav_tree(listed)]},
            {"概念": [{c.title: c.path} for c in loaded.concepts]}]
     text = plain_config(garden).read_text(encoding="utf-8")
     plain = garden / "mkdocs-plain-nav.yml"

@@ -48,7 +48,7 @@ def test_compaction_keeps_every_word_and_location(material_index, tmp_path):
     separator = original["config"]["separator"]
     assert compacted["config"] == original["config"]
     assert len(compacted["docs"]) == len(original["docs"])
-    for old, new in zip(original["docs"], compacted["docs"]):
+    for old, new in zip(original["docs"], compacted["docs"], strict=True):
         assert new["location"] == old["location"]
         for field in ("title", "text"):
             assert words(new[field], separator) == words(old[field], separator), old["location"]

@@ -134,7 +134,7 @@ def nav(site: GardenSite, pages: set[str]) -> list:
                 and not page.startswith((articles_dir, concepts_dir))):
             entries.append(page)
     listed = [a for a in site.garden.articles if a.path not in hidden]
-    years = [_nav_entry(year, group) for year, group in nav_tree(listed)]
+    years = [nav_entry(year, group) for year, group in nav_tree(listed)]
     if years:
         entries.append({"文章": years})
     if site.options.concepts_in_nav:
@@ -142,6 +142,7 @@ def nav(site: GardenSite, pages: set[str]) -> list:
     return entries
 
 
-def _nav_entry(title: str, entries: list) -> dict:
-    return {title: [_nav_entry(*e) if isinstance(e, tuple) else {e.title: e.path}
+def nav_entry(title: str, entries: list) -> dict:
+    """One (title, entries) pair of nav_tree as an mkdocs.yml `nav:` entry."""
+    return {title: [nav_entry(*e) if isinstance(e, tuple) else {e.title: e.path}
                     for e in entries]}

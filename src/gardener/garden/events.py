@@ -547,7 +547,7 @@ def _cluster(bucket: list[Event], threshold: float) -> list[list[Event]]:
     groups: list[list[Event]] = []
     first_group: dict[frozenset[str], int] = {}  # distinct text -> lowest group holding it
     by_prefix: dict[str, list[frozenset[str]]] = defaultdict(list)
-    for event, own in zip(bucket, grams):
+    for event, own in zip(bucket, grams, strict=True):
         prefix = _prefix(own, frequency, threshold) if own else []
         candidates = {other for g in prefix for other in by_prefix[g]}
         home = min((first_group[o] for o in candidates if _jaccard(own, o) >= threshold),
