@@ -82,8 +82,8 @@ def raw_article(i: int, rng: random.Random, prose: list[str]) -> tuple[str, str]
 
 
 def make_garden(n: int, work: Path, prose: list[str]) -> tuple[Path, dict]:
-    from gardener.importing import import_sources
-    from gardener.scaffold import new_garden
+    from gardener.sources.importing import import_sources
+    from gardener.site.scaffold import new_garden
 
     garden = work / f"garden-{n}"
     if garden.exists():
@@ -128,7 +128,7 @@ def plain_config(garden: Path) -> Path:
 
 def plain_nav_config(garden: Path) -> Path:
     """The plain build with the navigation the plugin would make, written out as `nav:`."""
-    from gardener.export import nav_entry
+    from gardener.site.export import nav_entry
     from gardener.garden.loading import load_garden
     from gardener.pages.common import nav_tree
 
@@ -186,7 +186,7 @@ def builds(garden: Path, repeat: int, folder_nav: bool) -> dict:
             print(f"    {name}: {result['seconds']:.1f} s, {result['rss_mb']:.0f} MB", flush=True)
             if name not in best or result["seconds"] < best[name]["seconds"]:
                 best[name] = result
-    from gardener.linkcheck import check_site
+    from gardener.site.linkcheck import check_site
 
     row = {"broken_links": len(check_site(garden / "site-plugin"))}
     for name, result in best.items():
@@ -201,7 +201,7 @@ def incremental(garden: Path) -> dict:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from gardener.plugin import plugin
+    from gardener.site.mkdocs import plugin
 
     cache = garden / ".cache"
     if cache.exists():

@@ -1,4 +1,4 @@
-"""Throughput benchmark for gardener.linking.
+"""Throughput benchmark for gardener.garden.concepts.matcher.
 
 Builds a synthetic concept set and a synthetic corpus from the seed articles
 in tests/fixtures/seeds, then times, on one core:
@@ -28,7 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from gardener.linking import ConceptMatcher, find_mentions, link_mentions  # noqa: E402
+from gardener.garden.concepts.matcher import ConceptMatcher, find_mentions  # noqa: E402
+from gardener.pages.links import link_mentions  # noqa: E402
 
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gardener import matter
-from gardener.importing import import_sources
+from gardener.articles import matter
+from gardener.sources.importing import import_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"

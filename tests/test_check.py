@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from gardener.cli import main
+from gardener.site.cli import main
 
 
 def run_check(root):

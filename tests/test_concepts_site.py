@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 from click.testing import CliRunner
 
-from gardener.cli import main
+from gardener.site.cli import main
 from gardener.garden.loading import load_garden
 from tests.conftest import ROOT
 

@@ -1,4 +1,4 @@
-"""Tests for gardener.dates: the date grammar used by the importer and the timeline."""
+"""Tests for gardener.text.dates: the date grammar used by the importer and the timeline."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gardener.dates import (
+from gardener.text.dates import (
     YEAR_MAX,
     YEAR_MIN,
     DateMention,

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pymdownx.slugs import slugify
 
-from gardener.dates import PartialDate as P
-from gardener.garden.curated import apply_curated, curated_diagnostics, load_curated
-from gardener.garden.events import (
+from gardener.text.dates import PartialDate as P
+from gardener.garden.timeline.curated import apply_curated, curated_diagnostics, load_curated
+from gardener.garden.timeline.extract import (
     MAX_TEXT,
     MERGE_THRESHOLD,
     event_diagnostics,
@@ -24,8 +24,8 @@ from gardener.garden.events import (
     text_similarity,
 )
 from gardener.garden.loading import load_garden
-from gardener.linking import ConceptMatcher
-from gardener.model import Article, Event
+from gardener.garden.concepts.matcher import ConceptMatcher
+from gardener.articles.model import Article, Event
 from tests.conftest import ROOT
 
 GARDEN = load_garden(ROOT / "docs")
@@ -489,7 +489,7 @@ _SEED_SENTENCES = [e.text for e in mined()][:40] or ["2017 年 6 月，Google �
     st.text(alphabet="模型发布训练数据对齐规模ABCab 12", min_size=0, max_size=14),
 ), max_size=40), st.sampled_from([0.2, 0.4, 0.7]))
 def test_filtered_clustering_equals_comparing_all_pairs(texts, threshold):
-    from gardener.garden.events import _cluster
+    from gardener.garden.timeline.extract import _cluster
 
     template = mined()[0]
     bucket = [replace(template, text=t, sources=(f"s{i}",)) for i, t in enumerate(texts)]

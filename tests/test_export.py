@@ -10,7 +10,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from gardener.cli import main
+from gardener.site.cli import main
 
 pytestmark = pytest.mark.slow
 

@@ -7,9 +7,9 @@ import string
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from gardener import matter
-from gardener.cli import main
-from gardener.formatting import format_text
+from gardener.articles import matter
+from gardener.site.cli import main
+from gardener.sources.formatting import format_text
 
 CLIPPING = """---
 # clipped with a browser extension

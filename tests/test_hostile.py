@@ -20,11 +20,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
 from conftest import build_site
-from gardener import matter
-from gardener.cli import main
-from gardener.dates import InvalidDate, find_dates, parse_date
-from gardener.model import GardenError
-from gardener.schema import normalize
+from gardener.articles import matter
+from gardener.site.cli import main
+from gardener.text.dates import InvalidDate, find_dates, parse_date
+from gardener.articles.model import GardenError
+from gardener.articles.schema import normalize
 from gardener.sources.cleaning import clean
 from gardener.sources.findings import Findings
 
@@ -203,7 +203,7 @@ def test_yaml_bomb_is_refused_quickly_by_every_reader(tmp_path):
             reader(text, "bomb.md")
     src = tmp_path / "bomb.md"
     src.write_text(text, encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "gardener.cli", "import", str(src), "--into",
+    run = subprocess.run([sys.executable, "-m", "gardener.site.cli", "import", str(src), "--into",
                           str(tmp_path / "out")], capture_output=True, text=True, timeout=60)
     assert run.returncode == 1
     assert "bomb.md:2: error: front-matter expands to too many nodes" in run.stderr
@@ -403,7 +403,7 @@ def test_alias_collisions_are_errors(repo_copy):
 
 
 def test_related_cycle_does_not_loop(odd_garden):
-    from gardener.garden.concepts import analyse_concepts
+    from gardener.garden.concepts.index import analyse_concepts
     from gardener.garden.loading import load_garden
 
     root, _outside = odd_garden

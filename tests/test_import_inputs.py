@@ -6,8 +6,8 @@ import shutil
 import subprocess
 import sys
 
-from gardener import matter
-from gardener.importing import import_sources
+from gardener.articles import matter
+from gardener.sources.importing import import_sources
 
 ESSAY = "# 大模型的对齐问题\n\n作者：张三\n\nDate: 2023-05-04\n\n对齐（Alignment）让模型的行为符合人类的意图。这是第一段，足够长，可以作为摘要使用。\n"
 
@@ -46,7 +46,7 @@ def test_bad_files_are_named_and_the_rest_imports(tmp_path):
     (src / "date.md").write_text("---\ntitle: 日期错\ndate: 2023-02-30\n---\n正文\n", encoding="utf-8")
     (src / "latin1.txt").write_bytes("caf\xe9 \xff\xfe\xfd\x80".encode("latin-1"))
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "gardener.cli", "import", str(src), "--into", str(out)],
+    run = subprocess.run([sys.executable, "-m", "gardener.site.cli", "import", str(src), "--into", str(out)],
                          capture_output=True, text=True)
     assert run.returncode == 1
     text = run.stdout + run.stderr

@@ -6,8 +6,8 @@ import shutil
 
 from click.testing import CliRunner
 
-from gardener.cli import main
-from gardener.linkcheck import check_site
+from gardener.site.cli import main
+from gardener.site.linkcheck import check_site
 
 
 def test_repo_site_has_no_broken_links_or_anchors(built_repo_site):

@@ -9,15 +9,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from gardener.linking import (
-    ConceptMatcher,
-    Mention,
-    find_mentions,
-    link_mentions,
-    normalise,
-    protected_spans,
-    strip_links,
-)
+from gardener.garden.concepts.matcher import ConceptMatcher, Mention, find_mentions, normalise
+from gardener.pages.links import link_mentions
+from gardener.text.markdown import protected_spans
+from linkstrip import strip_links
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 EXTENSIONS = ["attr_list", "pymdownx.superfences", "tables", "admonition"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gardener import matter
+from gardener.articles import matter
 from gardener.garden.loading import markdown_files
-from gardener.model import GardenError
+from gardener.articles.model import GardenError
 from tests.conftest import ROOT
 
 FILES = markdown_files(ROOT / "docs")

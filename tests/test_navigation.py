@@ -6,8 +6,8 @@ import re
 from mkdocs.utils.yaml import yaml_load
 
 from conftest import build_site
-from gardener import matter
-from gardener.export import export
+from gardener.articles import matter
+from gardener.site.export import export
 from gardener.pages.common import MONTHS_ABOVE
 
 # 2021 gets more articles than one section should hold; 2019 stays a plain year section

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from gardener import pinyin
+from gardener.text import pinyin
 from tests.conftest import ROOT
 
 POLYPHONES = ["长期记忆（Long-term Memory）", "重新训练", "银行", "调整学习率", "Transformer"]
@@ -31,7 +31,7 @@ def test_a_build_process_loads_neither_pypinyin_nor_jieba_extras():
         "import sys\n"
         "from pathlib import Path\n"
         "from gardener.pages.site import GardenSite, SiteOptions\n"
-        "from gardener.plugin.plugin import teach_segmenter\n"
+        "from gardener.site.mkdocs.plugin import teach_segmenter\n"
         f"site = GardenSite(Path({str(ROOT / 'docs')!r}), SiteOptions())\n"
         "files = site.generated(set())\n"
         "teach_segmenter(site)\n"

@@ -6,8 +6,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from gardener.cli import main
-from gardener.importing import import_sources
+from gardener.site.cli import main
+from gardener.sources.importing import import_sources
 from tests.conftest import build_site
 
 pytestmark = pytest.mark.slow

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from conftest import build_site
-from gardener.search import ZWSP, compact_search_index
+from gardener.site.mkdocs.search_index import ZWSP, compact_search_index
 
 SEPARATOR = "[\\s\\u200b\\u3000\\-、。，．？！；]+"
 

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from gardener.cli import main
+from gardener.site.cli import main
 from gardener.garden.loading import Garden, load_garden
-from gardener.model import Article, Concept
-from gardener.suggest import Suggestion, plain_text, suggest
+from gardener.articles.model import Article, Concept
+from gardener.garden.concepts.suggest import Suggestion, plain_text, suggest
 from tests.conftest import ROOT
 
 DOCS = ROOT / "docs"

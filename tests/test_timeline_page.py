@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pymdownx.slugs import slugify
 
-from gardener.dates import PartialDate as P
-from gardener.garden.events import extract_events, heading_slugs, merge_events, publication_events
+from gardener.text.dates import PartialDate as P
+from gardener.garden.timeline.extract import extract_events, heading_slugs, merge_events, publication_events
 from gardener.garden.loading import load_garden
-from gardener.linking import ConceptMatcher
-from gardener.model import Event
+from gardener.garden.concepts.matcher import ConceptMatcher
+from gardener.articles.model import Event
 from gardener.pages.timeline import (
     PATH,
     date_label,

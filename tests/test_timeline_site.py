@@ -6,7 +6,7 @@ import re
 
 from click.testing import CliRunner
 
-from gardener.cli import main
+from gardener.site.cli import main
 
 
 def html_of(site, path: str) -> str:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from gardener import matter
+from gardener.articles import matter
 from gardener.garden.cache import AnalysisCache, digest
-from gardener.model import Article, Concept, Diagnostic, GardenError
-from gardener.schema import build_article, normalize
+from gardener.articles.model import Article, Concept, Diagnostic, GardenError
+from gardener.articles.schema import build_article, normalize
 
 CONCEPT_KEYS = {"title", "aliases", "summary", "related", "link_policy"}
 

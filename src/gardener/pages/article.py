@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 import re
 
-from gardener.garden.concepts import ConceptIndex
+from gardener.garden.concepts.index import ConceptIndex
 from gardener.garden.loading import Garden
-from gardener.model import Article
+from gardener.articles.model import Article
 from gardener.pages.common import md_text, rel_link
 
 

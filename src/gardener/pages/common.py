@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from functools import lru_cache
 
-from gardener.model import Article
+from gardener.articles.model import Article
 
 
 @lru_cache(maxsize=1 << 16)  # bounded: a 10,000-article garden has millions of (page, target) pairs

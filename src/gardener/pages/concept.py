@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from gardener.garden.concepts import ConceptIndex, related_concepts
+from gardener.garden.concepts.index import ConceptIndex, related_concepts
 from gardener.garden.loading import Garden
-from gardener.model import Concept
+from gardener.articles.model import Concept
 from gardener.pages.common import article_date, md_text, rel_link
 
 

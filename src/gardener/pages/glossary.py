@@ -11,16 +11,16 @@ import re
 from itertools import groupby
 from typing import Mapping
 
-from gardener.garden.concepts import ConceptIndex
+from gardener.garden.concepts.index import ConceptIndex
 from gardener.garden.loading import Garden
-from gardener.model import Concept
+from gardener.articles.model import Concept
 from gardener.pages.common import md_text, rel_link
 
 PATH = "glossary.md"
 
 
 def sort_key(title: str, pinyin: Mapping[str, str]) -> tuple[str, str]:
-    """pinyin: the spelling of each Chinese title (see gardener.pinyin)."""
+    """pinyin: the spelling of each Chinese title (see gardener.text.pinyin)."""
     letters = re.sub(r"[^a-z0-9]", "", pinyin.get(title, title).lower())
     return letters, title
 

@@ -13,12 +13,13 @@ from importlib import resources
 from pathlib import Path
 
 from gardener.garden.cache import AnalysisCache, digest
-from gardener.garden.concepts import ConceptIndex, analyse_concepts
+from gardener.garden.concepts.index import ConceptIndex, analyse_concepts
 from gardener.garden.loading import Garden, load_garden
-from gardener.garden.timeline import Timeline, build_timeline
-from gardener.linking import POLICIES, find_mentions, link_mentions
-from gardener.model import Article, Concept, Diagnostic
-from gardener.pinyin import spellings
+from gardener.garden.timeline.build import Timeline, build_timeline
+from gardener.garden.concepts.matcher import POLICIES, find_mentions
+from gardener.pages.links import link_mentions
+from gardener.articles.model import Article, Concept, Diagnostic
+from gardener.text.pinyin import spellings
 from gardener.pages import glossary, home, timeline as timeline_page
 from gardener.pages.article import concepts_footer, decorate
 from gardener.pages.common import rel_link

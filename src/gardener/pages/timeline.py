@@ -17,9 +17,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
 
-from gardener.dates import PartialDate
+from gardener.text.dates import PartialDate
 from gardener.garden.loading import Garden
-from gardener.model import Event
+from gardener.articles.model import Event
 from gardener.pages.common import rel_link
 
 __all__ = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from gardener.model import Diagnostic, GardenError
+from gardener.articles.model import Diagnostic, GardenError
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from urllib.parse import urlsplit
 
-from gardener.dates import find_dates
+from gardener.text.dates import find_dates
 from gardener.sources.findings import Findings
 
 _BREADCRUMB = re.compile(r"^\s*([^>\n]{1,20}?)(?:\s*[>›»]\s*[^>\n]{1,60}?){1,4}\s*$")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from gardener.dates import InvalidDate, find_dates, parse_date
+from gardener.text.dates import InvalidDate, find_dates, parse_date
 from gardener.sources.findings import Findings
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")

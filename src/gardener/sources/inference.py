@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from gardener.dates import find_dates
-from gardener.schema import BY_NAME, Normalized
+from gardener.text.dates import find_dates
+from gardener.articles.schema import BY_NAME, Normalized
 from gardener.sources.findings import Findings
 
 SUMMARY_MAX = 120

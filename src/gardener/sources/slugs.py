@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from gardener.segmenter import jieba
+from gardener.text.segmenter import jieba
 
 SLUG_MAX = 60
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from gardener.model import Diagnostic
+from gardener.articles.model import Diagnostic
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 

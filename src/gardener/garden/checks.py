@@ -12,13 +12,13 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
-from gardener.garden.concepts import analyse_concepts
+from gardener.garden.concepts.index import analyse_concepts
 from gardener.garden.loading import Garden
-from gardener.garden.timeline import build_timeline
-from gardener.linking import POLICIES, normalise
-from gardener.segmenter import jieba
+from gardener.garden.timeline.build import build_timeline
+from gardener.garden.concepts.matcher import POLICIES, normalise
+from gardener.text.segmenter import jieba
 from gardener.sources.cleaning import fenced_mask
-from gardener.model import Diagnostic
+from gardener.articles.model import Diagnostic
 
 Check = Callable[[Garden], Iterable[Diagnostic]]
 

@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from gardener.model import Diagnostic, GardenError
+from gardener.articles.model import Diagnostic, GardenError
 
 _OPEN = re.compile(r"\A(?:\ufeff)?---[ \t]*(\r?\n)")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)

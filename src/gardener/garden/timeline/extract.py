@@ -47,9 +47,9 @@ from pathlib import Path
 
 from pymdownx.slugs import slugify
 
-from gardener.dates import DateMention, PartialDate, find_dates
-from gardener.linking import ConceptMatcher
-from gardener.model import Article, Diagnostic, Event
+from gardener.text.dates import DateMention, PartialDate, find_dates
+from gardener.garden.concepts.matcher import ConceptMatcher
+from gardener.articles.model import Article, Diagnostic, Event
 
 __all__ = [
     "EARLY_CHARS",

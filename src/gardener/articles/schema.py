@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Mapping
 
-from gardener.dates import InvalidDate, PartialDate, parse_date
-from gardener.model import Article, Diagnostic
+from gardener.text.dates import InvalidDate, PartialDate, parse_date
+from gardener.articles.model import Article, Diagnostic
 
 Kind = Literal["text", "date", "list", "url", "bool", "slug"]
 

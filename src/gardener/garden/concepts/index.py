@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from gardener.garden.cache import AnalysisCache, digest
 from gardener.garden.loading import Garden
-from gardener.linking import ConceptMatcher, Mention, find_mentions
-from gardener.model import Article
+from gardener.garden.concepts.matcher import ConceptMatcher, Mention, find_mentions
+from gardener.articles.model import Article
 
 SNIPPET_CHARS = 90
 RELATED_MAX = 6

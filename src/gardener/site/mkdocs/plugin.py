@@ -16,10 +16,10 @@ from mkdocs.structure.pages import Page
 
 from gardener.garden.cache import shared_cache
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
-from gardener.plugin.config import GardenerConfig, site_options
-from gardener.plugin.navigation import arrange_articles, relink_pages
-from gardener.search import compact_search_index
-from gardener.segmenter import jieba
+from gardener.site.mkdocs.config import GardenerConfig, site_options
+from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
+from gardener.site.mkdocs.search_index import compact_search_index
+from gardener.text.segmenter import jieba
 
 log = logging.getLogger("mkdocs.plugins.gardener")
 # Seconds spent in gardener's hooks during the last build, by hook: the garden's share of a

@@ -13,13 +13,13 @@ from typing import Callable
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from gardener import matter
+from gardener.articles import matter
 from gardener.garden.loading import all_files
-from gardener.model import Diagnostic, GardenError
+from gardener.articles.model import Diagnostic, GardenError
 from gardener.pages.common import nav_tree
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
-from gardener.plugin.config import site_options, validated
-from gardener.settings import plugin_options
+from gardener.site.mkdocs.config import site_options, validated
+from gardener.options import plugin_options
 
 # jieba reads its user dictionary relative to the folder the build runs in: the export's root.
 WORDS_FILE = "gardener-words.txt"

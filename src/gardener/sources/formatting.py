@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from gardener import matter
-from gardener.schema import FIELDS, Normalized, coerce, normalize, to_yaml_value, BY_NAME
-from gardener.model import Diagnostic
+from gardener.articles import matter
+from gardener.articles.schema import FIELDS, Normalized, coerce, normalize, to_yaml_value, BY_NAME
+from gardener.articles.model import Diagnostic
 
 
 @dataclass(frozen=True)

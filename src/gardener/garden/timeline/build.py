@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gardener.garden.cache import AnalysisCache, digest
-from gardener.garden.curated import apply_curated, curated_diagnostics, load_curated
-from gardener.garden.events import (event_diagnostics, extract_events, merge_events,
+from gardener.garden.timeline.curated import apply_curated, curated_diagnostics, load_curated
+from gardener.garden.timeline.extract import (event_diagnostics, extract_events, merge_events,
                                     publication_events)
 from gardener.garden.loading import Garden
-from gardener.linking import ConceptMatcher
-from gardener.model import Diagnostic, Event
+from gardener.garden.concepts.matcher import ConceptMatcher
+from gardener.articles.model import Diagnostic, Event
 
 
 @dataclass(frozen=True)

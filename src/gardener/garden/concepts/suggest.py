@@ -23,8 +23,8 @@ from typing import Callable, Iterable, Iterator
 import yaml
 
 from gardener.garden.loading import Garden
-from gardener.segmenter import jieba, jieba_keywords, jieba_tagger
-from gardener.linking import ConceptMatcher, normalise
+from gardener.text.segmenter import jieba, jieba_keywords, jieba_tagger
+from gardener.garden.concepts.matcher import ConceptMatcher, normalise
 from gardener.sources.slugs import slugify
 
 STUB_SUMMARY = "TODO 用一两句话说明它是什么。"

@@ -14,10 +14,10 @@ from typing import Callable, Iterable
 
 from ruamel.yaml.comments import CommentedMap
 
-from gardener import matter
+from gardener.articles import matter
 from gardener.garden.duplicates import find_duplicates
-from gardener.model import Diagnostic, GardenError
-from gardener.schema import FIELDS, normalize, to_yaml_value
+from gardener.articles.model import Diagnostic, GardenError
+from gardener.articles.schema import FIELDS, normalize, to_yaml_value
 from gardener.sources import slugs
 from gardener.sources.assets import AssetPlan, relink_images
 from gardener.sources.cleaning import clean

@@ -27,7 +27,7 @@ def spellings(names: Iterable[str]) -> dict[str, str]:
         return {}
     try:
         run = subprocess.run(
-            [sys.executable, "-m", "gardener.pinyin"], input=json.dumps(wanted).encode("ascii"),
+            [sys.executable, "-m", "gardener.text.pinyin"], input=json.dumps(wanted).encode("ascii"),
             capture_output=True, timeout=120, check=True)
         spelled = json.loads(run.stdout)
         if isinstance(spelled, dict) and set(spelled) == set(wanted):

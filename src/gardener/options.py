@@ -65,7 +65,7 @@ def load_settings(config_file: Path | None = None, docs_dir: Path | None = None)
     base = config_file.parent if config_file else Path(".")
     docs = docs_dir or base / config.get("docs_dir", "docs")
     # The plugin's own typed config supplies the defaults, so the CLI and the build agree.
-    from gardener.plugin.config import validated
+    from gardener.site.mkdocs.config import validated
 
     options, _problems = validated(plugin_options(config))  # a build reports bad options
     return Settings(

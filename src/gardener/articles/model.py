@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, Mapping
 
-from gardener.dates import PartialDate
+from gardener.text.dates import PartialDate
 
 Severity = Literal["error", "warning", "info"]
 

@@ -1,1 +1,0 @@
-"""The MkDocs adapter: typed options and thin event handlers that call into the core."""
