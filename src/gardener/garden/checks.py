@@ -16,6 +16,7 @@ from gardener.garden.concepts.index import analyse_concepts
 from gardener.garden.loading import Garden
 from gardener.garden.timeline.build import build_timeline
 from gardener.garden.concepts.matcher import POLICIES, normalise
+from gardener.text.cjk import has_cjk
 from gardener.text.segmenter import jieba
 from gardener.sources.cleaning import fenced_mask
 from gardener.articles.model import Diagnostic
@@ -118,7 +119,7 @@ def risky_aliases(garden: Garden) -> Iterable[Diagnostic]:
 
 
 def _alias_risk(alias: str) -> str | None:
-    cjk = [ch for ch in alias if "\u3400" <= ch <= "\u9fff"]
+    cjk = has_cjk(alias)
     if cjk and len(alias.strip()) == 1:
         return "is a single Chinese character and would match inside many words"
     if not cjk and len(alias.strip()) < LATIN_MIN_CHARS:

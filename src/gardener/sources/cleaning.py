@@ -12,6 +12,7 @@ from typing import Callable
 from gardener.sources.findings import Findings
 from gardener.sources.furniture import remove_furniture
 from gardener.sources.headers import extract_labels, extract_title
+from gardener.text.cjk import is_cjk
 
 Cleaner = Callable[[str, Findings], str]
 
@@ -20,7 +21,6 @@ _ATX = re.compile(r"^ {0,3}#{1,6}\s")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)、])\s")
 # Where a sentence may legitimately end a line: CJK and Latin stops, closing quotes and brackets.
 _TERMINAL = "。！？!?；;：:…」』”\"’')）】》>|*_`~.,，、"
-_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _BULLET_ITEM = re.compile(r"^\s*[-*+]\s")
 _BULLET = re.compile(r"^(\s*)[•●◆■▪►]\s*")
 _SECTION_NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
@@ -154,13 +154,13 @@ def _continues(line: str, nxt: str) -> bool:
         return False
     if nxt[:1].isspace() and not line[:1].isspace():
         return False  # an indented line after a flush one starts a new block
-    return bool(_CJK_CHAR.match(tail[0]) and _CJK_CHAR.match(head[-1])) or (
+    return (is_cjk(tail[0]) and is_cjk(head[-1])) or (
         head[-1].isalnum() and tail[0].islower()
     )
 
 
 def _glue(head: str, tail: str) -> str:
-    return "" if _CJK_CHAR.match(head[-1]) or _CJK_CHAR.match(tail[0]) else " "
+    return "" if is_cjk(head[-1]) or is_cjk(tail[0]) else " "
 
 
 def balance_emphasis(text: str, found: Findings) -> str:

@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from gardener.text.cjk import count_cjk
 from gardener.text.dates import find_dates
 from gardener.articles.schema import BY_NAME, Normalized
 from gardener.sources.findings import Findings
 
 SUMMARY_MAX = 120
 SUMMARY_MIN = 30
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _BLOCK_SKIP = re.compile(r"^\s*(?:#|>|!\[|<|\||[-*+]\s|\d+[.)]\s|```|~~~|\[\^)")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -96,6 +96,6 @@ def _cut(text: str) -> str:
 
 def detect_lang(body: str) -> str:
     sample = body[:20000]
-    cjk, latin = len(_CJK.findall(sample)), len(_LATIN.findall(sample))
+    cjk, latin = count_cjk(sample), len(_LATIN.findall(sample))
     # One CJK character carries about as much as a short Latin word (~4 letters).
     return "zh" if cjk * 4 >= latin else "en"

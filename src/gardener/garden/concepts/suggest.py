@@ -23,6 +23,7 @@ from typing import Callable, Iterable, Iterator
 import yaml
 
 from gardener.garden.loading import Garden
+from gardener.text.cjk import CJK_RUN, has_cjk
 from gardener.text.segmenter import jieba, jieba_keywords, jieba_tagger
 from gardener.garden.concepts.matcher import ConceptMatcher, normalise
 from gardener.sources.slugs import slugify
@@ -37,8 +38,6 @@ IDF_POWER = 4
 # jieba tags kept: common, other proper, organisation, person and transliterated names, and
 # verbal nouns ("微调" is tagged vn). Place names (ns) are left out: "中国" is not a concept.
 _NOUN_TAGS = frozenset({"n", "nz", "nt", "nr", "nrt", "nrfg", "vn"})
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_ALL_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = r"[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*"
 # Words joined by spaces only: any other character, a CJK one included, ends a phrase.
 _LATIN_RUN = re.compile(rf"(?<![A-Za-z0-9]){_WORD}(?:[ \t]+{_WORD})*(?![A-Za-z0-9])")
@@ -201,7 +200,7 @@ def _chinese_terms(text: str) -> tuple[tuple[str, int, str], ...]:
 
 
 def _is_chinese_term(word: str) -> bool:
-    if len(word) < 2 or not _ALL_CJK.fullmatch(word) or word in _ZH_STOP:
+    if len(word) < 2 or not CJK_RUN.fullmatch(word) or word in _ZH_STOP:
         return False
     # jieba sometimes glues a preposition or pronoun onto a noun ("对模型", "其本质").
     glued = len(word) >= 3 and word[0] in _GLUE and word[1:] in jieba().dt.FREQ
@@ -401,7 +400,7 @@ class _KnownNames:
         aliases = [a for names in alias_lists for a in names if a.strip()]
         self.matcher = ConceptMatcher({str(i): [a] for i, a in enumerate(aliases)})
         self.keys = {_key(a) for a in aliases}
-        self.cjk = [normalise(a) for a in aliases if _CJK.search(a)]
+        self.cjk = [normalise(a) for a in aliases if has_cjk(a)]
 
     def covers(self, *forms: str) -> bool:
         return any(self._covers(form) for form in forms)
@@ -409,7 +408,7 @@ class _KnownNames:
     def _covers(self, term: str) -> bool:
         if _key(term) in self.keys or self._matched_through(term):
             return True
-        if not _CJK.search(term):
+        if not has_cjk(term):
             return False
         norm = normalise(term)
         return any(alias in norm or norm in alias for alias in self.cjk)
