@@ -13,10 +13,10 @@ from gardener.sources.findings import Findings
 from gardener.sources.furniture import remove_furniture
 from gardener.sources.headers import extract_labels, extract_title
 from gardener.text.cjk import is_cjk
+from gardener.text.markdown import fenced_lines
 
 Cleaner = Callable[[str, Findings], str]
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}#{1,6}\s")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)、])\s")
 # Where a sentence may legitimately end a line: CJK and Latin stops, closing quotes and brackets.
@@ -31,23 +31,10 @@ WRAP_MIN_CHARS = 24
 TITLE_MAX_CHARS = 80
 
 
-def fenced_mask(lines: list[str]) -> list[bool]:
-    """True for lines inside (or delimiting) a fenced code block."""
-    mask, fence = [], None
-    for line in lines:
-        marker = _FENCE.match(line)
-        if marker and (fence is None or marker.group(1)[0] == fence):
-            fence = marker.group(1)[0] if fence is None else None
-            mask.append(True)
-            continue
-        mask.append(fence is not None)
-    return mask
-
-
 def tidy_whitespace(text: str, found: Findings) -> str:
     """Full-width indentation is typesetting, not content; runs of blank lines collapse to one."""
     lines = text.split("\n")
-    mask = fenced_mask(lines)
+    mask = fenced_lines(lines)
     out: list[str] = []
     indents = 0
     for number, (line, fenced) in enumerate(zip(lines, mask, strict=True)):
@@ -121,7 +108,7 @@ def _is_title_like(line: str) -> bool:
 def join_hard_wraps(text: str, found: Findings) -> str:
     """Rejoin sentences that a PDF or page break split over a blank line or a line break."""
     lines = text.split("\n")
-    mask = fenced_mask(lines)
+    mask = fenced_lines(lines)
     out: list[str] = []
     joins = 0
     i = 0
@@ -166,7 +153,7 @@ def _glue(head: str, tail: str) -> str:
 def balance_emphasis(text: str, found: Findings) -> str:
     """A lone `**` on a line lost its partner: make the label before it bold again."""
     lines = text.split("\n")
-    mask = fenced_mask(lines)
+    mask = fenced_lines(lines)
     fixed = 0
     for i, line in enumerate(lines):
         if mask[i] or line.count("**") % 2 == 0:

@@ -13,11 +13,34 @@ indices; nothing is NFKC-normalised.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import accumulate
 
 Span = tuple[int, int]
 
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
-_FENCE_PREFIX = re.compile(r"(?:[ \t]*>)*[ \t]*")
+_TAB = 4  # Python-Markdown expands tabs to four columns before any block is read
+_FENCE_PREFIX = re.compile(r"[> \t]*")
+# superfences' fence header: a marker, a language, then an attribute list or options.
+_FENCE_OPENER = re.compile(
+    r"""(?P<fence>`{3,}|~{3,})
+    (?:[ \t]*\.?[\w#.+-]+(?=[ \t]|$))?
+    (?:[ \t]*\{[^\n]*\}
+      |(?P<options>(?:[ \t]*[a-zA-Z][a-zA-Z0-9_]*(?:=(?P<quote>["']).*?(?P=quote))?(?=[ \t]|$))+)
+    )?[ \t]*$""",
+    re.X,
+)
+_FENCE_OPTION = re.compile(r"""(?P<name>[a-zA-Z][a-zA-Z0-9_]*)(?:=(?P<q>["'])(?P<value>.*?)(?P=q))?""")
+# The options pymdownx.highlight takes, with the pattern its value must match
+# (None: any value); an option without a value has its own name as value.
+_FENCE_OPTION_VALUES: dict[str, re.Pattern[str] | None] = {
+    "hl_lines": re.compile(r"\d+(?:-\d+)?(?:[ \t]+\d+(?:-\d+)?)*$"),
+    "linenums": re.compile(r"\d+"),
+    "title": None,
+    "title_mode": None,
+}
 _ATX = re.compile(r"(#{1,6})(.*?)(?:[ \t]#+)?[ \t]*\r?$")
 _SETEXT = re.compile(r"(?:=+|-+)[ \t]*\r?$")
 _LINK_DEFINITION = re.compile(r"\[(?!\^)[^\]\n]+\]:")
@@ -111,6 +134,12 @@ _INLINE = re.compile(
     re.X | re.I,
 )
 
+# Links as `gardener check` reads them: the destination up to the first blank
+# (or in angle brackets), then an optional title.
+_LINK_TARGET = re.compile(
+    r"""(?<!\\)(?P<image>!?)\[[^\]\n]*\]\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+"[^"\n]*")?\)"""
+)
+
 _NON_NEWLINE = re.compile(r"[^\n]+")
 # Bare URLs are found from "://" and "www." with str.find: in _INLINE every
 # "h" and "w" of English prose would start a failed attempt.
@@ -133,27 +162,89 @@ def analyse(markdown: str, *, headings: bool) -> tuple[list[Span], list[tuple[in
     then raw HTML and code spans, then block structure, then inline syntax.
     Each structural pass sees the text with earlier findings masked out.
     """
-    front = _front_matter(markdown)
-    fences, unclosed = _fences(markdown, front)
-    masked = _mask(markdown, [(0, front)], _BLOCK_FILLER)
-    masked = _mask(masked, fences, _FILLER, keep_lines=False)
-    opaque, raw, tail = _opaque(masked)
-    masked = _mask(_mask(masked, opaque, _FILLER), raw, _BLOCK_FILLER)
-    block, heads = _LineScanner(masked, markdown, headings).run()
+    scan = _Structure(markdown, headings)
+    masked = scan.masked
     # Block spans are not masked: inline syntax found inside them is
     # protected anyway, and nothing after this pass depends on structure.
     inline = [m.span() for m in _LINK.finditer(masked)]
     inline += [m.span() for m in _INLINE.finditer(masked)]
     inline += _bare_urls(masked)
     inline += _references(masked)
-    fixed = [(0, front)] + [span for span in (unclosed, tail) if span]
-    return _merge(fixed + fences + opaque + raw + block + inline), heads
+    return _merge(scan.fixed + scan.fences + scan.opaque + scan.raw + scan.block + inline), scan.heads
+
+
+def fenced_lines(lines: Sequence[str]) -> list[bool]:
+    """For each line, whether it is part of a fenced code block, its markers included.
+
+    The rule is pymdownx.superfences': a fence is three or more backticks or
+    tildes after any blockquote markers and indentation, with a header it
+    understands; the lines after it must keep that indentation and
+    blockquote level, and only a line holding exactly the same marker at the
+    same indentation closes it (so a ``` line inside a ```` fence is
+    content).  A fence that is never closed runs to the end of the text:
+    every stage treats what follows a stray marker as code, not prose.
+    """
+    text = "\n".join(lines)
+    fences, unclosed = _fences(text, 0)
+    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    mask = [False] * len(lines)
+    for start, end in fences + ([unclosed] if unclosed else []):
+        first, last = bisect_right(starts, start) - 1, bisect_right(starts, end) - 1
+        mask[first : last + 1] = [True] * (last + 1 - first)
+    return mask
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An inline link or image: where it starts and its destination as written."""
+
+    start: int
+    target: str
+    image: bool
+
+
+def links(markdown: str) -> list[Link]:
+    """Inline links and images that the site renders as such, in order.
+
+    Nothing inside code (fenced, indented or spans), math, comments, raw HTML
+    blocks or front matter counts: those are shown as written.
+    """
+    scan = _Structure(markdown, headings=False)
+    masked = _mask(scan.masked, scan.code, _FILLER)
+    hidden = _merge(scan.fixed)
+    found = []
+    for match in _LINK_TARGET.finditer(masked):
+        if any(start <= match.start() < end for start, end in hidden):
+            continue
+        target = markdown[match.start("target") : match.end("target")]
+        found.append(Link(match.start(), target.strip("<>"), bool(match.group("image"))))
+    return found
+
+
+class _Structure:
+    """The structural passes shared by protected spans and links: front
+    matter, fences, code spans and raw HTML, then the line scan."""
+
+    def __init__(self, markdown: str, headings: bool) -> None:
+        front = _front_matter(markdown)
+        self.fences, unclosed = _fences(markdown, front)
+        masked = _mask(markdown, [(0, front)], _BLOCK_FILLER)
+        masked = _mask(masked, self.fences, _FILLER, keep_lines=False)
+        self.opaque, self.raw, tail = _opaque(masked)
+        self.masked = _mask(_mask(masked, self.opaque, _FILLER), self.raw, _BLOCK_FILLER)
+        scanner = _LineScanner(self.masked, markdown, headings)
+        self.block, self.heads = scanner.run()
+        self.code = scanner.code
+        # Protected to the end of the text but not masked: see _fences and _opaque.
+        self.fixed = [(0, front)] + [span for span in (unclosed, tail) if span]
 
 
 def _fences(text: str, pos: int) -> tuple[list[Span], Span | None]:
-    """Closed fenced code blocks, and an unclosed one if there is one.
+    """Closed fenced code blocks, and an unclosed one if there is one, as
+    pymdownx.superfences finds them (see ``fenced_lines`` for the rule).
 
-    An unclosed fence is protected to the end of the text but not masked:
+    A span runs from the opening marker to the end of the closing line.  An
+    unclosed fence is protected to the end of the text but not masked:
     Python-Markdown renders it as plain text, so inline constructs around it
     are matched as if it were not there.
     """
@@ -161,25 +252,26 @@ def _fences(text: str, pos: int) -> tuple[list[Span], Span | None]:
     # stays visible to the line scan, which needs it to tell a fence inside
     # a list item from one that ends the list.
     spans: list[Span] = []
-    markers = iter(_fence_markers(text, pos))
-    for start, marker, line_end in markers:
-        # A backtick fence's info string may not contain backticks,
-        # otherwise "```a```" would be inline code.
-        if marker[0] == "`" and "`" in text[start + len(marker) : line_end]:
+    resume = pos
+    for start, line_end in _fence_markers(text, pos):
+        if start < resume:
             continue
-        for close_start, closing, close_end in markers:
-            rest = text[close_start + len(closing) : close_end]
-            if closing[0] == marker[0] and len(closing) >= len(marker) and not rest.strip():
-                spans.append((start, close_end))
-                break
-        else:
+        fence = _fence_opener(text[start:line_end].rstrip("\r"))
+        if fence is None:
+            continue
+        prefix = text[_line_start(text, start) : start].expandtabs(_TAB)
+        outcome, end = _fence_body(text, line_end, prefix, fence)
+        if outcome is _UNCLOSED:
             return spans, (start, len(text))
+        if outcome is _CLOSED:
+            spans.append((start, end))
+        resume = end
     return spans, None
 
 
-def _fence_markers(text: str, pos: int) -> list[tuple[int, str, int]]:
-    """(start, marker, end of line) of every fence-like marker that starts a
-    line, in order.
+def _fence_markers(text: str, pos: int) -> list[tuple[int, int]]:
+    """(start, end of line) of every run of three backticks or tildes that
+    starts a line after blockquote markers and blanks, in order.
 
     Markers are located with str.find, which is far faster than a regex scan
     over CJK text; the line prefix is checked afterwards.
@@ -188,16 +280,74 @@ def _fence_markers(text: str, pos: int) -> list[tuple[int, str, int]]:
     for needle in ("```", "~~~"):
         start = text.find(needle, pos)
         while start >= 0:
-            stop = start + 3
-            while stop < len(text) and text[stop] == needle[0]:
-                stop += 1
-            line_end = text.find("\n", stop)
+            line_end = text.find("\n", start)
             line_end = len(text) if line_end < 0 else line_end
             if _FENCE_PREFIX.fullmatch(text, _line_start(text, start), start):
-                markers.append((start, text[start:stop], line_end))
+                markers.append((start, line_end))
             start = text.find(needle, line_end)
     markers.sort()
     return markers
+
+
+def _fence_opener(line: str) -> str | None:
+    """The fence ("```", "~~~~", ...) a line opens, or None.
+
+    superfences only opens a fence whose header it understands: a language,
+    then either an attribute list or options that the highlighter accepts.
+    Anything else ("``` foo(bar)", "```a```", "```python foo") leaves the
+    line as text.
+    """
+    opener = _FENCE_OPENER.match(line)
+    if opener is None:
+        return None
+    for option in _FENCE_OPTION.finditer(opener.group("options") or ""):
+        name, value = option.group("name"), option.group("value")
+        check = _FENCE_OPTION_VALUES.get(name, False)
+        if check is False:
+            return None
+        if check is not None and check.match(name if value is None else value) is None:
+            return None
+    return opener.group("fence")
+
+
+_CLOSED, _ABANDONED, _UNCLOSED = "closed", "abandoned", "unclosed"
+
+
+def _fence_body(text: str, pos: int, prefix: str, fence: str) -> tuple[str, int]:
+    """Walk the lines after an opener the way superfences does.
+
+    Returns how the fence ends and the end of its last line: closed by a line
+    holding exactly the opening marker at the opener's indentation; abandoned
+    at the first line indented less than the opener (or leaving its
+    blockquote), which superfences does not look at again; or unclosed at the
+    end of the text.
+    """
+    width, quotes = len(prefix), prefix.count(">")
+    blank_before = False
+    while pos < len(text):
+        start = pos + 1
+        pos = text.find("\n", start)
+        pos = len(text) if pos < 0 else pos
+        line = text[start:pos].rstrip("\r").expandtabs(_TAB)
+        if not line.strip(" "):
+            line = ""  # Python-Markdown empties lines of blanks before fences are read
+        lead = 0
+        while lead < width and lead < len(line) and line[lead] in "> ":
+            lead += 1
+        content, level = line[lead:], line.count(">", 0, lead)
+        if quotes:
+            if level > quotes or content and (lead < width or blank_before and level < quotes):
+                return _ABANDONED, pos
+            blank_before = not content
+        elif level:
+            return _ABANDONED, pos
+        elif not line.strip():
+            continue
+        elif lead < width:
+            return _ABANDONED, pos
+        if content.startswith(fence) and not content[len(fence) :].strip(" \t"):
+            return _CLOSED, pos
+    return _UNCLOSED, len(text)
 
 
 def _line_start(text: str, pos: int) -> int:
@@ -419,6 +569,7 @@ class _LineScanner:
         self.source = source
         self.protect_headings = protect_headings
         self.spans: list[Span] = []
+        self.code: list[Span] = []  # indented code blocks, also in spans
         self.headings: list[tuple[int, str]] = []
 
     def run(self) -> tuple[list[Span], list[tuple[int, str]]]:
@@ -444,7 +595,7 @@ class _LineScanner:
             if line[0] not in special:
                 # Plain paragraph text: only container and setext bookkeeping.
                 if code is not None:
-                    self.spans.append((code[0], code[1]))
+                    self._code(code)
                     code = None
                 if prev_blank:
                     container, block_first, prev_blank = _NO_CONTAINER, start, False
@@ -464,7 +615,7 @@ class _LineScanner:
                     code[1] = end
                     prev_blank = False
                     continue
-                self.spans.append((code[0], code[1]))
+                self._code(code)
                 code = None
             if width >= 4 and prev_blank and container == _NO_CONTAINER:
                 code = [start, end]
@@ -482,8 +633,12 @@ class _LineScanner:
             block_first = start if prev_blank and container != _ADMONITION_BODY else None
             prev_blank = False
         if code is not None:
-            self.spans.append((code[0], code[1]))
+            self._code(code)
         return self.spans, self.headings
+
+    def _code(self, code: list[int]) -> None:
+        self.spans.append((code[0], code[1]))
+        self.code.append((code[0], code[1]))
 
     def _classify(
         self,
