@@ -12,11 +12,14 @@ indices; nothing is NFKC-normalised.
 
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+
+from pymdownx.slugs import slugify
 
 Span = tuple[int, int]
 
@@ -702,3 +705,349 @@ class _LineScanner:
         self.headings.append((start, title))
         if self.protect_headings:
             self.spans.append((start, end))
+
+
+# --------------------------------------------------------------------------
+# Blocks: what a reader of the page sees, line by line
+
+HEADING, PARAGRAPH, ITEM, CODE, HTML, TABLE, RULE, DEFINITION, ADMONITION = (
+    "heading", "paragraph", "item", "code", "html", "table", "rule", "definition", "admonition"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of a Markdown body.
+
+    ``text`` is its source without block markers (">", "#", "- ", "1. ",
+    "!!!"), its lines joined by newlines; ``line`` is the 1-based line where
+    it starts, ``level`` the level of a heading and ``quoted`` whether it
+    stands in a blockquote.  A list item is its first line; lines that
+    continue it are a paragraph of their own.
+    """
+
+    kind: str
+    line: int
+    text: str
+    level: int = 0
+    quoted: bool = False
+
+
+def blocks(body: str) -> list[Block]:
+    """The blocks of a Markdown body (front matter already removed), in order.
+
+    HTML comments are dropped first (outside code, as Python-Markdown does),
+    so a block never holds one.  Lines of fenced or indented code are CODE
+    blocks; a line starting with "<" is HTML, one starting with "|" a TABLE
+    row; blockquote markers are removed and the quoted blocks read like any
+    other.
+    """
+    return _BlockReader(body).read()
+
+
+_QUOTE = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
+_ITEM_MARKER = re.compile(r"[ \t]*(?:[-*+]|[0-9]{1,9}\.)[ \t]+")  # Python-Markdown's; "1)" is text
+_SETEXT_LINE = re.compile(r"[ ]{0,3}(?:=+|-+)[ \t]*$")
+_RULE = re.compile(r"[ ]{0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_DEFINITION_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
+_ADMONITION_TITLE = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]*\S*[ \t]*(?:\"(?P<title>[^\"]*)\")?")
+# Lines starting with anything else are paragraph text.
+_BLOCK_START = frozenset(" \t#>-*+0123456789`~|<![=_")
+
+
+class _BlockReader:
+    """One pass over the lines of a body, close to how Python-Markdown reads
+    blocks: indented code only where a paragraph cannot continue, and
+    indented lines inside a list or admonition are its content."""
+
+    def __init__(self, body: str) -> None:
+        fenced = fenced_lines(body.split("\n"))
+        self.lines = _without_comments(body).split("\n")
+        self.fenced = fenced
+        self.found: list[Block] = []
+        self.paragraph: list[str] = []
+        self.paragraph_start = (0, False)  # (line index, quoted) of its first line
+        self.quoted = False  # whether the current line is in a blockquote
+
+    def read(self) -> list[Block]:
+        lines = self.lines
+        code = container = skip_next = False  # container: a list or admonition
+        prev_blank = True
+        for index, line in enumerate(lines):
+            if skip_next:
+                skip_next = prev_blank = False
+                continue
+            self.quoted = False
+            if self.fenced[index]:
+                self._add(CODE, index, line)
+                prev_blank = code = False
+                continue
+            if not line or line.isspace():
+                self._end_paragraph()
+                prev_blank = True
+                continue
+            line = line.rstrip("\r")
+            first_of_block, prev_blank = prev_blank, False
+            if first_of_block and self._setext(index, line):
+                skip_next = True
+                continue
+            if line[0] not in _BLOCK_START:
+                container = container and not first_of_block
+                code = False
+                self._paragraph_line(index, line)
+                continue
+            width = len(line[: len(line) - len(line.lstrip(" \t"))].expandtabs(_TAB))
+            code = width >= 4 and (code or first_of_block and not container)
+            if code:
+                self._add(CODE, index, line)
+                continue
+            if width == 0 and first_of_block and not _ITEM_MARKER.match(line) \
+                    and not line.startswith(("!!!", "???")):
+                container = False
+            container = self._block_line(index, line) or container
+        self._end_paragraph()
+        return self.found
+
+    def _setext(self, index: int, line: str) -> bool:
+        following = self.lines[index + 1] if index + 1 < len(self.lines) else ""
+        if following[:1] not in ("=", "-") or not _SETEXT_LINE.match(following) \
+                or _ITEM_MARKER.match(line):
+            return False
+        self._add(HEADING, index, line.strip(), 1 if following[0] == "=" else 2)
+        return True
+
+    def _block_line(self, index: int, line: str) -> bool:
+        """A line starting with a Markdown-special character; True when it opens a container."""
+        quoted = _QUOTE.match(line)
+        if quoted is not None:
+            self.quoted = True
+            line = line[quoted.end() :]
+            if not line.strip():
+                self._end_paragraph()
+                return False
+        stripped = line.lstrip(" \t")
+        if line.startswith("#"):
+            level = min(6, len(line) - len(line.lstrip("#")))
+            self._add(HEADING, index, stripped.lstrip("#").rstrip("#").strip(), level)
+        elif stripped.startswith(("!!!", "???")):
+            title = _ADMONITION_TITLE.match(stripped)
+            self._add(ADMONITION, index, (title.group("title") if title else None) or "")
+            return True
+        elif stripped[0] in "|<":
+            self._add(TABLE if stripped[0] == "|" else HTML, index, stripped)
+        elif _RULE.match(stripped):
+            self._add(RULE, index, stripped)
+        elif _DEFINITION_LINE.match(stripped):
+            self._add(DEFINITION, index, stripped)
+        elif (item := _ITEM_MARKER.match(stripped)) is not None:
+            self._add(ITEM, index, stripped[item.end() :])
+            return True
+        else:
+            self._paragraph_line(index, stripped)
+        return False
+
+    def _paragraph_line(self, index: int, line: str) -> None:
+        if not self.paragraph:
+            self.paragraph_start = (index, self.quoted)
+        self.paragraph.append(line)
+
+    def _end_paragraph(self) -> None:
+        if self.paragraph:
+            index, quoted = self.paragraph_start
+            self.found.append(Block(PARAGRAPH, index + 1, "\n".join(self.paragraph), quoted=quoted))
+            self.paragraph = []
+
+    def _add(self, kind: str, index: int, text: str, level: int = 0) -> None:
+        self._end_paragraph()
+        last = self.found[-1] if self.found else None
+        if kind in (CODE, TABLE) and last is not None and last.kind == kind \
+                and last.line + last.text.count("\n") == index:
+            # Consecutive lines of code or of a table make one block.
+            self.found[-1] = Block(kind, last.line, last.text + "\n" + text, quoted=last.quoted)
+            return
+        self.found.append(Block(kind, index + 1, text, level, self.quoted))
+
+
+def _without_comments(body: str) -> str:
+    """The body with HTML comments outside code removed, newlines kept, so
+    lines keep their numbers."""
+    if "<!--" not in body:
+        return body
+    fences, _ = _fences(body, 0)
+    masked = _mask(body, fences, _FILLER, keep_lines=False)
+    inline, lifted, tail = _opaque(masked)
+    comments = [span for span in inline + lifted if body.startswith("<!--", span[0])]
+    comments += [tail] if tail else []
+    pieces, pos = [], 0
+    for start, end in _merge(comments):
+        pieces += [body[pos:start], "\n" * body.count("\n", start, end)]
+        pos = end
+    pieces.append(body[pos:])
+    return "".join(pieces)
+
+
+# --------------------------------------------------------------------------
+# Heading ids, as Python-Markdown's toc makes them with pymdownx's slugify
+
+_SLUGIFY = slugify(case="lower")  # the slugify of the site's mkdocs.yml
+_ID_COUNT = re.compile(r"^(.*)_([0-9]+)$")
+_ATTR_LIST = re.compile(r"[ \t]*\{:?[ \t]*([^{}]*)\}[ \t]*$")
+_CUSTOM_ID = re.compile(r"(?:^|[ \t])#([^\s}]+)")
+
+
+def heading_ids(body: str) -> list[str]:
+    """The id of every heading of a Markdown body, in order, as the built site has them:
+    the id given with attr_list ("{#id}"), else the slug of the heading's text made unique
+    with "_1", "_2", ... (ids given with attr_list are taken first)."""
+    parts = [_toc_heading(block.text) for block in blocks(body) if block.kind == HEADING]
+    used = {custom for _, custom in parts if custom}
+    return [custom or _unique_id(_SLUGIFY(text, "-"), used) for text, custom in parts]
+
+
+def _toc_heading(raw: str) -> tuple[str, str | None]:
+    """(the heading's text as toc reads it, custom id or None).
+
+    toc slugs the rendered text: links keep their text, images and footnote
+    markers are gone, and so is emphasis.  Unlike ``plain_text``, citation
+    markers ("[1]") stay, because the site shows them.
+    """
+    custom = None
+    attrs = _ATTR_LIST.search(raw)
+    if attrs is not None:
+        found = _CUSTOM_ID.search(attrs.group(1))
+        custom = found.group(1) if found else None
+        raw = raw[: attrs.start()]
+    text = raw
+    if "[" in text:
+        text = _IMAGE_MARKUP.sub("", text)
+        text = _FOOTNOTE_MARKER.sub("", text)
+        text = _LINK_MARKUP.sub(r"\1", text)
+    if "*" in text or "_" in text:
+        text = _EMPHASIS.sub(_unemphasise, text)
+    text = text.replace("`", "")
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    return html.unescape(text).strip(), custom
+
+
+def _unique_id(slug: str, used: set[str]) -> str:
+    # markdown.extensions.toc.unique's rule: "foo", "foo_1", "foo_2", ...
+    while slug in used or not slug:
+        count = _ID_COUNT.match(slug)
+        slug = f"{count.group(1)}_{int(count.group(2)) + 1}" if count else f"{slug}_1"
+    used.add(slug)
+    return slug
+
+
+# --------------------------------------------------------------------------
+# Plain text: what a reader of the page reads
+
+_IMAGE_MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
+_LINK_MARKUP = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
+_FOOTNOTE_MARKER = re.compile(r"\[\^[^\]]+\]")
+# Asterisks go wherever they are; underscores only in pairs around a word, so
+# snake_case survives.
+_EMPHASIS = re.compile(r"\*+|(?<![\w\\])(_{1,2})(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
+# A list's number is shown on the page, its bullet is not.
+_LINE_MARKER = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:#{1,6}[ \t]*|[-*+][ \t]+)?", re.M)
+_TABLE_DELIMITER = re.compile(r"[\s|:-]*")
+_LINKS_ONLY = re.compile(r"(?:\[[^\]]*\]\([^)]*\)[ \t]*)+$")
+
+# Inline markup, found in one left-to-right scan so that whichever construct
+# starts first wins (a "*" inside a code span is code, not emphasis).
+_INLINE_MARKUP = re.compile(
+    r"""(?P<comment><!--[\s\S]*?(?:-->|\Z))
+    | (?P<hidden><(script|style)\b[^>]*>[\s\S]*?</\3[ \t]*>
+        |<span\ class="gd-missing-asset"[^>]*>[\s\S]*?</span>)
+    | <(?P<codetag>code|kbd|samp)\b[^>]*>(?P<element>[\s\S]*?)</(?P=codetag)[ \t]*>
+    | (?P<ticks>`+)(?P<code>[\s\S]+?)(?<!`)(?P=ticks)(?!`)
+    | (?P<math>\$\$[\s\S]+?\$\$)
+    | (?P<image>!\[[^\]\n]*\](?:\([^)\n]*\)|\[[^\]\n]*\]))
+    | \[(?P<label>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\](?:\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\]\n]*\])
+    | (?P<footnote>\[\^[^\]\n]+\])
+    | <(?P<autolink>[a-z][a-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>
+    | (?P<tag></?[a-z][^<>]*>)
+    | (?P<entity>&(?:\#[0-9]{1,7}|\#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});)
+    | \\(?P<escaped>[\\`*_{}\[\]()#+\-.!>|])
+    """,
+    re.X | re.I,
+)
+
+
+def plain_text(body: str, *, keep_code: bool = True, gap: str = "") -> str:
+    """The text a reader of a Markdown body sees, one line per line of prose.
+
+    Code blocks, rules, link definitions and block markers are dropped and
+    table cells are read one after another; each block's text goes through
+    ``inline_text`` (see there for ``keep_code`` and ``gap``).
+    """
+    out = []
+    for block in blocks(body):
+        if block.kind == TABLE:
+            out += [_table_row(row, keep_code, gap) for row in block.text.split("\n")]
+        elif block.kind not in (CODE, RULE, DEFINITION):
+            out.append(inline_text(block.text, keep_code=keep_code, gap=gap))
+    return "\n".join(line for line in out if line)
+
+
+def inline_text(markdown: str, *, keep_code: bool = True, gap: str = "") -> str:
+    """Inline Markdown (a line, a paragraph or a slice of one) as plain text.
+
+    Links keep their text; emphasis markers go; images, HTML comments, tags
+    (their text stays), script and style, footnote markers ("[^1]") and
+    display math are removed; an autolink is its
+    address; entities and backslash escapes become the characters they
+    stand for.  Code spans and <code> keep their text, verbatim, unless
+    ``keep_code`` is false.  Each removed piece leaves ``gap`` behind (a line
+    break keeps the words on either side apart).  A block marker (">", "#",
+    "- ") at the start of a line is dropped too, so a slice of a body line
+    reads right; a list's number stays, as the page shows it.  Line breaks and blanks are kept as they are.
+    """
+    if any(mark in markdown for mark in "#>-*+"):
+        markdown = _LINE_MARKER.sub("", markdown)
+    pieces: list[str] = []
+    pos = 0
+    for markup in _INLINE_MARKUP.finditer(markdown):
+        pieces.append(_unemphasised(markdown[pos : markup.start()]))
+        pieces.append(_inline_piece(markup, keep_code, gap))
+        pos = markup.end()
+    pieces.append(_unemphasised(markdown[pos:]))
+    return "".join(pieces)
+
+
+def only_links(markdown: str) -> bool:
+    """Whether a line holds nothing but inline links (a row of navigation)."""
+    return _LINKS_ONLY.match(markdown.strip()) is not None
+
+
+def _inline_piece(markup: re.Match[str], keep_code: bool, gap: str) -> str:
+    if markup.group("label") is not None:
+        return inline_text(markup.group("label"), keep_code=keep_code, gap=gap)
+    for group in ("code", "element"):
+        if markup.group(group) is not None:
+            return markup.group(group).strip() if keep_code else gap
+    if markup.group("autolink") is not None:
+        return markup.group("autolink")
+    if markup.group("entity") is not None:
+        return html.unescape(markup.group("entity"))
+    if markup.group("escaped") is not None:
+        return markup.group("escaped")
+    return gap
+
+
+def _unemphasised(text: str) -> str:
+    if "*" in text or "_" in text:
+        return _EMPHASIS.sub(_unemphasise, text)
+    return text
+
+
+def _unemphasise(match: re.Match[str]) -> str:
+    return "" if match.group(1) is None else match.group(2)
+
+
+def _table_row(row: str, keep_code: bool, gap: str) -> str:
+    if _TABLE_DELIMITER.fullmatch(row):
+        return ""
+    cells = row.strip().strip("|").split("|")
+    return (gap or " ").join(inline_text(cell.strip(), keep_code=keep_code, gap=gap) for cell in cells)

@@ -24,6 +24,7 @@ import yaml
 
 from gardener.garden.loading import Garden
 from gardener.text.cjk import CJK_RUN, has_cjk
+from gardener.text.markdown import plain_text
 from gardener.text.segmenter import jieba, jieba_keywords, jieba_tagger
 from gardener.garden.concepts.matcher import ConceptMatcher, normalise
 from gardener.sources.slugs import slugify
@@ -114,7 +115,7 @@ def suggest(garden: Garden, top: int = 20) -> list[Suggestion]:
     known = _KnownNames(c.aliases for c in garden.concepts)
     tally = _Tally()
     for article in garden.listed:
-        text = plain_text(article.body)
+        text = prose(article.body)
         for term, kind in _uncovered_terms(text, known.matcher):
             tally.add(term, kind, article.slug)
     found = sorted(tally.suggestions(known.covers), key=lambda s: (-s.score, s.term))
@@ -125,50 +126,19 @@ def suggest(garden: Garden, top: int = 20) -> list[Suggestion]:
 # Text: only prose is mined
 # --------------------------------------------------------------------------
 
-_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
-_STRIP = [
-    re.compile(r"<!--[\s\S]*?(?:-->|\Z)"),
-    # gardener's own placeholder for a missing image: its text is a file name, not prose.
-    re.compile(r'<span class="gd-missing-asset"[^>]*>[\s\S]*?</span>'),
-    re.compile(r"<(script|style|pre|code|kbd|samp)\b[^>]*>[\s\S]*?</\1\s*>", re.I),
-    re.compile(r"(`+)(?:(?!\n[ \t]*\n)[\s\S])+?\1"),
-    re.compile(r"\$\$[\s\S]+?\$\$"),
-    re.compile(r"!\[[^\]\n]*\](?:\([^)\n]*\)|\[[^\]\n]*\])"),
-    re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[^\n]*", re.M),
-    re.compile(r"\[\^[^\]\n]+\]"),
-    re.compile(r"<(?:[a-z][a-z0-9+.\-]*:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>", re.I),
-    re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"),
-    re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"),
-    re.compile(r"</?[A-Za-z][^<>]*>"),
-    re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I),
-]
-# A link keeps its text: "[Flash Attention](url)" is still a mention of Flash Attention.
-_LINK_TEXT = re.compile(r"\[([^\[\]\n]*)\](?:\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\]\n]*\])")
+# Addresses are not terms, though the page shows them.
+_ADDRESS = re.compile(
+    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
+    r"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"
+)
 
 
-def plain_text(markdown: str) -> str:
-    """The prose of an article body: no code, URLs, HTML, comments, images or link targets.
+def prose(body: str) -> str:
+    """What is mined of an article body: its plain text without code, web or e-mail addresses.
 
     Removed parts become line breaks so that the words on either side never join into a phrase.
     """
-    text = _without_fences(markdown)
-    for pattern in _STRIP:
-        text = pattern.sub("\n", text)
-    return _LINK_TEXT.sub(r"\1", text)
-
-
-def _without_fences(markdown: str) -> str:
-    kept, fence = [], None
-    for line in markdown.splitlines():
-        opening = _FENCE.match(line)
-        if fence is None and opening:
-            fence = opening.group(1)
-        elif fence is not None and opening and opening.group(1)[0] == fence[0] \
-                and len(opening.group(1)) >= len(fence) and not line[opening.end():].strip():
-            fence = None
-        elif fence is None:
-            kept.append(line)
-    return "\n".join(kept)
+    return _ADDRESS.sub("\n", plain_text(body, keep_code=False, gap="\n"))
 
 
 # --------------------------------------------------------------------------
