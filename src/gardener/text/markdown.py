@@ -1,13 +1,23 @@
-"""The one Markdown scanner: where Python-Markdown (with superfences) sees code, math, links,
-raw HTML, headings and other spans whose text must stay verbatim.
+"""The one Markdown scanner: how Python-Markdown (with superfences) reads a body, for every
+stage that needs to know what a piece of Markdown *is*.
 
-Every stage that needs to know what a Markdown line *is* asks this module: the concept linker
-(protected spans), the timeline (plain prose units), suggestions and checks (text outside code).
+Public API:
+
+* ``fenced_lines(lines)``: which lines belong to fenced code (superfences' rule, one for all);
+* ``protected_spans(markdown)`` / ``analyse``: code, math, links, raw HTML, headings and other
+  spans whose text must stay verbatim, for the concept linker;
+* ``blocks(body)``: typed blocks with line numbers (heading, paragraph, list item, code, HTML,
+  table, rule, definition, admonition), for the timeline and summaries;
+* ``heading_ids(body)``: the id the site's toc gives every heading;
+* ``plain_text(body)`` / ``inline_text(markdown)``: what a reader of the page reads;
+* ``links(markdown)``: inline links and images the site renders, for ``gardener check``.
+
 It follows Python-Markdown's reading where it differs from CommonMark (lists do not interrupt
-paragraphs, "#x" is a heading, a code span may give up backticks to find its closer, raw HTML
-blocks nest, ...). Known gaps, all rare in prose: indented code nested inside blockquotes or
-several list levels deep, and attr_list syntax in the middle of a paragraph. All offsets are str
-indices; nothing is NFKC-normalised.
+paragraphs, "#x" is a heading, "1)" starts no list, a code span may give up backticks to find
+its closer, raw HTML blocks nest, a fence closes only on its own marker, ...). Known gaps, all
+rare in prose: indented code nested inside blockquotes or several list levels deep, and
+attr_list syntax in the middle of a paragraph. All offsets are str indices; nothing is
+NFKC-normalised.
 """
 
 from __future__ import annotations
@@ -978,9 +988,9 @@ _INLINE_MARKUP = re.compile(
 def plain_text(body: str, *, keep_code: bool = True, gap: str = "") -> str:
     """The text a reader of a Markdown body sees, one line per line of prose.
 
-    Code blocks, rules, link definitions and block markers are dropped and
-    table cells are read one after another; each block's text goes through
-    ``inline_text`` (see there for ``keep_code`` and ``gap``).
+    Code blocks, rules, link definitions, HTML comments and block markers are
+    dropped and table cells are read one after another; each block's text
+    goes through ``inline_text`` (see there for ``keep_code`` and ``gap``).
     """
     out = []
     for block in blocks(body):

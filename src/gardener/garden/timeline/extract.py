@@ -156,7 +156,7 @@ def _year_context(text: str) -> _Context | bool:
     return _NO_YEAR if m.qualifier in ("before", "after") else m.date
 
 
-class _Reader:
+class _Units:
     """The units of a body that hold a date-like character, and how many headings precede each."""
 
     def __init__(self, body: str) -> None:
@@ -331,7 +331,7 @@ def _event(unit: _Unit, article: Article, matcher: ConceptMatcher | None,
 
 def extract_events(article: Article, matcher: ConceptMatcher | None = None) -> list[Event]:
     """The dated statements of one article, in reading order, resolved or not."""
-    units = _Reader(article.body).read()
+    units = _Units(article.body).read()
     if not units:
         return []
     anchors = heading_ids(article.body)
