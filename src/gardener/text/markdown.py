@@ -25,9 +25,10 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import NamedTuple
 
 from pymdownx.slugs import slugify
 
@@ -282,6 +283,18 @@ def _fences(text: str, pos: int) -> tuple[list[Span], Span | None]:
     return spans, None
 
 
+def _unindented_fence_end(text: str, pos: int, fence: str) -> tuple[str, int]:
+    """``_fence_body`` for a fence at the start of its line, which no line can
+    give up: only its closing line matters, and str.find goes straight to it."""
+    while (pos := text.find("\n" + fence, pos)) >= 0:
+        end = text.find("\n", pos + 1)
+        end = len(text) if end < 0 else end
+        if not text[pos + 1 + len(fence) : end].strip(" \t\r"):
+            return _CLOSED, end
+        pos = end
+    return _UNCLOSED, len(text)
+
+
 def _fence_markers(text: str, pos: int) -> list[tuple[int, int]]:
     """(start, end of line) of every run of three backticks or tildes that
     starts a line after blockquote markers and blanks, in order.
@@ -335,6 +348,8 @@ def _fence_body(text: str, pos: int, prefix: str, fence: str) -> tuple[str, int]
     blockquote), which superfences does not look at again; or unclosed at the
     end of the text.
     """
+    if not prefix:
+        return _unindented_fence_end(text, pos, fence)
     width, quotes = len(prefix), prefix.count(">")
     blank_before = False
     while pos < len(text):
@@ -725,8 +740,7 @@ HEADING, PARAGRAPH, ITEM, CODE, HTML, TABLE, RULE, DEFINITION, ADMONITION = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     """One block of a Markdown body.
 
     ``text`` is its source without block markers (">", "#", "- ", "1. ",
@@ -771,111 +785,113 @@ class _BlockReader:
     indented lines inside a list or admonition are its content."""
 
     def __init__(self, body: str) -> None:
-        fenced = fenced_lines(body.split("\n"))
+        lines = body.split("\n")
+        self.fenced = {i for i, inside in enumerate(fenced_lines(lines)) if inside}
         self.lines = _without_comments(body).split("\n")
-        self.fenced = fenced
         self.found: list[Block] = []
-        self.paragraph: list[str] = []
+        self.paragraph: list[str] = []  # lines of the paragraph being read
         self.paragraph_start = (0, False)  # (line index, quoted) of its first line
-        self.quoted = False  # whether the current line is in a blockquote
 
     def read(self) -> list[Block]:
-        lines = self.lines
+        # Most lines are blank or plain paragraph text: they take the shortest path.
+        lines, fenced, paragraph = self.lines, self.fenced, self.paragraph
         code = container = skip_next = False  # container: a list or admonition
         prev_blank = True
         for index, line in enumerate(lines):
             if skip_next:
                 skip_next = prev_blank = False
-                continue
-            self.quoted = False
-            if self.fenced[index]:
+            elif fenced and index in fenced:
                 self._add(CODE, index, line)
                 prev_blank = code = False
-                continue
-            if not line or line.isspace():
-                self._end_paragraph()
+            elif not line or line.isspace():
+                if paragraph:
+                    self._end_paragraph()
                 prev_blank = True
-                continue
-            line = line.rstrip("\r")
-            first_of_block, prev_blank = prev_blank, False
-            if first_of_block and self._setext(index, line):
-                skip_next = True
-                continue
-            if line[0] not in _BLOCK_START:
-                container = container and not first_of_block
-                code = False
-                self._paragraph_line(index, line)
-                continue
-            width = len(line[: len(line) - len(line.lstrip(" \t"))].expandtabs(_TAB))
-            code = width >= 4 and (code or first_of_block and not container)
-            if code:
-                self._add(CODE, index, line)
-                continue
-            if width == 0 and first_of_block and not _ITEM_MARKER.match(line) \
-                    and not line.startswith(("!!!", "???")):
-                container = False
-            container = self._block_line(index, line) or container
+            else:
+                line = line.rstrip("\r")
+                first_of_block, prev_blank = prev_blank, False
+                if first_of_block and index + 1 < len(lines) \
+                        and lines[index + 1].startswith(("=", "-")) and self._setext(index, line):
+                    skip_next = True
+                elif line[0] not in _BLOCK_START:
+                    container = container and not first_of_block
+                    code = False
+                    if not paragraph:
+                        self.paragraph_start = (index, False)
+                    paragraph.append(line)
+                else:
+                    code, container = self._special_line(index, line, first_of_block, code, container)
         self._end_paragraph()
         return self.found
 
+    def _special_line(self, index: int, line: str, first_of_block: bool, code: bool,
+                      container: bool) -> tuple[bool, bool]:
+        """A line starting with a Markdown-special character: (in indented code, in a container)."""
+        width = len(line[: len(line) - len(line.lstrip(" \t"))].expandtabs(_TAB))
+        code = width >= 4 and (code or first_of_block and not container)
+        if code:
+            self._add(CODE, index, line)
+            return True, container
+        if width == 0 and first_of_block and not _ITEM_MARKER.match(line) \
+                and not line.startswith(("!!!", "???")):
+            container = False
+        return False, self._block_line(index, line) or container
+
     def _setext(self, index: int, line: str) -> bool:
-        following = self.lines[index + 1] if index + 1 < len(self.lines) else ""
-        if following[:1] not in ("=", "-") or not _SETEXT_LINE.match(following) \
-                or _ITEM_MARKER.match(line):
+        following = self.lines[index + 1]
+        if not _SETEXT_LINE.match(following) or _ITEM_MARKER.match(line):
             return False
         self._add(HEADING, index, line.strip(), 1 if following[0] == "=" else 2)
         return True
 
     def _block_line(self, index: int, line: str) -> bool:
-        """A line starting with a Markdown-special character; True when it opens a container."""
-        quoted = _QUOTE.match(line)
-        if quoted is not None:
-            self.quoted = True
-            line = line[quoted.end() :]
+        """Headings, admonitions, tables, HTML, rules, definitions, list items
+        and quoted paragraph lines; True when the line opens a container."""
+        quote = _QUOTE.match(line)
+        quoted = quote is not None
+        if quoted:
+            line = line[quote.end() :]
             if not line.strip():
                 self._end_paragraph()
                 return False
         stripped = line.lstrip(" \t")
         if line.startswith("#"):
             level = min(6, len(line) - len(line.lstrip("#")))
-            self._add(HEADING, index, stripped.lstrip("#").rstrip("#").strip(), level)
+            self._add(HEADING, index, stripped.lstrip("#").rstrip("#").strip(), level, quoted)
         elif stripped.startswith(("!!!", "???")):
             title = _ADMONITION_TITLE.match(stripped)
-            self._add(ADMONITION, index, (title.group("title") if title else None) or "")
+            self._add(ADMONITION, index, (title.group("title") if title else None) or "", 0, quoted)
             return True
         elif stripped[0] in "|<":
-            self._add(TABLE if stripped[0] == "|" else HTML, index, stripped)
+            self._add(TABLE if stripped[0] == "|" else HTML, index, stripped, 0, quoted)
         elif _RULE.match(stripped):
-            self._add(RULE, index, stripped)
+            self._add(RULE, index, stripped, 0, quoted)
         elif _DEFINITION_LINE.match(stripped):
-            self._add(DEFINITION, index, stripped)
+            self._add(DEFINITION, index, stripped, 0, quoted)
         elif (item := _ITEM_MARKER.match(stripped)) is not None:
-            self._add(ITEM, index, stripped[item.end() :])
+            self._add(ITEM, index, stripped[item.end() :], 0, quoted)
             return True
         else:
-            self._paragraph_line(index, stripped)
+            if not self.paragraph:
+                self.paragraph_start = (index, quoted)
+            self.paragraph.append(stripped)
         return False
-
-    def _paragraph_line(self, index: int, line: str) -> None:
-        if not self.paragraph:
-            self.paragraph_start = (index, self.quoted)
-        self.paragraph.append(line)
 
     def _end_paragraph(self) -> None:
         if self.paragraph:
             index, quoted = self.paragraph_start
-            self.found.append(Block(PARAGRAPH, index + 1, "\n".join(self.paragraph), quoted=quoted))
-            self.paragraph = []
+            self.found.append(Block(PARAGRAPH, index + 1, "\n".join(self.paragraph), 0, quoted))
+            self.paragraph.clear()
 
-    def _add(self, kind: str, index: int, text: str, level: int = 0) -> None:
+    def _add(self, kind: str, index: int, text: str, level: int = 0, quoted: bool = False) -> None:
         self._end_paragraph()
         last = self.found[-1] if self.found else None
         if kind in (CODE, TABLE) and last is not None and last.kind == kind \
                 and last.line + last.text.count("\n") == index:
             # Consecutive lines of code or of a table make one block.
-            self.found[-1] = Block(kind, last.line, last.text + "\n" + text, quoted=last.quoted)
+            self.found[-1] = last._replace(text=last.text + "\n" + text)
             return
-        self.found.append(Block(kind, index + 1, text, level, self.quoted))
+        self.found.append(Block(kind, index + 1, text, level, quoted))
 
 
 def _without_comments(body: str) -> str:
@@ -905,11 +921,13 @@ _ATTR_LIST = re.compile(r"[ \t]*\{:?[ \t]*([^{}]*)\}[ \t]*$")
 _CUSTOM_ID = re.compile(r"(?:^|[ \t])#([^\s}]+)")
 
 
-def heading_ids(body: str) -> list[str]:
-    """The id of every heading of a Markdown body, in order, as the built site has them:
-    the id given with attr_list ("{#id}"), else the slug of the heading's text made unique
-    with "_1", "_2", ... (ids given with attr_list are taken first)."""
-    parts = [_toc_heading(block.text) for block in blocks(body) if block.kind == HEADING]
+def heading_ids(body: str | Iterable[Block]) -> list[str]:
+    """The id of every heading of a Markdown body (or of its blocks, already read), in order,
+    as the built site has them: the id given with attr_list ("{#id}"), else the slug of the
+    heading's text made unique with "_1", "_2", ... (ids given with attr_list are taken
+    first)."""
+    read = blocks(body) if isinstance(body, str) else body
+    parts = [_toc_heading(block.text) for block in read if block.kind == HEADING]
     used = {custom for _, custom in parts if custom}
     return [custom or _unique_id(_SLUGIFY(text, "-"), used) for text, custom in parts]
 
@@ -964,6 +982,7 @@ _LINE_MARKER = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:#{1,6}[ \t]*|[-*+][ \t]+)?", r
 _TABLE_DELIMITER = re.compile(r"[\s|:-]*")
 _LINKS_ONLY = re.compile(r"(?:\[[^\]]*\]\([^)]*\)[ \t]*)+$")
 
+_MARKUP_START = re.compile(r"[<`$!\[&\\]")
 # Inline markup, found in one left-to-right scan so that whichever construct
 # starts first wins (a "*" inside a code span is code, not emphasis).
 _INLINE_MARKUP = re.compile(
@@ -1016,6 +1035,8 @@ def inline_text(markdown: str, *, keep_code: bool = True, gap: str = "") -> str:
     """
     if any(mark in markdown for mark in "#>-*+"):
         markdown = _LINE_MARKER.sub("", markdown)
+    if _MARKUP_START.search(markdown) is None:
+        return _unemphasised(markdown)
     pieces: list[str] = []
     pos = 0
     for markup in _INLINE_MARKUP.finditer(markdown):

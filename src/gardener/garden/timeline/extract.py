@@ -160,13 +160,13 @@ class _Units:
     """The units of a body that hold a date-like character, and how many headings precede each."""
 
     def __init__(self, body: str) -> None:
-        self.body = body
+        self.blocks = blocks(body)
         self.units: list[_Unit] = []
         self.headings = 0
         self.context: _Context = None
 
     def read(self) -> list[_Unit]:
-        for block in blocks(self.body):
+        for block in self.blocks:
             if block.kind == HEADING:
                 self._heading(block.text)
             elif block.kind == ITEM:
@@ -331,10 +331,11 @@ def _event(unit: _Unit, article: Article, matcher: ConceptMatcher | None,
 
 def extract_events(article: Article, matcher: ConceptMatcher | None = None) -> list[Event]:
     """The dated statements of one article, in reading order, resolved or not."""
-    units = _Units(article.body).read()
+    reader = _Units(article.body)
+    units = reader.read()
     if not units:
         return []
-    anchors = heading_ids(article.body)
+    anchors = heading_ids(reader.blocks)
     events = (_event(unit, article, matcher, anchors) for unit in units)
     return [event for event in events if event is not None]
 
