@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import markdown
@@ -9,6 +10,7 @@ import pytest
 from pymdownx.slugs import slugify
 
 from gardener.articles import matter
+from gardener.text.cjk import IDEOGRAPHS
 from gardener.text.markdown import (
     ADMONITION, CODE, DEFINITION, HEADING, HTML, ITEM, PARAGRAPH, RULE, TABLE,
     blocks, heading_ids, inline_text, plain_text,
@@ -174,13 +176,9 @@ def test_plain_text_of_real_articles_keeps_their_words(seed):
 
 
 def _text_of(html: str) -> str:
-    import re
-
     html = re.sub(r"<(pre|code)\b[\s\S]*?</\1>", " ", html)
     return re.sub(r"<[^>]+>", " ", html)
 
 
 def _chinese_runs(text: str) -> list[str]:
-    import re
-
-    return re.findall(r"[\u4e00-\u9fff]{4,}", text)
+    return re.findall(f"[{IDEOGRAPHS}]{{4,}}", text)
