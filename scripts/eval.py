@@ -84,8 +84,11 @@ def gardener(*args: str) -> None:
     # The CLI is the stable contract while the importer's modules are being reshaped.
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1",
                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
-    run = subprocess.run(["gardener", *args], env=env, capture_output=True, text=True)
-    if run.returncode not in (0, 1):  # 1: some files failed, reported below
+    command = shutil.which("gardener")
+    if command is None:
+        sys.exit("the gardener command is not installed (pip install -e .)")
+    run = subprocess.run([command, *args], env=env, capture_output=True, text=True)
+    if run.returncode not in (0, 1):  # 1: some files failed; their items are reported as not found
         sys.exit(f"gardener {args[0]} failed:\n{run.stderr or run.stdout}")
 
 
