@@ -21,6 +21,7 @@ from gardener.articles.schema import normalize
 from gardener.sources.findings import Fact
 
 _ITEM = re.compile(r"^(?:[•●◆■▪►\-*+]|\d{1,3}[.)、])")
+_GLYPH_BULLET = re.compile(r"^[•●◆■▪►]\s*")
 _PADDING = re.compile(r"(?<=\S) {3,}(?=\S)")
 # Titles that are only the name of the file the PDF was printed from say nothing.
 _FILE_TITLE = re.compile(r"(?:\.(?:docx?|odt|rtf|tex|txt|pdf|pptx?)$|^Microsoft (?:Word|PowerPoint) - )",
@@ -69,8 +70,8 @@ def _page_text(page: Any) -> str:
 
 def tidy_page(text: str) -> str:
     """Layout text to Markdown-safe lines: the page margin removed, column padding squeezed,
-    indentation kept only where it continues or nests a list item (anything else indented by
-    four spaces would become a code block)."""
+    indentation kept only where a line directly continues or nests a list item (anything else
+    indented by four spaces would become a code block)."""
     lines = [line.rstrip() for line in text.replace("\f", "\n").split("\n")]
     margin = min((len(line) - len(line.lstrip(" ")) for line in lines if line), default=0)
     out, item_indent = [], None
@@ -79,8 +80,10 @@ def tidy_page(text: str) -> str:
         indent = len(line) - len(line.lstrip(" ")) - margin
         if not body:
             out.append("")
+            item_indent = None  # after a gap, indented text is a block of its own, not the item's
             continue
         if _ITEM.match(body):
+            body = _GLYPH_BULLET.sub("- ", body)  # a bullet glyph is a Markdown list item
             nested = item_indent is not None and indent > item_indent + 1
             item_indent = item_indent if nested else indent
             out.append(CONTINUATION + body if nested else body)
