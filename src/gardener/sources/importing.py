@@ -129,7 +129,7 @@ def _read_file(file: Path, result: ImportResult) -> list[Imported]:
     parts = split_articles(doc.body, has_front_matter=doc.front is not None or source.single)
     drafts = []
     for part in parts:
-        found = Findings(list(source.facts))
+        found = Findings(list(source.facts), list(source.notes))
         body = clean(part.text, found)
         inferred = infer(body, found, front)
         origin = file.name if len(parts) == 1 else f"{file.name}#{part.index}"

@@ -37,6 +37,7 @@ class Source:
     kind: str  # "text", "html" or "pdf"
     facts: list[Fact] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for the import report
 
     @property
     def single(self) -> bool:
@@ -71,8 +72,8 @@ def read_source(path: Path) -> Source:
 
     front_text, body, _line, _newline = matter.split(text)
     head = text[: len(text) - len(body)] if front_text is not None else ""
-    markdown, facts, warnings = read_html(body, name, path.parent)
-    return Source(head + markdown, kind, facts, warnings)
+    markdown, facts, warnings, notes = read_html(body, name, path.parent)
+    return Source(head + markdown, kind, facts, warnings, notes)
 
 
 def _decode_html(data: bytes, name: str) -> str:

@@ -55,8 +55,8 @@ class _Converter(MarkdownConverter):
         return _TAG_START.sub("&lt;", _ENTITY_START.sub("&amp;", text))
 
 
-def read_html(text: str, path: str, folder: Path) -> tuple[str, list[Fact], list[Diagnostic]]:
-    """(Markdown, facts from the page metadata, warnings) for the page's text."""
+def read_html(text: str, path: str, folder: Path) -> tuple[str, list[Fact], list[Diagnostic], list[str]]:
+    """(Markdown, facts from the page metadata, warnings, notes) for the page's text."""
     try:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
@@ -68,11 +68,13 @@ def read_html(text: str, path: str, folder: Path) -> tuple[str, list[Fact], list
     source = next((f.value for f in facts if f.field == "source"), None)
     article = page.body if page is not None and page.body is not None else None
     main = _main_element(root, "\n".join(article.itertext()) if article is not None else "")
-    _clean(main, source, folder)
+    unlinked = _clean(main, source, folder)
     markdown = _markdown(main)
     if not markdown.strip():
         raise GardenError(Diagnostic(path, "no readable text in the page", "error", 1))
-    return markdown, facts, warnings
+    notes = [f"kept the text of {len(unlinked)} relative links the page gives no base URL for "
+             f"(first: {unlinked[0]})"] if unlinked else []
+    return markdown, facts, warnings, notes
 
 
 def _main_element(root: Any, text: str) -> Any:
@@ -106,7 +108,8 @@ def _text_sizes(root: Any) -> Iterator[tuple[Any, int]]:
         yield element, size
 
 
-def _clean(main: Any, base: str | None, folder: Path) -> None:
+def _clean(main: Any, base: str | None, folder: Path) -> list[str]:
+    """Strip what is not article text; return the relative links that had to lose their target."""
     for element in list(main.iter(*_ACTIVE)):
         element.drop_tree()
     for element in list(main.iter(tag=lxml.etree.Element)):
@@ -114,14 +117,22 @@ def _clean(main: Any, base: str | None, folder: Path) -> None:
             element.drop_tree()
     for heading in main.iter("h1", "h2", "h3", "h4", "h5", "h6"):
         _unwrap_self_links(heading)
-    for link in main.iter("a"):
+    unlinked = []
+    for link in list(main.iter("a")):
         _fix_url(link, "href", base, None)
+        href = link.get("href") or ""
+        if href and not href.startswith("#") and not urlsplit(href).scheme:
+            # A relative link without the page's address would point into the garden, at
+            # nothing: its text stays, the link goes.
+            unlinked.append(href)
+            link.drop_tag()
     for image in main.iter("img"):
         _fix_url(image, "src", base, folder)
     for element in main.xpath(".//*[@title]"):
         # A tooltip is all a title is; a double quote in it would end the Markdown title early.
         element.set("title", element.get("title").replace('"', "'"))
     _join_cjk_line_breaks(main)
+    return unlinked
 
 
 def _unwrap_self_links(heading: Any) -> None:
