@@ -9,7 +9,7 @@ import pytest
 from gardener.articles.model import reading_minutes
 from gardener.sources.inference import detect_lang
 from gardener.sources.slugs import slugify
-from gardener.text.cjk import CJK_RUN, PUNCTUATION_CHAR, count_cjk, has_cjk, is_cjk
+from gardener.text.cjk import CJK_RUN, PUNCTUATION_CHAR, count_cjk, has_cjk, is_cjk, is_wide
 
 
 @pytest.mark.parametrize("char", ["中", "\u3400", "\u4dbf", "\u4e00", "\u9fff", "\uf900", "\ufaff", "﨑"])
@@ -25,6 +25,11 @@ def test_punctuation_full_width_letters_and_hexagrams_are_not_ideographs(char):
 def test_punctuation_is_its_own_class():
     assert all(PUNCTUATION_CHAR.fullmatch(c) for c in "，。、「」《》！？：；（）\u3000")
     assert not any(PUNCTUATION_CHAR.fullmatch(c) for c in "中Ａａ１a,")
+
+
+def test_wide_is_everything_set_full_width():
+    assert all(is_wide(c) for c in "中，。「\u3000Ａ１！\uf900")
+    assert not any(is_wide(c) for c in "a1,.-\u00a0é")
 
 
 def test_every_unicode_ideograph_of_the_bmp_is_counted():

@@ -12,6 +12,10 @@ counts towards reading time, language detection, pinyin or slugs. ``PUNCTUATION`
 CJK Symbols and Punctuation block (U+3000-U+303F, the ideographic space included) and the
 full-width punctuation of the Halfwidth and Fullwidth Forms block (full-width letters and
 digits are not punctuation).
+
+``WIDE`` is everything set full width, between which text is written without spaces: the
+ideographs, the CJK Symbols and Punctuation block and the whole Halfwidth and Fullwidth Forms
+block. Rejoining a line that a PDF or a web page broke needs this class, not the ideographs.
 """
 
 from __future__ import annotations
@@ -24,23 +28,34 @@ __all__ = [
     "IDEOGRAPHS",
     "PUNCTUATION",
     "PUNCTUATION_CHAR",
+    "WIDE",
+    "WIDE_CHAR",
     "count_cjk",
     "has_cjk",
     "is_cjk",
+    "is_wide",
 ]
 
 # Ranges written for a regex character class: "[" + IDEOGRAPHS + "]".
 IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 PUNCTUATION = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+WIDE = "\u3000-\u303f" + IDEOGRAPHS + "\uff00-\uffef"
 
 CJK_CHAR = re.compile(f"[{IDEOGRAPHS}]")
 CJK_RUN = re.compile(f"[{IDEOGRAPHS}]+")
 PUNCTUATION_CHAR = re.compile(f"[{PUNCTUATION}]")
+WIDE_CHAR = re.compile(f"[{WIDE}]")
 
 
 def is_cjk(char: str) -> bool:
     """Whether a single character is a CJK ideograph."""
     return CJK_CHAR.fullmatch(char) is not None
+
+
+def is_wide(char: str) -> bool:
+    """Whether a single character is set full width (an ideograph, CJK punctuation or a
+    full-width form)."""
+    return WIDE_CHAR.fullmatch(char) is not None
 
 
 def has_cjk(text: str) -> bool:
