@@ -34,8 +34,20 @@ _QUOTE = re.compile(r" {0,3}>")
 _QUOTE_PREFIX = re.compile(r" {0,3}> ?")
 # Lines that end a paragraph by themselves: a list item's text does not run on into them.
 _BLOCK_START = re.compile(r" {0,3}(?:#|>|```|~~~)")
-_DISPLAY_MATH = ("$$", "\\[")
 LEVEL = 4  # Python-Markdown's indentation per nesting level
+
+# "> [!NOTE]" (GitHub) and "> [!tip]- Title" (Obsidian: a title, "-" folded, "+" open).
+_CALLOUT = re.compile(r"\[!([A-Za-z][\w-]*)\]([-+]?)[ \t]*(.*)$")
+# Callout types as Material for MkDocs styles them: GitHub's five and Obsidian's names.
+CALLOUT_CLASSES = {
+    "note": "note", "tip": "tip", "hint": "tip", "important": "info", "info": "info",
+    "todo": "info", "warning": "warning", "attention": "warning", "caution": "danger",
+    "danger": "danger", "error": "danger", "abstract": "abstract", "summary": "abstract",
+    "tldr": "abstract", "success": "success", "check": "success", "done": "success",
+    "question": "question", "help": "question", "faq": "question", "failure": "failure",
+    "fail": "failure", "missing": "failure", "bug": "bug", "example": "example",
+    "quote": "quote", "cite": "quote",
+}
 
 
 @dataclass
@@ -99,8 +111,13 @@ class _Lines:
         return span is not None and span[1] >= self.starts[last] + len(self.lines[last].rstrip())
 
     def display_math(self, index: int, last: int) -> bool:
-        """Whether lines index..last are exactly one `$$` or `\\[` formula."""
-        return self.lines[index].lstrip(" ").startswith(_DISPLAY_MATH) and self.spans_whole(index, last)
+        """Whether lines index..last are exactly one `$$` formula, or a `\\[` formula whose
+        opener stands on a line of its own (GitHub prints a one-line `\\[...\\]` as brackets,
+        and articles use it so: "\\[[source](url)\\]")."""
+        stripped = self.lines[index].strip()
+        if not (stripped.startswith("$$") or stripped == "\\[" and last > index):
+            return False
+        return self.spans_whole(index, last)
 
 
 class _Layout:
@@ -224,15 +241,32 @@ class _Layout:
         return out_indent - indent
 
     def _quote(self, index: int) -> int:
-        """A block quote's lines are laid out on their own, then quoted again."""
+        """A block quote's lines are laid out on their own, then quoted again; a callout
+        becomes an admonition."""
         lines = self.src.lines
         last = index
         while last + 1 < len(lines) and _QUOTE.match(lines[last + 1]):
             last += 1
         inner = [_QUOTE_PREFIX.sub("", line, count=1) for line in lines[index:last + 1]]
-        for line in _Layout(inner).run():
-            self._emit(f"> {line}" if line else ">", "text")
+        callout = _CALLOUT.match(inner[0])
+        if callout is None:
+            for line in _Layout(inner).run():
+                self._emit(f"> {line}" if line else ">", "text")
+        else:
+            self._blank()
+            self._emit(admonition_line(*callout.groups()), "other")
+            for line in _Layout(inner[1:]).run():
+                self._emit(" " * LEVEL + line if line else "", "other" if line else "blank")
+            self._blank()
         return last + 1
+
+
+def admonition_line(kind: str, fold: str, title: str) -> str:
+    """`!!! class "title"` for a callout: `??? ` (folded) or `???+ ` (open) when it folds."""
+    css = CALLOUT_CLASSES.get(kind.lower(), "note")
+    title = title.strip() or kind.capitalize()
+    opener = {"-": "???", "+": "???+"}.get(fold, "!!!")
+    return f'{opener} {css} "{title}"'
 
 
 class GithubLayout(Preprocessor):
