@@ -31,6 +31,8 @@ from gardener.text.markdown import protected_spans
 _ITEM = re.compile(r"( *)([-+*]|(\d{1,9})\.)( +)(?=\S)")
 _RULE = re.compile(r" {0,3}([-*_])(?: *\1){2,} *$")
 _QUOTE = re.compile(r" {0,3}>")
+# Python-Markdown's own containers (admonitions, details, tabs): their body is indented by LEVEL.
+_CONTAINER = re.compile(r" {0,3}(?:!!!|\?\?\?\+?|===\+?)[ \t]")
 _QUOTE_PREFIX = re.compile(r" {0,3}> ?")
 # Lines that end a paragraph by themselves: a list item's text does not run on into them.
 _BLOCK_START = re.compile(r" {0,3}(?:#|>|```|~~~)")
@@ -140,6 +142,8 @@ class _Layout:
                 index += 1
             elif _QUOTE.match(line) and not self._inside(line):
                 index = self._quote(index)
+            elif _CONTAINER.match(line) and not self._inside(line):
+                index = self._container(index)
             else:
                 index = self._block(index)
         return self.out
@@ -258,6 +262,21 @@ class _Layout:
             for line in _Layout(inner[1:]).run():
                 self._emit(" " * LEVEL + line if line else "", "other" if line else "blank")
             self._blank()
+        return last + 1
+
+    def _container(self, index: int) -> int:
+        """An admonition written for Python-Markdown: its indented body is laid out on its own."""
+        lines = self.src.lines
+        last = index
+        for following in range(index + 1, len(lines)):
+            line = lines[following]
+            if line.strip() and not line.startswith(" " * LEVEL):
+                break
+            if line.strip():
+                last = following
+        self._emit(lines[index], "other")
+        for line in _Layout([line[LEVEL:] for line in lines[index + 1:last + 1]]).run():
+            self._emit(" " * LEVEL + line if line else "", "other" if line else "blank")
         return last + 1
 
 
