@@ -6,7 +6,8 @@ the `markdown_extensions` of an mkdocs.yml (what the site shows). Compared per f
 
 - lists: the depth of every list item, in document order; a file matches when the sequences are
   equal (same items, same nesting);
-- run-on paragraphs: paragraphs of the site holding a line that starts with a list marker;
+- run-on paragraphs: paragraphs of the site of several lines, one of which starts with a list
+  marker (a list read as text);
 - display formulas: `$$`/`\\[` blocks of the reference against display formulas of the site.
 
 Usage: python scripts/render_fidelity.py CORPUS_DIR [--config mkdocs.yml] [--without NAME]
@@ -67,7 +68,8 @@ class _Structure(html.parser.HTMLParser):
         elif tag in ("ul", "ol"):
             self.depth -= 1
         elif tag == "p" and self._paragraph is not None:
-            if _MARKER_LINE.search("".join(self._paragraph)):
+            text = "".join(self._paragraph).strip()
+            if "\n" in text and _MARKER_LINE.search(text):  # one line ("**1. Setup**") is no list
                 self.run_on += 1
             self._paragraph = None
 
