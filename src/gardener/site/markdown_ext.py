@@ -85,17 +85,14 @@ class _Lines:
     def verbatim_until(self, index: int) -> int:
         """The last line of a verbatim span that starts on line ``index`` and runs on past it
         (``index`` itself when there is none)."""
-        line = self.lines[index]
         start = self.starts[index]
+        end = start + len(self.lines[index])
         last = index
-        pos = start + len(line) - len(line.lstrip(" "))
-        while pos < start + len(line):
-            span = self.span_at(pos)
-            if span is None:
-                pos += 1
-                continue
-            last = max(last, self.line_of(span[1] - 1))
-            pos = span[1]
+        i = max(0, bisect.bisect_right(self._span_starts, start) - 1)
+        while i < len(self.spans) and self.spans[i][0] < end:
+            if self.spans[i][1] > start:
+                last = max(last, self.line_of(self.spans[i][1] - 1))
+            i += 1
         return last
 
     def opens_verbatim(self, index: int) -> bool:
