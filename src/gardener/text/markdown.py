@@ -547,3 +547,49 @@ class _LineScanner:
         self.headings.append((start, title))
         if self.protect_headings:
             self.spans.append((start, end))
+
+
+# Headings with their levels, for the importer's title and article boundaries.
+
+_ATX_LEVEL = re.compile(r"[ ]{0,3}(#{1,6})")
+_UNDERLINE = re.compile(r"^[ ]{0,3}(=+|-+)[ \t]*\r?$", re.M)
+
+
+def headings(markdown: str) -> list[tuple[int, int, str]]:
+    """(offset of the heading's first line, level 1-6, title) of every heading Python-Markdown
+    sees, in order: none inside code, HTML or front matter."""
+    found = []
+    for start, title in analyse(markdown, headings=True)[1]:
+        atx = _ATX_LEVEL.match(markdown, start)
+        if atx:
+            level = len(atx.group(1))
+        else:
+            level = _setext_level(markdown, start)
+        found.append((start, level, title))
+    return found
+
+
+def _setext_level(markdown: str, start: int) -> int:
+    underline = _UNDERLINE.search(markdown, start)
+    return 1 if underline and underline.group(1)[0] == "=" else 2
+
+
+def fenced_code(markdown: str) -> list[Span]:
+    """(start, end) of every fenced code block, an unclosed one running to the end."""
+    fences, unclosed = _fences(markdown, _front_matter(markdown))
+    return fences + ([unclosed] if unclosed else [])
+
+
+def code_and_comments(markdown: str) -> list[Span]:
+    """Sorted, merged spans of fenced code, code spans, <code>/<pre> elements and HTML
+    comments: text that shows verbatim or not at all, so a rewrite must leave it alone."""
+    front = _front_matter(markdown)
+    fences, unclosed = _fences(markdown, front)
+    masked = _mask(_mask(markdown, [(0, front)], _BLOCK_FILLER), fences, _FILLER, keep_lines=False)
+    inline, blocks, tail = _opaque(masked)
+    verbatim = [
+        (start, end) for start, end in inline + blocks
+        if markdown.startswith(("`", "<!--"), start)
+        or markdown[start:start + 5].lower() in ("<code", "<pre>", "<pre ")
+    ]
+    return _merge(fences + verbatim + [span for span in (unclosed, tail) if span])
