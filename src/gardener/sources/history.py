@@ -75,7 +75,8 @@ def histories(root: Path, folder: Path | None = None) -> dict[Path, FileHistory]
     if run.returncode != 0:
         return {}
     commits = _parse_log(run.stdout.decode("utf-8", "surrogateescape"))
-    return {root / name: history for name, history in _follow(commits).items()}
+    top = root.resolve()
+    return {top / name: history for name, history in _follow(commits).items()}
 
 
 def _parse_log(out: str) -> list[tuple[Commit, list[tuple[str, list[str]]]]]:
@@ -117,3 +118,32 @@ def _follow(commits: list[tuple[Commit, list[tuple[str, list[str]]]]]) -> dict[s
             if status in "RC" and len(paths) == 2:
                 alias[paths[0]] = current
     return {name: FileHistory(oldest[name], newest[name]) for name in newest}
+
+
+def head_commit(root: Path) -> str | None:
+    try:
+        run = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "-q", "HEAD"],
+                             capture_output=True, text=True, timeout=_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return run.stdout.strip() if run.returncode == 0 and run.stdout.strip() else None
+
+
+def last_changes(folder: Path, cache=None) -> dict[str, PartialDate]:
+    """Path relative to folder (forward slashes) -> day of the last commit that changed it.
+
+    One `git log` for the whole folder, cached under the HEAD commit: a rebuild with no new
+    commit asks git one `rev-parse` and nothing else."""
+    root = repository_root(folder)
+    head = head_commit(root) if root is not None else None
+    if head is None:
+        return {}
+
+    def compute() -> dict[str, PartialDate]:
+        base = folder.resolve()
+        return {path.relative_to(base).as_posix(): history.last.date
+                for path, history in histories(root, folder).items() if path.is_relative_to(base)}
+
+    if cache is None:
+        return compute()
+    return cache.get(("git last changes", str(folder.resolve()), head), compute)
