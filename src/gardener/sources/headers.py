@@ -61,7 +61,7 @@ _WECHAT = re.compile(
     r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*发表于\s*\S{1,12})?$")
 _MARKERS = re.compile(r"^(?:\s*>)*\s*(?:[-*+]\s+|\d{1,2}[.)]\s+)?")
 _SEGMENTS = re.compile(r"\s*[|｜]\s*|\s{2,}|\u3000+")
-_LINK = re.compile(r"!?\[(?P<text>[^\]\n]*)\]\((?P<url>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_LINK = re.compile(r"!?\[(?P<text>[^\]\n]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
 _URL = re.compile(r"https?://[^\s<>()\[\]，。、]+")
 _NAME_SPLIT = re.compile(r"\s*(?:[、,，/;；&＆]|\band\b|和|及|与)\s*")
 _HAS_LINK = re.compile(r"\]\(|<a\s|https?://", re.IGNORECASE)
