@@ -165,12 +165,17 @@ def extract_labels(text: str, found: Findings) -> str:
     content = [i for i, line in enumerate(lines) if line.strip() and i not in fenced]
     header, footer = content[:HEADER_LINES], content[-FOOTER_LINES:]
     drop = set()
+    titled = found.first("title") is not None
     for n, i in enumerate(header):
         line = lines[i]
         if line.count("[") > line.count("]") and n + 1 < len(header):
             line += lines[header[n + 1]].lstrip("> ")  # a link text broken over two lines
-        facts = read_line(line, found, header=True)
-        if facts and all(f.confidence == "high" for f in facts) and _removable(lines[i]):
+        facts = read_line(line, Findings(), header=True)
+        if not facts:
+            continue
+        # the original's title, from the text of its link, serves only when the body has none
+        found.facts.extend(f for f in facts if f.field != "title" or not titled)
+        if all(f.confidence == "high" for f in facts) and _removable(lines[i]):
             drop.add(i)
     for i in footer:
         if i not in header:
@@ -199,12 +204,19 @@ def read_line(line: str, found: Findings, header: bool = True) -> list[Fact] | N
     facts = Findings()
     whole = _byline(text, facts, header) or _written(text, facts)
     if not whole:
-        parts = [p for p in _SEGMENTS.split(text) if p]
-        whole = all(_label(part, facts) for part in parts)
+        whole = all(_label(part, facts) for part in _segments(text))
     if not whole:
         return None
     found.facts.extend(facts.facts)
     return facts.facts
+
+
+def _segments(text: str) -> list[str]:
+    """Parts of a line of several labels ("作者：A | 来源：B"); link texts are never cut."""
+    links = [m.group(0) for m in _LINK.finditer(text)]
+    masked = _LINK.sub(lambda m: f"\ue000{links.index(m.group(0))}\ue001", text)
+    parts = [p for p in _SEGMENTS.split(masked) if p]
+    return [re.sub("\ue000(\\d+)\ue001", lambda m: links[int(m.group(1))], p) for p in parts]
 
 
 def has_labels(line: str) -> bool:
@@ -245,6 +257,8 @@ def _source(name: str, value: str, found: Findings, where: str) -> bool:
     url = link.group("url") if link else (_URL.search(value).group(0) if _URL.search(value) else None)
     if url and url.startswith(("http://", "https://")):
         found.add("source", url.rstrip(".,;:!?"), where)
+        if name == "source" and link and plain_title(link.group("text")):
+            found.add("title", plain_title(link.group("text")), f"link text of {where}")
         if name == "first published":
             mention = _first_date(value[(link or _URL.search(value)).end():])
             if mention is not None:

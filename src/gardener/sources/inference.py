@@ -82,7 +82,8 @@ def _git_dates(result: Inferred, history: FileHistory) -> None:
 
 def _set_fact(result: Inferred, name: str, value: Any, where: str, front: Normalized | None) -> None:
     if name == "title" and name in result.fields and result.fields[name] != value:
-        result.extra.setdefault("subtitle", value)  # a body heading that differs is kept, not lost
+        if where.startswith(("heading", "first line")):
+            result.extra.setdefault("subtitle", value)  # a body heading that differs is kept, not lost
         return
     result.set(name, value, where)
 
