@@ -12,6 +12,7 @@ from typing import Callable
 from gardener.sources.findings import Findings
 from gardener.sources.furniture import remove_furniture
 from gardener.sources.headers import extract_labels, extract_title
+from gardener.text.markdown import fenced_code
 
 Cleaner = Callable[[str, Findings], str]
 
@@ -44,10 +45,22 @@ def fenced_mask(lines: list[str]) -> list[bool]:
     return mask
 
 
+def code_mask(lines: list[str]) -> list[bool]:
+    """True for lines of code: fenced_mask's, and those of the fences the Markdown scanner finds
+    (fences inside list items, longer fences around shorter ones). A cleaner must never reflow
+    or re-mark a line of code."""
+    mask = fenced_mask(lines)
+    text = "\n".join(lines)
+    for start, end in fenced_code(text):
+        for n in range(text.count("\n", 0, start), text.count("\n", 0, end) + 1):
+            mask[n] = True
+    return mask
+
+
 def tidy_whitespace(text: str, found: Findings) -> str:
     """Full-width indentation is typesetting, not content; runs of blank lines collapse to one."""
     lines = text.split("\n")
-    mask = fenced_mask(lines)
+    mask = code_mask(lines)
     out: list[str] = []
     indents = 0
     for number, (line, fenced) in enumerate(zip(lines, mask, strict=True)):
@@ -75,7 +88,7 @@ def end_quotes_before_headings(text: str, found: Findings) -> str:
     """A heading right under a quote line ends the quote in GitHub's Markdown; Python-Markdown
     would pull it into the quote. A blank line keeps the author's structure."""
     lines = text.split("\n")
-    mask = fenced_mask(lines)
+    mask = code_mask(lines)
     out: list[str] = []
     for i, line in enumerate(lines):
         if i and not mask[i] and _ATX.match(line) and lines[i - 1].lstrip().startswith(">"):
@@ -135,7 +148,7 @@ def _is_title_like(line: str) -> bool:
 def join_hard_wraps(text: str, found: Findings) -> str:
     """Rejoin sentences that a PDF or page break split over a blank line or a line break."""
     lines = text.split("\n")
-    mask = fenced_mask(lines)
+    mask = code_mask(lines)
     out: list[str] = []
     joins = 0
     i = 0
@@ -180,7 +193,7 @@ def _glue(head: str, tail: str) -> str:
 def balance_emphasis(text: str, found: Findings) -> str:
     """A lone `**` on a line lost its partner: make the label before it bold again."""
     lines = text.split("\n")
-    mask = fenced_mask(lines)
+    mask = code_mask(lines)
     fixed = 0
     for i, line in enumerate(lines):
         if mask[i] or line.count("**") % 2 == 0:
