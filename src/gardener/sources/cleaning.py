@@ -7,6 +7,8 @@ Code fences are never touched: every line-based step skips fenced lines.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 from typing import Callable
 
 from gardener.sources.findings import Findings
@@ -51,8 +53,9 @@ def code_mask(lines: list[str]) -> list[bool]:
     or re-mark a line of code."""
     mask = fenced_mask(lines)
     text = "\n".join(lines)
+    starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
     for start, end in fenced_code(text):
-        for n in range(text.count("\n", 0, start), text.count("\n", 0, end) + 1):
+        for n in range(bisect_right(starts, start) - 1, bisect_right(starts, max(start, end - 1))):
             mask[n] = True
     return mask
 

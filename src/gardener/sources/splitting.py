@@ -20,6 +20,7 @@ EVIDENCE_LINES = 4
 _DATELINE = re.compile(
     r"^[*_\s]*(?:[【《(（][^】》)）\n]{1,20}[】》)）]\s*)?(?:\S{1,12}?)?"
     r"\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:讯|消息|电)")
+_H1_LIKE = re.compile(r"^ {0,3}(?:#[ \t]|=+[ \t]*$)", re.M)
 _FILE_TITLE = re.compile(r"\.(?:md|markdown|txt|docx?|pdf|html?)\s*$", re.IGNORECASE)
 
 
@@ -46,6 +47,8 @@ def split_articles(text: str, has_front_matter: bool) -> list[Part]:
 
 def article_starts(text: str, lines: list[str]) -> list[int]:
     """Line numbers (0-based) of the level-1 headings after the first that start an article."""
+    if len(_H1_LIKE.findall(text)) < 2:
+        return []  # fewer than two lines that could be level-1 headings: nothing to scan for
     h1 = level_one_headings(text)
     if len(h1) < 2 or any(has_labels(line) for line in lines[:h1[0]]):
         return []  # a byline or source block above the first title speaks for the whole file
