@@ -65,6 +65,8 @@ _LINK = re.compile(r"!?\[(?P<text>[^\]\n]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")
 _URL = re.compile(r"https?://[^\s<>()\[\]，。、]+")
 _NAME_SPLIT = re.compile(r"\s*(?:[、,，/;；&＆]|\band\b|和|及|与)\s*")
 _HAS_LINK = re.compile(r"\]\(|<a\s|https?://", re.IGNORECASE)
+_ATX_AGREED = re.compile(r"^\s*#{1,6}(?:[ \t]|$)")
+_UNDERLINE = re.compile(r"^[ ]{0,3}(?:=+|-+)[ \t]*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -131,11 +133,11 @@ def _headings(text: str) -> list[_Heading]:
         line_end = text.find("\n", start)
         line = text[start:line_end if line_end >= 0 else len(text)]
         if line.lstrip().startswith("#"):
-            if not re.match(r"^\s*#{1,6}(?:[ \t]|$)", line):
+            if not _ATX_AGREED.match(line):
                 continue
             end = start + len(line)
         else:  # setext: the title runs to its underline
-            underline = re.compile(r"^[ ]{0,3}(?:=+|-+)[ \t]*$", re.M).search(text, start)
+            underline = _UNDERLINE.search(text, start)
             end = underline.end() if underline else start + len(line)
         out.append(_Heading(start, end, level, title))
     return out
@@ -253,14 +255,14 @@ def _label(part: str, found: Findings) -> bool:
 
 
 def _source(name: str, value: str, found: Findings, where: str) -> bool:
-    link = _LINK.search(value)
-    url = link.group("url") if link else (_URL.search(value).group(0) if _URL.search(value) else None)
-    if url and url.startswith(("http://", "https://")):
+    link, bare = _LINK.search(value), _URL.search(value)
+    url = link.group("url") if link else (bare.group(0) if bare else "")
+    if url.startswith(("http://", "https://")):
         found.add("source", url.rstrip(".,;:!?"), where)
         if name == "source" and link and plain_title(link.group("text")):
             found.add("title", plain_title(link.group("text")), f"link text of {where}")
         if name == "first published":
-            mention = _first_date(value[(link or _URL.search(value)).end():])
+            mention = _first_date(value[(link or bare).end():])
             if mention is not None:
                 found.add("date", mention.date, where)
         return True
