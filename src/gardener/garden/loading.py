@@ -7,7 +7,7 @@ the others from loading.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -15,6 +15,7 @@ from gardener.articles import matter
 from gardener.garden.cache import AnalysisCache, digest
 from gardener.articles.model import Article, Concept, Diagnostic, GardenError
 from gardener.articles.schema import build_article, normalize
+from gardener.sources.history import last_changes
 
 CONCEPT_KEYS = {"title", "aliases", "summary", "related", "link_policy"}
 
@@ -141,6 +142,15 @@ def _safely(loader, rel: str, text: str):
         return None, [Diagnostic(rel, "front-matter nested too deeply")]
 
 
+def updated_from_git(articles: list[Article], docs_dir: Path, cache: AnalysisCache) -> list[Article]:
+    """An article without `updated` was last updated by the last commit that changed it."""
+    if all(a.updated is not None for a in articles):
+        return articles
+    changed = last_changes(docs_dir, cache)
+    return [replace(a, updated=changed[a.path]) if a.updated is None and a.path in changed else a
+            for a in articles]
+
+
 def load_garden(docs_dir: Path, articles_dir: str = "articles", concepts_dir: str = "concepts",
                 cache: AnalysisCache | None = None) -> Garden:
     """Every article and concept note; unchanged files come from the cache unparsed."""
@@ -149,6 +159,7 @@ def load_garden(docs_dir: Path, articles_dir: str = "articles", concepts_dir: st
     digests: dict[str, str] = {}
     articles, a_problems = _load_all(markdown_files(docs_dir / articles_dir), docs_dir,
                                      load_article, cache, digests)
+    articles = updated_from_git(articles, docs_dir, cache)
     concepts, c_problems = _load_all(markdown_files(docs_dir / concepts_dir), docs_dir,
                                      load_concept, cache, digests)
     return Garden(docs_dir, tuple(articles), tuple(concepts), tuple(a_problems + c_problems),

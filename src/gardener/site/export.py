@@ -16,11 +16,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from gardener.articles import matter
 from gardener.garden.loading import all_files
 from gardener.articles.model import Diagnostic, GardenError
-from gardener.pages.common import nav_tree
+from gardener.pages.common import UNDATED, nav_tree
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets
 from gardener.site.mkdocs.config import site_options, validated
 from gardener.options import plugin_options
+from gardener.text.natural import natural_titles
 
 # jieba reads its user dictionary relative to the folder the build runs in: the export's root.
 WORDS_FILE = "gardener-words.txt"
@@ -141,7 +142,8 @@ def nav(site: GardenSite, pages: set[str]) -> list:
                 and not page.startswith((articles_dir, concepts_dir))):
             entries.append(page)
     listed = [a for a in site.garden.articles if a.path not in hidden]
-    years = [nav_entry(year, group) for year, group in nav_tree(listed)]
+    years = [nav_entry(year, natural_titles(group) if year == UNDATED else group)
+             for year, group in nav_tree(listed)]
     if years:
         entries.append({"文章": years})
     if site.options.concepts_in_nav:

@@ -7,6 +7,7 @@ reported and skipped; every other file is imported.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from gardener.sources.assets import AssetPlan, relink_images
 from gardener.sources.cleaning import clean
 from gardener.sources.findings import Findings
 from gardener.sources.formats import SOURCE_SUFFIXES, read_source
+from gardener.sources.history import FileHistory, histories, repository_root
 from gardener.sources.inference import Inferred, infer
 from gardener.sources.splitting import split_articles
 
@@ -92,12 +94,14 @@ def import_sources(
     existing = _existing_articles(into)
     taken = {slug for slug, _origin, _body in existing.values()}
     by_origin = {origin: slug for slug, origin, _body in existing.values() if origin}
+    history = git_histories(files)
     for file in files:
         progress(file)
         try:
-            drafts = _read_file(file, result)
+            drafts = _read_file(file, result, history.get(file.resolve()))
         except GardenError as exc:
-            result.failures.append(exc.diagnostic)
+            problem = exc.diagnostic
+            (result.failures if problem.severity == "error" else result.warnings).append(problem)
             continue
         for draft in drafts:
             draft.slug = by_origin.get(draft.origin) or slugs.unique(draft.slug, taken)
@@ -114,7 +118,25 @@ def import_sources(
     return result
 
 
-def _read_file(file: Path, result: ImportResult) -> list[Imported]:
+def git_histories(files: list[Path]) -> dict[Path, FileHistory]:
+    """First and last commit of each source file kept in a git repository: one `git log` for
+    each repository, over the folder holding all of its files."""
+    by_root: dict[Path, list[Path]] = {}
+    roots: dict[Path, Path | None] = {}
+    for file in files:
+        folder = file.resolve().parent
+        if folder not in roots:
+            roots[folder] = repository_root(folder)
+        if roots[folder] is not None:
+            by_root.setdefault(roots[folder], []).append(folder)
+    found: dict[Path, FileHistory] = {}
+    for root, folders in by_root.items():
+        common = Path(os.path.commonpath([str(f) for f in folders]))
+        found.update(histories(root, common))
+    return found
+
+
+def _read_file(file: Path, result: ImportResult, history: FileHistory | None = None) -> list[Imported]:
     name = str(file)
     source = read_source(file)
     result.warnings.extend(source.warnings)
@@ -131,7 +153,7 @@ def _read_file(file: Path, result: ImportResult) -> list[Imported]:
     for part in parts:
         found = Findings(list(source.facts), list(source.notes))
         body = clean(part.text, found)
-        inferred = infer(body, found, front)
+        inferred = infer(body, found, front, history)
         origin = file.name if len(parts) == 1 else f"{file.name}#{part.index}"
         title = inferred.fields.get("title")
         if not title:
