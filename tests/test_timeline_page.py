@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from pymdownx.slugs import slugify
 
 from gardener.text.dates import PartialDate as P
-from gardener.garden.timeline.extract import extract_events, heading_slugs, merge_events, publication_events
+from gardener.text.dates import parse_date
+from gardener.garden.timeline.extract import extract_events, heading_slugs, publication_events
+from gardener.garden.timeline.merge import merge_events
 from gardener.garden.loading import load_garden
 from gardener.garden.concepts.matcher import ConceptMatcher
 from gardener.articles.model import Event
@@ -173,7 +175,7 @@ def test_concept_timeline():
     items = [line for line in section.splitlines() if line.startswith("- ")]
     assert len(items) >= 5
     dates = re.findall(r'datetime="([0-9-]+)"', section)
-    assert dates == sorted(dates, key=lambda d: P.from_iso(d).sort_key())
+    assert dates == sorted(dates, key=lambda d: parse_date(d).sort_key())
     assert "12 月 1 日，ChatGPT 发布。" in section
     assert assert_links_resolve(section, "concepts/chatgpt.md") >= len(items)
     path = "concepts/vector-database.md"

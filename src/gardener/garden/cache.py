@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Hashable
 
 log = logging.getLogger("mkdocs.plugins.gardener")
-FORMAT = 2  # bump when cached objects change shape, so an old file is ignored, not misread
+FORMAT = 3  # bump when cached objects change shape, so an old file is ignored, not misread
 
 
 def digest(text: str) -> str:

@@ -6,7 +6,7 @@ import html
 import re
 
 from gardener.garden.concepts.index import ConceptIndex
-from gardener.garden.loading import Garden
+from gardener.articles.model import Garden
 from gardener.articles.model import Article
 from gardener.pages.common import md_text, rel_link
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gardener.garden.concepts.index import ConceptIndex, related_concepts
-from gardener.garden.loading import Garden
+from gardener.articles.model import Garden
 from gardener.articles.model import Concept
 from gardener.pages.common import article_date, md_text, rel_link
 

@@ -12,7 +12,7 @@ from itertools import groupby
 from typing import Mapping
 
 from gardener.garden.concepts.index import ConceptIndex
-from gardener.garden.loading import Garden
+from gardener.articles.model import Garden
 from gardener.articles.model import Concept
 from gardener.pages.common import md_text, rel_link
 

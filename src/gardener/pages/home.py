@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from gardener.garden.loading import Garden
+from gardener.articles.model import Garden
 from gardener.pages.common import article_line, newest_first, rel_link
 
 PATH = "index.md"

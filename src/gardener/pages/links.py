@@ -25,7 +25,8 @@ from collections.abc import Callable, Container, Mapping, Sequence
 from functools import lru_cache
 from operator import attrgetter
 
-from gardener.garden.concepts.matcher import POLICIES, LinkPolicy, Mention
+from gardener.articles.model import LinkPolicy
+from gardener.garden.concepts.matcher import Mention
 from gardener.text.markdown import analyse
 
 _TITLE_ESCAPES = {
@@ -66,9 +67,9 @@ def link_mentions(
     *,
     href: Callable[[str], str],
     title: Callable[[str], str | None],
-    policy: LinkPolicy = "first",
+    policy: LinkPolicy = LinkPolicy.FIRST,
     exclude: Container[str] = (),
-    overrides: Mapping[str, str] | None = None,
+    overrides: Mapping[str, LinkPolicy] | None = None,
 ) -> str:
     """Wrap chosen mentions in links (format in the module docstring).
 
@@ -81,7 +82,7 @@ def link_mentions(
     """
     overrides = overrides or {}
     for value in (policy, *overrides.values()):
-        if value not in POLICIES:
+        if value not in tuple(LinkPolicy):
             raise ValueError(f"unknown link policy: {value!r}")
     chosen = _choose(markdown, mentions, policy, exclude, overrides)
     if not chosen:
@@ -103,10 +104,10 @@ def link_mentions(
 
 def _choose(
     markdown: str, mentions: Sequence[Mention], policy: LinkPolicy, exclude: Container[str],
-    overrides: Mapping[str, str],
+    overrides: Mapping[str, LinkPolicy],
 ) -> list[Mention]:
     wanted = {policy, *overrides.values()}
-    section_starts = _section_starts(markdown) if "section" in wanted else []
+    section_starts = _section_starts(markdown) if LinkPolicy.SECTION in wanted else []
     seen: set[object] = set()
     chosen: list[Mention] = []
     reached = 0
@@ -115,14 +116,14 @@ def _choose(
         if mention.concept in exclude:
             continue
         rule = overrides.get(mention.concept, policy) if overrides else policy
-        if rule == "never":
+        if rule == LinkPolicy.NEVER:
             continue
         key: object = mention.concept
-        if rule == "section":
+        if rule == LinkPolicy.SECTION:
             key = (bisect_right(section_starts, mention.start), key)
         # Cheap set lookup first: with policy "first" most mentions are
         # repeats and never need the linkability check.
-        if rule != "all" and key in seen or not _linkable(markdown, mention, reached):
+        if rule != LinkPolicy.ALL and key in seen or not _linkable(markdown, mention, reached):
             continue
         if stray_entities and _near_stray_entity(markdown, mention.start):
             continue

@@ -8,17 +8,17 @@ asks them once and writes the answers to disk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from gardener.garden.cache import AnalysisCache, digest
 from gardener.garden.concepts.index import ConceptIndex, analyse_concepts
-from gardener.garden.loading import Garden, load_garden
+from gardener.garden.loading import load_garden
 from gardener.garden.timeline.build import Timeline, build_timeline
-from gardener.garden.concepts.matcher import POLICIES, find_mentions
+from gardener.garden.concepts.matcher import find_mentions
 from gardener.pages.links import link_mentions
-from gardener.articles.model import Article, Concept, Diagnostic
+from gardener.articles.model import Article, Concept, Diagnostic, Garden
+from gardener.options import Options
 from gardener.text.pinyin import spellings
 from gardener.pages import glossary, home, timeline as timeline_page
 from gardener.pages.article import concepts_footer, decorate
@@ -30,37 +30,21 @@ TIMELINE_CSS = "assets/gardener/timeline.css"
 TIMELINE_JS = "assets/gardener/timeline.js"
 
 
-@dataclass(frozen=True)
-class SiteOptions:
-    articles_dir: str = "articles"
-    concepts_dir: str = "concepts"
-    home: bool = True
-    article_header: bool = True
-    link_policy: str = "first"
-    link_headings: bool = False
-    glossary: bool = True
-    timeline: bool = True
-    timeline_file: Path | None = None
-    timeline_name: str | None = None
-    concepts_in_nav: bool = False
-    site_name: str = "知识花园"
-
-
 def _fingerprint(text: str) -> tuple[int, int]:
     """A cheap in-memory key for a page's text (these keys never reach the disk cache)."""
     return hash(text), len(text)
 
 
-def extra_css(options: SiteOptions) -> list[str]:
+def extra_css(options: Options) -> list[str]:
     return [CSS, TIMELINE_CSS] if options.timeline else [CSS]
 
 
-def extra_javascript(options: SiteOptions) -> list[str]:
+def extra_javascript(options: Options) -> list[str]:
     return [TIMELINE_JS] if options.timeline else []
 
 
 class GardenSite:
-    def __init__(self, docs_dir: Path, options: SiteOptions, cache: AnalysisCache | None = None):
+    def __init__(self, docs_dir: Path, options: Options, cache: AnalysisCache | None = None):
         self.options = options
         self.cache = cache or AnalysisCache()
         self.garden: Garden = load_garden(docs_dir, options.articles_dir, options.concepts_dir,
@@ -70,7 +54,7 @@ class GardenSite:
         self.timeline = Timeline(())
         if options.timeline:
             self.timeline = build_timeline(self.garden, self.concepts.matcher,
-                                           options.timeline_file, options.timeline_name,
+                                           options.timeline_path, options.timeline_file,
                                            self.cache, self.concepts.signature)
         self._events_by_concept: dict[str, list] = {}
         for event in timeline_page.shown_events(self.timeline.events):
@@ -83,7 +67,7 @@ class GardenSite:
         self._concepts = {c.path: c for c in self.garden.concepts}
         self._by_slug = {c.slug: c for c in self.garden.concepts}
         self._overrides = {c.slug: c.link_policy for c in self.garden.concepts
-                           if c.link_policy in POLICIES}
+                           if c.link_policy is not None}
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -138,9 +122,6 @@ class GardenSite:
     def manages(self, path: str) -> bool:
         """Articles and concept notes: the pages whose front-matter gardener reads."""
         return path in self._articles or path in self._concepts
-
-    def article(self, path: str) -> Article | None:
-        return self._articles.get(path)
 
     def page_markdown(self, path: str, markdown: str) -> str:
         """A page's Markdown with everything gardener adds; other pages come back unchanged.

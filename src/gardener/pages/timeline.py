@@ -18,8 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
 
 from gardener.text.dates import PartialDate
-from gardener.garden.loading import Garden
-from gardener.articles.model import Event
+from gardener.articles.model import Event, EventKind, Garden
 from gardener.pages.common import rel_link
 
 __all__ = [
@@ -38,7 +37,7 @@ TITLE = "时间线"
 UNCERTAIN = 0.5
 
 _QUALIFIER_ORDER = {"before": 0, "early": 1, None: 2, "mid": 3, "late": 4, "after": 5}
-_KIND_ORDER = {"curated": 0, "event": 1, "publication": 2}
+_KIND_ORDER = {EventKind.CURATED: 0, EventKind.EVENT: 1, EventKind.PUBLICATION: 2}
 _EDGE_WORDS = {"early": "初", "mid": "中", "late": "底"}
 _SIDE_WORDS = {"before": " 之前", "after": " 之后"}
 
@@ -149,7 +148,7 @@ def _time(event: Event) -> str:
 
 
 def _label(event: Event) -> str:
-    return '<span class="gd-event__label">发表</span> ' if event.kind == "publication" else ""
+    return '<span class="gd-event__label">发表</span> ' if event.kind == EventKind.PUBLICATION else ""
 
 
 def _refs(event: Event, links: _Links, *, concepts: bool = True) -> str:

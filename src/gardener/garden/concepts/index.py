@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from gardener.garden.cache import AnalysisCache, digest
-from gardener.garden.loading import Garden
+from gardener.articles.model import Garden
 from gardener.garden.concepts.matcher import ConceptMatcher, Mention, find_mentions
 from gardener.articles.model import Article
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from gardener.garden.cache import AnalysisCache, digest
 from gardener.garden.timeline.curated import apply_curated, curated_diagnostics, load_curated
-from gardener.garden.timeline.extract import (event_diagnostics, extract_events, merge_events,
-                                    publication_events)
-from gardener.garden.loading import Garden
+from gardener.garden.timeline.extract import event_diagnostics, extract_events, publication_events
+from gardener.garden.timeline.merge import merge_events
+from gardener.articles.model import Garden
 from gardener.garden.concepts.matcher import ConceptMatcher
 from gardener.articles.model import Diagnostic, Event
 
