@@ -1,9 +1,10 @@
-"""Small helpers the page emitters share: relative links and escaping."""
+"""Small helpers the page emitters share: relative links, escaping and shipped assets."""
 
 from __future__ import annotations
 
 import html
 from functools import lru_cache
+from importlib import resources
 
 from gardener.articles.model import Article
 
@@ -31,6 +32,11 @@ def md_text(text: str) -> str:
     for char in "[]|*_`":
         escaped = escaped.replace(char, f"\\{char}")
     return escaped
+
+
+def asset(name: str) -> str:
+    """A stylesheet or script shipped in the package (src/gardener/assets), for the site."""
+    return resources.files("gardener").joinpath("assets", name).read_text(encoding="utf-8")
 
 
 def article_date(article: Article) -> str:

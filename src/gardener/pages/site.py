@@ -8,7 +8,6 @@ asks them once and writes the answers to disk.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from gardener.garden.cache import AnalysisCache, digest
@@ -22,7 +21,7 @@ from gardener.options import Options
 from gardener.text.pinyin import spellings
 from gardener.pages import glossary, home, timeline as timeline_page
 from gardener.pages.article import concepts_footer, decorate
-from gardener.pages.common import rel_link
+from gardener.pages.common import asset, rel_link
 from gardener.pages.concept import BACKLINKS_SHOWN, emit_concept_sections
 
 CSS = "assets/gardener/gardener.css"
@@ -76,8 +75,7 @@ class GardenSite:
     def generated(self, existing: set[str]) -> dict[str, str]:
         """Docs-relative path -> content of every file gardener adds. Each page is rendered
         again only when what it shows has changed."""
-        files = {CSS: resources.files("gardener").joinpath("assets/gardener.css")
-                 .read_text(encoding="utf-8")}
+        files = {CSS: asset("gardener.css")}
         listed = tuple((a.path, a.title, a.date, a.authors, a.listed) for a in self.garden.articles)
         if self.options.home and home.PATH not in existing:
             key = ("home", self.options, listed, len(self.garden.concepts))
