@@ -76,6 +76,11 @@ class FrozenMap(Mapping):
     def __len__(self) -> int:
         return len(self._data)
 
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenMap):  # compared often as part of cache keys: stay in C
+            return self._data == other._data
+        return Mapping.__eq__(self, other)
+
     def __hash__(self) -> int:
         if self._hash is None:
             self._hash = hash(frozenset(self._data.items()))

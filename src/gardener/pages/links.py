@@ -22,11 +22,15 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Container, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
 
-from gardener.articles.model import LinkPolicy
-from gardener.garden.concepts.matcher import Mention
+from gardener.articles.model import FrozenMap, Garden, LinkPolicy
+from gardener.garden.concepts.index import ConceptIndex
+from gardener.garden.concepts.matcher import ConceptMatcher, Mention, find_mentions
+from gardener.options import Options
+from gardener.pages.common import rel_link
 from gardener.text.markdown import analyse
 
 _TITLE_ESCAPES = {
@@ -59,6 +63,35 @@ _TEXT_ESCAPES = {ord(ch): "\\" + ch for ch in "\\[]`"}
 # it can, so linking beside "_" could create emphasis out of nothing.
 _UNSAFE_BEFORE = frozenset("!\\]_}")
 _UNSAFE_AFTER = frozenset("{_")
+
+
+@dataclass(frozen=True)
+class Linker:
+    """Everything concept linking reads. A page that links mentions carries one in its inputs,
+    so a change to any alias, summary, note path or policy re-renders it."""
+
+    # Compared through `aliases`, the signature of the alias set it was built from.
+    matcher: ConceptMatcher = field(compare=False, repr=False)
+    aliases: str
+    policy: LinkPolicy
+    headings: bool  # whether headings may hold links
+    targets: FrozenMap  # concept slug -> (note path, summary)
+    overrides: FrozenMap  # concept slug -> the note's own policy
+
+    @classmethod
+    def of(cls, garden: Garden, index: ConceptIndex, options: Options) -> Linker:
+        return cls(index.matcher, index.signature, options.link_policy, options.link_headings,
+                   FrozenMap({c.slug: (c.path, c.summary) for c in garden.concepts}),
+                   FrozenMap({c.slug: c.link_policy for c in garden.concepts if c.link_policy}))
+
+    def link(self, path: str, markdown: str, exclude: Container[str] = ()) -> str:
+        """Concept links in one page's Markdown; the source file is never touched."""
+        mentions = find_mentions(markdown, self.matcher, headings=not self.headings)
+        return link_mentions(
+            markdown, mentions, policy=self.policy, exclude=exclude, overrides=self.overrides,
+            href=lambda slug: rel_link(path, self.targets[slug][0]),
+            title=lambda slug: self.targets[slug][1],
+        )
 
 
 def link_mentions(

@@ -1,12 +1,13 @@
 """The /timeline/ page and the "时间线" section of concept pages.
 
-Everything here is a pure function of events and the garden. The page is Markdown with
-md_in_html blocks so that MkDocs still sees, rewrites and checks every link: each event is a
-``<div class="gd-event" markdown>`` whose data attributes carry its concepts and tags. The
-filter bar is plain HTML that starts hidden; ``timeline_js()`` (shipped by the plugin as an
-extra_javascript file, no inline script and nothing fetched) reveals it and filters or reverses
-the events. ``timeline_css()`` styles both with Material's own colour variables, so light and
-dark schemes follow. Unresolved events (no year) are never shown.
+``inputs`` picks what a page shows from the events and the garden; ``emit`` and
+``emit_section`` write it. The page is Markdown with md_in_html blocks so that MkDocs still sees,
+rewrites and checks every link: each event is a ``<div class="gd-event" markdown>`` whose data
+attributes carry its concepts and tags. The filter bar is plain HTML that starts hidden;
+``timeline_js()`` (assets/timeline.js, shipped by the plugin as an extra_javascript file, no
+inline script and nothing fetched) reveals it and filters or reverses the events.
+``timeline_css()`` styles both with Material's own colour variables, so light and dark schemes
+follow. Unresolved events (no year) are never shown.
 """
 
 from __future__ import annotations
@@ -14,18 +15,20 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import groupby
 
 from gardener.text.dates import PartialDate
 from gardener.articles.model import Event, EventKind, Garden
-from gardener.pages.common import asset, rel_link
+from gardener.pages.common import ArticleRef, ConceptRef, asset, rel_link
 
 __all__ = [
     "PATH",
     "date_label",
-    "emit_concept_timeline",
-    "emit_timeline",
+    "emit",
+    "emit_section",
+    "inputs",
     "shown_events",
     "timeline_css",
     "timeline_js",
@@ -46,9 +49,6 @@ _SIDE_WORDS = {"before": " 之前", "after": " 之后"}
 _MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]{}"})
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HREF_ESCAPES = str.maketrans({" ": "%20", "<": "%3C", ">": "%3E", "\t": "%09"})
-
-ConceptHref = Callable[[str], str | None]
-
 
 def _md(text: str) -> str:
     """User text (titles, event text) as inline Markdown that renders as exactly that text."""
@@ -98,23 +98,36 @@ def _point_label(date: PartialDate, qualifier: str | None) -> str:
     return date.iso()
 
 
+@dataclass(frozen=True)
+class TimelineInputs:
+    events: tuple[Event, ...]  # the shown events, in page order
+    articles: tuple[ArticleRef, ...]  # the articles they cite that a build includes
+    concepts: tuple[ConceptRef, ...]  # the concepts they name
+
+
+def inputs(events: Iterable[Event], garden: Garden, concept: str | None = None) -> TimelineInputs:
+    """The timeline page's inputs; with a concept slug, those of that concept's section."""
+    shown = [e for e in shown_events(events) if concept is None or concept in e.concepts]
+    cited = {slug for event in shown for slug in event.sources}
+    named = {slug for event in shown for slug in event.concepts} if concept is None else set()
+    # Drafts may be left out of a build; a link to them would break `--strict`.
+    return TimelineInputs(
+        tuple(shown),
+        tuple(ArticleRef.of(a) for a in garden.articles if not a.draft and a.slug in cited),
+        tuple(ConceptRef.of(c) for c in garden.concepts if c.slug in named))
+
+
 class _Links:
     """Hrefs and titles of concepts and source articles, relative to one page."""
 
-    def __init__(self, garden: Garden, page_path: str, concept_href: ConceptHref | None) -> None:
+    def __init__(self, page: TimelineInputs, page_path: str) -> None:
         self.page_path = page_path
-        self.concepts = {c.slug: c for c in garden.concepts}
-        # Drafts may be left out of a build; a link to them would break `--strict`.
-        self.articles = {a.slug: a for a in garden.articles if not a.draft}
-        self.concept_href = concept_href or self._concept_file
-
-    def _concept_file(self, slug: str) -> str | None:
-        concept = self.concepts.get(slug)
-        return rel_link(self.page_path, concept.path) if concept else None
+        self.concepts = {c.slug: c for c in page.concepts}
+        self.articles = {a.slug: a for a in page.articles}
 
     def concept(self, slug: str) -> str | None:
-        href = self.concept_href(slug) if slug in self.concepts else None
-        return _link(self.concepts[slug].title, href) if href else None
+        concept = self.concepts.get(slug)
+        return _link(concept.title, rel_link(self.page_path, concept.path)) if concept else None
 
     def source(self, slug: str, anchor: str | None) -> str | None:
         article = self.articles.get(slug)
@@ -227,11 +240,10 @@ def _filter_bar(events: Sequence[Event], links: _Links) -> list[str]:
     ]
 
 
-def emit_timeline(events: Sequence[Event], garden: Garden, page_path: str = PATH,
-                  concept_href: ConceptHref | None = None) -> str:
+def emit(page: TimelineInputs, page_path: str = PATH) -> str:
     """The whole timeline page: years, then months, oldest first."""
-    shown = shown_events(events)
-    links = _Links(garden, page_path, concept_href)
+    shown = page.events
+    links = _Links(page, page_path)
     # Every event repeats a sentence that search already finds in its article.
     lines = ["---", "search:", "  exclude: true", "---", "", f"# {TITLE}", ""]
     if not shown:
@@ -252,15 +264,14 @@ def emit_timeline(events: Sequence[Event], garden: Garden, page_path: str = PATH
     return "\n".join(lines)
 
 
-def emit_concept_timeline(events: Sequence[Event], concept_slug: str, garden: Garden,
-                          page_path: str) -> str:
-    """The "## 时间线" section of a concept page, or "" when no shown event mentions it."""
-    mine = [e for e in shown_events(events) if concept_slug in e.concepts]
-    if not mine:
+def emit_section(section: TimelineInputs, page_path: str) -> str:
+    """The "## 时间线" section of a concept page (inputs made with its slug), or "" when no
+    shown event mentions the concept."""
+    if not section.events:
         return ""
-    links = _Links(garden, page_path, None)
+    links = _Links(section, page_path)
     lines = [f"## {TITLE} {{data-search-exclude}}", ""]  # the articles' own sentences
-    for event in mine:
+    for event in section.events:
         refs = _refs(event, links, concepts=False)
         lines.append(f"- {_time(event)} {_label(event)}{_md(event.text)}{refs}")
     return "\n".join(lines) + "\n"
