@@ -28,12 +28,10 @@ class ArticleRef:
     title: str
     date: PartialDate | None
     authors: tuple[str, ...]
-    tags: tuple[str, ...]
 
     @classmethod
     def of(cls, article: Article) -> ArticleRef:
-        return cls(article.path, article.slug, article.title, article.date, article.authors,
-                   article.tags)
+        return cls(article.path, article.slug, article.title, article.date, article.authors)
 
 
 @dataclass(frozen=True)

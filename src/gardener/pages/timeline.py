@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from gardener.text.dates import PartialDate
-from gardener.articles.model import Event, EventKind, Garden
+from gardener.articles.model import Event, EventKind, FrozenMap, Garden
 from gardener.pages.common import ArticleRef, ConceptRef, asset, rel_link
 
 __all__ = [
@@ -103,18 +103,22 @@ class TimelineInputs:
     events: tuple[Event, ...]  # the shown events, in page order
     articles: tuple[ArticleRef, ...]  # the articles they cite that a build includes
     concepts: tuple[ConceptRef, ...]  # the concepts they name
+    tags: FrozenMap  # article slug -> its tags, for the filter (the whole page only)
 
 
 def inputs(events: Iterable[Event], garden: Garden, concept: str | None = None) -> TimelineInputs:
     """The timeline page's inputs; with a concept slug, those of that concept's section."""
     shown = [e for e in shown_events(events) if concept is None or concept in e.concepts]
-    cited = {slug for event in shown for slug in event.sources}
-    named = {slug for event in shown for slug in event.concepts} if concept is None else set()
+    slugs = {slug for event in shown for slug in event.sources}
     # Drafts may be left out of a build; a link to them would break `--strict`.
+    cited = [a for a in garden.articles if not a.draft and a.slug in slugs]
+    whole = concept is None
+    named = {slug for event in shown for slug in event.concepts} if whole else set()
     return TimelineInputs(
         tuple(shown),
-        tuple(ArticleRef.of(a) for a in garden.articles if not a.draft and a.slug in cited),
-        tuple(ConceptRef.of(c) for c in garden.concepts if c.slug in named))
+        tuple(ArticleRef.of(a) for a in cited),
+        tuple(ConceptRef.of(c) for c in garden.concepts if c.slug in named),
+        FrozenMap({a.slug: a.tags for a in cited} if whole else {}))
 
 
 class _Links:
@@ -124,6 +128,7 @@ class _Links:
         self.page_path = page_path
         self.concepts = {c.slug: c for c in page.concepts}
         self.articles = {a.slug: a for a in page.articles}
+        self.article_tags = page.tags
 
     def concept(self, slug: str) -> str | None:
         concept = self.concepts.get(slug)
@@ -145,8 +150,7 @@ class _Links:
         return [link for link in links if link]
 
     def tags(self, event: Event) -> list[str]:
-        found = (t for slug in event.sources if slug in self.articles
-                 for t in self.articles[slug].tags)
+        found = (t for slug in event.sources for t in self.article_tags.get(slug, ()))
         return list(dict.fromkeys(found))
 
 
