@@ -20,6 +20,7 @@ from gardener.garden.loading import load_garden
 from gardener.garden.concepts.matcher import ConceptMatcher
 from gardener.articles.model import Event
 from gardener.pages import timeline
+from gardener.pages.view import GardenView
 from gardener.pages.timeline import PATH, date_label, timeline_css, timeline_js
 from tests.conftest import ROOT, build_site
 
@@ -33,11 +34,11 @@ EVENTS = merge_events(
 
 
 def emit_timeline(events) -> str:
-    return timeline.emit(timeline.inputs(events, GARDEN))
+    return timeline.emit(timeline.inputs(GardenView.of(GARDEN, events=events)))
 
 
 def emit_concept_timeline(events, slug: str, path: str) -> str:
-    return timeline.emit_section(timeline.inputs(events, GARDEN, slug), path)
+    return timeline.emit_section(timeline.inputs(GardenView.of(GARDEN, events=events), slug), path)
 
 
 PAGE = emit_timeline(EVENTS)

@@ -17,15 +17,13 @@ OPTIONS = Options(timeline_file=str(ROOT / "timeline.yml"))
 
 
 def all_inputs(site: GardenSite) -> dict:
-    pages = {"home": home.inputs(site.garden, site.options),
-             "glossary": glossary.inputs(site.garden, site.concepts, site._pinyin()),
-             "timeline": timeline.inputs(site.timeline.events, site.garden)}
+    view = site.view
+    pages = {"home": home.inputs(view), "glossary": glossary.inputs(view, site._pinyin()),
+             "timeline": timeline.inputs(view)}
     for a in site.garden.articles:
-        pages[a.path] = article.inputs(a, a.body, site.garden, site.concepts, site.linker,
-                                       site.options)
+        pages[a.path] = article.inputs(view, a, a.body)
     for c in site.garden.concepts:
-        pages[c.path] = concept.inputs(c, c.body, site.garden, site.concepts, site.linker,
-                                       site.timeline.events)
+        pages[c.path] = concept.inputs(view, c, c.body)
     return pages
 
 
@@ -62,4 +60,4 @@ def test_what_a_page_shows_is_in_its_inputs(tmp_path):
     assert {"timeline", "articles/zhongguo-ruhe-quexi-chatgpt-shengyan.md"} <= changed
     assert not any(page.startswith("concepts/") for page in changed)
     linking = GardenSite(docs, dataclasses.replace(OPTIONS, link_policy=LinkPolicy.ALL), AnalysisCache())
-    assert linking.linker != GardenSite(docs, OPTIONS, AnalysisCache()).linker
+    assert linking.view.linker != GardenSite(docs, OPTIONS, AnalysisCache()).view.linker

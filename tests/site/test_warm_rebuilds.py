@@ -21,6 +21,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from gardener.articles import matter
+from gardener.text.segmenter import jieba
 
 pytestmark = pytest.mark.slow
 
@@ -59,9 +60,15 @@ class Server:
 
 @pytest.fixture()
 def server(repo_copy):
+    # A build teaches the process-wide jieba every alias; later tests slug titles with jieba,
+    # so its dictionary is put back as it was.
+    tokenizer = jieba().dt
+    tokenizer.check_initialized()
+    words, total = dict(tokenizer.FREQ), tokenizer.total
     running = Server(repo_copy)
     yield running
     running.stop()
+    tokenizer.FREQ, tokenizer.total = words, total
 
 
 def fresh_build(root: Path, into: Path) -> Path:

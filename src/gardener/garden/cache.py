@@ -23,6 +23,7 @@ from typing import Any, Callable, Hashable, TypeVar
 log = logging.getLogger("mkdocs.plugins.gardener")
 FORMAT = 3  # bump when cached objects change shape, so an old file is ignored, not misread
 T = TypeVar("T")
+_MISSING = object()
 
 
 def digest(text: str) -> str:
@@ -49,9 +50,10 @@ class AnalysisCache:
             return compute()
         store = self.entries if persist else self.volatile
         self.used.add(key)
-        if key in store:
+        found = store.get(key, _MISSING)  # one lookup: page keys are costly to hash
+        if found is not _MISSING:
             self.hits += 1
-            return store[key]
+            return found
         self.misses += 1
         value = store[key] = compute()
         self._dirty |= persist

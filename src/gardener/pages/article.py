@@ -6,16 +6,18 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
-from gardener.articles.model import Article, Concept, Garden
-from gardener.garden.concepts.index import ConceptIndex
-from gardener.options import Options
+from gardener.articles.model import Article, Concept
 from gardener.pages.common import ArticleRef, ConceptRef, md_text, rel_link
 from gardener.pages.links import Linker
 
+if TYPE_CHECKING:
+    from gardener.pages.view import GardenView
 
-@dataclass(frozen=True)
-class Discussed:
+
+class Discussed(NamedTuple):
     """A concept the article mentions: how often, and its other names."""
 
     concept: ConceptRef
@@ -33,15 +35,17 @@ class ArticleInputs:
     concepts: tuple[Discussed, ...]  # most mentioned first
 
 
-def inputs(article: Article, markdown: str, garden: Garden, index: ConceptIndex, linker: Linker,
-           options: Options) -> ArticleInputs:
-    original = garden.article(article.duplicate_of) if article.duplicate_of else None
-    known = {c.slug: c for c in garden.concepts}
-    counts = sorted(index.counts(article).items(), key=lambda kv: (-kv[1], kv[0]))
+def inputs(view: GardenView, article: Article, markdown: str) -> ArticleInputs:
+    header = view.options.article_header
+    original = view.garden.article(article.duplicate_of) if article.duplicate_of else None
+    known = view.concepts
+    found = view.index.per_article.get(article.path, {})  # concept -> (count, snippet)
+    counts = sorted(((slug, count) for slug, (count, _) in found.items()),
+                    key=lambda kv: (-kv[1], kv[0]))
     return ArticleInputs(
-        article, markdown, linker, options.article_header,
-        original=ArticleRef.of(original) if original and options.article_header else None,
-        concepts=tuple(Discussed(ConceptRef.of(known[slug]), count, distinct_names(known[slug]))
+        article, markdown, view.linker, header,
+        original=view.article_refs[original.path] if original and header else None,
+        concepts=tuple(Discussed(view.concept_refs[slug], count, distinct_names(known[slug]))
                        for slug, count in counts),
     )
 
@@ -91,10 +95,15 @@ def distinct_names(concept: Concept) -> tuple[str, ...]:
     """The concept's other names, one per spelling: "Scaling Law", "scaling laws" and
     "scaling-law" are one name to a reader (and nearly so to search), and names already inside
     the title add nothing."""
-    title = _SPELLING.sub("", concept.title.casefold())
+    return _distinct_names(concept.title, concept.aliases)
+
+
+@lru_cache(maxsize=4096)  # asked once per article that mentions the concept
+def _distinct_names(title: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
+    title = _SPELLING.sub("", title.casefold())
     seen: set[str] = set()
     names = []
-    for alias in concept.aliases:
+    for alias in aliases:
         key = _spelling(alias)
         if key in seen or key in title:
             continue

@@ -10,18 +10,18 @@ when something it shows has changed, and a key cannot leave out anything the pag
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from gardener.articles.model import Article, Concept
 from gardener.text.dates import PartialDate
 
 
-@dataclass(frozen=True)
-class ArticleRef:
-    """An article as a listing shows it: everything but its text. Listing pages keep these, not
-    articles, so an edit to a body does not re-render every page that lists the article."""
+class ArticleRef(NamedTuple):
+    """An article as a listing shows it: everything but its text and tags. Listing pages keep
+    these, not articles, so an edit to a body does not re-render every page that lists it.
+    (Small page values are named tuples: a rebuild hashes and compares thousands of them.)"""
 
     path: str
     slug: str
@@ -34,8 +34,7 @@ class ArticleRef:
         return cls(article.path, article.slug, article.title, article.date, article.authors)
 
 
-@dataclass(frozen=True)
-class ConceptRef:
+class ConceptRef(NamedTuple):
     """A concept as a link to it shows it."""
 
     slug: str

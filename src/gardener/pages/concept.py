@@ -4,13 +4,16 @@ mention it and its events."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, NamedTuple
 
-from gardener.articles.model import Concept, Event, Garden
-from gardener.garden.concepts.index import ConceptIndex, related_concepts
+from gardener.articles.model import Concept
+from gardener.garden.concepts.index import related_concepts
 from gardener.pages import timeline
 from gardener.pages.common import ArticleRef, ConceptRef, article_date, md_text, rel_link
 from gardener.pages.links import Linker
+
+if TYPE_CHECKING:
+    from gardener.pages.view import GardenView
 
 # The snippets repeat the articles' own sentences, which search already finds in the articles.
 BACKLINKS_HEADING = "## 提到它的文章 {data-search-exclude}"
@@ -18,8 +21,7 @@ BACKLINKS_HEADING = "## 提到它的文章 {data-search-exclude}"
 BACKLINKS_SHOWN = 100
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(NamedTuple):
     """One article that mentions the concept: how often, and the sentence of the first time."""
 
     article: ArticleRef
@@ -38,19 +40,17 @@ class ConceptInputs:
     timeline: timeline.TimelineInputs | None  # None when the site has no timeline
 
 
-def inputs(concept: Concept, markdown: str, garden: Garden, index: ConceptIndex, linker: Linker,
-           events: Iterable[Event] | None) -> ConceptInputs:
-    """events: the timeline's events (None without a timeline)."""
-    known = {c.slug: c for c in garden.concepts}
-    related = related_concepts(concept.slug, concept.related, index, set(known))
-    links = index.backlinks.get(concept.slug, ())
+def inputs(view: GardenView, concept: Concept, markdown: str) -> ConceptInputs:
+    known = view.concepts
+    related = related_concepts(concept.slug, concept.related, view.index, set(known))
+    links = view.index.backlinks.get(concept.slug, ())
     return ConceptInputs(
-        concept, markdown, linker,
-        related=tuple((ConceptRef.of(known[slug]), why) for slug, why in related),
-        citations=tuple(Citation(ArticleRef.of(b.article), b.count, b.snippet)
+        concept, markdown, view.linker,
+        related=tuple((view.concept_refs[slug], why) for slug, why in related),
+        citations=tuple(Citation(view.article_refs[b.article.path], b.count, b.snippet)
                         for b in links[:BACKLINKS_SHOWN]),
         cited_by=len(links),
-        timeline=None if events is None else timeline.inputs(events, garden, concept.slug),
+        timeline=timeline.inputs(view, concept.slug) if view.options.timeline else None,
     )
 
 

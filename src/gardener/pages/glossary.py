@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
-from gardener.garden.concepts.index import ConceptIndex
-from gardener.articles.model import Garden
+from typing import TYPE_CHECKING
+
 from gardener.pages.common import md_text, rel_link
+
+if TYPE_CHECKING:
+    from gardener.pages.view import GardenView
 
 PATH = "glossary.md"
 
@@ -30,8 +33,7 @@ def initial(title: str, pinyin: Mapping[str, str]) -> str:
     return first if first.isalpha() else "#"
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     letter: str  # the heading it is listed under
     title: str
     path: str
@@ -45,9 +47,10 @@ class GlossaryInputs:
     entries: tuple[Entry, ...]  # in reading order
 
 
-def inputs(garden: Garden, index: ConceptIndex, pinyin: Mapping[str, str]) -> GlossaryInputs:
+def inputs(view: GardenView, pinyin: Mapping[str, str]) -> GlossaryInputs:
     """pinyin: the spelling of each Chinese concept title (see gardener.text.pinyin)."""
-    concepts = sorted(garden.concepts, key=lambda c: sort_key(c.title, pinyin))
+    index = view.index
+    concepts = sorted(view.garden.concepts, key=lambda c: sort_key(c.title, pinyin))
     return GlossaryInputs(tuple(
         Entry(initial(c.title, pinyin), c.title, c.path, c.summary,
               tuple(a for a in c.aliases if a != c.title), len(index.backlinks.get(c.slug, ())))

@@ -9,9 +9,12 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from gardener.articles.model import Garden
-from gardener.options import Options
+from typing import TYPE_CHECKING
+
 from gardener.pages.common import ArticleRef, article_line, newest_first, rel_link
+
+if TYPE_CHECKING:
+    from gardener.pages.view import GardenView
 
 PATH = "index.md"
 MARKER = "<!-- gardener:home -->"
@@ -30,7 +33,8 @@ class HomeInputs:
     timeline: bool
 
 
-def inputs(garden: Garden, options: Options) -> HomeInputs:
+def inputs(view: GardenView) -> HomeInputs:
+    garden, options = view.garden, view.options
     listed = garden.listed
     return HomeInputs(
         site_name=options.site_name,

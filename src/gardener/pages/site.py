@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Hashable
 
-from gardener.articles.model import Diagnostic, Event, Garden
+from gardener.articles.model import Diagnostic, Garden
 from gardener.garden.cache import AnalysisCache
 from gardener.garden.concepts.index import ConceptIndex, analyse_concepts
 from gardener.garden.loading import load_garden
@@ -24,6 +24,7 @@ from gardener.options import Options
 from gardener.pages import article, concept, glossary, home, timeline
 from gardener.pages.common import asset
 from gardener.pages.links import Linker
+from gardener.pages.view import GardenView
 from gardener.text.pinyin import spellings
 
 CSS = "assets/gardener/gardener.css"
@@ -52,16 +53,13 @@ class GardenSite:
             self.timeline = build_timeline(self.garden, self.concepts.matcher,
                                            options.timeline_path, options.timeline_file,
                                            self.cache, self.concepts.signature)
-        self._events_by_concept: dict[str, list[Event]] = {}
-        for event in timeline.shown_events(self.timeline.events):
-            for slug in event.concepts:
-                self._events_by_concept.setdefault(slug, []).append(event)
         self._articles = {a.path: a for a in self.garden.articles}
         self._concepts = {c.path: c for c in self.garden.concepts}
         # The previous build's linker when nothing about linking changed: pages then share one
         # object, and comparing their keys stops at its identity.
         linker = Linker.of(self.garden, self.concepts, options)
-        self.linker = self.cache.latest("linker", linker, lambda: linker)
+        linker = self.cache.latest("linker", linker, lambda: linker)
+        self.view = GardenView(self.garden, self.concepts, self.timeline.events, options, linker)
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -77,18 +75,17 @@ class GardenSite:
         if self.options.home and home.PATH not in existing:
             files[home.PATH] = self._render(home.emit, self._home)
         if self.options.glossary:
-            files[glossary.PATH] = self._render(glossary.emit, glossary.inputs(
-                self.garden, self.concepts, self._pinyin()))
+            files[glossary.PATH] = self._render(glossary.emit,
+                                                glossary.inputs(self.view, self._pinyin()))
         if self.options.timeline:
-            files[timeline.PATH] = self._render(timeline.emit, timeline.inputs(
-                self.timeline.events, self.garden))
+            files[timeline.PATH] = self._render(timeline.emit, timeline.inputs(self.view))
             files[TIMELINE_CSS] = timeline.timeline_css()
             files[TIMELINE_JS] = timeline.timeline_js()
         return files
 
     @cached_property
     def _home(self) -> home.HomeInputs:
-        return home.inputs(self.garden, self.options)
+        return home.inputs(self.view)
 
     def _pinyin(self) -> dict[str, str]:
         titles = tuple(sorted({c.title for c in self.garden.concepts}))
@@ -117,14 +114,11 @@ class GardenSite:
     def page_markdown(self, path: str, markdown: str) -> str:
         """A page's Markdown with everything gardener adds; other pages come back unchanged."""
         if path in self._articles:
-            return self._render(article.emit, article.inputs(
-                self._articles[path], markdown, self.garden, self.concepts, self.linker,
-                self.options))
+            return self._render(article.emit, article.inputs(self.view, self._articles[path],
+                                                             markdown))
         if path in self._concepts:
-            note = self._concepts[path]
-            events = self._events_by_concept.get(note.slug, ()) if self.options.timeline else None
-            return self._render(concept.emit, concept.inputs(
-                note, markdown, self.garden, self.concepts, self.linker, events))
+            return self._render(concept.emit, concept.inputs(self.view, self._concepts[path],
+                                                             markdown))
         if home.MARKER in markdown:
             return home.fill_marker(markdown, self._home, path)
         return markdown

@@ -20,8 +20,13 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from gardener.text.dates import PartialDate
-from gardener.articles.model import Event, EventKind, FrozenMap, Garden
+from typing import TYPE_CHECKING
+
+from gardener.articles.model import Event, EventKind, FrozenMap
 from gardener.pages.common import ArticleRef, ConceptRef, asset, rel_link
+
+if TYPE_CHECKING:
+    from gardener.pages.view import GardenView
 
 __all__ = [
     "PATH",
@@ -106,19 +111,18 @@ class TimelineInputs:
     tags: FrozenMap  # article slug -> its tags, for the filter (the whole page only)
 
 
-def inputs(events: Iterable[Event], garden: Garden, concept: str | None = None) -> TimelineInputs:
+def inputs(view: GardenView, concept: str | None = None) -> TimelineInputs:
     """The timeline page's inputs; with a concept slug, those of that concept's section."""
-    shown = [e for e in shown_events(events) if concept is None or concept in e.concepts]
-    slugs = {slug for event in shown for slug in event.sources}
-    # Drafts may be left out of a build; a link to them would break `--strict`.
-    cited = [a for a in garden.articles if not a.draft and a.slug in slugs]
     whole = concept is None
-    named = {slug for event in shown for slug in event.concepts} if whole else set()
+    shown = view.shown if whole else view.events_by_concept.get(concept, ())
+    cited = sorted({slug for event in shown for slug in event.sources} & view.readable.keys())
+    named = sorted({slug for event in shown for slug in event.concepts} & view.concepts.keys()
+                   if whole else ())
     return TimelineInputs(
         tuple(shown),
-        tuple(ArticleRef.of(a) for a in cited),
-        tuple(ConceptRef.of(c) for c in garden.concepts if c.slug in named),
-        FrozenMap({a.slug: a.tags for a in cited} if whole else {}))
+        tuple(view.article_refs[view.readable[slug].path] for slug in cited),
+        tuple(view.concept_refs[slug] for slug in named),
+        FrozenMap({slug: view.readable[slug].tags for slug in cited} if whole else {}))
 
 
 class _Links:

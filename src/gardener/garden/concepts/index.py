@@ -13,9 +13,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from gardener.garden.cache import AnalysisCache, digest
-from gardener.articles.model import Garden
+from gardener.articles.model import Article, Garden
 from gardener.garden.concepts.matcher import ConceptMatcher, Mention, find_mentions
-from gardener.articles.model import Article
 
 SNIPPET_CHARS = 90
 RELATED_MAX = 6
@@ -37,9 +36,6 @@ class ConceptIndex:
     per_article: dict[str, dict[str, tuple[int, tuple]]]  # path -> concept -> (count, snippet)
     backlinks: dict[str, tuple[Backlink, ...]]  # concept slug -> listed articles, newest first
     cooccurring: dict[str, tuple[tuple[str, int], ...]]  # concept -> (other concept, articles)
-
-    def counts(self, article: Article) -> Counter:
-        return Counter({c: n for c, (n, _) in self.per_article.get(article.path, {}).items()})
 
 
 def alias_map(garden: Garden) -> dict[str, tuple[str, ...]]:
