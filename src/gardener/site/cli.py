@@ -18,7 +18,7 @@ from gardener.sources.formatting import format_text
 from gardener.garden.loading import load_garden, markdown_files
 from gardener.sources.importing import import_sources
 from gardener.articles.model import Diagnostic, GardenError
-from gardener.options import read_options
+from gardener.options import DEFAULT_SITE_NAME, read_options
 from gardener.garden.concepts.suggest import suggest
 
 # Logs and CI capture output without a terminal: give tables room instead of 80 columns.
@@ -135,7 +135,7 @@ def export_command(target: Path, config_file: Path | None) -> None:
 
 @main.command("new")
 @click.argument("target", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--name", "site_name", default="知识花园", show_default=True, help="Site name.")
+@click.option("--name", "site_name", default=DEFAULT_SITE_NAME, show_default=True, help="Site name.")
 def new_command(target: Path, site_name: str) -> None:
     """Create a new garden in DIR: mkdocs.yml, starter concepts, CI workflow, README."""
     try:
