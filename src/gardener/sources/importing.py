@@ -17,7 +17,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from gardener.articles import matter
 from gardener.garden.duplicates import find_duplicates
-from gardener.articles.model import Diagnostic, GardenError
+from gardener.articles.model import Diagnostic, GardenError, TextEnum
 from gardener.articles.schema import FIELDS, normalize, to_yaml_value
 from gardener.sources import slugs
 from gardener.sources.assets import AssetPlan, relink_images
@@ -31,7 +31,16 @@ from gardener.sources.splitting import split_articles
 # Near-duplicates are judged on the start of each body: MinHash over every shingle of a 50 MB
 # dump took minutes and gigabytes, and reposts of one essay already agree on their first pages.
 DUPLICATE_SAMPLE_CHARS = 100_000
-LINK_KEPT = "kept (a symbolic link; not written)"
+
+
+class ImportStatus(TextEnum):
+    """What import did with one article's file; the value is what the report prints."""
+
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    KEPT_EDITED = "kept (edited since import; --force overwrites)"
+    KEPT_LINK = "kept (a symbolic link; not written)"
 
 
 @dataclass
@@ -45,7 +54,7 @@ class Imported:
     body: str
     assets: AssetPlan
     notes: list[str]
-    status: str = "new"
+    status: ImportStatus = ImportStatus.NEW
     path: Path | None = None
 
 
@@ -112,8 +121,8 @@ def import_sources(
     into.mkdir(parents=True, exist_ok=True)
     for draft in result.articles:
         _write(draft, into, force)
-        if draft.status == LINK_KEPT:
-            result.warnings.append(Diagnostic(str(draft.path), f"{LINK_KEPT}: it may point "
+        if draft.status == ImportStatus.KEPT_LINK:
+            result.warnings.append(Diagnostic(str(draft.path), f"{draft.status}: it may point "
                                               "outside the garden", "warning"))
     return result
 
@@ -236,17 +245,17 @@ def _write(draft: Imported, into: Path, force: bool) -> None:
     draft.path = path
     if path.is_symlink():
         # The link may point outside the garden: import writes only files of its own.
-        draft.status = LINK_KEPT
+        draft.status = ImportStatus.KEPT_LINK
         return
     if path.exists():
         current = path.read_text(encoding="utf-8")
         if current == text:
-            draft.status = "unchanged"
+            draft.status = ImportStatus.UNCHANGED
             return
         if not force:
-            draft.status = "kept (edited since import; --force overwrites)"
+            draft.status = ImportStatus.KEPT_EDITED
             return
-        draft.status = "updated"
+        draft.status = ImportStatus.UPDATED
     path.write_text(text, encoding="utf-8")
     for source, target in draft.assets.copies:
         destination = into / target

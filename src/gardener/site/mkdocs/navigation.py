@@ -6,17 +6,15 @@ from __future__ import annotations
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from gardener.garden.loading import Garden
-from gardener.pages.common import UNDATED, nav_tree
-from gardener.text.natural import natural_titles
+from gardener.articles.model import Garden
+from gardener.pages.common import nav_tree
 
 
 def arrange_articles(section: Section, garden: Garden) -> None:
     pages = {c.file.src_uri: c for c in section.children if isinstance(c, Page)}
     others = [c for c in section.children if not isinstance(c, Page)]
     articles = [a for a in garden.articles if a.path in pages]
-    children = [_section(label, natural_titles(entries) if label == UNDATED else entries, pages, section)
-                for label, entries in nav_tree(articles)]
+    children = [_section(label, entries, pages, section) for label, entries in nav_tree(articles)]
     # pages in the folder that are not articles (an index.md, a broken file) keep their place
     known = {a.path for a in articles}
     loose = [page for uri, page in pages.items() if uri not in known]
