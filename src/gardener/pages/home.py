@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from gardener.pages.common import ArticleRef, article_line, newest_first, rel_link

@@ -12,8 +12,8 @@ import re
 from collections import Counter
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from gardener.text.dates import find_dates
 from gardener.sources.findings import Findings
+from gardener.text.dates import find_dates
 
 _BREADCRUMB = re.compile(r"^\s*([^>\n]{1,20}?)(?:\s*[>›»]\s*[^>\n]{1,60}?){1,4}\s*$")
 _COUNTER = re.compile(r"^\s*(?:浏览量|阅读量|浏览|阅读|点击量|点击)\s*[:：]?\s*\d+\s+(?P<rest>.*)$")

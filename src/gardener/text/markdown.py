@@ -692,9 +692,9 @@ class _LineScanner:
             # An empty quote line is a blank line inside the quote: a lazy
             # indented line after it is code there.
             return _NO_CONTAINER, True
-        if width < 4 and first in "#=-*_[":
-            if self._block_boundary(stripped, first, start, end, block_first):
-                return _NO_CONTAINER, True
+        if width < 4 and first in "#=-*_[" and self._block_boundary(
+                stripped, first, start, end, block_first):
+            return _NO_CONTAINER, True
         if first in "!?" and _ADMONITION.match(stripped):
             # "!!! note "Title"": the quoted title is parsed by a regex that
             # a link with its own quotes would confuse.  The indented body
@@ -1097,10 +1097,7 @@ def headings(markdown: str) -> list[tuple[int, int, str]]:
     found = []
     for start, title in analyse(markdown, headings=True)[1]:
         atx = _ATX_LEVEL.match(markdown, start)
-        if atx:
-            level = len(atx.group(1))
-        else:
-            level = _setext_level(markdown, start)
+        level = len(atx.group(1)) if atx else _setext_level(markdown, start)
         found.append((start, level, title))
     return found
 
