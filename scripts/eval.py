@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from gardener.garden.concepts.matcher import ConceptMatcher, find_mentions  # noqa: E402
+from gardener.garden.concepts.matcher import ConceptMatcher, find_mentions, matcher_for  # noqa: E402
 from gardener.garden.loading import load_garden  # noqa: E402
 from gardener.garden.timeline.extract import extract_events  # noqa: E402
 
@@ -419,7 +419,7 @@ def main() -> None:
         docs = build_garden(mentions + events, args.corpora, work)
         imported = time.perf_counter()
         garden, lookup = candidates(docs)
-        matcher = ConceptMatcher({c.slug: c.aliases for c in garden.concepts})
+        matcher = matcher_for(garden.concepts)
         link_result = evaluate_links(mentions, lookup, matcher)
         event_result = evaluate_events(events, lookup, matcher)
     finally:

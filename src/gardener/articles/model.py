@@ -201,6 +201,9 @@ class Concept:
     body: str = ""
     link_policy: LinkPolicy | None = None
     extra: Mapping[str, Any] = field(default_factory=FrozenMap)
+    # Aliases that also have everyday senses, and words whose nearness shows the concept's sense.
+    ambiguous: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _freeze_field(self, "link_policy", LinkPolicy)

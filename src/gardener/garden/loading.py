@@ -17,7 +17,7 @@ from gardener.articles.schema import build_article, normalize
 from gardener.garden.cache import AnalysisCache, digest
 from gardener.sources.history import last_changes
 
-CONCEPT_KEYS = {"title", "aliases", "summary", "related", "link_policy"}
+CONCEPT_KEYS = {"title", "aliases", "summary", "related", "link_policy", "ambiguous", "context"}
 
 
 def all_files(folder: Path) -> list[Path]:
@@ -87,8 +87,18 @@ def load_concept(rel: str, text: str) -> tuple[Concept | None, list[Diagnostic]]
         body=doc.body,
         link_policy=policy,
         extra={k: v for k, v in front.items() if k not in CONCEPT_KEYS},
+        ambiguous=_words(front.get("ambiguous")),
+        context=_words(front.get("context")),
     )
     return concept, problems
+
+
+def _words(value) -> tuple[str, ...]:
+    """A list of words from front-matter; one word may be written without the list."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    return tuple(str(v).strip() for v in items if isinstance(v, (str, int, float)) and str(v).strip())
 
 
 def _link_policy(value, rel: str, line: int | None) -> tuple[LinkPolicy | None, list[Diagnostic]]:

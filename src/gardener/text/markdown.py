@@ -136,7 +136,8 @@ _DEFINITION = re.compile(r"""\n[ ]{0,3}(\[(?!\^)([^\]\n]+)\]:[^\n]*(?:\n[ \t]*["
 # a produced link's destination could otherwise complete it into a tag.
 _INLINE = re.compile(
     r"""
-      \[(?:[^\[\]]++|\[[^\[\]]*+\])*+\][ \t\n]?\[[^\[\]\n]*\]          # [text][ref], [text][]
+      <span\ class="gd-missing-asset"[^>]*>[^<]*</span>             # a missing image's placeholder
+    | \[(?:[^\[\]]++|\[[^\[\]]*+\])*+\][ \t\n]?\[[^\[\]\n]*\]          # [text][ref], [text][]
     | \[\^[^\]\n]+\]                                                 # [^1]
     | <(?:[a-z][a-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>      # <http://...>, <a@b>
     | </?[a-z][a-z0-9\-]*(?:\s(?:"[^"\n]*+"|'[^'\n]*+'|[^'"<>]++)*+)?/?>   # HTML tag

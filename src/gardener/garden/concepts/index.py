@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from gardener.articles.model import Article, Garden
 from gardener.garden.cache import AnalysisCache, digest
-from gardener.garden.concepts.matcher import ConceptMatcher, Mention, find_mentions
+from gardener.garden.concepts.matcher import ConceptMatcher, Mention, find_mentions, matcher_for
 from gardener.text.markdown import inline_text
 
 SNIPPET_CHARS = 90
@@ -41,18 +41,23 @@ def alias_map(garden: Garden) -> dict[str, tuple[str, ...]]:
     return {c.slug: c.aliases for c in garden.concepts}
 
 
-def matcher_signature(aliases: dict[str, tuple[str, ...]], headings: bool) -> str:
-    text = repr(sorted(aliases.items())) + repr(headings)
+def matcher_signature(aliases: dict[str, tuple[str, ...]], headings: bool, senses: object = ()) -> str:
+    text = repr(sorted(aliases.items())) + repr(headings) + repr(senses)
     return digest(text)
+
+
+def sense_data(garden: Garden) -> list[tuple]:
+    """What the matcher's sense decisions read besides the aliases."""
+    return sorted((c.slug, c.ambiguous, c.context, c.related) for c in garden.concepts)
 
 
 def analyse_concepts(garden: Garden, *, link_headings: bool = False,
                      cache: AnalysisCache | None = None) -> ConceptIndex:
     cache = cache or AnalysisCache()
     aliases = alias_map(garden)
-    signature = matcher_signature(aliases, link_headings)
+    signature = matcher_signature(aliases, link_headings, sense_data(garden))
     # Built once per alias set: every `serve` rebuild that keeps the aliases reuses it.
-    matcher = cache.latest("matcher", signature, lambda: ConceptMatcher(aliases))
+    matcher = cache.latest("matcher", signature, lambda: matcher_for(garden.concepts))
     summaries, current = {}, {}
     for article in garden.articles:
         # Only the per-concept summary is kept, not the mention list: a long article has

@@ -15,9 +15,18 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from gardener.garden.concepts.sense import (
+    Sense,
+    SenseFilter,
+    detected_ambiguous,
+    glued,
+    in_expansion,
+    reference_heading,
+    wrong_case,
+)
 from gardener.text.markdown import Span, analyse
 
-__all__ = ["ConceptMatcher", "Mention", "find_mentions", "normalise"]
+__all__ = ["ConceptMatcher", "Mention", "find_mentions", "matcher_for", "normalise", "sort_mentions"]
 
 # --------------------------------------------------------------------------
 # Normalisation
@@ -113,8 +122,11 @@ class ConceptMatcher:
     concept that declared it.
     """
 
-    def __init__(self, aliases: Mapping[str, Iterable[str]]) -> None:
-        """concept id -> aliases; one automaton over all normalised aliases."""
+    def __init__(self, aliases: Mapping[str, Iterable[str]],
+                 senses: Mapping[str, Sense] | None = None) -> None:
+        """concept id -> aliases; one automaton over all normalised aliases. With ``senses``
+        (concept id -> Sense) mentions of ambiguous aliases are kept only in their sense
+        (see `gardener.garden.concepts.sense`)."""
         owners: dict[str, list[str]] = {}
         declared: dict[str, tuple[str, str]] = {}
         for concept, names in aliases.items():
@@ -131,6 +143,12 @@ class ConceptMatcher:
         self._entries: list[tuple[str, str]] = []
         self._automaton = self._build(declared)
         self._fold = _fold_pattern(declared)
+        self.norm_of = {alias: norm for norm, (_c, alias) in declared.items()}
+        self.senses: SenseFilter | None = None
+        if senses is not None:
+            detected = {norm: why for norm, (_c, alias) in declared.items()
+                        if (why := detected_ambiguous(alias))}
+            self.senses = SenseFilter(senses, owners, detected)
 
     def _build(self, declared: Mapping[str, tuple[str, str]]) -> ahocorasick.Automaton | None:
         if not declared:
@@ -312,13 +330,48 @@ _SETTERS = tuple(getattr(Mention, field).__set__ for field in Mention.__dataclas
 
 
 def find_mentions(markdown: str, matcher: ConceptMatcher, *, headings: bool = True) -> list[Mention]:
-    """Mentions outside protected spans, with line and nearest heading.
+    """Mentions outside protected spans, with line and nearest heading, where a reader would
+    read the concept (see `sort_mentions`)."""
+    return sort_mentions(markdown, matcher, headings=headings)[0]
+
+
+def sort_mentions(markdown: str, matcher: ConceptMatcher, *,
+                  headings: bool = True) -> tuple[list[Mention], list[Mention]]:
+    """(mentions meant as concepts, mentions of ambiguous aliases skipped for their sense).
 
     Protected matches are discarded before overlaps are resolved, so an alias
-    running into a code span does not hide a shorter one next to it.
+    running into a code span does not hide a shorter one next to it. Matches
+    glued into identifiers, versioned names, acronyms in another case, words of
+    a spelled-out expansion and anything under a reference heading are dropped.
     """
     candidates = matcher._candidates(markdown)
     if not candidates:
-        return []
+        return [], []
     spans, heads = analyse(markdown, headings=headings)
-    return matcher._pick(markdown, candidates, spans, heads)
+    mentions = [m for m in matcher._pick(markdown, candidates, spans, heads) if _placed(markdown, m)]
+    if matcher.senses is None or not mentions:
+        return mentions, []
+    return matcher.senses.choose(normalise(markdown), mentions, matcher.norm_of.__getitem__)
+
+
+def _placed(markdown: str, mention: Mention) -> bool:
+    start, end = mention.start, mention.end
+    return not (glued(markdown, start, end) or wrong_case(mention.alias, markdown[start:end])
+                or reference_heading(mention.heading) or in_expansion(markdown, start, end))
+
+
+def matcher_for(concepts: Iterable) -> ConceptMatcher:
+    """The garden's matcher: every concept's aliases with its sense data (ambiguous aliases,
+    context words, related concepts both ways)."""
+    concepts = list(concepts)
+    related: dict[str, set[str]] = {c.slug: set(c.related) for c in concepts}
+    for concept in concepts:
+        for other in concept.related:
+            related.setdefault(other, set()).add(concept.slug)
+    senses = {
+        c.slug: Sense(frozenset(normalise(a) for a in getattr(c, "ambiguous", ())),
+                      tuple(normalise(w) for w in getattr(c, "context", ())),
+                      frozenset(related[c.slug]))
+        for c in concepts
+    }
+    return ConceptMatcher({c.slug: c.aliases for c in concepts}, senses)

@@ -1,0 +1,217 @@
+"""Which alias matches mean their concept: placement and sense decided from the text around them.
+
+The matcher finds every place an alias is written; this module throws out the places a reader
+would not read as the concept:
+
+* **placement**: an alias glued into an identifier or a file name (``llama.cpp``,
+  ``gpt-oss-20b``, ``huggingface_hub``, ``--num-prompts``), a family name followed by a version
+  (``Llama 3``, ``GPT 4V``: the specific concept or none, never the family), an acronym written
+  in another case (``rag on``, ``Bert Belder``), words inside a longer name's spelled-out
+  expansion ("Reinforcement Learning with Human Feedback, RLHF"), and anything under a
+  reference or bibliography heading;
+* **sense**: an *ambiguous* alias (declared in the note's ``ambiguous`` list, or detected: a
+  Chinese everyday word by jieba's frequency, a Latin word common in English by wordfreq) is kept
+  only when its context is about the concept: a ``context`` word of the note or a related
+  concept nearby, or, for a detected one without declared context words, an article that
+  mentions enough distinct concepts unambiguously. An alias claimed by several notes goes to the
+  one whose context words are nearby, else to none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from gardener.text.cjk import has_cjk
+
+__all__ = ["AMBIGUOUS_FREQ", "ENGLISH_ZIPF", "PROFILE_MIN", "Sense", "SenseFilter", "detected_ambiguous"]
+
+# jieba counts a word this often in general Chinese (out of ~60 million words) when it has an
+# everyday sense: 对齐 22, 微调 50, 幻觉 239, 推理 614; terms of art (预训练, 语料库) are rarer or absent.
+AMBIGUOUS_FREQ = 20
+# A single Latin word at least this common in English (wordfreq's Zipf scale: "token" 3.8,
+# "clip" 4.3, "llama" 3.0) has senses of its own outside the garden's field.
+ENGLISH_ZIPF = 2.8
+# An article naming this many distinct concepts by unambiguous aliases is about the field.
+PROFILE_MIN = 3
+# How far (characters, within the paragraph) context words and related concepts count.
+WINDOW = 160
+
+
+@dataclass(frozen=True)
+class Sense:
+    """What a concept note says about telling its senses apart (normalised words)."""
+
+    ambiguous: frozenset[str] = frozenset()
+    context: tuple[str, ...] = ()
+    related: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=1)
+def _jieba_frequency():
+    from gardener.text.segmenter import jieba
+
+    segmenter = jieba()
+    segmenter.initialize()  # the frequency table is loaded lazily
+    return segmenter.get_FREQ
+
+
+def _english_zipf(word: str) -> float:
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # without the word list only declared ambiguity applies
+        return 0.0
+    return zipf_frequency(word, "en")
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+
+
+def detected_ambiguous(alias: str) -> str | None:
+    """Why an alias reads as an everyday word, or None."""
+    text = alias.strip()
+    if has_cjk(text):
+        frequency = _jieba_frequency()(text) or 0
+        return f"an everyday Chinese word ({frequency} in jieba's counts)" if frequency >= AMBIGUOUS_FREQ else None
+    if _LATIN_WORD.fullmatch(text) and _english_zipf(text.lower()) >= ENGLISH_ZIPF:
+        return "a common English word or name"
+    return None
+
+
+# --------------------------------------------------------------------------
+# Placement
+
+_GLUE = frozenset("_-./\\@#$")
+_ALNUM = re.compile(r"[A-Za-z0-9]")
+_VERSION_AFTER = re.compile(r"[ \t]?[0-9]")
+_REFERENCE_HEADING = re.compile(
+    r"参考|引用|文献|延伸阅读|扩展阅读|相关链接|资料来源|references?\b|bibliography|further reading|sources\b|citations?\b",
+    re.I)
+_EXPANSION_END = re.compile(r"[(（,，]")
+_ACRONYM = re.compile(r"[ \t]*[(（,，]?[ \t]*([A-Z][A-Za-z0-9]*[A-Z])")
+
+
+def _latin(ch: str) -> bool:
+    return bool(ch) and _ALNUM.match(ch) is not None
+
+
+def glued(text: str, start: int, end: int) -> bool:
+    """Whether the match is part of an identifier, a file name or a versioned name."""
+    before, after = text[start - 1:start], text[end:end + 1]
+    if _latin(text[start]) and before in _GLUE and _latin(text[start - 2:start - 1]):
+        return True
+    if _latin(text[end - 1]):
+        if after in _GLUE and _latin(text[end + 1:end + 2]):
+            return True
+        if text[end - 1].isalpha() and _VERSION_AFTER.match(text, end):
+            return True  # "Llama 3", "GPT 4V": a version of the family, not the family
+    return before == "_" or after == "_"
+
+
+def wrong_case(alias: str, written: str) -> bool:
+    """An acronym declared in capitals ("CNN", "RAG") written otherwise is another word."""
+    letters = [c for c in alias if c.isascii() and c.isalpha()]
+    return len(letters) >= 2 and alias.isupper() and not has_cjk(alias) and not written.isupper()
+
+
+def in_expansion(text: str, start: int, end: int) -> bool:
+    """Whether the words from here to the next bracket or comma spell the acronym that follows
+    ("Reinforcement Learning with Human Feedback, RLHF") or precedes ("RLHF (Reinforcement …)")."""
+    if not _latin(text[start]):
+        return False
+    stop = _EXPANSION_END.search(text, end, end + 120)
+    if stop is not None:
+        following = _ACRONYM.match(text, stop.start())
+        phrase = text[start:stop.start()]
+        if following and _initials(phrase) == following.group(1):
+            return True
+    opening = max(text.rfind("(", max(0, start - 80), start), text.rfind("（", max(0, start - 80), start))
+    if opening > 0:
+        closing = _EXPANSION_END.search(text, opening + 1)
+        inner = text[opening + 1:closing.start() if closing else start + 120]
+        word = re.search(r"([A-Z][A-Za-z0-9]*[A-Z])[ \t]*$", text[max(0, opening - 12):opening])
+        if word and _initials(inner) == word.group(1):
+            return True
+    return False
+
+
+def _initials(phrase: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][A-Za-z0-9-]*", phrase) if w[0].isupper())
+
+
+def reference_heading(heading: str | None) -> bool:
+    return heading is not None and _REFERENCE_HEADING.search(heading) is not None
+
+
+# --------------------------------------------------------------------------
+# Sense
+
+
+@dataclass
+class SenseFilter:
+    """Sense data of one alias set; `keep` decides per article."""
+
+    senses: Mapping[str, Sense]
+    owners: Mapping[str, Sequence[str]]  # normalised alias -> concepts claiming it
+    detected: Mapping[str, str] = field(default_factory=dict)  # normalised alias -> why
+
+    def ambiguous(self, norm_alias: str) -> bool:
+        if norm_alias in self.detected or len(self.owners.get(norm_alias, ())) > 1:
+            return True
+        return any(norm_alias in self.senses[c].ambiguous for c in self.owners.get(norm_alias, ()) if c in self.senses)
+
+    def choose(self, norm_text: str, mentions: Iterable, normalise) -> tuple[list, list]:
+        """(kept mentions, with the concept each was given; skipped ambiguous mentions)."""
+        mentions = list(mentions)
+        plain = [m for m in mentions if not self.ambiguous(normalise(m.alias))]
+        profile = {m.concept for m in plain}
+        kept, skipped = [], []
+        for mention in mentions:
+            norm = normalise(mention.alias)
+            if not self.ambiguous(norm):
+                kept.append(mention)
+                continue
+            concept = self._sense(norm, norm_text, mention, plain, profile)
+            if concept is None:
+                skipped.append(mention)
+            else:
+                kept.append(mention if concept == mention.concept else _as(mention, concept))
+        return kept, skipped
+
+    def _sense(self, norm: str, text: str, mention, plain: Sequence, profile: set[str]) -> str | None:
+        start, end = _paragraph(text, mention.start, mention.end)
+        owners = list(self.owners.get(norm) or (mention.concept,))
+        supported = [c for c in owners if self._nearby(c, text, start, end, mention, plain)]
+        if len(supported) == 1:
+            return supported[0]
+        if supported or len(owners) > 1:
+            return None  # two senses both fit, or none does: a wrong link is worse than none
+        concept = owners[0]
+        sense = self.senses.get(concept, Sense())
+        declared = norm in sense.ambiguous and bool(sense.context)
+        if not declared and len(profile - {concept}) >= PROFILE_MIN:
+            return concept
+        return None
+
+    def _nearby(self, concept: str, text: str, start: int, end: int, mention, plain: Sequence) -> bool:
+        sense = self.senses.get(concept, Sense())
+        window = text[start:mention.start] + " " + text[mention.end:end]
+        if any(word in window for word in sense.context):
+            return True
+        return any(m.concept in sense.related and start <= m.start and m.end <= end for m in plain)
+
+
+def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
+    """The stretch around a match that counts as its context: its paragraph, at most WINDOW
+    characters each side."""
+    top = text.rfind("\n\n", max(0, start - WINDOW), start)
+    bottom = text.find("\n\n", end, end + WINDOW)
+    return (max(0, start - WINDOW) if top < 0 else top, min(len(text), end + WINDOW) if bottom < 0 else bottom)
+
+
+def _as(mention, concept: str):
+    from dataclasses import replace
+
+    return replace(mention, concept=concept)
