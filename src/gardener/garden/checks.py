@@ -92,6 +92,10 @@ def alias_collisions(garden: Garden) -> Iterable[Diagnostic]:
         for alias in dict.fromkeys(normalise(a) for a in concept.aliases):
             owners[alias].append(concept)
     for alias, concepts in owners.items():
+        # Notes that all mark a shared alias ambiguous let the context choose (推理: inference
+        # or reasoning); otherwise the first note would silently take every mention.
+        if all(alias in {normalise(a) for a in c.ambiguous} for c in concepts):
+            continue
         for concept in concepts[1:]:
             yield Diagnostic(concept.path, f"alias '{alias}' is also claimed by {concepts[0].path}",
                              "error")

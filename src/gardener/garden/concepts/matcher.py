@@ -22,6 +22,7 @@ from gardener.garden.concepts.sense import (
     glued,
     in_expansion,
     reference_heading,
+    splits_word,
     wrong_case,
 )
 from gardener.text.markdown import Span, analyse
@@ -351,13 +352,14 @@ def sort_mentions(markdown: str, matcher: ConceptMatcher, *,
     mentions = [m for m in matcher._pick(markdown, candidates, spans, heads) if _placed(markdown, m)]
     if matcher.senses is None or not mentions:
         return mentions, []
-    return matcher.senses.choose(normalise(markdown), mentions, matcher.norm_of.__getitem__)
+    return matcher.senses.choose(markdown, normalise(markdown), mentions, matcher.norm_of.__getitem__)
 
 
 def _placed(markdown: str, mention: Mention) -> bool:
     start, end = mention.start, mention.end
     return not (glued(markdown, start, end) or wrong_case(mention.alias, markdown[start:end])
-                or reference_heading(mention.heading) or in_expansion(markdown, start, end))
+                or reference_heading(mention.heading) or in_expansion(markdown, start, end)
+                or splits_word(markdown, start, end))
 
 
 def matcher_for(concepts: Iterable) -> ConceptMatcher:

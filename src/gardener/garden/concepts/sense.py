@@ -38,6 +38,8 @@ ENGLISH_ZIPF = 2.8
 PROFILE_MIN = 3
 # How far (characters, within the paragraph) context words and related concepts count.
 WINDOW = 160
+# Choosing between two notes that claim one alias (推理: inference or reasoning) looks closer.
+NEAR = 40
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def _english_zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
-_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_LATIN_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?")
 
 
 def detected_ambiguous(alias: str) -> str | None:
@@ -75,7 +77,8 @@ def detected_ambiguous(alias: str) -> str | None:
     if has_cjk(text):
         frequency = _jieba_frequency()(text) or 0
         return f"an everyday Chinese word ({frequency} in jieba's counts)" if frequency >= AMBIGUOUS_FREQ else None
-    if _LATIN_WORD.fullmatch(text) and _english_zipf(text.lower()) >= ENGLISH_ZIPF:
+    # An acronym in capitals is held to its case instead (see wrong_case): "rag" is not "RAG".
+    if _LATIN_WORD.fullmatch(text) and not text.isupper() and _english_zipf(text.lower()) >= ENGLISH_ZIPF:
         return "a common English word or name"
     return None
 
@@ -83,7 +86,7 @@ def detected_ambiguous(alias: str) -> str | None:
 # --------------------------------------------------------------------------
 # Placement
 
-_GLUE = frozenset("_-./\\@#$")
+_GLUE = frozenset("_-.\\@#$")
 _ALNUM = re.compile(r"[A-Za-z0-9]")
 _VERSION_AFTER = re.compile(r"[ \t]?[0-9]")
 _REFERENCE_HEADING = re.compile(
@@ -99,21 +102,45 @@ def _latin(ch: str) -> bool:
 
 def glued(text: str, start: int, end: int) -> bool:
     """Whether the match is part of an identifier, a file name or a versioned name."""
-    before, after = text[start - 1:start], text[end:end + 1]
-    if _latin(text[start]) and before in _GLUE and _latin(text[start - 2:start - 1]):
-        return True
+    before, after = text[start - 1:start] if start else "", text[end:end + 1]
+    if _latin(text[start]):
+        if before in _GLUE and _latin(text[start - 2:start - 1]):
+            return True
+        if before == "/" and text[start - 2:start - 1].islower():  # a path: "models/finetune"
+            return True
     if _latin(text[end - 1]):
         if after in _GLUE and _latin(text[end + 1:end + 2]):
             return True
-        if text[end - 1].isalpha() and _VERSION_AFTER.match(text, end):
+        if after == "/" and text[end + 1:end + 2].islower():
+            return True
+        if " " not in text[start:end] and text[end - 1].isalpha() and _VERSION_AFTER.match(text, end):
             return True  # "Llama 3", "GPT 4V": a version of the family, not the family
     return before == "_" or after == "_"
 
 
+_CAPITALISED = re.compile(r"[A-Z][a-z]+")
+
+
+def in_name(text: str, start: int, end: int) -> bool:
+    """Whether a Latin word sits inside a longer proper name: "Claude Mellan", "Miniforge
+    Prompt", "JSON Web Token"."""
+    if not _latin(text[start]):
+        return False
+    before = re.search(r"([A-Za-z]+)[ \t]$", text[max(0, start - 30):start])
+    after = re.match(r"[ \t]([A-Za-z]+)", text[end:end + 30])
+    return any(w is not None and _CAPITALISED.fullmatch(w.group(1)) for w in (before, after))
+
+
 def wrong_case(alias: str, written: str) -> bool:
-    """An acronym declared in capitals ("CNN", "RAG") written otherwise is another word."""
+    """A short acronym declared in capitals ("CNN", "RAG") written otherwise is another word,
+    and so is a name with inner capitals ("OpenAI") written in lower case ("pip install openai")."""
+    if has_cjk(alias):
+        return False
     letters = [c for c in alias if c.isascii() and c.isalpha()]
-    return len(letters) >= 2 and alias.isupper() and not has_cjk(alias) and not written.isupper()
+    if 2 <= len(letters) <= 4 and alias.isupper():
+        return not written.isupper()
+    inner = any(c.isupper() for c in alias[1:]) and any(c.islower() for c in alias)
+    return inner and written != alias and not written.isupper()
 
 
 def in_expansion(text: str, start: int, end: int) -> bool:
@@ -141,6 +168,29 @@ def _initials(phrase: str) -> str:
     return "".join(w[0] for w in re.findall(r"[A-Za-z][A-Za-z0-9-]*", phrase) if w[0].isupper())
 
 
+_CJK_EDGE = 8  # characters of context each side that jieba reads to find word boundaries
+
+
+def splits_word(text: str, start: int, end: int) -> bool:
+    """Whether a Chinese match starts or ends inside a word (计【算力】, 稍【微调】整, 为【图片生成】
+    介绍词): jieba reads the clause around it and must put a boundary at both ends."""
+    if not (has_cjk(text[start]) or has_cjk(text[end - 1])):
+        return False
+    left = max(0, start - _CJK_EDGE)
+    piece = text[left:min(len(text), end + _CJK_EDGE)]
+    cuts, at = {0}, 0
+    for word in _jieba_cut(piece):
+        at += len(word)
+        cuts.add(at)
+    return (has_cjk(text[start]) and start - left not in cuts) or (has_cjk(text[end - 1]) and end - left not in cuts)
+
+
+def _jieba_cut(text: str) -> list[str]:
+    from gardener.text.segmenter import jieba
+
+    return jieba().lcut(text, HMM=False)
+
+
 def reference_heading(heading: str | None) -> bool:
     return heading is not None and _REFERENCE_HEADING.search(heading) is not None
 
@@ -162,8 +212,9 @@ class SenseFilter:
             return True
         return any(norm_alias in self.senses[c].ambiguous for c in self.owners.get(norm_alias, ()) if c in self.senses)
 
-    def choose(self, norm_text: str, mentions: Iterable, normalise) -> tuple[list, list]:
+    def choose(self, raw: str, norm_text: str, mentions: Iterable, normalise) -> tuple[list, list]:
         """(kept mentions, with the concept each was given; skipped ambiguous mentions)."""
+        self._raw = raw
         mentions = list(mentions)
         plain = [m for m in mentions if not self.ambiguous(normalise(m.alias))]
         profile = {m.concept for m in plain}
@@ -181,13 +232,14 @@ class SenseFilter:
         return kept, skipped
 
     def _sense(self, norm: str, text: str, mention, plain: Sequence, profile: set[str]) -> str | None:
-        start, end = _paragraph(text, mention.start, mention.end)
         owners = list(self.owners.get(norm) or (mention.concept,))
-        supported = [c for c in owners if self._nearby(c, text, start, end, mention, plain)]
-        if len(supported) == 1:
-            return supported[0]
-        if supported or len(owners) > 1:
-            return None  # two senses both fit, or none does: a wrong link is worse than none
+        if len(owners) > 1:
+            return self._pick_owner(owners, text, mention, plain)
+        start, end = _paragraph(text, mention.start, mention.end, WINDOW)
+        if self._evidence(owners[0], text, start, end, mention, plain):
+            return owners[0]
+        if in_name(self._raw, mention.start, mention.end):
+            return None
         concept = owners[0]
         sense = self.senses.get(concept, Sense())
         declared = norm in sense.ambiguous and bool(sense.context)
@@ -195,20 +247,30 @@ class SenseFilter:
             return concept
         return None
 
-    def _nearby(self, concept: str, text: str, start: int, end: int, mention, plain: Sequence) -> bool:
+    def _pick_owner(self, owners: Sequence[str], text: str, mention, plain: Sequence) -> str | None:
+        """The sense whose evidence is nearest-richest; none on a tie: a wrong link is worse
+        than none."""
+        start, end = _paragraph(text, mention.start, mention.end, NEAR)
+        scores = sorted(((self._evidence(c, text, start, end, mention, plain), c) for c in owners), reverse=True)
+        best, second = scores[0], scores[1]
+        return best[1] if best[0] > second[0] else None
+
+    def _evidence(self, concept: str, text: str, start: int, end: int, mention, plain: Sequence) -> int:
+        """How many of the note's context words and related concepts occur in the window."""
         sense = self.senses.get(concept, Sense())
         window = text[start:mention.start] + " " + text[mention.end:end]
-        if any(word in window for word in sense.context):
-            return True
-        return any(m.concept in sense.related and start <= m.start and m.end <= end for m in plain)
+        words = sum(1 for word in sense.context if word in window)
+        return words + len({m.concept for m in plain
+                            if m.concept in sense.related and start <= m.start and m.end <= end})
 
 
-def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
-    """The stretch around a match that counts as its context: its paragraph, at most WINDOW
+def _paragraph(text: str, start: int, end: int, width: int) -> tuple[int, int]:
+    """The stretch around a match that counts as its context: its paragraph, at most width
     characters each side."""
-    top = text.rfind("\n\n", max(0, start - WINDOW), start)
-    bottom = text.find("\n\n", end, end + WINDOW)
-    return (max(0, start - WINDOW) if top < 0 else top, min(len(text), end + WINDOW) if bottom < 0 else bottom)
+    top = text.rfind("\n\n", max(0, start - width), start)
+    bottom = text.find("\n\n", end, end + width)
+    return (max(0, start - width) if top < 0 else top, min(len(text), end + width) if bottom < 0 else bottom)
+
 
 
 def _as(mention, concept: str):
