@@ -68,13 +68,15 @@ _UNRESOLVED = 0.5
 
 _SPACES = re.compile(r"\s+")
 _CITATION = re.compile(r"\[[0-9]{1,3}\]")
+_LEFTOVER_LINK = re.compile(r"\]\([^)\s]*\)?")
 
 
 def _plain(markdown: str) -> str:
     """Inline Markdown to the plain text a reader sees, on one line, without citation marks."""
     text = inline_text(markdown)
-    if "[" in text:
-        text = _CITATION.sub("", text)
+    if "[" in text or "](" in text:
+        # A link cut by a line break or a sentence split leaves its brackets behind.
+        text = _LEFTOVER_LINK.sub("", _CITATION.sub("", text)).replace("[", "").replace("]", "")
     return _SPACES.sub(" ", text).strip()
 
 
@@ -97,9 +99,26 @@ _PAIRS = (("《", "》"), ("（(", "）)"), ("“", "”"))
 _OPENER = re.compile("[《（(“]")
 
 
+# A full stop after an initial or a common abbreviation does not end an English sentence.
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|Sr|Jr|St|Mt|vs|etc|Inc|Ltd|Co|Corp|No|Vol|Fig|Jan|Feb|Mar|Apr|"
+    r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|e\.g|i\.e|U\.S|U\.K|U\.N))\.$")
+
+
+def _rejoin(pieces: list[str]) -> list[str]:
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and _ABBREVIATION.search(joined[-1]):
+            joined[-1] += " " + piece
+        else:
+            joined.append(piece)
+    return joined
+
+
 def _sentences(text: str) -> list[str]:
-    """Sentences of a paragraph line; a "？" inside 《…》 or （…） does not end one."""
-    pieces = _SENTENCE_END.split(text)
+    """Sentences of a paragraph line; a "？" inside 《…》 or （…） does not end one, nor does the
+    full stop of an initial or an abbreviation ("John F. Kennedy", "Dr. Smith", "U.S. Army")."""
+    pieces = _rejoin(_SENTENCE_END.split(text))
     if len(pieces) == 1:
         return [text]
     if not _OPENER.search(text):
@@ -198,12 +217,54 @@ class _Units:
 _RELATIVE_YEARS = ("今年", "去年", "前年", "明年")
 _DURATION_AFTER = re.compile(r"[ \t]*(?:来(?!自)|左右|之久)")
 _DURATION_BEFORE = re.compile(r"(?:近|约|長達|长达|历时|歷時|过去|過去|最近)[ \t]*$")
+# An event says something happened: a predicate of release, founding, announcement, death ...
 _VERB = re.compile(
-    "发布|發布|推出|发表|發表|开源|開源|上线|上線|宣布|面世|问世|問世|成立|创立|创办|爆发|"
-    "出世|诞生|提出|公布|收购|上市|"
-    r"\b(?:releas|launch|publish|announc|introduc|unveil|open-sourc)(?:e[ds]?|ing)\b|\bfounded\b",
+    "发布|發布|推出|发表|發表|开源|開源|上线|上線|宣布|面世|问世|問世|成立|创立|创办|創辦|爆发|爆發|"
+    "出世|诞生|誕生|提出|公布|收购|收購|上市|去世|逝世|离世|病逝|遇刺|当选|就任|辞职|辞任|获得|获颁|赢得|"
+    "击败|擊敗|登陆|登月|发射|發射|举办|举行|召开|签署|批准|发明|推送|首发|首映|上映|开业|开幕|"
+    "倒闭|破产|合并|更名|改名|解雇|裁员|关闭|停运|停止|投资|融资|完成|开始|結束|结束|启动|加入|离开|发现|获批|通过了|"
+    r"\b(?:releas|launch|publish|announc|introduc|unveil|open-sourc|found|acquir|creat|invent|"
+    r"start|complet|clos|shut|merg|sign|elect|discover)(?:e[ds]?|ing|ed)\b|\b(?:died|won|began|became)\b",
     re.I,
 )
+# Dated sentences that are not events: told in the first or second person or about the text
+# itself (anecdotes, this article, this issue), questions, forecasts and plans dated at their
+# target, statistics, negations ("还未发布"), notes to the reader, background clauses
+# ("自 2012 年推出以来"), and sentences whose subject is a pronoun left behind by the sentence
+# before (the subject is lost, so the event would say nothing on a timeline).
+_NOT_EVENT = {
+    "personal": re.compile(r"我|咱|你|您|笔者|本文|本期|本周|本篇|这篇|小编|\b(?:I|we|our|my|us|you|your)\b"),
+    "question": re.compile(r"(?:[？?]|吗[。！]?)[”」』\"')）]*$"),
+    "forecast": re.compile(
+        r"将会|将要|即将|将于|将在|[年月日]将|预计|有望|预测|计划|打算|或将|会在|可能|也许|期望|希望|"
+        r"\b(?:will|expected|expects|hopes?|plans? to|going to|likely|forecast)\b|(?:^|[^受达])到\s*[0-9０-９]{4}\s*年", re.I),
+    "statistic": re.compile(
+        r"[0-9０-９][0-9,.]*\s*(?:%|％|个百分点|万|亿|人次|名用户|台)|百分之|最多|最高|最大|最受欢迎|销量|营收|"
+        r"调查|排名|\b(?:percent|survey|ranked)\b", re.I),
+    "negated": re.compile(r"(?:未|没有|尚未|还没|并非)(?:正式|被)?(?:发布|推出|上线|公布|发表|开源|完成|上市)|"
+                          r"\bnot yet\b|\bnever\b", re.I),
+    "note": re.compile(r"^(?:注意|注：|⚠|提示|note\b|tip\b|那是)|最初于|首发于|原文|图源|图片来源|first published", re.I),
+    "concession": re.compile(r"^(?:虽然|尽管|即使|although|though|even if)", re.I),
+    "background": re.compile(r"自\s*[0-9０-９]{4}[^，,。]*以来|\bsince\b", re.I),
+    "pronoun": re.compile(r"^(?:它|他|她|它们|他们|她们|这|该|此|那|其|this|it|they|he|she)(?![\w年])", re.I),
+}
+
+
+_ASIDE = re.compile(r"[（(][^（()）]*$")
+
+
+def not_event(text: str, date_start: int = 0) -> str | None:
+    """Why a dated sentence is not worth a timeline, or None for an event."""
+    if _VERB.search(text) is None:
+        return "no event predicate"
+    if _ASIDE.search(text, 0, date_start):
+        return "aside"  # a date in brackets is background to something else
+    for reason, pattern in _NOT_EVENT.items():
+        if pattern.search(text):
+            return reason
+    return None
+
+
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -298,9 +359,9 @@ def _event(unit: _Unit, article: Article, matcher: ConceptMatcher | None,
     if len(_NON_WORD.sub("", rest)) < MIN_REST:
         return None
     position = _position(m.start)
-    concepts = _concepts(matcher, text)
-    if position != "lead" and not concepts and not _VERB.search(text):
+    if not_event(text, m.start) is not None:
         return None
+    concepts = _concepts(matcher, text)
     resolved = m.resolved and m.date.year is not None
     anchor = anchors[unit.heading] if unit.heading >= 0 else None
     return Event(
