@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from gardener.text.cjk import has_cjk
@@ -76,9 +76,12 @@ def detected_ambiguous(alias: str) -> str | None:
     text = alias.strip()
     if has_cjk(text):
         frequency = _jieba_frequency()(text) or 0
-        return f"an everyday Chinese word ({frequency} in jieba's counts)" if frequency >= AMBIGUOUS_FREQ else None
+        if frequency >= AMBIGUOUS_FREQ:
+            return f"an everyday Chinese word ({frequency} in jieba's counts)"
+        return None
     # An acronym in capitals is held to its case instead (see wrong_case): "rag" is not "RAG".
-    if _LATIN_WORD.fullmatch(text) and not text.isupper() and _english_zipf(text.lower()) >= ENGLISH_ZIPF:
+    common = _english_zipf(text.lower()) >= ENGLISH_ZIPF
+    if _LATIN_WORD.fullmatch(text) and not text.isupper() and common:
         return "a common English word or name"
     return None
 
@@ -90,8 +93,8 @@ _GLUE = frozenset("_-.\\@#$")
 _ALNUM = re.compile(r"[A-Za-z0-9]")
 _VERSION_AFTER = re.compile(r"[ \t]?[0-9]")
 _REFERENCE_HEADING = re.compile(
-    r"参考|引用|文献|延伸阅读|扩展阅读|相关链接|资料来源|references?\b|bibliography|further reading|sources\b|citations?\b",
-    re.I)
+    r"参考|引用|文献|延伸阅读|扩展阅读|相关链接|资料来源"
+    r"|references?\b|bibliography|further reading|sources\b|citations?\b", re.I)
 _EXPANSION_END = re.compile(r"[(（,，]")
 _ACRONYM = re.compile(r"[ \t]*[(（,，]?[ \t]*([A-Z][A-Za-z0-9]*[A-Z])")
 
@@ -182,7 +185,8 @@ def splits_word(text: str, start: int, end: int) -> bool:
     for word in _jieba_cut(piece):
         at += len(word)
         cuts.add(at)
-    return (has_cjk(text[start]) and start - left not in cuts) or (has_cjk(text[end - 1]) and end - left not in cuts)
+    return ((has_cjk(text[start]) and start - left not in cuts)
+            or (has_cjk(text[end - 1]) and end - left not in cuts))
 
 
 def _jieba_cut(text: str) -> list[str]:
@@ -199,69 +203,77 @@ def reference_heading(heading: str | None) -> bool:
 # Sense
 
 
-@dataclass
+@dataclass(frozen=True)
+class _Reading:
+    """One article as the sense decisions see it."""
+
+    raw: str  # the Markdown as written (capitals tell names apart)
+    text: str  # normalised, same offsets
+    plain: tuple  # mentions of unambiguous aliases
+    profile: frozenset[str]  # the concepts those mentions name
+
+
+@dataclass(frozen=True)
 class SenseFilter:
-    """Sense data of one alias set; `keep` decides per article."""
+    """Sense data of one alias set; `choose` decides per article."""
 
     senses: Mapping[str, Sense]
     owners: Mapping[str, Sequence[str]]  # normalised alias -> concepts claiming it
     detected: Mapping[str, str] = field(default_factory=dict)  # normalised alias -> why
+    ambiguous: frozenset[str] = field(init=False)
 
-    def ambiguous(self, norm_alias: str) -> bool:
-        if norm_alias in self.detected or len(self.owners.get(norm_alias, ())) > 1:
-            return True
-        return any(norm_alias in self.senses[c].ambiguous for c in self.owners.get(norm_alias, ()) if c in self.senses)
+    def __post_init__(self) -> None:
+        declared = {a for sense in self.senses.values() for a in sense.ambiguous}
+        shared = {a for a, claimed in self.owners.items() if len(claimed) > 1}
+        object.__setattr__(self, "ambiguous", frozenset(declared | shared | set(self.detected)))
 
     def choose(self, raw: str, norm_text: str, mentions: Iterable, normalise) -> tuple[list, list]:
-        """(kept mentions, with the concept each was given; skipped ambiguous mentions)."""
-        self._raw = raw
+        """(kept mentions, each with the concept it was given; skipped ambiguous mentions)."""
         mentions = list(mentions)
-        plain = [m for m in mentions if not self.ambiguous(normalise(m.alias))]
-        profile = {m.concept for m in plain}
+        plain = tuple(m for m in mentions if normalise(m.alias) not in self.ambiguous)
+        reading = _Reading(raw, norm_text, plain, frozenset(m.concept for m in plain))
         kept, skipped = [], []
         for mention in mentions:
             norm = normalise(mention.alias)
-            if not self.ambiguous(norm):
-                kept.append(mention)
-                continue
-            concept = self._sense(norm, norm_text, mention, plain, profile)
+            concept = self._sense(norm, mention, reading) if norm in self.ambiguous else mention.concept
             if concept is None:
                 skipped.append(mention)
             else:
-                kept.append(mention if concept == mention.concept else _as(mention, concept))
+                kept.append(mention if concept == mention.concept else replace(mention, concept=concept))
         return kept, skipped
 
-    def _sense(self, norm: str, text: str, mention, plain: Sequence, profile: set[str]) -> str | None:
+    def _sense(self, norm: str, mention, reading: _Reading) -> str | None:
         owners = list(self.owners.get(norm) or (mention.concept,))
         if len(owners) > 1:
-            return self._pick_owner(owners, text, mention, plain)
-        start, end = _paragraph(text, mention.start, mention.end, WINDOW)
-        if self._evidence(owners[0], text, start, end, mention, plain):
-            return owners[0]
-        if in_name(self._raw, mention.start, mention.end):
-            return None
+            return self._pick_owner(owners, mention, reading)
         concept = owners[0]
-        sense = self.senses.get(concept, Sense())
-        declared = norm in sense.ambiguous and bool(sense.context)
-        if not declared and len(profile - {concept}) >= PROFILE_MIN:
+        if self._evidence(concept, mention, reading, WINDOW):
             return concept
-        return None
-
-    def _pick_owner(self, owners: Sequence[str], text: str, mention, plain: Sequence) -> str | None:
-        """The sense whose evidence is nearest-richest; none on a tie: a wrong link is worse
-        than none."""
-        start, end = _paragraph(text, mention.start, mention.end, NEAR)
-        scores = sorted(((self._evidence(c, text, start, end, mention, plain), c) for c in owners), reverse=True)
-        best, second = scores[0], scores[1]
-        return best[1] if best[0] > second[0] else None
-
-    def _evidence(self, concept: str, text: str, start: int, end: int, mention, plain: Sequence) -> int:
-        """How many of the note's context words and related concepts occur in the window."""
+        if in_name(reading.raw, mention.start, mention.end):
+            return None
+        # A note that lists context words for this alias asks for them; otherwise an article
+        # about the field is enough.
         sense = self.senses.get(concept, Sense())
-        window = text[start:mention.start] + " " + text[mention.end:end]
+        if norm in sense.ambiguous and sense.context:
+            return None
+        return concept if len(reading.profile - {concept}) >= PROFILE_MIN else None
+
+    def _pick_owner(self, owners: Sequence[str], mention, reading: _Reading) -> str | None:
+        """The sense with the most evidence close by; none on a tie: a wrong link is worse
+        than none."""
+        scores = sorted(((self._evidence(c, mention, reading, NEAR), c) for c in owners), reverse=True)
+        (best, concept), (second, _) = scores[0], scores[1]
+        return concept if best > second else None
+
+    def _evidence(self, concept: str, mention, reading: _Reading, width: int) -> int:
+        """How many of the note's context words and related concepts occur around a mention."""
+        sense = self.senses.get(concept, Sense())
+        start, end = _paragraph(reading.text, mention.start, mention.end, width)
+        window = reading.text[start:mention.start] + " " + reading.text[mention.end:end]
         words = sum(1 for word in sense.context if word in window)
-        return words + len({m.concept for m in plain
-                            if m.concept in sense.related and start <= m.start and m.end <= end})
+        related = {m.concept for m in reading.plain
+                   if m.concept in sense.related and start <= m.start and m.end <= end}
+        return words + len(related)
 
 
 def _paragraph(text: str, start: int, end: int, width: int) -> tuple[int, int]:
@@ -271,9 +283,3 @@ def _paragraph(text: str, start: int, end: int, width: int) -> tuple[int, int]:
     bottom = text.find("\n\n", end, end + width)
     return (max(0, start - width) if top < 0 else top, min(len(text), end + width) if bottom < 0 else bottom)
 
-
-
-def _as(mention, concept: str):
-    from dataclasses import replace
-
-    return replace(mention, concept=concept)

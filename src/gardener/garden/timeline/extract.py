@@ -219,33 +219,45 @@ _DURATION_AFTER = re.compile(r"[ \t]*(?:来(?!自)|左右|之久)")
 _DURATION_BEFORE = re.compile(r"(?:近|约|長達|长达|历时|歷時|过去|過去|最近)[ \t]*$")
 # An event says something happened: a predicate of release, founding, announcement, death ...
 _VERB = re.compile(
-    "发布|發布|推出|发表|發表|开源|開源|上线|上線|宣布|面世|问世|問世|成立|创立|创办|創辦|爆发|爆發|"
+    "发布|發布|推出|发表|發表|开源|開源|上线|上線|宣布|面世|问世|問世|成立|创立|创办|創辦|创建|建立|爆发|爆發|"
     "出世|诞生|誕生|提出|公布|收购|收購|上市|去世|逝世|离世|病逝|遇刺|当选|就任|辞职|辞任|获得|获颁|赢得|"
-    "击败|擊敗|登陆|登月|发射|發射|举办|举行|召开|签署|批准|发明|推送|首发|首映|上映|开业|开幕|"
-    "倒闭|破产|合并|更名|改名|解雇|裁员|关闭|停运|停止|投资|融资|完成|开始|結束|结束|启动|加入|离开|发现|获批|通过了|"
-    r"\b(?:releas|launch|publish|announc|introduc|unveil|open-sourc|found|acquir|creat|invent|"
-    r"start|complet|clos|shut|merg|sign|elect|discover)(?:e[ds]?|ing|ed)\b|\b(?:died|won|began|became)\b",
+    "击败|擊敗|登陆|登月|发射|發射|举办|举行|召开|签署|批准|发明|推送|首发|首映|上映|开业|开幕|亮相|"
+    "倒闭|破产|合并|更名|改名|命名|解雇|裁员|关闭|停运|停止|投资|融资|完成|开始|始于|起始于|結束|结束|启动|"
+    "加入|离开|发现|获批|通过|开发|研发|标准化|出台|起草|落实|引入|添加|新增|出现|废弃|弃用|开放|推广|"
+    "入侵|攻击|发生|宕机|演讲|讲话|"
+    r"\b(?:releas|launch|publish|announc|introduc|unveil|open-sourc|found|acquir|creat|invent|develop|"
+    r"describ|propos|reviv|standardiz|add|deprecat|hack|attack|happen|occurr|"
+    r"start|complet|clos|shut|merg|sign|elect|discover)(?:e[ds]?|ing|ed)\b"
+    r"|\b(?:died|won|began|became|came|appeared|was born)\b",
     re.I,
 )
+# Releases an organisation tells of itself ("我们于 2 月发布了 DeepSpeed") are events, where a
+# person's own story ("2017 年，我去星巴克") is not.
+_RELEASE = re.compile(r"发布|推出|发表|开源|上线|引入|\b(?:released|launched|introduced|announced|shipped)\b",
+                      re.I)
+_PLURAL_SELF = re.compile(r"(?:我们|咱们|\b[Ww]e\b)[^，。,.;；]{0,16}?(?=" + _RELEASE.pattern + ")", re.I)
+
 # Dated sentences that are not events: told in the first or second person or about the text
 # itself (anecdotes, this article, this issue), questions, forecasts and plans dated at their
 # target, statistics, negations ("还未发布"), notes to the reader, background clauses
 # ("自 2012 年推出以来"), and sentences whose subject is a pronoun left behind by the sentence
 # before (the subject is lost, so the event would say nothing on a timeline).
 _NOT_EVENT = {
-    "personal": re.compile(r"我|咱|你|您|笔者|本文|本期|本周|本篇|这篇|小编|\b(?:I|we|our|my|us|you|your)\b"),
+    "personal": re.compile(r"我|咱|你|您|笔者|本文|本期|本周|本篇|这篇|小编"
+                           r"|\b(?:I|[Ww]e|[Oo]ur|[Mm]y|[Uu]s|[Yy]ou|[Yy]our)\b"),
     "question": re.compile(r"(?:[？?]|吗[。！]?)[”」』\"')）]*$"),
     "forecast": re.compile(
-        r"将会|将要|即将|将于|将在|[年月日]将|预计|有望|预测|计划|打算|或将|会在|可能|也许|期望|希望|"
-        r"\b(?:will|expected|expects|hopes?|plans? to|going to|likely|forecast)\b|(?:^|[^受达])到\s*[0-9０-９]{4}\s*年", re.I),
+        r"将会|将要|将是|将成为|即将|将于|将在|[年月日]将|预计|有望|预测|计划|打算|或将|会在|可能|也许|期望|希望|"
+        r"\b(?:will|expected|expects|hopes?|plans? to|going to|likely|forecast)\b", re.I),
     "statistic": re.compile(
-        r"[0-9０-９][0-9,.]*\s*(?:%|％|个百分点|万|亿|人次|名用户|台)|百分之|最多|最高|最大|最受欢迎|销量|营收|"
-        r"调查|排名|\b(?:percent|survey|ranked)\b", re.I),
-    "negated": re.compile(r"(?:未|没有|尚未|还没|并非)(?:正式|被)?(?:发布|推出|上线|公布|发表|开源|完成|上市)|"
-                          r"\bnot yet\b|\bnever\b", re.I),
-    "note": re.compile(r"^(?:注意|注：|⚠|提示|note\b|tip\b|那是)|最初于|首发于|原文|图源|图片来源|first published", re.I),
+        r"[0-9０-９][0-9,.]*\s*(?:%|％|个百分点|人次|名用户)|百分之|销量|营收|调查|排名"
+        r"|\b(?:percent|survey|ranked)\b", re.I),
+    "negated": re.compile(r"(?:未|没有|尚未|还没|并非)(?:正式|被)?(?:发布|推出|上线|公布|发表|开源|完成|上市)"
+                          r"|\bnot yet\b|\bnever\b", re.I),
+    "note": re.compile(r"^(?:注意|注：|⚠|提示|note\b|tip\b|那是)|最初于|首发于|原文|图源|图片来源|"
+                       r"first published", re.I),
     "concession": re.compile(r"^(?:虽然|尽管|即使|although|though|even if)", re.I),
-    "background": re.compile(r"自\s*[0-9０-９]{4}[^，,。]*以来|\bsince\b", re.I),
+    "background": re.compile(r"自\s*[0-9０-９]{4}[^，,。]*(?:以来|起)|\bsince\b", re.I),
     "pronoun": re.compile(r"^(?:它|他|她|它们|他们|她们|这|该|此|那|其|this|it|they|he|she)(?![\w年])", re.I),
 }
 
@@ -260,9 +272,14 @@ def not_event(text: str, date_start: int = 0) -> str | None:
     if _ASIDE.search(text, 0, date_start):
         return "aside"  # a date in brackets is background to something else
     for reason, pattern in _NOT_EVENT.items():
-        if pattern.search(text):
+        if pattern.search(text) and not (reason == "personal" and _told_by_an_organisation(text)):
             return reason
     return None
+
+
+def _told_by_an_organisation(text: str) -> bool:
+    told = _PLURAL_SELF.search(text)
+    return told is not None and not _NOT_EVENT["personal"].search(text[:told.start()] + text[told.end():])
 
 
 _NON_WORD = re.compile(r"[\W_]+")
