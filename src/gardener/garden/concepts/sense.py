@@ -68,7 +68,7 @@ def _english_zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
-_LATIN_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?")
+_LATIN_WORD = re.compile(r"[A-Za-z][a-z]*")  # one word, capitalised at most: "token", "Claude"
 
 
 def detected_ambiguous(alias: str) -> str | None:
@@ -79,9 +79,10 @@ def detected_ambiguous(alias: str) -> str | None:
         if frequency >= AMBIGUOUS_FREQ:
             return f"an everyday Chinese word ({frequency} in jieba's counts)"
         return None
-    # An acronym in capitals is held to its case instead (see wrong_case): "rag" is not "RAG".
-    common = _english_zipf(text.lower()) >= ENGLISH_ZIPF
-    if _LATIN_WORD.fullmatch(text) and not text.isupper() and common:
+    # Acronyms and names with inner capitals are held to their case instead (see wrong_case):
+    # "rag" is not "RAG", "cot" is not "CoT". Compounds are left alone: wordfreq scores a
+    # hyphenated word by its parts.
+    if _LATIN_WORD.fullmatch(text) and _english_zipf(text.lower()) >= ENGLISH_ZIPF:
         return "a common English word or name"
     return None
 

@@ -17,10 +17,18 @@ Only the first date of a unit counts, once durations ("近 2000 年来") and bar
 Where it starts in the cleaned unit decides, because a date that opens a sentence is almost
 always what the sentence reports, while one further in is often background:
 
-* at offset 0, "2017 年 6 月，Google 发布 Transformer 论文": an event;
-* within ``EARLY_CHARS``, "《科创板日报》2月2日讯…": an event if the unit names a concept or
-  uses an event verb (发布, 推出, released, …);
-* later, "当…ChatGPT于2022年11月面世时": the same condition, with a lower confidence.
+* at offset 0, "2017 年 6 月，Google 发布 Transformer 论文": the surest;
+* within ``EARLY_CHARS``: a little less sure;
+* later, "当…ChatGPT于2022年11月面世时": less sure again.
+
+Which units are events
+----------------------
+A dated sentence is an event only when it has an event predicate (发布, 推出, 成立, 宣布, 去世,
+released, founded, died …) and is none of the things ``not_event`` names: told in the first
+or second person, a question, a forecast or a plan dated at its target, a statistic, a
+negation ("还未正式发布"), a note to the reader, a date in brackets, a background clause
+("自 2012 年推出以来") or a fragment whose subject is a pronoun. What is left out is listed by
+``withheld_sentences`` for `gardener check`.
 
 A unit must also say something besides its date (``MIN_REST`` letters), which drops bylines
 such as "By 红博士, 2023 年 2 月 8 日".
@@ -52,8 +60,10 @@ __all__ = [
     "MIN_REST",
     "event_diagnostics",
     "extract_events",
+    "not_event",
     "publication_events",
     "readable",
+    "withheld_sentences",
 ]
 
 EARLY_CHARS = 12
@@ -366,18 +376,22 @@ def _concepts(matcher: ConceptMatcher | None, text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(m.concept for m in matcher.find(text)))
 
 
+def _dated(unit: _Unit, article: Article) -> DateMention | None:
+    """The date a unit is about, when it says something besides that date."""
+    m = _first_date(unit.text, unit.context, article.date)
+    if m is None:
+        return None
+    rest = unit.text[: m.start] + unit.text[m.end:]
+    return m if len(_NON_WORD.sub("", rest)) >= MIN_REST else None
+
+
 def _event(unit: _Unit, article: Article, matcher: ConceptMatcher | None,
            anchors: Sequence[str]) -> Event | None:
     text = unit.text
-    m = _first_date(text, unit.context, article.date)
-    if m is None:
-        return None
-    rest = text[: m.start] + text[m.end:]
-    if len(_NON_WORD.sub("", rest)) < MIN_REST:
+    m = _dated(unit, article)
+    if m is None or not_event(text, m.start) is not None:
         return None
     position = _position(m.start)
-    if not_event(text, m.start) is not None:
-        return None
     concepts = _concepts(matcher, text)
     resolved = m.resolved and m.date.year is not None
     anchor = anchors[unit.heading] if unit.heading >= 0 else None
@@ -405,6 +419,18 @@ def extract_events(article: Article, matcher: ConceptMatcher | None = None) -> l
     anchors = heading_ids(reader.blocks)
     events = (_event(unit, article, matcher, anchors) for unit in units)
     return [event for event in events if event is not None]
+
+
+def withheld_sentences(article: Article) -> list[tuple[int, str, str]]:
+    """(body line, reason, text) of the dated sentences that are not events, for `gardener
+    check`: what the timeline leaves out, so a reader can see why."""
+    found = []
+    for unit in _Units(article.body).read():
+        m = _dated(unit, article)
+        reason = None if m is None else not_event(unit.text, m.start)
+        if reason is not None:
+            found.append((unit.line, reason, readable(unit.text, 60)))
+    return found
 
 
 def publication_events(articles: Iterable[Article]) -> list[Event]:
