@@ -357,7 +357,7 @@ def sort_mentions(markdown: str, matcher: ConceptMatcher, *,
 
 def _placed(markdown: str, mention: Mention) -> bool:
     start, end = mention.start, mention.end
-    return not (glued(markdown, start, end) or wrong_case(mention.alias, markdown[start:end])
+    return not (glued(markdown, start, end) or wrong_case(mention.alias, markdown, start, end)
                 or reference_heading(mention.heading) or in_expansion(markdown, start, end)
                 or splits_word(markdown, start, end))
 

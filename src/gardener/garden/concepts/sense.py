@@ -110,16 +110,21 @@ def glued(text: str, start: int, end: int) -> bool:
     if _latin(text[start]):
         if before in _GLUE and _latin(text[start - 2:start - 1]):
             return True
-        if before == "/" and text[start - 2:start - 1].islower():  # a path: "models/finetune"
+        if before == "/" and _path_part(text[max(0, start - 3):start - 1]):  # "models/finetune"
             return True
     if _latin(text[end - 1]):
         if after in _GLUE and _latin(text[end + 1:end + 2]):
             return True
-        if after == "/" and text[end + 1:end + 2].islower():
+        if after == "/" and _path_part(text[end + 1:end + 3]):  # but "100 token/s" is a unit
             return True
         if " " not in text[start:end] and text[end - 1].isalpha() and _VERSION_AFTER.match(text, end):
             return True  # "Llama 3", "GPT 4V": a version of the family, not the family
     return before == "_" or after == "_"
+
+
+def _path_part(two: str) -> bool:
+    """Whether the two characters beside a slash read as a path segment."""
+    return len(two) == 2 and two.isascii() and two.isalnum() and any(c.islower() for c in two)
 
 
 _CAPITALISED = re.compile(r"[A-Z][a-z]+")
@@ -135,16 +140,19 @@ def in_name(text: str, start: int, end: int) -> bool:
     return any(w is not None and _CAPITALISED.fullmatch(w.group(1)) for w in (before, after))
 
 
-def wrong_case(alias: str, written: str) -> bool:
-    """A short acronym declared in capitals ("CNN", "RAG") written otherwise is another word,
-    and so is a name with inner capitals ("OpenAI") written in lower case ("pip install openai")."""
-    if has_cjk(alias):
+def wrong_case(alias: str, text: str, start: int, end: int) -> bool:
+    """A short acronym declared in capitals ("CNN", "RAG") written otherwise in Latin text is
+    another word ("rag on", "video clip"); Chinese text often writes the term in lower case
+    ("造数据的llm"). A one-word name with inner capitals ("OpenAI") written all in lower case
+    is a package or an identifier ("pip install openai")."""
+    written = text[start:end]
+    if has_cjk(alias) or written.isupper():
         return False
     letters = [c for c in alias if c.isascii() and c.isalpha()]
     if 2 <= len(letters) <= 4 and alias.isupper():
-        return not written.isupper()
-    inner = any(c.isupper() for c in alias[1:]) and any(c.islower() for c in alias)
-    return inner and written != alias and not written.isupper()
+        return not (has_cjk(text[start - 1:start]) or has_cjk(text[end:end + 1]))
+    inner = " " not in alias and any(c.isupper() for c in alias[1:]) and any(c.islower() for c in alias)
+    return inner and written.islower()
 
 
 def in_expansion(text: str, start: int, end: int) -> bool:
@@ -248,14 +256,15 @@ class SenseFilter:
         if len(owners) > 1:
             return self._pick_owner(owners, mention, reading)
         concept = owners[0]
+        sense = self.senses.get(concept, Sense())
+        # A note that lists context words for an alias it marks ambiguous asks for them: a
+        # related concept nearby is not enough (Hugging Face next to "Transformers" means the
+        # library). Otherwise a related concept or an article about the field will do.
+        if norm in sense.ambiguous and sense.context:
+            return concept if self._evidence(concept, mention, reading, WINDOW, related=False) else None
         if self._evidence(concept, mention, reading, WINDOW):
             return concept
         if in_name(reading.raw, mention.start, mention.end):
-            return None
-        # A note that lists context words for this alias asks for them; otherwise an article
-        # about the field is enough.
-        sense = self.senses.get(concept, Sense())
-        if norm in sense.ambiguous and sense.context:
             return None
         return concept if len(reading.profile - {concept}) >= PROFILE_MIN else None
 
@@ -266,15 +275,16 @@ class SenseFilter:
         (best, concept), (second, _) = scores[0], scores[1]
         return concept if best > second else None
 
-    def _evidence(self, concept: str, mention, reading: _Reading, width: int) -> int:
-        """How many of the note's context words and related concepts occur around a mention."""
+    def _evidence(self, concept: str, mention, reading: _Reading, width: int, related: bool = True) -> int:
+        """How many of the note's context words (and related concepts) occur around a mention."""
         sense = self.senses.get(concept, Sense())
         start, end = _paragraph(reading.text, mention.start, mention.end, width)
         window = reading.text[start:mention.start] + " " + reading.text[mention.end:end]
         words = sum(1 for word in sense.context if word in window)
-        related = {m.concept for m in reading.plain
-                   if m.concept in sense.related and start <= m.start and m.end <= end}
-        return words + len(related)
+        if not related:
+            return words
+        return words + len({m.concept for m in reading.plain
+                            if m.concept in sense.related and start <= m.start and m.end <= end})
 
 
 def _paragraph(text: str, start: int, end: int, width: int) -> tuple[int, int]:
