@@ -93,9 +93,10 @@ def detected_ambiguous(alias: str) -> str | None:
 _GLUE = frozenset("_-.\\@#$")
 _ALNUM = re.compile(r"[A-Za-z0-9]")
 _VERSION_AFTER = re.compile(r"[ \t]?[0-9]")
+# A heading that names a list of sources: "参考资料", "References", "3. 延伸阅读".
 _REFERENCE_HEADING = re.compile(
-    r"参考|引用|文献|延伸阅读|扩展阅读|相关链接|资料来源"
-    r"|references?\b|bibliography|further reading|sources\b|citations?\b", re.I)
+    r"[\d.、\s]*(?:参考(?:文献|资料|链接|来源)?|引用|文献|延伸阅读|扩展阅读|相关(?:链接|阅读)|资料来源"
+    r"|references?|bibliography|further reading|sources|citations?|see also)[\s:：]*", re.I)
 _EXPANSION_END = re.compile(r"[(（,，]")
 _ACRONYM = re.compile(r"[ \t]*[(（,，]?[ \t]*([A-Z][A-Za-z0-9]*[A-Z])")
 
@@ -184,18 +185,17 @@ _CJK_EDGE = 8  # characters of context each side that jieba reads to find word b
 
 
 def splits_word(text: str, start: int, end: int) -> bool:
-    """Whether a Chinese match starts or ends inside a word (计【算力】, 稍【微调】整, 为【图片生成】
-    介绍词): jieba reads the clause around it and must put a boundary at both ends."""
-    if not (has_cjk(text[start]) or has_cjk(text[end - 1])):
+    """Whether a Chinese match starts inside a word (计【算力】, 稍【微调】整): jieba reads the
+    clause around it and must put a word boundary where the match starts. A match may end inside
+    a longer word: "推理模型" is still about 推理, and its sense is decided from context."""
+    if not has_cjk(text[start]) or not has_cjk(text[start - 1:start]):
         return False
     left = max(0, start - _CJK_EDGE)
-    piece = text[left:min(len(text), end + _CJK_EDGE)]
-    cuts, at = {0}, 0
-    for word in _jieba_cut(piece):
+    cuts, at = set(), left
+    for word in _jieba_cut(text[left:min(len(text), end + _CJK_EDGE)]):
         at += len(word)
         cuts.add(at)
-    return ((has_cjk(text[start]) and start - left not in cuts)
-            or (has_cjk(text[end - 1]) and end - left not in cuts))
+    return start not in cuts
 
 
 def _jieba_cut(text: str) -> list[str]:
@@ -205,7 +205,7 @@ def _jieba_cut(text: str) -> list[str]:
 
 
 def reference_heading(heading: str | None) -> bool:
-    return heading is not None and _REFERENCE_HEADING.search(heading) is not None
+    return heading is not None and _REFERENCE_HEADING.fullmatch(heading.strip()) is not None
 
 
 # --------------------------------------------------------------------------
@@ -271,14 +271,17 @@ class SenseFilter:
     def _pick_owner(self, owners: Sequence[str], mention, reading: _Reading) -> str | None:
         """The sense with the most evidence close by; none on a tie: a wrong link is worse
         than none."""
-        scores = sorted(((self._evidence(c, mention, reading, NEAR), c) for c in owners), reverse=True)
+        scores = sorted(((self._evidence(c, mention, reading, NEAR, line=True), c) for c in owners),
+                        reverse=True)
         (best, concept), (second, _) = scores[0], scores[1]
         return concept if best > second else None
 
-    def _evidence(self, concept: str, mention, reading: _Reading, width: int, related: bool = True) -> int:
-        """How many of the note's context words (and related concepts) occur around a mention."""
+    def _evidence(self, concept: str, mention, reading: _Reading, width: int, *,
+                  related: bool = True, line: bool = False) -> int:
+        """How many of the note's context words (and related concepts) occur around a mention,
+        within its paragraph or, with ``line``, its line."""
         sense = self.senses.get(concept, Sense())
-        start, end = _paragraph(reading.text, mention.start, mention.end, width)
+        start, end = _paragraph(reading.text, mention.start, mention.end, width, "\n" if line else "\n\n")
         window = reading.text[start:mention.start] + " " + reading.text[mention.end:end]
         words = sum(1 for word in sense.context if word in window)
         if not related:
@@ -287,10 +290,10 @@ class SenseFilter:
                             if m.concept in sense.related and start <= m.start and m.end <= end})
 
 
-def _paragraph(text: str, start: int, end: int, width: int) -> tuple[int, int]:
-    """The stretch around a match that counts as its context: its paragraph, at most width
-    characters each side."""
-    top = text.rfind("\n\n", max(0, start - width), start)
-    bottom = text.find("\n\n", end, end + width)
+def _paragraph(text: str, start: int, end: int, width: int, stop: str = "\n\n") -> tuple[int, int]:
+    """The stretch around a match that counts as its context: its paragraph (or line), at most
+    width characters each side."""
+    top = text.rfind(stop, max(0, start - width), start)
+    bottom = text.find(stop, end, end + width)
     return (max(0, start - width) if top < 0 else top, min(len(text), end + width) if bottom < 0 else bottom)
 
