@@ -19,8 +19,8 @@ from gardener.garden.concepts.sense import (
     Sense,
     SenseFilter,
     detected_ambiguous,
+    expanded_acronym,
     glued,
-    in_expansion,
     reference_heading,
     splits_word,
     wrong_case,
@@ -145,6 +145,7 @@ class ConceptMatcher:
         self._automaton = self._build(declared)
         self._fold = _fold_pattern(declared)
         self.norm_of = {alias: norm for norm, (_c, alias) in declared.items()}
+        self._declared = declared
         self.senses: SenseFilter | None = None
         if senses is not None:
             detected = {norm: why for norm, (_c, alias) in declared.items()
@@ -161,6 +162,11 @@ class ConceptMatcher:
             self._entries.append(entry)
         automaton.make_automaton()
         return automaton
+
+    def concept_of(self, alias: str) -> str | None:
+        """The concept an alias (as written) matches, or None."""
+        entry = self._declared.get(normalise(alias))
+        return entry[0] if entry else None
 
     def find(self, text: str) -> list[Mention]:
         """All non-overlapping matches in plain text, leftmost-longest.
@@ -349,17 +355,21 @@ def sort_mentions(markdown: str, matcher: ConceptMatcher, *,
     if not candidates:
         return [], []
     spans, heads = analyse(markdown, headings=headings)
-    mentions = [m for m in matcher._pick(markdown, candidates, spans, heads) if _placed(markdown, m)]
+    mentions = [m for m in matcher._pick(markdown, candidates, spans, heads) if _placed(matcher, markdown, m)]
     if matcher.senses is None or not mentions:
         return mentions, []
     return matcher.senses.choose(markdown, normalise(markdown), mentions, matcher.norm_of.__getitem__)
 
 
-def _placed(markdown: str, mention: Mention) -> bool:
+def _placed(matcher: ConceptMatcher, markdown: str, mention: Mention) -> bool:
     start, end = mention.start, mention.end
-    return not (glued(markdown, start, end) or wrong_case(mention.alias, markdown, start, end)
-                or reference_heading(mention.heading) or in_expansion(markdown, start, end)
-                or splits_word(markdown, start, end))
+    if (glued(markdown, start, end) or wrong_case(mention.alias, markdown, start, end)
+            or reference_heading(mention.heading) or splits_word(markdown, start, end)):
+        return False
+    # Words of another name's expansion are that name, not this concept; the expansion of the
+    # concept's own acronym ("PPO（Proximal Policy Optimization）") is the concept.
+    acronym = expanded_acronym(markdown, start, end)
+    return acronym is None or matcher.concept_of(acronym) == mention.concept
 
 
 def matcher_for(concepts: Iterable) -> ConceptMatcher:

@@ -156,29 +156,33 @@ def wrong_case(alias: str, text: str, start: int, end: int) -> bool:
     return inner and written.islower()
 
 
-def in_expansion(text: str, start: int, end: int) -> bool:
-    """Whether the words from here to the next bracket or comma spell the acronym that follows
-    ("Reinforcement Learning with Human Feedback, RLHF") or precedes ("RLHF (Reinforcement …)")."""
+def expanded_acronym(text: str, start: int, end: int) -> str | None:
+    """The acronym whose spelled-out expansion holds the match: the words from here to the next
+    bracket or comma spell the acronym that follows ("Reinforcement Learning with Human
+    Feedback, RLHF"), or the bracket holding the match spells the word before it
+    ("RLHF (Reinforcement …)")."""
     if not _latin(text[start]):
-        return False
+        return None
     stop = _EXPANSION_END.search(text, end, end + 120)
     if stop is not None:
         following = _ACRONYM.match(text, stop.start())
-        phrase = text[start:stop.start()]
-        if following and _initials(phrase) == following.group(1):
-            return True
+        if following and _initials(text[start:stop.start()]) == following.group(1):
+            return following.group(1)
     opening = max(text.rfind("(", max(0, start - 80), start), text.rfind("（", max(0, start - 80), start))
     if opening > 0:
         closing = _EXPANSION_END.search(text, opening + 1)
         inner = text[opening + 1:closing.start() if closing else start + 120]
         word = re.search(r"([A-Z][A-Za-z0-9]*[A-Z])[ \t]*$", text[max(0, opening - 12):opening])
         if word and _initials(inner) == word.group(1):
-            return True
-    return False
+            return word.group(1)
+    return None
 
 
 def _initials(phrase: str) -> str:
-    return "".join(w[0] for w in re.findall(r"[A-Za-z][A-Za-z0-9-]*", phrase) if w[0].isupper())
+    """The capitals an expansion contributes: a word's initial, an acronym's every letter
+    ("Reinforcement Learning from AI Feedback" gives RLAIF)."""
+    words = re.findall(r"[A-Za-z][A-Za-z0-9]*", phrase)
+    return "".join(w if w.isupper() else w[0] for w in words if w[0].isupper())
 
 
 _CJK_EDGE = 8  # characters of context each side that jieba reads to find word boundaries

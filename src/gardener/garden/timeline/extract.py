@@ -58,6 +58,7 @@ __all__ = [
     "EARLY_CHARS",
     "MAX_TEXT",
     "MIN_REST",
+    "PLAN",
     "event_diagnostics",
     "extract_events",
     "not_event",
@@ -67,6 +68,7 @@ __all__ = [
 ]
 
 EARLY_CHARS = 12
+PLAN = "plan"  # the qualifier of an announced plan, dated at its announcement
 MIN_REST = 4
 MAX_TEXT = 120
 
@@ -236,7 +238,7 @@ _VERB = re.compile(
     "加入|离开|发现|获批|通过|开发|研发|标准化|出台|起草|落实|引入|添加|新增|出现|废弃|弃用|开放|推广|"
     "入侵|攻击|发生|宕机|演讲|讲话|"
     r"\b(?:releas|launch|publish|announc|introduc|unveil|open-sourc|found|acquir|creat|invent|develop|"
-    r"describ|propos|reviv|standardiz|add|deprecat|hack|attack|happen|occurr|"
+    r"describ|propos|reviv|standardiz|add|deprecat|hack|attack|happen|occurr|land|"
     r"start|complet|clos|shut|merg|sign|elect|discover)(?:e[ds]?|ing|ed)\b"
     r"|\b(?:died|won|began|became|came|appeared|was born)\b",
     re.I,
@@ -268,7 +270,7 @@ _NOT_EVENT = {
                        r"first published", re.I),
     "concession": re.compile(r"^(?:虽然|尽管|即使|although|though|even if)", re.I),
     "background": re.compile(r"自\s*[0-9０-９]{4}[^，,。]*(?:以来|起)|\bsince\b", re.I),
-    "pronoun": re.compile(r"^(?:它|他|她|它们|他们|她们|这|该|此|那|其|this|it|they|he|she)(?![\w年])", re.I),
+    "pronoun": re.compile(r"^(?:它们?|他们?|她们?|该|这[款个项家种部位本]|其|(?:this|it|they|he|she)\b)", re.I),
 }
 
 
@@ -385,25 +387,48 @@ def _dated(unit: _Unit, article: Article) -> DateMention | None:
     return m if len(_NON_WORD.sub("", rest)) >= MIN_REST else None
 
 
+_ANNOUNCED = re.compile(r"宣布|公布|表示|透露|announc|said|says", re.I)
+_PLAN_CONFIDENCE = 0.7
+
+
+def _plan(text: str, m: DateMention, article: Article) -> DateMention | None:
+    """An announced plan ("挪威宣布，2025年将禁售燃油汽车") dated when it was announced: the
+    article's own date, when it has one and the target lies ahead of it; else nothing."""
+    published = article.date
+    if published is None or published.year is None or not _ANNOUNCED.search(text):
+        return None
+    if m.date.year is None or m.date.year < published.year:
+        return None
+    return replace(m, date=published, end_date=None, qualifier=PLAN, resolved=True, relative=True)
+
+
 def _event(unit: _Unit, article: Article, matcher: ConceptMatcher | None,
            anchors: Sequence[str]) -> Event | None:
     text = unit.text
     m = _dated(unit, article)
-    if m is None or not_event(text, m.start) is not None:
+    if m is None:
         return None
-    position = _position(m.start)
+    reason = not_event(text, m.start)
+    target = m
+    if reason == "forecast":
+        m = _plan(text, m, article)
+    elif reason is not None:
+        return None
+    if m is None:
+        return None
+    position = _position(target.start)
     concepts = _concepts(matcher, text)
     resolved = m.resolved and m.date.year is not None
     anchor = anchors[unit.heading] if unit.heading >= 0 else None
     return Event(
         date=m.date,
-        text=readable(text, keep=(m.start, m.end)),
+        text=readable(text, keep=(target.start, target.end)),
         sources=(article.slug,),
         concepts=concepts,
         qualifier=m.qualifier,
         end_date=m.end_date if resolved else None,
         anchor=anchor,
-        confidence=_confidence(m, position, unit.context),
+        confidence=_PLAN_CONFIDENCE if m.qualifier == PLAN else _confidence(m, position, unit.context),
         resolved=resolved,
         line=unit.line,
         anchors=(anchor,),
@@ -428,6 +453,8 @@ def withheld_sentences(article: Article) -> list[tuple[int, str, str]]:
     for unit in _Units(article.body).read():
         m = _dated(unit, article)
         reason = None if m is None else not_event(unit.text, m.start)
+        if reason == "forecast" and _plan(unit.text, m, article) is not None:
+            continue  # shown as a plan
         if reason is not None:
             found.append((unit.line, reason, readable(unit.text, 60)))
     return found
