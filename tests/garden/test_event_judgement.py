@@ -21,11 +21,14 @@ GARDEN = load_garden(ROOT / "docs")
 MATCHER = matcher_for(GARDEN.concepts)
 
 
-def note(body: str, date: P | None = P(2021, 5, 10), slug: str = "weekly") -> Article:
+ISSUE_DATE = P(2021, 5, 10)  # the front-matter date of the article the sentences sit in
+
+
+def note(body: str, date: P | None = ISSUE_DATE, slug: str = "weekly") -> Article:
     return Article(path=f"articles/{slug}.md", slug=slug, title="周刊", body=body, date=date)
 
 
-def events_of(body: str, date: P | None = P(2021, 5, 10)) -> list[Event]:
+def events_of(body: str, date: P | None = ISSUE_DATE) -> list[Event]:
     return extract_events(note(body, date), MATCHER)
 
 
