@@ -270,7 +270,8 @@ _NOT_EVENT = {
                        r"first published", re.I),
     "concession": re.compile(r"^(?:虽然|尽管|即使|although|though|even if)", re.I),
     "background": re.compile(r"自\s*[0-9０-９]{4}[^，,。]*(?:以来|起)|\bsince\b", re.I),
-    "pronoun": re.compile(r"^(?:它们?|他们?|她们?|该|这[款个项家种部位本]|其|(?:this|it|they|he|she)\b)", re.I),
+    "pronoun": re.compile(r"^(?:它们?|他们?|她们?|该|这[款个项家种部位本]|其|(?:this|it|they|he|she)\b)",
+                          re.I),
 }
 
 
