@@ -12,6 +12,7 @@ from rich.markup import escape
 from gardener.articles.model import Diagnostic, GardenError
 from gardener.garden.checks import run_checks, timeline_check
 from gardener.garden.concepts.suggest import suggest
+from gardener.garden.concepts.variants import alias_variants
 from gardener.garden.loading import load_garden, markdown_files
 from gardener.options import DEFAULT_SITE_NAME, read_options
 from gardener.site import report
@@ -194,6 +195,12 @@ def suggest_command(top: int, docs_dir: Path | None, config_file: Path | None) -
         # Plain echo, not rich: a stub must come out byte for byte, without markup or wrapping.
         click.echo(f"# {rank}. {found.term} (score {found.score:.2f}) -> {target.as_posix()}{taken}")
         click.echo(found.stub(), nl=False)
+    variants = alias_variants(garden)[:top]
+    if variants:
+        click.echo("\n# Other names of existing concepts in the articles (add to `aliases`):")
+    for variant in variants:
+        where = f"{variant.why}, {variant.occurrences} 次: {', '.join(variant.articles[:3])}"
+        click.echo(f"#   {variant.concept}: {variant.name} ({where})")
     sys.exit(0)
 if __name__ == "__main__":
     main()
