@@ -80,7 +80,7 @@ def test_names_and_words_of_other_fields_are_not_linked(text):
 
 
 def test_cnn_for_images_is_linked():
-    assert "cnn" in concepts("我们用 CNN 提取图像特征，再训练分类器。")
+    assert "cnn" in concepts("深度学习里，我们用 CNN 提取图像特征，再训练分类器。")
 
 
 def test_a_painter_named_claude_is_not_linked():
@@ -88,9 +88,19 @@ def test_a_painter_named_claude_is_not_linked():
 
 
 def test_inference_or_reasoning_is_decided_by_the_line():
-    assert ("inference", "推理") in linked("使用 vLLM 引擎部署服务，推理速度提升了三倍。")
-    assert ("reasoning", "推理") in linked("o1 在数学推理上表现出色，思考步骤更长。")
-    assert not {"inference", "reasoning"} & concepts("侦探小说靠推理取胜。")
+    llm = "大语言模型的两种能力。\n\n"
+    assert ("inference", "推理") in linked(llm + "使用 vLLM 引擎部署服务，推理速度提升了三倍。")
+    assert ("reasoning", "推理") in linked(llm + "o1 在数学推理上表现出色，思考步骤更长。")
+    assert not {"inference", "reasoning"} & concepts(llm + "侦探小说靠推理取胜。")
+
+
+@pytest.mark.parametrize("text", [
+    "对代码进行推理是软件开发人员一直在做的事情，λ 演算让它更容易。",
+    "当 React 上下文的稳定版本首次出现时，react-context v6 采用这种方法。",
+    "Applet 这一特性都被标注为“已弃用”和“将被移除”，标签也改了。",
+])
+def test_an_article_that_names_no_concept_plainly_links_no_ambiguous_word(text):
+    assert concepts(text) == set()
 
 
 @pytest.mark.parametrize(("text", "word"), [

@@ -9,7 +9,8 @@ would not read as the concept:
   in another case (``rag on``, ``Bert Belder``), words inside a longer name's spelled-out
   expansion ("Reinforcement Learning with Human Feedback, RLHF"), and anything under a
   reference or bibliography heading;
-* **sense**: an *ambiguous* alias (declared in the note's ``ambiguous`` list, or detected: a
+* **sense**: in an article that names at least one concept by an unambiguous alias, an
+  *ambiguous* alias (declared in the note's ``ambiguous`` list, or detected: a
   Chinese everyday word by jieba's frequency, a Latin word common in English by wordfreq) is kept
   only when its context is about the concept: a ``context`` word of the note or a related
   concept nearby, or, for a detected one without declared context words, an article that
@@ -256,6 +257,8 @@ class SenseFilter:
         return kept, skipped
 
     def _sense(self, norm: str, mention, reading: _Reading) -> str | None:
+        if not reading.profile:
+            return None  # an article that names no concept plainly is not about the field
         owners = list(self.owners.get(norm) or (mention.concept,))
         if len(owners) > 1:
             return self._pick_owner(owners, mention, reading)
