@@ -36,7 +36,7 @@ AMBIGUOUS_FREQ = 20
 # "clip" 4.3, "llama" 3.0) has senses of its own outside the garden's field.
 ENGLISH_ZIPF = 2.8
 # An article naming this many distinct concepts by unambiguous aliases is about the field.
-PROFILE_MIN = 3
+PROFILE_MIN = 2
 # How far (characters, within the paragraph) context words and related concepts count.
 WINDOW = 160
 # Choosing between two notes that claim one alias (推理: inference or reasoning) looks closer.
@@ -290,11 +290,22 @@ class SenseFilter:
         sense = self.senses.get(concept, Sense())
         start, end = _paragraph(reading.text, mention.start, mention.end, width, "\n" if line else "\n\n")
         window = reading.text[start:mention.start] + " " + reading.text[mention.end:end]
-        words = sum(1 for word in sense.context if word in window)
+        words = sum(1 for word in sense.context if _occurs(word, window))
         if not related:
             return words
         return words + len({m.concept for m in reading.plain
                             if m.concept in sense.related and start <= m.start and m.end <= end})
+
+
+def _occurs(word: str, window: str) -> bool:
+    """A context word in a window; a Latin one only as a whole word ("ai" not in "said")."""
+    at = window.find(word)
+    while at >= 0:
+        if not (_latin(word[0]) and _latin(window[at - 1:at]) or _latin(word[-1])
+                and _latin(window[at + len(word):at + len(word) + 1])):
+            return True
+        at = window.find(word, at + 1)
+    return False
 
 
 def _paragraph(text: str, start: int, end: int, width: int, stop: str = "\n\n") -> tuple[int, int]:
