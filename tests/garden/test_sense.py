@@ -87,6 +87,13 @@ def test_a_painter_named_claude_is_not_linked():
     assert "claude" not in concepts("这幅版画出自法国画家 Claude Mellan 之手。")
 
 
+def test_a_word_inside_a_product_name_is_not_linked_but_one_opening_a_sentence_is():
+    ml = "机器学习模型越来越多地跑在手机上。\n\n"
+    assert "machine-learning" not in concepts(ml + "我们用 ML Kit 构建了食品分类应用，图像识别在设备上完成。")
+    assert "computer-vision" in concepts("Deep learning changed NLP. In CV, on the other hand, image "
+                                         "recognition came first.")
+
+
 def test_inference_or_reasoning_is_decided_by_the_line():
     llm = "大语言模型的两种能力。\n\n"
     assert ("inference", "推理") in linked(llm + "使用 vLLM 引擎部署服务，推理速度提升了三倍。")

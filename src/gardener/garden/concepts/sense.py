@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from importlib import resources
 
 from gardener.text.cjk import has_cjk
 
@@ -139,7 +140,17 @@ def in_name(text: str, start: int, end: int) -> bool:
         return False
     before = re.search(r"([A-Za-z]+)[ \t]$", text[max(0, start - 30):start])
     after = re.match(r"[ \t]([A-Za-z]+)", text[end:end + 30])
-    return any(w is not None and _CAPITALISED.fullmatch(w.group(1)) for w in (before, after))
+    return any(w is not None and _CAPITALISED.fullmatch(w.group(1)) and w.group(1).lower() not in _STOP
+               for w in (before, after))
+
+
+def _stop_words() -> frozenset[str]:
+    """English function words ("In", "The" open sentences; they are not part of a name)."""
+    text = resources.files("gardener.garden.concepts").joinpath("words", "en-stop.txt").read_text("utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+_STOP = _stop_words()
 
 
 def wrong_case(alias: str, text: str, start: int, end: int) -> bool:
@@ -264,16 +275,16 @@ class SenseFilter:
             return self._pick_owner(owners, mention, reading)
         concept = owners[0]
         sense = self.senses.get(concept, Sense())
+        named = in_name(reading.raw, mention.start, mention.end)  # "ML Kit", "Claude Mellan"
         # A note that lists context words for an alias it marks ambiguous asks for them: a
         # related concept nearby is not enough (Hugging Face next to "Transformers" means the
         # library). Otherwise a related concept or an article about the field will do.
         if norm in sense.ambiguous and sense.context:
-            return concept if self._evidence(concept, mention, reading, WINDOW, related=False) else None
+            evidence = self._evidence(concept, mention, reading, WINDOW, related=False)
+            return concept if evidence and not named else None
         if self._evidence(concept, mention, reading, WINDOW):
             return concept
-        if in_name(reading.raw, mention.start, mention.end):
-            return None
-        return concept if len(reading.profile - {concept}) >= PROFILE_MIN else None
+        return concept if not named and len(reading.profile - {concept}) >= PROFILE_MIN else None
 
     def _pick_owner(self, owners: Sequence[str], mention, reading: _Reading) -> str | None:
         """The sense with the most evidence close by; none on a tie: a wrong link is worse
