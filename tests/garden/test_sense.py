@@ -89,7 +89,8 @@ def test_a_painter_named_claude_is_not_linked():
 
 def test_a_word_inside_a_product_name_is_not_linked_but_one_opening_a_sentence_is():
     ml = "机器学习模型越来越多地跑在手机上。\n\n"
-    assert "machine-learning" not in concepts(ml + "我们用 ML Kit 构建了食品分类应用，图像识别在设备上完成。")
+    assert ("machine-learning", "ML") not in linked(ml + "我们用 ML Kit 构建了食品分类应用，图像识别在设备上完成。")
+    assert ("machine-learning", "ML") in linked(ml + "我们在设备上运行 ML 模型，完成图像分类。")
     assert "computer-vision" in concepts("Deep learning changed NLP. In CV, on the other hand, image "
                                          "recognition came first.")
 
