@@ -1061,6 +1061,15 @@ def inline_text(markdown: str, *, keep_code: bool = True, gap: str = "") -> str:
     return "".join(pieces)
 
 
+_LINK_REMNANT = re.compile(r"\]\([^)\s]*\)?|[\[\]]")
+
+
+def without_link_remnants(text: str) -> str:
+    """Plain text cut out of a longer line, less the brackets and "](target" of a link the
+    cut went through ("[《统计公报》](" becomes "《统计公报》")."""
+    return _LINK_REMNANT.sub("", text) if "[" in text or "]" in text else text
+
+
 def only_links(markdown: str) -> bool:
     """Whether a line holds nothing but inline links (a row of navigation)."""
     return _LINKS_ONLY.match(markdown.strip()) is not None

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from gardener.garden.concepts.matcher import matcher_for, normalise
 from gardener.garden.concepts.suggest import prose
 from gardener.garden.loading import Garden
-from gardener.text.cjk import has_cjk
+from gardener.text.cjk import IDEOGRAPHS, has_cjk
 
 __all__ = ["Variant", "alias_variants"]
 
 # A bracketed gloss right after a name: "名称（gloss）" or "name (gloss)".
 _GLOSS = re.compile(r"[（(]\s*([^（）()\n，,。;；:：]{2,40}?)\s*[）)]")
 _LATIN_TAIL = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[ \t-][A-Za-z0-9]+){0,3}[ \t]*$")
-_CJK_TAIL = re.compile(r"[\u3400-\u9fff]{2,10}(?:[ \t]?[A-Za-z][A-Za-z0-9-]*)?[ \t]*$")
+_CJK_TAIL = re.compile(f"[{IDEOGRAPHS}]{{2,10}}" + r"(?:[ \t]?[A-Za-z][A-Za-z0-9-]*)?[ \t]*$")
 # Characters that end the name before a gloss: particles and verbs of a Chinese sentence.
 _PARTICLES = "的了和与及对其把被给这那该此每是为在即称叫个种"
 _LATIN_RUN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[ \t-]?[A-Za-z0-9]+){0,3}(?![A-Za-z0-9])")

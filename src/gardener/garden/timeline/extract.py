@@ -52,7 +52,16 @@ from pathlib import Path
 from gardener.articles.model import Article, Diagnostic, Event
 from gardener.garden.concepts.matcher import ConceptMatcher
 from gardener.text.dates import DateMention, PartialDate, find_dates
-from gardener.text.markdown import HEADING, ITEM, PARAGRAPH, blocks, heading_ids, inline_text, only_links
+from gardener.text.markdown import (
+    HEADING,
+    ITEM,
+    PARAGRAPH,
+    blocks,
+    heading_ids,
+    inline_text,
+    only_links,
+    without_link_remnants,
+)
 
 __all__ = [
     "EARLY_CHARS",
@@ -80,15 +89,14 @@ _UNRESOLVED = 0.5
 
 _SPACES = re.compile(r"\s+")
 _CITATION = re.compile(r"\[[0-9]{1,3}\]")
-_LEFTOVER_LINK = re.compile(r"\]\([^)\s]*\)?")
 
 
 def _plain(markdown: str) -> str:
     """Inline Markdown to the plain text a reader sees, on one line, without citation marks."""
     text = inline_text(markdown)
-    if "[" in text or "](" in text:
+    if "[" in text or "]" in text:
         # A link cut by a line break or a sentence split leaves its brackets behind.
-        text = _LEFTOVER_LINK.sub("", _CITATION.sub("", text)).replace("[", "").replace("]", "")
+        text = without_link_remnants(_CITATION.sub("", text))
     return _SPACES.sub(" ", text).strip()
 
 
