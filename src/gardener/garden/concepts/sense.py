@@ -5,17 +5,18 @@ would not read as the concept:
 
 * **placement**: an alias glued into an identifier or a file name (``llama.cpp``,
   ``gpt-oss-20b``, ``huggingface_hub``, ``--num-prompts``), a family name followed by a version
-  (``Llama 3``, ``GPT 4V``: the specific concept or none, never the family), an acronym written
-  in another case (``rag on``, ``Bert Belder``), words inside a longer name's spelled-out
-  expansion ("Reinforcement Learning with Human Feedback, RLHF"), and anything under a
-  reference or bibliography heading;
-* **sense**: in an article that names at least one concept by an unambiguous alias, an
-  *ambiguous* alias (declared in the note's ``ambiguous`` list, or detected: a
-  Chinese everyday word by jieba's frequency, a Latin word common in English by wordfreq) is kept
-  only when its context is about the concept: a ``context`` word of the note or a related
-  concept nearby, or, for a detected one without declared context words, an article that
-  mentions enough distinct concepts unambiguously. An alias claimed by several notes goes to the
-  one whose context words are nearby, else to none.
+  (``Llama 3``, ``GPT 4V``: the specific concept or none, never the family), a short acronym in
+  lower case amid Latin text (``rag on``, ``video clip``), a Chinese match that starts inside a
+  word (计【算力】), words of another name's spelled-out expansion ("Reinforcement Learning from
+  AI Feedback (RLAIF)"), and anything under a reference or bibliography heading;
+* **sense**: an *ambiguous* alias (declared in the note's ``ambiguous`` list, or detected: a
+  Chinese everyday word by jieba's frequency, a single Latin word common in English by wordfreq)
+  is kept only in an article that names some concept by an unambiguous alias, outside a longer
+  capitalised name ("ML Kit", "Claude Mellan"), and when its context is about the concept: for
+  a declared alias of a note with ``context`` words, one of those words in the paragraph; else
+  a context word or a related concept in the paragraph, or an article naming at least
+  ``PROFILE_MIN`` other concepts unambiguously. An alias claimed by several notes goes to the
+  one with the most evidence on its line, and to none on a tie.
 """
 
 from __future__ import annotations
