@@ -244,8 +244,9 @@ def _refuse_bombs(data: Any, path: str) -> None:
             stack.extend(node)
 
 
-def dump(front: CommentedMap, newline: str = "\n") -> str:
-    """The front-matter block, fences included, in the file's newline style."""
+def dump(front: dict, newline: str = "\n") -> str:
+    """The front-matter block, fences included, in the file's newline style (with the comments
+    and key order of a CommentedMap)."""
     buffer = io.StringIO()
     if len(front):
         _yaml().dump(front, buffer)
@@ -253,5 +254,5 @@ def dump(front: CommentedMap, newline: str = "\n") -> str:
     return text.replace("\n", newline) if newline != "\n" else text
 
 
-def render(front: CommentedMap, body: str, newline: str = "\n") -> str:
+def render(front: dict, body: str, newline: str = "\n") -> str:
     return dump(front, newline) + body

@@ -8,6 +8,7 @@ import logging
 import time
 from pathlib import Path
 
+from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -40,7 +41,10 @@ def timed(hook):
     return wrapper
 
 
-class GardenerPlugin(BasePlugin[GardenerConfig]):
+class GardenerPlugin(BasePlugin[Config]):
+    # The options' class is made from Options when this module loads, so it is set here rather
+    # than given as the type argument, and options are read by name.
+    config_class = GardenerConfig
     supports_multiple_instances = False
 
     def __init__(self) -> None:
@@ -56,7 +60,7 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
             self.cache.save()  # while serving, the disk copy is written once, at the end
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        if not self.config.enabled:
+        if not self.config["enabled"]:
             return config
         self.options = to_options(self.config, config)
         self.cache = shared_cache(self.options.cache_file)
@@ -73,7 +77,7 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
 
     @timed
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
-        if not self.config.enabled:
+        if not self.config["enabled"]:
             return files
         LAST_BUILD.clear()
         self.cache.reset_counts()
@@ -103,7 +107,8 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         for item in nav.items:
             if isinstance(item, Section):
                 folder = _section_folder(item)
-                item.title = titles.get(folder, item.title)
+                if folder is not None:  # a section without pages has no folder
+                    item.title = titles.get(folder, item.title)
                 if folder == options.articles_dir and options.nav_by_date:
                     arrange_articles(item, self.site.garden)
         relink_pages(nav)
