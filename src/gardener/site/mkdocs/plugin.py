@@ -8,7 +8,6 @@ import logging
 import time
 from pathlib import Path
 
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -41,9 +40,9 @@ def timed(hook):
     return wrapper
 
 
-class GardenerPlugin(BasePlugin[Config]):
-    # The options' class is made from Options when this module loads, so it is set here rather
-    # than given as the type argument, and options are read by name.
+class GardenerPlugin(BasePlugin):
+    # The options' class is made from Options when this module loads: a value, so it is set
+    # here rather than given as the type argument, which must be a class the checker knows.
     config_class = GardenerConfig
     supports_multiple_instances = False
 
@@ -60,7 +59,7 @@ class GardenerPlugin(BasePlugin[Config]):
             self.cache.save()  # while serving, the disk copy is written once, at the end
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        if not self.config["enabled"]:
+        if not self.config.enabled:
             return config
         self.options = to_options(self.config, config)
         self.cache = shared_cache(self.options.cache_file)
@@ -77,7 +76,7 @@ class GardenerPlugin(BasePlugin[Config]):
 
     @timed
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
-        if not self.config["enabled"]:
+        if not self.config.enabled:
             return files
         LAST_BUILD.clear()
         self.cache.reset_counts()
