@@ -115,7 +115,7 @@ def _freeze_field(obj: Any, name: str, convert) -> None:
         object.__setattr__(obj, name, convert(value))
 
 
-# A severity may be written by its name; a misspelt name is then a type error, not a crash later.
+# A severity may be written by its name; the type checker then catches a misspelt one.
 SeverityName = Literal["error", "warning", "info"]
 
 
