@@ -147,7 +147,8 @@ def in_name(text: str, start: int, end: int) -> bool:
 
 def _stop_words() -> frozenset[str]:
     """English function words ("In", "The" open sentences; they are not part of a name)."""
-    text = resources.files("gardener.garden.concepts").joinpath("words", "en-stop.txt").read_text("utf-8")
+    words = resources.files("gardener.garden.concepts").joinpath("words").joinpath("en-stop.txt")
+    text = words.read_text(encoding="utf-8")
     return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
 
 

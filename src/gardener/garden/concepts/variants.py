@@ -47,7 +47,8 @@ class Variant:
 def alias_variants(garden: Garden) -> list[Variant]:
     """Variants of existing aliases found in listed articles, most frequent first. Ambiguous
     aliases are no evidence: "中心（对齐）" glosses a layout, not alignment."""
-    ambiguous = getattr(matcher_for(garden.concepts).senses, "ambiguous", frozenset())
+    senses = matcher_for(garden.concepts).senses
+    ambiguous: frozenset[str] = senses.ambiguous if senses is not None else frozenset()
     known = {normalise(a): c.slug for c in garden.concepts for a in c.aliases}
     owner = {alias: slug for alias, slug in known.items() if alias not in ambiguous}
     squeezed = {_SQUEEZE.sub("", a): slug for a, slug in owner.items() if not has_cjk(a)}

@@ -462,7 +462,9 @@ def withheld_sentences(article: Article) -> list[tuple[int, str, str]]:
     found = []
     for unit in _Units(article.body).read():
         m = _dated(unit, article)
-        reason = None if m is None else not_event(unit.text, m.start)
+        if m is None:
+            continue
+        reason = not_event(unit.text, m.start)
         if reason == "forecast" and _plan(unit.text, m, article) is not None:
             continue  # shown as a plan
         if reason is not None:
