@@ -33,7 +33,7 @@ def _default_mode() -> int:
 
 
 def write_atomic(path: Path, data: bytes | str | Callable[[BinaryIO], None], *,
-                 exclusive: bool = False) -> None:
+                 exclusive: bool = False, mode: int | None = None) -> None:
     """Replace path's content with data in one step, keeping the file's mode.
 
     data may be a function that writes to the open file, for content too large to hold twice.
@@ -43,7 +43,7 @@ def write_atomic(path: Path, data: bytes | str | Callable[[BinaryIO], None], *,
         data = data.encode("utf-8")
     path = Path(path)
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        mode = stat.S_IMODE(path.stat().st_mode) if mode is None else mode
     except FileNotFoundError:
         mode = _default_mode()
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
