@@ -43,10 +43,12 @@ def main() -> None:
 @click.option("--into", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the articles to, e.g. docs/articles.")
 @click.option("--force", is_flag=True, help="Overwrite articles edited since their last import.")
-def import_command(sources: tuple[Path, ...], into: Path, force: bool) -> None:
+@click.option("--trust", is_flag=True,
+              help="Keep scripts, frames, event handlers and javascript: links (own sources only).")
+def import_command(sources: tuple[Path, ...], into: Path, force: bool, trust: bool) -> None:
     """Import raw .md/.txt files (or folders of them) as normalized articles."""
     with report.progress(err, "Importing") as advance:
-        result = import_sources(sources, into, force=force, progress=advance)
+        result = import_sources(sources, into, force=force, trust=trust, progress=advance)
     report.import_table(out, result)
     report.diagnostics(err, result.failures + result.warnings)
     sys.exit(1 if result.failures else 0)

@@ -68,6 +68,9 @@ def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lamb
         rel = source.relative_to(docs).as_posix()
         _write(out_docs, rel, _exported(site, rel, source), result)
     existing = {p.relative_to(docs).as_posix() for p in sources}
+    result.diagnostics.extend(
+        Diagnostic(rel, f"the site's own file: gardener's generated {rel} is not added",
+                   "warning") for rel in site.shadowed(existing))
     for rel, content in site.generated(existing).items():
         _write(out_docs, rel, content.encode("utf-8"), result)
     math = math_assets.uses_math(config.get("markdown_extensions"))

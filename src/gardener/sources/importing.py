@@ -26,6 +26,7 @@ from gardener.sources.findings import Findings
 from gardener.sources.formats import SOURCE_SUFFIXES, read_source
 from gardener.sources.history import FileHistory, histories, repository_root
 from gardener.sources.inference import Inferred, infer
+from gardener.sources.sanitizing import sanitize
 from gardener.sources.splitting import split_articles
 
 # Near-duplicates are judged on the start of each body: MinHash over every shingle of a 50 MB
@@ -119,33 +120,42 @@ def _saved_page_part(path: Path, root: Path) -> bool:
 
 
 def import_sources(
-    paths: Iterable[Path], into: Path, *, force: bool = False,
+    paths: Iterable[Path], into: Path, *, force: bool = False, trust: bool = False,
     progress: Callable[[Path], None] = lambda _p: None,
 ) -> ImportResult:
     """Import every source into the folder; the folder is held for the whole run, so a second
-    import into it waits instead of choosing the same new file names."""
+    import into it waits instead of choosing the same new file names. Active content (scripts,
+    event handlers, javascript: links) is removed unless the sources are trusted."""
     result = ImportResult()
     files, problems = expand_sources(paths, skip=into)
     result.failures = [p for p in problems if p.severity == "error"]
     result.warnings = [p for p in problems if p.severity != "error"]
     try:
         with folder_lock(into):
-            _import_files(files, into, force, progress, result)
+            _import_files(files, into, Run(force, trust, progress), result)
     except OSError as exc:  # the folder itself cannot be made or locked
         result.failures.append(Diagnostic(str(exc.filename or into), describe(exc)))
     return result
 
 
-def _import_files(files: list[Path], into: Path, force: bool,
-                  progress: Callable[[Path], None], result: ImportResult) -> None:
+@dataclass(frozen=True)
+class Run:
+    """How one import treats its sources and the articles already there."""
+
+    force: bool = False
+    trust: bool = False
+    progress: Callable[[Path], None] = lambda _p: None
+
+
+def _import_files(files: list[Path], into: Path, run: Run, result: ImportResult) -> None:
     existing = _existing_articles(into)
     taken = {slug for slug, _origin, _body in existing.values()}
     ours = _by_origin(existing)
     history = git_histories(files)
     for file in files:
-        progress(file)
+        run.progress(file)
         try:
-            drafts = _read_file(file, result, history.get(file.resolve()))
+            drafts = _read_file(file, result, history.get(file.resolve()), run.trust)
         except GardenError as exc:
             problem = exc.diagnostic
             (result.failures if problem.severity == "error" else result.warnings).append(problem)
@@ -158,7 +168,7 @@ def _import_files(files: list[Path], into: Path, force: bool,
     _mark_duplicates(result.articles, existing)
     for draft in result.articles:
         try:
-            _write(draft, into, force)
+            _write(draft, into, run.force)
         except OSError as exc:
             draft.status = ImportStatus.FAILED
             result.failures.append(Diagnostic(str(draft.path or into), describe(exc)))
@@ -207,7 +217,8 @@ def git_histories(files: list[Path]) -> dict[Path, FileHistory]:
     return found
 
 
-def _read_file(file: Path, result: ImportResult, history: FileHistory | None = None) -> list[Imported]:
+def _read_file(file: Path, result: ImportResult, history: FileHistory | None = None,
+               trust: bool = False) -> list[Imported]:
     name = str(file)
     source = read_source(file)
     result.warnings.extend(source.warnings)
@@ -224,6 +235,8 @@ def _read_file(file: Path, result: ImportResult, history: FileHistory | None = N
     for part in parts:
         found = Findings(list(source.facts), list(source.notes))
         body = clean(part.text, found)
+        if not trust:
+            body = _without_active_content(body, name, doc.body_line + part.first_line - 1, result)
         inferred = infer(body, found, front, history)
         origin = file.name if len(parts) == 1 else f"{file.name}#{part.index}"
         title = inferred.fields.get("title")
@@ -236,6 +249,15 @@ def _read_file(file: Path, result: ImportResult, history: FileHistory | None = N
         slug = inferred.fields.get("slug") or slugs.slugify(title)
         drafts.append(Imported(name, origin, slug, inferred, body, AssetPlan(), found.notes))
     return drafts
+
+
+def _without_active_content(body: str, name: str, line: int, result: ImportResult) -> str:
+    body, removed = sanitize(body)
+    if removed:
+        result.warnings.append(Diagnostic(
+            name, f"removed active content ({', '.join(removed)}); import with --trust to keep "
+            "it from a source you trust", "warning", line))
+    return body
 
 
 def _existing_articles(into: Path) -> dict[Path, tuple[str, str | None, str]]:

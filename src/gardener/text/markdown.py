@@ -236,6 +236,41 @@ def links(markdown: str) -> list[Link]:
     return found
 
 
+# An HTML tag as Python-Markdown passes it through; attributes may run over several lines.
+_HTML_TAG = re.compile(r"""</?[a-z][a-z0-9\-]*(?:\s(?:"[^"]*+"|'[^']*+'|[^'"<>]++)*+)?/?>""", re.I)
+# Where a link's destination starts: after "](" in an inline link or image, after "]:" in a
+# definition (the destination may then sit on the next line).
+_DESTINATION = re.compile(
+    r"""\]\([ \t]*\n?[ \t]*(?P<inline><[^>\n]*>|[^\s)]+)"""
+    r"""|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*\n?[ \t]*(?P<defined><[^>\n]*>|\S+)""",
+    re.M,
+)
+
+
+def raw_html(markdown: str) -> list[Span]:
+    """Sorted, merged spans of the raw HTML that Python-Markdown passes to the page as written:
+    HTML blocks, elements such as <script> or <a> whole, and single tags in running text.
+    Code (fenced, indented, spans), math and comments are not HTML there and are left out."""
+    scan = _Structure(markdown, headings=False)
+    lifted = [(start, end) for start, end in scan.opaque + scan.raw
+              if markdown.startswith("<", start) and not markdown.startswith("<!--", start)]
+    masked = _mask(scan.masked, scan.code, _FILLER)
+    tags = [m.span() for m in _HTML_TAG.finditer(masked)]
+    return _merge(lifted + tags)
+
+
+def link_destinations(markdown: str) -> list[Span]:
+    """Spans of every link and image destination as written (inline ones and those of link
+    definitions, angle brackets included), outside code, math, comments and raw HTML."""
+    scan = _Structure(markdown, headings=False)
+    masked = _mask(scan.masked, scan.code, _FILLER)
+    found = []
+    for match in _DESTINATION.finditer(masked):
+        group = "inline" if match.group("inline") is not None else "defined"
+        found.append(match.span(group))
+    return found
+
+
 class _Structure:
     """The structural passes shared by protected spans and links: front
     matter, fences, code spans and raw HTML, then the line scan."""
