@@ -20,6 +20,10 @@ from typing import BinaryIO
 from filelock import FileLock, Timeout
 from platformdirs import user_cache_dir
 
+# Names of the temporary files: hidden (MkDocs and globs for *.md skip them) and recognisable,
+# so the next run in a folder can clear what a killed one left.
+TEMP_PREFIX, TEMP_SUFFIX = ".gardener-", ".tmp"
+
 
 class WriteError(OSError):
     """A file could not be written; the message names it and says the old content is kept."""
@@ -46,7 +50,8 @@ def write_atomic(path: Path, data: bytes | str | Callable[[BinaryIO], None], *,
         mode = stat.S_IMODE(path.stat().st_mode) if mode is None else mode
     except FileNotFoundError:
         mode = _default_mode()
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}{path.name[:40]}.",
+                                    suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(handle, "wb") as out:
             if callable(data):
@@ -83,6 +88,13 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def clear_leftovers(folder: Path) -> None:
+    """Remove temporary files a killed run left in folder (call it while holding the folder)."""
+    for stale in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 class FolderBusy(OSError):

@@ -17,7 +17,7 @@ from ruamel.yaml.comments import CommentedMap
 from gardener.articles import matter
 from gardener.articles.model import Diagnostic, GardenError, TextEnum
 from gardener.articles.schema import FIELDS, normalize, to_yaml_value
-from gardener.files import describe, folder_lock, write_atomic
+from gardener.files import clear_leftovers, describe, folder_lock, write_atomic
 from gardener.garden.duplicates import find_duplicates
 from gardener.sources import slugs
 from gardener.sources.assets import AssetPlan, relink_images
@@ -148,6 +148,7 @@ class Run:
 
 
 def _import_files(files: list[Path], into: Path, run: Run, result: ImportResult) -> None:
+    clear_leftovers(into)
     existing = _existing_articles(into)
     taken = {slug for slug, _origin, _body in existing.values()}
     ours = _by_origin(existing)
