@@ -13,9 +13,10 @@ import html
 import re
 from html.parser import HTMLParser
 
+import markdown
 import nh3
 
-from gardener.text.markdown import link_destinations, raw_html
+from gardener.text.markdown import link_destinations, loose_markup, raw_html
 
 # Elements that run code, load other pages or ask for input: never article text.
 ACTIVE_ELEMENTS = ("script", "style", "noscript", "iframe", "frame", "frameset", "object",
@@ -25,6 +26,11 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp", "tel"})
 # Browsers drop ASCII whitespace and control characters inside a scheme ("java\tscript:").
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "xlink:href"}
+# Cheap test for text that may still hold active markup: only then is the page rendered.
+_LOOKS_ACTIVE = re.compile(r"<\s*/?\s*(?:" + "|".join(
+    ("script", "iframe", "frame", "object", "embed", "applet", "svg", "form", "base", "meta",
+     "link", "style", "template", "math")) + r")|\bon[a-z]+\s*=|(?:script|data):", re.I)
 
 TAGS = (set(nh3.ALLOWED_TAGS) | {"video", "audio", "source", "picture", "track", "section",
                                  "main", "figure", "figcaption", "font", "big"}) - set(ACTIVE_ELEMENTS)
@@ -57,22 +63,50 @@ def safe_url(url: str) -> bool:
     return scheme.group(1).lower() in SAFE_SCHEMES
 
 
-def sanitize(markdown: str) -> tuple[str, list[str]]:
+def sanitize(text: str) -> tuple[str, list[str]]:
     """The Markdown with active content removed, and what was removed ("<script>", "onerror=",
-    "javascript: link"), each named once."""
+    "javascript: link"), each named once.
+
+    Raw HTML is found as the site's renderer finds it. Where a text still looks active after
+    that (markup written so that it is read as code here and as HTML there), the page is
+    rendered once to make sure; if it is active, every tag outside fenced code is sanitised,
+    code spans included: a few samples of code may lose an attribute, no page runs a script."""
     removed: dict[str, None] = {}
+    edits = [(start, end, _clean_html(text[start:end], removed))
+             for start, end in raw_html(text)]
+    edits += [(start, end, _clean_destination(text[start:end], removed))
+              for start, end in link_destinations(text)]
+    clean = _apply(text, edits)
+    if _LOOKS_ACTIVE.search(clean) and _renders_active(clean):
+        tags, destinations = loose_markup(clean)
+        edits = [(start, end, _clean_html(clean[start:end], removed)) for start, end in tags]
+        edits += [(start, end, _clean_destination(clean[start:end], removed))
+                  for start, end in destinations]
+        clean = _apply(clean, edits)
+    return clean, list(removed)
+
+
+def _renders_active(text: str) -> bool:
+    """Whether the page the site would render from text holds script, a frame, an event
+    handler or an unsafe address."""
+    rendered = markdown.markdown(text, extensions=["md_in_html", "pymdownx.superfences"])
+    for _tag, attrs in _Tags(rendered).found:
+        if _tag in ACTIVE_ELEMENTS or any(
+                name.startswith("on") or (name in _URL_ATTRIBUTES and not safe_url(value))
+                for name, value in attrs.items()):
+            return True
+    return False
+
+
+def _apply(text: str, edits: list[tuple[int, int, str | None]]) -> str:
     pieces, pos = [], 0
-    edits = [(start, end, _clean_html(markdown[start:end], removed))
-             for start, end in raw_html(markdown)]
-    edits += [(start, end, _clean_destination(markdown[start:end], removed))
-              for start, end in link_destinations(markdown)]
     for start, end, replacement in sorted(edits):
         if replacement is None or start < pos:
             continue
-        pieces += [markdown[pos:start], replacement]
+        pieces += [text[pos:start], replacement]
         pos = end
-    pieces.append(markdown[pos:])
-    return "".join(pieces), list(removed)
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def _clean_destination(url: str, removed: dict[str, None]) -> str | None:

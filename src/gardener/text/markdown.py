@@ -237,7 +237,9 @@ def links(markdown: str) -> list[Link]:
 
 
 # An HTML tag as Python-Markdown passes it through; attributes may run over several lines.
-_HTML_TAG = re.compile(r"""</?[a-z][a-z0-9\-]*(?:\s(?:"[^"]*+"|'[^']*+'|[^'"<>]++)*+)?/?>""", re.I)
+# Python-Markdown's looser reading ("<svg/onload=x>") is the second alternative.
+_HTML_TAG = re.compile(r"""</?[a-z][a-z0-9\-]*(?:[\s/](?:"[^"]*+"|'[^']*+'|[^'"<>]++)*+)?/?>"""
+                       r"""|</?[a-z][^<>@\s]*(?:\s[^<>]*)?>""", re.I)
 # Where a link's destination starts: after "](" in an inline link or image, after "]:" in a
 # definition (the destination may then sit on the next line).
 _DESTINATION = re.compile(
@@ -255,8 +257,16 @@ def raw_html(markdown: str) -> list[Span]:
     lifted = [(start, end) for start, end in scan.opaque + scan.raw
               if markdown.startswith("<", start) and not markdown.startswith("<!--", start)]
     masked = _mask(scan.masked, scan.code, _FILLER)
-    tags = [m.span() for m in _HTML_TAG.finditer(masked)]
-    return _merge(lifted + tags)
+    return _merge(lifted + _tags(masked))
+
+
+def _tags(masked: str) -> list[Span]:
+    """Every tag under either reading; overlapping readings are merged by the caller."""
+    spans, pos = [], 0
+    while (match := _HTML_TAG.search(masked, pos)) is not None:
+        spans.append(match.span())
+        pos = match.start() + 1
+    return spans
 
 
 def link_destinations(markdown: str) -> list[Span]:
@@ -269,6 +279,15 @@ def link_destinations(markdown: str) -> list[Span]:
         group = "inline" if match.group("inline") is not None else "defined"
         found.append(match.span(group))
     return found
+
+
+def loose_markup(markdown: str) -> tuple[list[Span], list[Span]]:
+    """(tags, link destinations) anywhere outside fenced code, code spans and raw HTML included:
+    for a reader that must not miss one where the renderer's reading is in doubt."""
+    fences = fenced_code(markdown)
+    masked = _mask(markdown, fences, _FILLER)
+    return _merge(_tags(masked)), [m.span(g) for m in _DESTINATION.finditer(masked)
+                  for g in ("inline", "defined") if m.group(g) is not None]
 
 
 class _Structure:
