@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
-from gardener.text.markdown import link_destinations, loose_markup, raw_html
+from gardener.text.markdown import active_markup, loose_markup
 
 # Elements that run code, load other pages or ask for input: never article text.
 ACTIVE_ELEMENTS = ("script", "style", "noscript", "iframe", "frame", "frameset", "object",
@@ -72,18 +72,18 @@ def sanitize(text: str) -> tuple[str, list[str]]:
     rendered once to make sure; if it is active, every tag outside fenced code is sanitised,
     code spans included: a few samples of code may lose an attribute, no page runs a script."""
     removed: dict[str, None] = {}
-    edits = [(start, end, _clean_html(text[start:end], removed))
-             for start, end in raw_html(text)]
-    edits += [(start, end, _clean_destination(text[start:end], removed))
-              for start, end in link_destinations(text)]
-    clean = _apply(text, edits)
+    clean = _cleaned(text, *active_markup(text), removed)
     if _LOOKS_ACTIVE.search(clean) and _renders_active(clean):
-        tags, destinations = loose_markup(clean)
-        edits = [(start, end, _clean_html(clean[start:end], removed)) for start, end in tags]
-        edits += [(start, end, _clean_destination(clean[start:end], removed))
-                  for start, end in destinations]
-        clean = _apply(clean, edits)
+        clean = _cleaned(clean, *loose_markup(clean), removed)
     return clean, list(removed)
+
+
+def _cleaned(text: str, tags: list[tuple[int, int]], destinations: list[tuple[int, int]],
+             removed: dict[str, None]) -> str:
+    edits = [(start, end, _clean_html(text[start:end], removed)) for start, end in tags]
+    edits += [(start, end, _clean_destination(text[start:end], removed))
+              for start, end in destinations]
+    return _apply(text, edits)
 
 
 def _renders_active(text: str) -> bool:

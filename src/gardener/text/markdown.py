@@ -261,15 +261,22 @@ _DESTINATION = re.compile(
 )
 
 
-def raw_html(markdown: str) -> list[Span]:
-    """Sorted, merged spans of the raw HTML that Python-Markdown passes to the page as written:
-    HTML blocks, elements such as <script> or <a> whole, and single tags in running text.
-    Code (fenced, indented, spans), math and comments are not HTML there and are left out."""
+def active_markup(markdown: str) -> tuple[list[Span], list[Span]]:
+    """(raw HTML, link destinations): the two ways a page's Markdown reaches the browser as
+    written. Raw HTML is what Python-Markdown passes through as it is: HTML blocks, elements
+    such as <script> or <a> whole, and single tags in running text (sorted, merged).
+    Destinations are those of inline links and images and of link definitions, angle brackets
+    included. Code (fenced, indented, spans), math and comments hold neither."""
     scan = _Structure(markdown, headings=False)
     lifted = [(start, end) for start, end in scan.opaque + scan.raw
               if markdown.startswith("<", start) and not markdown.startswith("<!--", start)]
     masked = _mask(scan.masked, scan.code, _FILLER)
-    return _merge(lifted + _tags(masked))
+    return _merge(lifted + _tags(masked)), _destinations(masked)
+
+
+def _destinations(masked: str) -> list[Span]:
+    return [m.span(g) for m in _DESTINATION.finditer(masked)
+            for g in ("inline", "defined") if m.group(g) is not None]
 
 
 def _tags(masked: str) -> list[Span]:
@@ -281,25 +288,12 @@ def _tags(masked: str) -> list[Span]:
     return spans
 
 
-def link_destinations(markdown: str) -> list[Span]:
-    """Spans of every link and image destination as written (inline ones and those of link
-    definitions, angle brackets included), outside code, math, comments and raw HTML."""
-    scan = _Structure(markdown, headings=False)
-    masked = _mask(scan.masked, scan.code, _FILLER)
-    found = []
-    for match in _DESTINATION.finditer(masked):
-        group = "inline" if match.group("inline") is not None else "defined"
-        found.append(match.span(group))
-    return found
-
-
 def loose_markup(markdown: str) -> tuple[list[Span], list[Span]]:
     """(tags, link destinations) anywhere outside fenced code, code spans and raw HTML included:
     for a reader that must not miss one where the renderer's reading is in doubt."""
     fences = fenced_code(markdown)
     masked = _mask(markdown, fences, _FILLER)
-    return _merge(_tags(masked)), [m.span(g) for m in _DESTINATION.finditer(masked)
-                  for g in ("inline", "defined") if m.group(g) is not None]
+    return _merge(_tags(masked)), _destinations(masked)
 
 
 class _Structure:
