@@ -93,7 +93,8 @@ class AnalysisCache:
         try:
             payload = pickle.dumps((FORMAT, kept), protocol=pickle.HIGHEST_PROTOCOL)
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, MAGIC + _signature(payload, create=True) + payload)
+            write_atomic(self.path, MAGIC + _signature(payload, create=True) + payload,
+                         durable=False)
             self._dirty = False
         except OSError as exc:
             log.info(f"gardener: cache not written ({exc.strerror}); the next build starts cold")

@@ -130,7 +130,7 @@ def _write(root: Path, rel: str, content: bytes, result: ExportResult) -> None:
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        write_atomic(target, content)
+        write_atomic(target, content, durable=False)  # made again by exporting again
     except OSError as exc:
         result.diagnostics.append(Diagnostic(rel, describe(exc)))
         return

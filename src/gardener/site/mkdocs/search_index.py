@@ -56,7 +56,7 @@ def compact_search_index(site_dir: Path) -> tuple[int, int] | None:
         text.flush()
         text.detach()  # the writer closes the file itself
 
-    write_atomic(path, dump)  # keeps the mode Material's index was written with
+    write_atomic(path, dump, durable=False)  # keeps the mode the index was written with
     return before, path.stat().st_size
 
 
