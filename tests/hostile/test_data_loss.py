@@ -27,6 +27,8 @@ from gardener.articles import matter
 from gardener.site.cli import main
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
+ONE = "# 大模型的对齐问题\n\n作者：张三\n\n对齐让模型的行为符合人类的意图。这是一篇完整的文章。\n"
+OTHER = "# 缩放定律\n\n作者：李四\n\n损失随算力按幂律下降。这是另一篇完整的文章。\n"
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(Path(__file__).parents[2] / "src"))
 
 
@@ -142,12 +144,11 @@ def test_import_force_on_a_full_disk_keeps_the_old_article(small_disk, tmp_path)
     out = small_disk / "articles"
     src = tmp_path / "src"
     src.mkdir()
-    text = "# 大模型的对齐问题\n\n作者：张三\n\n对齐让模型的行为符合人类的意图。\n"
-    (src / "post.md").write_text(text, encoding="utf-8")
+    (src / "post.md").write_text(ONE, encoding="utf-8")
     assert invoke("import", str(src), "--into", str(out)).exit_code == 0
     (written,) = out.glob("*.md")
     before = written.read_bytes()
-    (src / "post.md").write_text(text + "新增的段落。" * 50_000 + "\n", encoding="utf-8")
+    (src / "post.md").write_text(ONE + "新增的段落。" * 50_000 + "\n", encoding="utf-8")
     _fill(small_disk, 8192)
     result = invoke("import", str(src), "--into", str(out), "--force")
     assert result.exit_code == 1
@@ -216,7 +217,7 @@ def test_sigkill_during_import_then_rerun_keeps_one_article_per_source(tmp_path)
 def test_an_empty_file_left_at_the_slug_is_reused_not_sidestepped(tmp_path):
     src, out = tmp_path / "src", tmp_path / "out"
     src.mkdir()
-    shutil.copy(SEED_FILES[0], src / "post.txt")
+    (src / "post.md").write_text(ONE, encoding="utf-8")
     assert invoke("import", str(src), "--into", str(out)).exit_code == 0
     (article,) = out.glob("*.md")
     whole = article.read_bytes()
@@ -229,9 +230,9 @@ def test_an_empty_file_left_at_the_slug_is_reused_not_sidestepped(tmp_path):
 
 def test_two_sources_of_the_same_name_keep_their_own_articles(tmp_path):
     out = tmp_path / "out"
-    for folder, seed in (("a", SEED_FILES[0]), ("b", SEED_FILES[1])):
+    for folder, text in (("a", ONE), ("b", OTHER)):
         (tmp_path / folder).mkdir()
-        shutil.copy(seed, tmp_path / folder / "index.txt")
+        (tmp_path / folder / "index.md").write_text(text, encoding="utf-8")
     sources = [str(tmp_path / "a"), str(tmp_path / "b")]
     assert invoke("import", *sources, "--into", str(out)).exit_code == 0
     first = snapshot(out)
@@ -316,10 +317,14 @@ def test_import_into_a_folder_inside_the_source_is_stable(tmp_path):
     src.mkdir()
     for seed in SEED_FILES[:2]:
         shutil.copy(seed, src / seed.name)
+    runs = []
     for _ in range(3):
         result = invoke("import", str(src), "--into", str(src / "out"))
         assert result.exit_code == 0, result.output
-        assert len(list((src / "out").glob("*.md"))) == 2
+        runs.append(snapshot(src / "out"))
+    assert runs[0] and runs[1] == runs[0] and runs[2] == runs[0]
+    origins = {matter.load(text.decode(), name).front["origin"] for name, text in runs[0].items()}
+    assert {origin.split("#")[0] for origin in origins} == {seed.name for seed in SEED_FILES[:2]}
 
 
 # ---------------------------------------------------------------------------------------------
