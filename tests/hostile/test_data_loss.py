@@ -22,9 +22,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEEDS, build_site
 from gardener.articles import matter
 from gardener.site.cli import main
+from tests.conftest import SEEDS, build_site
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 ONE = "# 大模型的对齐问题\n\n作者：张三\n\n对齐让模型的行为符合人类的意图。这是一篇完整的文章。\n"

@@ -18,9 +18,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, build_site
 from gardener.articles import matter
 from gardener.site.cli import main
+from tests.conftest import ROOT, build_site
 
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT / "src"))
 # Markup that runs script if a page prints it as written.
