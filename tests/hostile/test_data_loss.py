@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import gardener
 from gardener.articles import matter
 from gardener.site.cli import main
 from tests.conftest import SEEDS, build_site
@@ -29,7 +30,8 @@ from tests.conftest import SEEDS, build_site
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 ONE = "# 大模型的对齐问题\n\n作者：张三\n\n对齐让模型的行为符合人类的意图。这是一篇完整的文章。\n"
 OTHER = "# 缩放定律\n\n作者：李四\n\n损失随算力按幂律下降。这是另一篇完整的文章。\n"
-ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(Path(__file__).parents[2] / "src"))
+# Processes run the same gardener as the tests themselves.
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(Path(gardener.__file__).parents[1]))
 
 
 def invoke(*args: str, cwd: Path | None = None):

@@ -18,11 +18,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import gardener
 from gardener.articles import matter
 from gardener.site.cli import main
-from tests.conftest import ROOT, build_site
+from tests.conftest import build_site
 
-ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT / "src"))
+# Processes run the same gardener as the tests themselves.
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(Path(gardener.__file__).parents[1]))
 # Markup that runs script if a page prints it as written.
 PAYLOADS = ['"><script>alert(1)</script>', "<img src=x onerror=alert(2)>",
             "'><svg onload=alert(3)>", "</title><script>alert(4)</script>"]
