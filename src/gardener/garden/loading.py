@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from gardener.articles import matter
@@ -22,7 +23,7 @@ CONCEPT_KEYS = {"title", "aliases", "summary", "related", "link_policy"}
 
 def all_files(folder: Path) -> list[Path]:
     """Every file below folder, following linked folders as MkDocs does, in a stable order."""
-    found = []
+    found: list[Path] = []
     for root, dirs, names in os.walk(folder, followlinks=True):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(Path(root) / name for name in names if not name.startswith("."))
@@ -112,7 +113,7 @@ def _load_all(paths: Iterable[Path], docs_dir: Path, loader, cache: AnalysisCach
             continue
         digests[rel] = digest(text)
         key = (loader.__name__, rel, digests[rel])
-        item, diagnostics = cache.get(key, lambda rel=rel, text=text: _safely(loader, rel, text))
+        item, diagnostics = cache.get(key, partial(_safely, loader, rel, text))
         problems.extend(diagnostics)
         if item is not None:
             items.append(item)

@@ -389,9 +389,9 @@ def _fence_opener(line: str) -> str | None:
         return None
     for option in _FENCE_OPTION.finditer(opener.group("options") or ""):
         name, value = option.group("name"), option.group("value")
-        check = _FENCE_OPTION_VALUES.get(name, False)
-        if check is False:
+        if name not in _FENCE_OPTION_VALUES:
             return None
+        check = _FENCE_OPTION_VALUES[name]
         if check is not None and check.match(name if value is None else value) is None:
             return None
     return opener.group("fence")
@@ -910,7 +910,7 @@ class _BlockReader:
         and quoted paragraph lines; True when the line opens a container."""
         quote = _QUOTE.match(line)
         quoted = quote is not None
-        if quoted:
+        if quote is not None:
             line = line[quote.end() :]
             if not line.strip():
                 self._end_paragraph()
