@@ -78,7 +78,8 @@ def expand_sources(paths: Iterable[Path], skip: Path | None = None
     A walk leaves out the folder `skip` (the import's own target, when it lies inside a source,
     would otherwise be imported again on every run) and files that are links leading out of the
     folder walked: a link to /etc/passwd in a clippings folder is not an article."""
-    files, problems = [], []
+    files: list[Path] = []
+    problems: list[Diagnostic] = []
     skip = skip.resolve() if skip is not None else None
     for path in paths:
         if path.is_dir():
@@ -96,7 +97,8 @@ def expand_sources(paths: Iterable[Path], skip: Path | None = None
 def _walk(root: Path, skip: Path | None) -> tuple[list[Path], list[Path]]:
     """(source files inside root, links leading out of it), each in a stable order."""
     real_root = root.resolve()
-    found, outside = [], []
+    found: list[Path] = []
+    outside: list[Path] = []
     for path in sorted(root.rglob("*")):
         if path.suffix.lower() not in SOURCE_SUFFIXES or not path.is_file():
             continue

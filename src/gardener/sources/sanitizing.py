@@ -151,7 +151,7 @@ class _Tags(HTMLParser):
 
 def _lost(before: str, after: str) -> list[str]:
     """What sanitising took out: elements, attributes, or addresses."""
-    kept = {}
+    kept: dict[str, list[dict[str, str]]] = {}
     for tag, attrs in _Tags(after).found:
         kept.setdefault(tag, []).append(attrs)
     lost = []
