@@ -74,7 +74,16 @@ class GardenSite:
         return self.cache.get(inputs, lambda: emit(inputs), persist=False)
 
     def generated(self, existing: set[str]) -> dict[str, str]:
-        """Docs-relative path -> content of every file gardener adds."""
+        """Docs-relative path -> content of every file gardener adds. A file of the site's own
+        at one of those paths wins: see shadowed()."""
+        return {path: content for path, content in self._generated(existing).items()
+                if path not in existing}
+
+    def shadowed(self, existing: set[str]) -> list[str]:
+        """Paths where a file of the site's own replaces one gardener would add."""
+        return sorted(set(self._generated(existing)) & existing - {home.PATH})
+
+    def _generated(self, existing: set[str]) -> dict[str, str]:
         files = {CSS: asset("gardener.css")}
         if self.options.home and home.PATH not in existing:
             files[home.PATH] = self._render(home.emit, self._home)

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from gardener.articles.model import Diagnostic, GardenError
+from gardener.files import describe, write_atomic
 from gardener.garden.checks import run_checks, timeline_check
 from gardener.garden.concepts.suggest import suggest
 from gardener.garden.concepts.variants import alias_variants
@@ -43,10 +44,12 @@ def main() -> None:
 @click.option("--into", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the articles to, e.g. docs/articles.")
 @click.option("--force", is_flag=True, help="Overwrite articles edited since their last import.")
-def import_command(sources: tuple[Path, ...], into: Path, force: bool) -> None:
+@click.option("--trust", is_flag=True,
+              help="Keep scripts, frames, event handlers and javascript: links (own sources only).")
+def import_command(sources: tuple[Path, ...], into: Path, force: bool, trust: bool) -> None:
     """Import raw .md/.txt files (or folders of them) as normalized articles."""
     with report.progress(err, "Importing") as advance:
-        result = import_sources(sources, into, force=force, progress=advance)
+        result = import_sources(sources, into, force=force, trust=trust, progress=advance)
     report.import_table(out, result)
     report.diagnostics(err, result.failures + result.warnings)
     sys.exit(1 if result.failures else 0)
@@ -77,9 +80,13 @@ def fmt_command(paths: tuple[Path, ...], check: bool, config_file: Path | None) 
                 problems.append(Diagnostic(str(path), "is reached through a symbolic link; not "
                                            "rewritten (run fmt on the file it points to)"))
                 continue
-            changed.append(path)
             if not check:
-                path.write_bytes(result.text.encode("utf-8"))
+                try:
+                    write_atomic(path, result.text)
+                except OSError as exc:
+                    problems.append(Diagnostic(str(path), describe(exc)))
+                    continue
+            changed.append(path)
     verb = "would reformat" if check else "reformatted"
     for path in changed:
         out.print(f"{verb} {path}")
@@ -112,15 +119,16 @@ def _markdown_paths(paths: tuple[Path, ...]) -> list[Path]:
 
 @main.command("export")
 @click.argument("target", metavar="OUT", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite OUT when an earlier export wrote it.")
 @_config_option
-def export_command(target: Path, config_file: Path | None) -> None:
+def export_command(target: Path, force: bool, config_file: Path | None) -> None:
     """Write the processed garden and a plugin-free mkdocs.yml to OUT, for any builder."""
     config_file = config_file or Path("mkdocs.yml")
     if not config_file.is_file():
         raise click.UsageError(f"no {config_file} here; name one with --config")
     try:
         with report.progress(err, "Exporting") as advance:
-            result = export(config_file, target, advance)
+            result = export(config_file, target, advance, force=force)
     except GardenError as exc:
         report.diagnostics(err, [exc.diagnostic])
         sys.exit(1)

@@ -15,6 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from gardener.articles import matter
 from gardener.articles.model import Diagnostic, GardenError
+from gardener.files import describe, write_atomic
 from gardener.garden.loading import all_files
 from gardener.options import plugin_entry, plugin_options, site_fields
 from gardener.pages.common import nav_tree
@@ -23,6 +24,8 @@ from gardener.site import math_assets
 
 # jieba reads its user dictionary relative to the folder the build runs in: the export's root.
 WORDS_FILE = "gardener-words.txt"
+# Written first into every export folder: `--force` overwrites only a folder that holds it.
+MARKER = ".gardener-export"
 NAV_TITLES = {"index.md": "首页", "glossary.md": "术语表", "timeline.md": "时间线"}
 
 
@@ -39,14 +42,23 @@ def _yaml() -> YAML:
     return yaml
 
 
-def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lambda _p: None
-           ) -> ExportResult:
+def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lambda _p: None,
+           *, force: bool = False) -> ExportResult:
     result = ExportResult()
     config = _yaml().load(config_file.read_text(encoding="utf-8"))
     options, problems = plugin_options(plugin_entry(config), **site_fields(config, config_file))
     if problems:
         raise GardenError(Diagnostic(str(config_file), "; ".join(problems)))
     docs = options.docs_dir
+    refusal = unsafe_target(out, config_file, docs, force)
+    if refusal:
+        raise GardenError(Diagnostic(str(out), refusal))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        write_atomic(out / MARKER, "This folder was written by `gardener export`; "
+                     "`gardener export --force` may overwrite it.\n")
+    except OSError as exc:
+        raise GardenError(Diagnostic(str(out), describe(exc))) from None
     site = GardenSite(docs, options)
     result.diagnostics.extend(site.diagnostics)
     out_docs = out / "docs"
@@ -56,6 +68,9 @@ def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lamb
         rel = source.relative_to(docs).as_posix()
         _write(out_docs, rel, _exported(site, rel, source), result)
     existing = {p.relative_to(docs).as_posix() for p in sources}
+    result.diagnostics.extend(
+        Diagnostic(rel, f"the site's own file: gardener's generated {rel} is not added",
+                   "warning") for rel in site.shadowed(existing))
     for rel, content in site.generated(existing).items():
         _write(out_docs, rel, content.encode("utf-8"), result)
     math = math_assets.uses_math(config.get("markdown_extensions"))
@@ -66,6 +81,26 @@ def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lamb
     _write(out, WORDS_FILE, words.encode("utf-8"), result)
     _write(out, "mkdocs.yml", _mkdocs_yml(config, site, existing), result)
     return result
+
+
+def unsafe_target(out: Path, config_file: Path, docs: Path, force: bool) -> str | None:
+    """Why the export must not write to out, or None. The export replaces mkdocs.yml and every
+    page with processed copies, so the garden, anything around its sources and a folder of
+    someone else's files are refused; so is an earlier export, unless forced."""
+    target, garden, docs = out.resolve(), config_file.resolve().parent, docs.resolve()
+    if target == garden or garden.is_relative_to(target):
+        return "is the garden itself (or holds it); export to a new folder"
+    if target.is_relative_to(docs) or docs.is_relative_to(target):
+        return f"lies inside the docs folder {docs}; export to a folder outside it"
+    if target.is_file():
+        return "is a file; export to a new folder"
+    if not target.is_dir() or not any(target.iterdir()):
+        return None
+    if not (target / MARKER).is_file():
+        return "is not empty and was not written by `gardener export`; export to a new folder"
+    if not force:
+        return "holds an earlier export; add --force to overwrite it"
+    return None
 
 
 def _exported(site: GardenSite, rel: str, source: Path) -> bytes:
@@ -94,7 +129,11 @@ def _write(root: Path, rel: str, content: bytes, result: ExportResult) -> None:
         result.diagnostics.append(Diagnostic(rel, "path leaves the export folder; not written"))
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
+    try:
+        write_atomic(target, content, durable=False)  # made again by exporting again
+    except OSError as exc:
+        result.diagnostics.append(Diagnostic(rel, describe(exc)))
+        return
     result.written.append(target)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from string import Template
 
 from gardener import __version__
+from gardener.files import write_atomic
 
 RENAMES = {"gitignore": ".gitignore", "github": ".github"}
 TEXT_SUFFIXES = {".yml", ".yaml", ".md", ".txt", ""}
@@ -31,7 +32,7 @@ def new_garden(target: Path, site_name: str) -> list[Path]:
     concepts.mkdir(parents=True, exist_ok=True)
     for note in resources.files("gardener").joinpath("starter/concepts").iterdir():
         if note.name.endswith(".md"):
-            (concepts / note.name).write_bytes(note.read_bytes())
+            write_atomic(concepts / note.name, note.read_bytes())
             written.append(concepts / note.name)
     (target / "docs" / "articles").mkdir(parents=True, exist_ok=True)
     return written
@@ -48,8 +49,8 @@ def _copy_tree(source, target: Path, values: dict[str, str]) -> list[Path]:
         destination.parent.mkdir(parents=True, exist_ok=True)
         if Path(name).suffix in TEXT_SUFFIXES:
             text = Template(entry.read_text(encoding="utf-8")).safe_substitute(values)
-            destination.write_text(text, encoding="utf-8")
+            write_atomic(destination, text)
         else:
-            destination.write_bytes(entry.read_bytes())
+            write_atomic(destination, entry.read_bytes())
         written.append(destination)
     return written

@@ -249,6 +249,54 @@ def links(markdown: str) -> list[Link]:
     return found
 
 
+# An HTML tag as Python-Markdown passes it through; attributes may run over several lines.
+# Python-Markdown's looser reading ("<svg/onload=x>") is the second alternative.
+_HTML_TAG = re.compile(r"""</?[a-z][a-z0-9\-]*(?:[\s/](?:"[^"]*+"|'[^']*+'|[^'"<>]++)*+)?/?>"""
+                       r"""|</?[a-z][^<>@\s]*(?:\s[^<>]*)?>""", re.I)
+# Where a link's destination starts: after "](" in an inline link or image, after "]:" in a
+# definition (the destination may then sit on the next line).
+_DESTINATION = re.compile(
+    r"""\]\([ \t]*\n?[ \t]*(?P<inline><[^>\n]*>|[^\s)]+)"""
+    r"""|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*\n?[ \t]*(?P<defined><[^>\n]*>|\S+)""",
+    re.M,
+)
+
+
+def active_markup(markdown: str) -> tuple[list[Span], list[Span]]:
+    """(raw HTML, link destinations): the two ways a page's Markdown reaches the browser as
+    written. Raw HTML is what Python-Markdown passes through as it is: HTML blocks, elements
+    such as <script> or <a> whole, and single tags in running text (sorted, merged).
+    Destinations are those of inline links and images and of link definitions, angle brackets
+    included. Code (fenced, indented, spans), math and comments hold neither."""
+    scan = _Structure(markdown, headings=False)
+    lifted = [(start, end) for start, end in scan.opaque + scan.raw
+              if markdown.startswith("<", start) and not markdown.startswith("<!--", start)]
+    masked = _mask(scan.masked, scan.code, _FILLER)
+    return _merge(lifted + _tags(masked)), _destinations(masked)
+
+
+def _destinations(masked: str) -> list[Span]:
+    return [m.span(g) for m in _DESTINATION.finditer(masked)
+            for g in ("inline", "defined") if m.group(g) is not None]
+
+
+def _tags(masked: str) -> list[Span]:
+    """Every tag under either reading; overlapping readings are merged by the caller."""
+    spans, pos = [], 0
+    while (match := _HTML_TAG.search(masked, pos)) is not None:
+        spans.append(match.span())
+        pos = match.start() + 1
+    return spans
+
+
+def loose_markup(markdown: str) -> tuple[list[Span], list[Span]]:
+    """(tags, link destinations) anywhere outside fenced code, code spans and raw HTML included:
+    for a reader that must not miss one where the renderer's reading is in doubt."""
+    fences = fenced_code(markdown)
+    masked = _mask(markdown, fences, _FILLER)
+    return _merge(_tags(masked)), _destinations(masked)
+
+
 class _Structure:
     """The structural passes shared by protected spans and links: front
     matter, fences, code spans and raw HTML, then the line scan."""

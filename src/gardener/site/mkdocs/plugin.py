@@ -20,6 +20,7 @@ from gardener.site import math_assets
 from gardener.site.mkdocs.config import GardenerConfig, to_options
 from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
 from gardener.site.mkdocs.search_index import compact_search_index
+from gardener.sources.sanitizing import safe_url
 from gardener.text.segmenter import jieba
 
 log = logging.getLogger("mkdocs.plugins.gardener")
@@ -88,6 +89,10 @@ class GardenerPlugin(BasePlugin):
             if file.src_uri in hidden:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
         existing = {f.src_uri for f in files}
+        for path in self.site.shadowed(existing):
+            log.info(f"gardener: warning: {path} is the site's own file, so gardener does not "
+                     f"add its generated {path} (turn that page off in the plugin's options to "
+                     "silence this)")
         for path, content in self.site.generated(existing).items():
             files.append(File.generated(config, path, content=content))
         if math_assets.uses_math(config.markdown_extensions):
@@ -118,8 +123,7 @@ class GardenerPlugin(BasePlugin):
                          files: Files) -> str | None:
         if self.site is None:
             return markdown
-        if self.site.manages(page.file.src_uri):
-            escape_meta(page)
+        escape_meta(page)
         if self.site.hidden_from_search(page.file.src_uri):
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return self.site.page_markdown(page.file.src_uri, markdown)
@@ -145,14 +149,24 @@ class GardenerPlugin(BasePlugin):
 
 
 def escape_meta(page: Page) -> None:
-    """Titles and tags come from user files, and MkDocs and Material print them unescaped
-    (<title>, the h1, navigation, tag chips, search results): escape them once, here."""
-    title = page.meta.get("title")
-    if isinstance(title, str):
-        page.meta["title"] = html.escape(title)
-    tags = page.meta.get("tags")
-    if isinstance(tags, list):
-        page.meta["tags"] = [html.escape(t) if isinstance(t, str) else t for t in tags]
+    """Front-matter values come from user files, and MkDocs and Material print many of them
+    unescaped (<title>, the h1, <meta> description and author, the navigation's subtitle and
+    status, tag chips, search results): escape every value once, here, rather than the few a
+    theme prints today. A redirect target must also be a web address."""
+    page.meta = {key: _escaped(value) for key, value in page.meta.items()}
+    location = page.meta.get("location")
+    if isinstance(location, str) and not safe_url(html.unescape(location)):
+        page.meta["location"] = "#"
+
+
+def _escaped(value):
+    if isinstance(value, str):
+        return html.escape(value)
+    if isinstance(value, (list, tuple)):
+        return [_escaped(item) for item in value]
+    if isinstance(value, dict):
+        return {_escaped(key): _escaped(item) for key, item in value.items()}
+    return value
 
 
 def report_to_mkdocs(diagnostics) -> None:

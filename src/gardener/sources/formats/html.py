@@ -25,13 +25,9 @@ from trafilatura.settings import Document
 from gardener.articles.model import Diagnostic, GardenError
 from gardener.articles.schema import normalize
 from gardener.sources.findings import Fact
+from gardener.sources.sanitizing import ACTIVE_ELEMENTS, safe_url
 from gardener.text.cjk import WIDE
 
-# Everything here runs code, loads other pages or asks for input: none of it is article text.
-_ACTIVE = ("script", "style", "noscript", "iframe", "frame", "frameset", "object", "embed",
-           "applet", "template", "form", "input", "button", "select", "textarea", "dialog",
-           "svg", "canvas", "link", "meta", "base")
-_UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data|file):", re.IGNORECASE)
 _LANGUAGE = re.compile(r"^(?:language|lang)-([\w+#.-]+)$")
 _WORDS = re.compile(r"[\W_]+")
 _CJK_BREAK = re.compile(f"([{WIDE}])[ \\t]*\\n[ \\t]*([{WIDE}])")
@@ -112,7 +108,7 @@ def _text_sizes(root: Any) -> Iterator[tuple[Any, int]]:
 
 def _clean(main: Any, base: str | None, folder: Path) -> list[str]:
     """Strip what is not article text; return the relative links that had to lose their target."""
-    for element in list(main.iter(*_ACTIVE)):
+    for element in list(main.iter(*ACTIVE_ELEMENTS)):
         element.drop_tree()
     for element in list(main.iter(tag=lxml.etree.Element)):
         if element.get("hidden") is not None:
@@ -152,7 +148,7 @@ def _fix_url(element: Any, attribute: str, base: str | None, folder: Path | None
     """Unsafe URLs go; relative ones are made absolute against the page's canonical URL, except
     images saved next to the page, which the importer copies."""
     url = (element.get(attribute) or "").strip()
-    if _UNSAFE_URL.match(url):
+    if not safe_url(url):
         element.attrib.pop(attribute)
         return
     if not url or url.startswith("#") or urlsplit(url).scheme or base is None:
