@@ -66,29 +66,90 @@ def load_concept(rel: str, text: str) -> tuple[Concept | None, list[Diagnostic]]
     except GardenError as exc:
         return None, [exc.diagnostic]
     front = doc.front or {}
-    title, aliases = front.get("title"), front.get("aliases") or []
+    problems: list[Diagnostic] = []
+
+    def field(key: str, read):
+        try:
+            return read(front.get(key))
+        except ValueError as exc:
+            problems.append(Diagnostic(rel, f"{key}: {exc}", "error", doc.line_of(key)))
+            return None
+
+    title = field("title", _concept_text)
     if not title:
-        return None, [Diagnostic(rel, "concept note has no title", "error", 1)]
-    if isinstance(aliases, str):
-        aliases = [aliases]
-    if not isinstance(aliases, list) or not all(isinstance(a, (str, int, float)) for a in aliases):
-        return None, [Diagnostic(rel, "aliases must be a list of names", "error", doc.line_of("aliases"))]
-    related = front.get("related") or []
-    related = [related] if isinstance(related, str) else [str(r) for r in related]
-    names = list(dict.fromkeys([str(title), *(str(a) for a in aliases)]))
-    policy, problems = _link_policy(front.get("link_policy"), rel, doc.line_of("link_policy"))
+        return None, [*problems, Diagnostic(rel, "concept note has no title", "error",
+                                            doc.line_of("title") or 1)]
+    aliases = field("aliases", _names) or ()
+    names = _usable_aliases(dict.fromkeys([title, *aliases]), rel, doc.line_of("aliases"), problems)
+    policy, policy_problems = _link_policy(front.get("link_policy"), rel, doc.line_of("link_policy"))
     concept = Concept(
         path=rel,
         slug=Path(rel).stem,
-        title=str(title),
-        aliases=tuple(n for n in names if n.strip()),
-        summary=str(front["summary"]).strip() if front.get("summary") else None,
-        related=tuple(related),
+        title=title,
+        aliases=tuple(names),
+        summary=field("summary", _concept_text),
+        related=tuple(field("related", _names) or ()),
         body=doc.body,
         link_policy=policy,
         extra={k: v for k, v in front.items() if k not in CONCEPT_KEYS},
     )
-    return concept, problems
+    return concept, problems + policy_problems
+
+
+# An alias is a name, not a passage: jieba is taught every Chinese alias as a word, and its
+# segmentation slows with the square of the longest word (a 10,000-character alias took a build
+# from 4 s to 4 minutes), so longer ones are refused.
+MAX_ALIAS_CHARS = 64
+
+
+def _usable_aliases(names: Iterable[str], rel: str, line: int | None,
+                    problems: list[Diagnostic]) -> list[str]:
+    """The names worth linking: too long ones, and ones with no letter or ideograph ("...",
+    "2023"), which would link every ellipsis or number, are reported and left out."""
+    usable = []
+    for name in names:
+        if not name.strip():
+            continue
+        if len(name) > MAX_ALIAS_CHARS:
+            problems.append(Diagnostic(rel, f"alias '{name[:20]}…' is {len(name)} characters long "
+                                       f"(at most {MAX_ALIAS_CHARS}); not linked", "error", line))
+        elif not any(char.isalpha() for char in name):
+            problems.append(Diagnostic(rel, f"alias '{name}' has no letter or ideograph and would "
+                                       "match everywhere; not linked", "warning", line))
+        else:
+            usable.append(name)
+    return usable
+
+
+def _concept_text(value) -> str | None:
+    """A title or summary: text or a number written bare; None when absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"expected text, got {_kind(value)}")
+    return str(value).strip() or None
+
+
+def _names(value) -> list[str]:
+    """aliases or related: one name, or a list of names."""
+    if value is None:
+        return []
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return [str(value)]
+    if not isinstance(value, list) or not all(
+            isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
+        raise ValueError(f"expected a list of names, got {_kind(value)}")
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list holding other things than names"
+    return f"a {type(value).__name__}"
 
 
 def _link_policy(value, rel: str, line: int | None) -> tuple[LinkPolicy | None, list[Diagnostic]]:
