@@ -157,18 +157,19 @@ def load(text: str, path: str) -> Document:
 
 
 def _invalid(exc: Exception, front_text: str, path: str, first_line: int = 2,
-             what: str = "front-matter YAML") -> GardenError:
+             what: str = "invalid front-matter YAML") -> GardenError:
     """One message for a YAML error from either reader, at the line that explains it."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     context = getattr(exc, "context_mark", None)
     if context and mark and mark.line >= front_text.count("\n"):
         mark = context  # at the end of the block: point at what was left open
     problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc) or "invalid YAML"
-    return GardenError(Diagnostic(path, f"invalid {what}: {problem}", "error",
+    return GardenError(Diagnostic(path, f"{what}: {problem}", "error",
                                   mark.line + first_line if mark else first_line))
 
 
-def screen(text: str, path: str, first_line: int = 2, subject: str = "front-matter") -> None:
+def screen(text: str, path: str, first_line: int = 2, subject: str = "front-matter",
+           invalid: str = "invalid front-matter YAML") -> None:
     """Refuse, before any reader builds it, YAML that readers would build differently or not at
     all: nesting deeper than MAX_DEPTH, aliases that contain themselves or expand past MAX_NODES,
     tags other than plain data, keys that are lists or mappings, and keys given twice.
@@ -179,7 +180,7 @@ def screen(text: str, path: str, first_line: int = 2, subject: str = "front-matt
     try:
         _Screen(path, first_line, subject).read(yaml.parse(text, Loader=_FastLoader))
     except yaml.YAMLError as exc:
-        raise _invalid(exc, text, path, first_line, f"{subject} YAML") from None
+        raise _invalid(exc, text, path, first_line, invalid) from None
 
 
 @dataclass

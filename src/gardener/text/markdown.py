@@ -1126,3 +1126,20 @@ def code_and_comments(markdown: str) -> list[Span]:
         or markdown[start:start + 5].lower() in ("<code", "<pre>", "<pre ")
     ]
     return _merge(fences + verbatim + [span for span in (unclosed, tail) if span])
+
+
+# What Python-Markdown un-escapes after a backslash ("|" with the tables extension): escaping
+# every one of them makes any text literal, wherever on a line it lands.
+_INLINE_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!>|"})
+# Python-Markdown builds its placeholders for stashed HTML from \x02 and \x03: text carrying
+# them could bring raw HTML back, and no page can show a control character anyway.
+_INLINE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def escape_inline(text: str) -> str:
+    """Plain text (a title, a name, an event) as inline Markdown that renders as exactly that
+    text on one line: inside a link label, a list item, a table cell or a heading. Every
+    generated page writes user text through this one function."""
+    # str.split counts \x1c-\x1f as spaces: they become spaces before the rest are dropped.
+    text = " ".join(_INLINE_CONTROL.sub("", " ".join(text.split())).split())
+    return html.escape(text, quote=False).translate(_INLINE_ESCAPES)

@@ -103,7 +103,7 @@ def load_curated(path: str | Path,
     yaml = YAML()
     yaml.Constructor = _Constructor
     try:
-        screen(text, name, first_line=1, subject="timeline file")
+        screen(text, name, first_line=1, subject="timeline file", invalid="not valid YAML")
         data = yaml.load(text)
     except GardenError as exc:
         return [], [exc.diagnostic]
