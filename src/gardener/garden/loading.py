@@ -15,6 +15,7 @@ from gardener.articles import matter
 from gardener.articles.model import Article, Concept, Diagnostic, Garden, GardenError, LinkPolicy
 from gardener.articles.schema import build_article, normalize
 from gardener.garden.cache import AnalysisCache, digest
+from gardener.sources.decoding import control_lines, drop_control
 from gardener.sources.history import last_changes
 
 CONCEPT_KEYS = {"title", "aliases", "summary", "related", "link_policy"}
@@ -171,6 +172,8 @@ def _load_all(paths: Iterable[Path], docs_dir: Path, loader, cache: AnalysisCach
         except GardenError as exc:
             problems.append(exc.diagnostic)
             continue
+        problems.extend(_control_problems(rel, text))
+        text = drop_control(text)
         digests[rel] = digest(text)
         key = (loader.__name__, rel, digests[rel])
         item, diagnostics = cache.get(key, lambda rel=rel, text=text: _safely(loader, rel, text))
@@ -178,6 +181,18 @@ def _load_all(paths: Iterable[Path], docs_dir: Path, loader, cache: AnalysisCach
         if item is not None:
             items.append(item)
     return items, problems
+
+
+def _control_problems(rel: str, text: str) -> list[Diagnostic]:
+    """Control characters (a NUL deep in a pasted file) reach no page: the site drops them, and
+    check names the first line that holds them."""
+    found = control_lines(text)
+    if not found:
+        return []
+    line, codes = found[0]
+    more = f" (and on {len(found) - 1} more lines)" if len(found) > 1 else ""
+    return [Diagnostic(rel, f"control characters {codes}{more}: no page can show them; "
+                       "delete them", "error", line)]
 
 
 def _safely(loader, rel: str, text: str):

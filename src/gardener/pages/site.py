@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable
 from functools import cached_property
 from pathlib import Path
 
-from gardener.articles.model import Diagnostic, Garden
+from gardener.articles.model import Article, Concept, Diagnostic, Garden
 from gardener.garden.cache import AnalysisCache
 from gardener.garden.concepts.index import ConceptIndex, analyse_concepts
 from gardener.garden.loading import load_garden
@@ -25,6 +25,7 @@ from gardener.pages import article, concept, glossary, home, timeline
 from gardener.pages.common import asset
 from gardener.pages.links import Linker
 from gardener.pages.view import GardenView
+from gardener.sources.decoding import drop_control
 from gardener.text.cjk import has_cjk
 from gardener.text.pinyin import spellings
 
@@ -108,12 +109,18 @@ class GardenSite:
         found = self._articles.get(path)
         return found is not None and not found.listed
 
+    def note(self, path: str) -> Article | Concept | None:
+        """The article or concept note read from the page at path."""
+        return self._articles.get(path) or self._concepts.get(path)
+
     def manages(self, path: str) -> bool:
         """Articles and concept notes: the pages whose front-matter gardener reads."""
         return path in self._articles or path in self._concepts
 
     def page_markdown(self, path: str, markdown: str) -> str:
         """A page's Markdown with everything gardener adds; other pages come back unchanged."""
+        if path in self._articles or path in self._concepts:
+            markdown = drop_control(markdown)  # check reports them; no page shows them
         if path in self._articles:
             return self._render(article.emit, article.inputs(self.view, self._articles[path],
                                                              markdown))

@@ -14,6 +14,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from gardener.articles.schema import BY_NAME, canonical_name, coerce
 from gardener.garden.cache import shared_cache
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets
@@ -115,6 +116,7 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         if self.site is None:
             return markdown
         if self.site.manages(page.file.src_uri):
+            normalise_meta(page, self.site.note(page.file.src_uri))
             escape_meta(page)
         if self.site.hidden_from_search(page.file.src_uri):
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
@@ -138,6 +140,24 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         if self.options.timeline and self.options.timeline_path.exists():
             server.watch(str(self.options.timeline_path))
         return server
+
+
+def normalise_meta(page: Page, note) -> None:
+    """MkDocs and Material read the raw front-matter: give them the title and tags gardener
+    read, whatever the file called them (`headline:`, `tags: "a, b"`), so the title, the h1
+    and the navigation agree with gardener's pages and Material's tags get a list."""
+    for key in [k for k in page.meta if k != "title" and canonical_name(k) == "title"]:
+        page.meta.pop(key)
+    page.meta["title"] = note.title
+    tags = getattr(note, "tags", None)  # concept notes have none of their own: read them here
+    if tags is None and "tags" in page.meta:
+        try:
+            tags = coerce(BY_NAME["tags"], page.meta["tags"])
+        except ValueError:
+            tags = None
+    page.meta.pop("tags", None)
+    if tags:
+        page.meta["tags"] = list(tags)
 
 
 def escape_meta(page: Page) -> None:
