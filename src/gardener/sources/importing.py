@@ -163,10 +163,11 @@ def _read_file(file: Path, result: ImportResult, history: FileHistory | None = N
         found = Findings(list(source.facts), list(source.notes))
         body = clean(part.text, found)
         inferred = infer(body, found, front, history)
-        origin = file.name if len(parts) == 1 else f"{file.name}#{part.index}"
+        file_name, stem = _text_name(file.name), _text_name(file.stem)
+        origin = file_name if len(parts) == 1 else f"{file_name}#{part.index}"
         title = inferred.fields.get("title")
         if not title:
-            title = file.stem if len(parts) == 1 else f"{file.stem} ({part.index})"
+            title = stem if len(parts) == 1 else f"{stem} ({part.index})"
             inferred.set("title", title, "file name")
         if not body.strip():
             result.warnings.append(Diagnostic(name, f"article '{title}' has an empty body", "warning",
@@ -174,6 +175,12 @@ def _read_file(file: Path, result: ImportResult, history: FileHistory | None = N
         slug = inferred.fields.get("slug") or slugs.slugify(title)
         drafts.append(Imported(name, origin, slug, inferred, body, AssetPlan(), found.notes))
     return drafts
+
+
+def _text_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by Python as lone surrogates, which
+    no file can hold) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _existing_articles(into: Path) -> dict[Path, tuple[str, str | None, str]]:
@@ -185,6 +192,7 @@ def _existing_articles(into: Path) -> dict[Path, tuple[str, str | None, str]]:
         try:
             doc = matter.load(path.read_text(encoding="utf-8"), str(path))
         except (GardenError, UnicodeDecodeError, OSError):
+            found[path] = (path.stem, None, "")  # not one of ours, but its name is taken
             continue
         front = doc.front or {}
         found[path] = (str(front.get("slug") or path.stem), front.get("origin"), doc.body)
@@ -248,8 +256,8 @@ def _write(draft: Imported, into: Path, force: bool) -> None:
         draft.status = ImportStatus.KEPT_LINK
         return
     if path.exists():
-        current = path.read_text(encoding="utf-8")
-        if current == text:
+        # Compared as bytes: what lies there may not be UTF-8 (a GB18030 or truncated file).
+        if path.read_bytes() == text.encode("utf-8"):
             draft.status = ImportStatus.UNCHANGED
             return
         if not force:
