@@ -17,6 +17,7 @@ from gardener.articles.schema import build_article, normalize
 from gardener.garden.cache import AnalysisCache, digest
 from gardener.sources.decoding import control_lines, drop_control
 from gardener.sources.history import last_changes
+from gardener.text.markdown import MAX_NESTING, deep_lines
 
 CONCEPT_KEYS = {"title", "aliases", "summary", "related", "link_policy"}
 
@@ -58,7 +59,18 @@ def load_article(rel: str, text: str) -> tuple[Article | None, list[Diagnostic]]
     norm = normalize(doc.front, rel, doc.line_of)
     if not norm.ok:
         return None, norm.diagnostics
-    return build_article(rel, norm, doc.body, doc.body_line), norm.diagnostics
+    problems = [*norm.diagnostics, *nesting_problems(rel, doc.body, doc.body_line)]
+    return build_article(rel, norm, doc.body, doc.body_line), problems
+
+
+def nesting_problems(rel: str, body: str, body_line: int) -> list[Diagnostic]:
+    """A warning at the first line of lists or quotes nested past what pages show."""
+    deep = deep_lines(body, MAX_NESTING)
+    if not deep:
+        return []
+    return [Diagnostic(rel, f"lists or quotes nested more than {MAX_NESTING} levels deep on "
+                       f"{len(deep)} lines; pages show them at {MAX_NESTING} levels", "warning",
+                       body_line + deep[0][0])]
 
 
 def load_concept(rel: str, text: str) -> tuple[Concept | None, list[Diagnostic]]:
@@ -176,11 +188,20 @@ def _load_all(paths: Iterable[Path], docs_dir: Path, loader, cache: AnalysisCach
         text = drop_control(text)
         digests[rel] = digest(text)
         key = (loader.__name__, rel, digests[rel])
-        item, diagnostics = cache.get(key, lambda rel=rel, text=text: _safely(loader, rel, text))
+        found = cache.get(key, lambda rel=rel, text=text: _safely(loader, rel, text))
+        if not _well_formed(found, _KINDS[loader.__name__]):
+            found = _safely(loader, rel, text)  # a cache file from elsewhere: read it afresh
+        item, diagnostics = found
         problems.extend(diagnostics)
         if item is not None:
             items.append(item)
     return items, problems
+
+
+def _well_formed(found, kind: type) -> bool:
+    return (isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], list)
+            and (found[0] is None or isinstance(found[0], kind))
+            and all(isinstance(d, Diagnostic) for d in found[1]))
 
 
 def _control_problems(rel: str, text: str) -> list[Diagnostic]:
@@ -200,6 +221,9 @@ def _safely(loader, rel: str, text: str):
         return loader(rel, text)
     except RecursionError:
         return None, [Diagnostic(rel, "front-matter nested too deeply")]
+
+
+_KINDS = {"load_article": Article, "load_concept": Concept}
 
 
 def updated_from_git(articles: list[Article], docs_dir: Path, cache: AnalysisCache) -> list[Article]:

@@ -27,6 +27,7 @@ from gardener.pages.links import Linker
 from gardener.pages.view import GardenView
 from gardener.sources.decoding import drop_control
 from gardener.text.cjk import has_cjk
+from gardener.text.markdown import MAX_NESTING, cap_nesting
 from gardener.text.pinyin import spellings
 
 CSS = "assets/gardener/gardener.css"
@@ -120,7 +121,9 @@ class GardenSite:
     def page_markdown(self, path: str, markdown: str) -> str:
         """A page's Markdown with everything gardener adds; other pages come back unchanged."""
         if path in self._articles or path in self._concepts:
-            markdown = drop_control(markdown)  # check reports them; no page shows them
+            # check reports both: no page shows control characters, and Python-Markdown
+            # takes minutes over lists nested hundreds of levels deep
+            markdown = cap_nesting(drop_control(markdown), MAX_NESTING)
         if path in self._articles:
             return self._render(article.emit, article.inputs(self.view, self._articles[path],
                                                              markdown))

@@ -27,6 +27,7 @@ from gardener.sources.formats import SOURCE_SUFFIXES, read_source
 from gardener.sources.history import FileHistory, histories, repository_root
 from gardener.sources.inference import Inferred, infer
 from gardener.sources.splitting import split_articles
+from gardener.text.markdown import MAX_NESTING, cap_nesting, deep_lines
 
 # Near-duplicates are judged on the start of each body: MinHash over every shingle of a 50 MB
 # dump took minutes and gigabytes, and reposts of one essay already agree on their first pages.
@@ -162,6 +163,11 @@ def _read_file(file: Path, result: ImportResult, history: FileHistory | None = N
     for part in parts:
         found = Findings(list(source.facts), list(source.notes))
         body = clean(part.text, found)
+        if deep_lines(body, MAX_NESTING):
+            result.warnings.append(Diagnostic(name, f"lists or quotes nested more than "
+                                              f"{MAX_NESTING} levels deep; brought back to "
+                                              f"{MAX_NESTING}", "warning"))
+            body = cap_nesting(body, MAX_NESTING)
         inferred = infer(body, found, front, history)
         file_name, stem = _text_name(file.name), _text_name(file.stem)
         origin = file_name if len(parts) == 1 else f"{file_name}#{part.index}"
