@@ -149,9 +149,11 @@ def _names(value) -> list[str]:
         return []
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return [str(value)]
-    if not isinstance(value, list) or not all(
-            isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
+    if not isinstance(value, list):
         raise ValueError(f"expected a list of names, got {_kind(value)}")
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            raise ValueError(f"expected a list of names, one item is {_kind(item)}")
     return [str(v).strip() for v in value if str(v).strip()]
 
 
@@ -161,7 +163,7 @@ def _kind(value) -> str:
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
-        return "a list holding other things than names"
+        return "a list"
     return f"a {type(value).__name__}"
 
 
