@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from test_hostile import BODY, GOOD, GOOD_SLUG, error_line, invoke, snapshot
 
 from conftest import build_site
 from gardener.articles.model import Article
@@ -22,7 +23,6 @@ from gardener.garden.loading import MAX_ALIAS_CHARS, load_garden
 from gardener.options import read_options
 from gardener.pages.site import GardenSite
 from gardener.text.markdown import MAX_NESTING
-from test_hostile import BODY, GOOD, GOOD_SLUG, error_line, invoke, snapshot
 
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 
