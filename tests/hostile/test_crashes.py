@@ -220,23 +220,6 @@ def test_a_cache_of_the_wrong_shape_is_read_afresh(tmp_path):
     assert load_garden(tmp_path / "docs", cache=AnalysisCache(path)).articles[0].title == "缓存"
 
 
-@pytest.mark.parametrize("command", [["check"], ["suggest"], ["fmt"], ["check", "--docs", "/nonexistent"],
-                                     ["suggest", "--docs", "/nonexistent"],
-                                     ["check", "--config", "missing.yml"]])
-def test_commands_outside_a_garden_exit_2(tmp_path, command):
-    result = invoke(*command, cwd=tmp_path)
-    assert result.exit_code == 2, result.output
-    assert "0 errors" not in result.output
-    assert "mkdocs.yml" in result.output or "/nonexistent" in result.output or "missing.yml" in result.output
-
-
-def test_check_on_an_mkdocs_yml_that_is_not_yaml(tmp_path):
-    (tmp_path / "mkdocs.yml").write_text("site_name: [x\n", encoding="utf-8")
-    result = invoke("check", cwd=tmp_path)
-    assert result.exit_code == 2
-    assert "mkdocs.yml:2: not valid YAML" in result.output
-
-
 # ---------------------------------------------------------------------------------------------
 # 16. Lists nested thousands of levels deep
 # ---------------------------------------------------------------------------------------------

@@ -90,6 +90,7 @@ def test_a_file_name_that_is_not_utf8_becomes_text(tmp_path):
 # Fragments an attacker would combine in front-matter: tags, anchors, complex keys, odd scalars.
 HOSTILE_YAML = st.lists(st.sampled_from([
     "title: ", "date: ", "tags: ", "author: ", "slug: ", "summary: ", "draft: ", "origin: ",
+    "title: 标题\n", "extra: ", "\nnote: ",
     "!!python/object/apply:os.system ['x']", "!!binary aGk=", "!custom x", "!!set {a}",
     "&a ", "*a", "? ", "[", "]", "{", "}", ",", "- ", "\n", "\n  ", ": ", "'", '"', "#",
     "2023-02-30", "2023-05-04", "yes", "~", "null", "1e400", "0x1F", "<<: *a", "大模型", "a, b",
