@@ -218,6 +218,18 @@ class Link:
     image: bool
 
 
+# One inline link or image as it is written on a line: its text, its destination and an optional
+# title. For short texts known to be prose (a metadata line, a link ``links`` found).
+INLINE_LINK = re.compile(r"(?P<image>!?)\[(?P<text>[^\]\n]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
+
+
+def inline_links(markdown: str) -> list[re.Match[str]]:
+    """The inline links and images of ``links``, each matched by ``INLINE_LINK`` at its start
+    (a link of another shape, with a reference or a spaced destination, is left out)."""
+    found = (INLINE_LINK.match(markdown, link.start) for link in links(markdown))
+    return [match for match in found if match is not None]
+
+
 def links(markdown: str) -> list[Link]:
     """Inline links and images that the site renders as such, in order.
 
