@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_hostile import BODY, GOOD, error_line, invoke, snapshot
@@ -245,3 +246,13 @@ def test_nul_bytes_past_64_kb_reach_no_page(fresh, tmp_path):
     result = invoke("import", str(src), "--into", str(out))
     assert result.exit_code == 0 and "dropped control characters (U+0000)" in result.output
     assert b"\x00" not in next(out.glob("*.md")).read_bytes()
+
+
+def test_export_gives_any_builder_the_title_and_a_tag_list(odd_titles, tmp_path):
+    out = tmp_path / "exported"
+    result = invoke("export", str(out), cwd=odd_titles)
+    assert result.exit_code == 0, result.output
+    front = yaml.safe_load((out / "docs" / "articles" / "name-file.md").read_text(
+        encoding="utf-8").split("---\n")[1])
+    assert front["title"] == "用名字键写的题目" and "name" not in front
+    assert front["tags"] == ["甲标签", "乙标签"]

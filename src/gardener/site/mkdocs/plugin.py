@@ -14,8 +14,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from gardener.articles.schema import BY_NAME, canonical_name, coerce
+from gardener.articles.schema import for_theme
 from gardener.garden.cache import shared_cache
+from gardener.garden.loading import MAX_ALIAS_CHARS
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets
 from gardener.site.mkdocs.config import GardenerConfig, to_options
@@ -145,19 +146,8 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
 def normalise_meta(page: Page, note) -> None:
     """MkDocs and Material read the raw front-matter: give them the title and tags gardener
     read, whatever the file called them (`headline:`, `tags: "a, b"`), so the title, the h1
-    and the navigation agree with gardener's pages and Material's tags get a list."""
-    for key in [k for k in page.meta if k != "title" and canonical_name(k) == "title"]:
-        page.meta.pop(key)
-    page.meta["title"] = note.title
-    tags = getattr(note, "tags", None)  # concept notes have none of their own: read them here
-    if tags is None and "tags" in page.meta:
-        try:
-            tags = coerce(BY_NAME["tags"], page.meta["tags"])
-        except ValueError:
-            tags = None
-    page.meta.pop("tags", None)
-    if tags:
-        page.meta["tags"] = list(tags)
+    and the navigation agree with gardener's pages."""
+    for_theme(page.meta, note.title, getattr(note, "tags", None))
 
 
 def escape_meta(page: Page) -> None:
@@ -189,7 +179,8 @@ def teach_segmenter(site: GardenSite) -> None:
     """Give jieba every Chinese alias as a word, so search indexes "缩放定律" as one token."""
     segmenter = jieba()
     for word in site.segmenter_words():
-        segmenter.add_word(word)
+        if len(word) <= MAX_ALIAS_CHARS:  # jieba's cost grows with the square of its longest word
+            segmenter.add_word(word)
 
 
 def _section_folder(section: Section) -> str | None:
