@@ -11,8 +11,8 @@ from __future__ import annotations
 import io
 import re
 import sys
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from ruamel.yaml import YAML
@@ -64,6 +64,8 @@ class Document:
             return None
         if self.key_lines is not None:
             return self.key_lines.get(key)
+        if not isinstance(self.front, CommentedMap):
+            return None
         try:
             return self.front.lc.key(key)[0] + 2  # +1 for the opening ---, +1 for 1-based
         except (KeyError, AttributeError, TypeError):
@@ -88,14 +90,17 @@ def _split_toml(text: str) -> tuple[str, str, int, str] | None:
     """Like `split`, for a `+++` block; None when the file has none."""
     opening = _TOML_OPEN.match(text)
     closing = _TOML_CLOSE.search(text, opening.end()) if opening else None
-    if not closing:
+    if opening is None or closing is None:
         return None
     newline = "\r\n" if "\r\n" in text[:4096] else "\n"
     body = text[closing.end():]
     return text[opening.end():closing.start()], body, text.count("\n", 0, closing.end()) + 1, newline
 
 
-def _load_toml(path: str, front_text: str, body: str, body_line: int, newline: str) -> Document:
+def _load_toml(path: str, front_text: str, body: str, body_line: int, newline: str,
+               plain: bool = False) -> Document:
+    """The document of a `+++` block; its front-matter a plain dict when `plain`, else one that
+    can be written back."""
     try:
         data = tomllib.loads(front_text.replace("\r\n", "\n"))
     except RecursionError:
@@ -105,13 +110,13 @@ def _load_toml(path: str, front_text: str, body: str, body_line: int, newline: s
         problem = _TOML_ERROR_LINE.split(str(exc))[0].strip(" (")
         raise GardenError(Diagnostic(path, f"invalid front-matter TOML: {problem}", "error",
                                      int(at.group(1)) + 1 if at else 2)) from None
-    return Document(path, CommentedMap(data), front_text, body, body_line, newline,
+    return Document(path, data if plain else CommentedMap(data), front_text, body, body_line, newline,
                     _toml_key_lines(front_text), "toml")
 
 
 def _toml_key_lines(front_text: str) -> dict:
     """File lines of the top-level keys (those before the first [table] header)."""
-    lines = {}
+    lines: dict[str, int] = {}
     for number, line in enumerate(front_text.split("\n"), start=2):
         if _TOML_TABLE.match(line):
             break
@@ -222,7 +227,7 @@ class _Screen:
                 stack.append(_Open(event.anchor, {} if mapping else None))
                 total += 1
                 continue
-            nodes = sizes.get(event.anchor, 1) if isinstance(event, yaml.AliasEvent) else 1
+            nodes = sizes.get(event.anchor or "", 1) if isinstance(event, yaml.AliasEvent) else 1
             if isinstance(event, yaml.ScalarEvent) and event.anchor:
                 sizes[event.anchor] = 1
             total += nodes
@@ -277,7 +282,13 @@ def _check_mapping(data: Any, path: str) -> None:
             Diagnostic(path, f"front-matter must be a mapping of keys, not a {kind}", "error", 2))
 
 
-class _FastLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+if TYPE_CHECKING:  # both offer the SafeLoader interface; only one of them is there at run time
+    _SafeLoader = yaml.SafeLoader
+else:
+    _SafeLoader = yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader
+
+
+class _FastLoader(_SafeLoader):
     """libyaml's C parser, resolving scalars as YAML 1.2 does (as ruamel.yaml does in `fmt`):
     only true/false are booleans, so `title: no` stays the text "no"."""
 
@@ -307,8 +318,7 @@ def read(text: str, path: str) -> Document:
     use the round-trip `load`."""
     toml = _split_toml(text)
     if toml is not None:
-        doc = _load_toml(path, *toml)
-        return replace(doc, front=dict(doc.front))
+        return _load_toml(path, *toml, plain=True)
     front_text, body, body_line, newline = split(text)
     if front_text is None:
         return Document(path, None, None, body, body_line, newline)
@@ -323,15 +333,16 @@ def read(text: str, path: str) -> Document:
         loader.dispose()
     data = {} if data is None else data
     _check_mapping(data, path)
-    lines = {}
+    lines: dict[object, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _value in node.value:
             lines.setdefault(getattr(key_node, "value", None), key_node.start_mark.line + 2)
     return Document(path, data, front_text, body, body_line, newline, lines)
 
 
-def dump(front: CommentedMap, newline: str = "\n") -> str:
-    """The front-matter block, fences included, in the file's newline style."""
+def dump(front: dict, newline: str = "\n") -> str:
+    """The front-matter block, fences included, in the file's newline style (with the comments
+    and key order of a CommentedMap)."""
     buffer = io.StringIO()
     if len(front):
         _yaml().dump(front, buffer)
@@ -339,5 +350,5 @@ def dump(front: CommentedMap, newline: str = "\n") -> str:
     return text.replace("\n", newline) if newline != "\n" else text
 
 
-def render(front: CommentedMap, body: str, newline: str = "\n") -> str:
+def render(front: dict, body: str, newline: str = "\n") -> str:
     return dump(front, newline) + body

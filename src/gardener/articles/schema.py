@@ -208,8 +208,9 @@ _COERCERS: dict[str, Callable[[Field, Any], Any]] = {
 def to_yaml_value(name: str, value: Any) -> Any:
     """The plain value written to YAML for a canonical field (dates as dates where YAML allows)."""
     if isinstance(value, PartialDate):
-        if value.precision == "day":
-            return dt.date(value.year, value.month, value.day)
+        year, month, day = value.year, value.month, value.day
+        if year is not None and month is not None and day is not None:
+            return dt.date(year, month, day)
         return value.iso()
     return value
 

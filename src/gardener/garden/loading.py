@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from gardener.articles import matter
@@ -24,7 +25,7 @@ CONCEPT_KEYS = {"title", "aliases", "summary", "related", "link_policy"}
 
 def all_files(folder: Path) -> list[Path]:
     """Every file below folder, following linked folders as MkDocs does, in a stable order."""
-    found = []
+    found: list[Path] = []
     for root, dirs, names in os.walk(folder, followlinks=True):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(Path(root) / name for name in names if not name.startswith("."))
@@ -190,7 +191,7 @@ def _load_all(paths: Iterable[Path], docs_dir: Path, loader, cache: AnalysisCach
         text = drop_control(text)
         digests[rel] = digest(text)
         key = (loader.__name__, rel, digests[rel])
-        found = cache.get(key, lambda rel=rel, text=text: _safely(loader, rel, text))
+        found = cache.get(key, partial(_safely, loader, rel, text))
         if not _well_formed(found, _KINDS[loader.__name__]):
             found = _safely(loader, rel, text)  # a cache file from elsewhere: read it afresh
         item, diagnostics = found

@@ -7,7 +7,7 @@ import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from gardener.articles.model import Article, Concept
 from gardener.pages.common import ArticleRef, ConceptRef, md_text, rel_link
@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from gardener.pages.view import GardenView
 
 
-class Discussed(NamedTuple):
+@dataclass(frozen=True)  # not a NamedTuple: its `count` would hide tuple.count
+class Discussed:
     """A concept the article mentions: how often, and its other names."""
 
     concept: ConceptRef

@@ -71,7 +71,7 @@ def md_text(text: str) -> str:
 
 def asset(name: str) -> str:
     """A stylesheet or script shipped in the package (src/gardener/assets), for the site."""
-    return resources.files("gardener").joinpath("assets", name).read_text(encoding="utf-8")
+    return resources.files("gardener").joinpath("assets").joinpath(name).read_text(encoding="utf-8")
 
 
 def article_date(article: Article | ArticleRef) -> str:

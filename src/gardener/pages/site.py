@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from gardener.articles.model import Article, Concept, Diagnostic, Garden
 from gardener.garden.cache import AnalysisCache
@@ -33,6 +34,8 @@ from gardener.text.pinyin import spellings
 CSS = "assets/gardener/gardener.css"
 TIMELINE_CSS = "assets/gardener/timeline.css"
 TIMELINE_JS = "assets/gardener/timeline.js"
+
+Inputs = TypeVar("Inputs", bound=Hashable)  # what one page emitter is written from
 
 
 def extra_css(options: Options) -> list[str]:
@@ -68,7 +71,7 @@ class GardenSite:
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         return self.garden.diagnostics + self.timeline.diagnostics
 
-    def _render(self, emit: Callable[[Hashable], str], inputs: Hashable) -> str:
+    def _render(self, emit: Callable[[Inputs], str], inputs: Inputs) -> str:
         """A page written from its inputs alone, kept (while serving) until they change."""
         return self.cache.get(inputs, lambda: emit(inputs), persist=False)
 

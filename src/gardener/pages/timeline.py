@@ -86,7 +86,7 @@ def date_label(event: Event) -> str:
 def _point_label(date: PartialDate, qualifier: str | None) -> str:
     if qualifier in _SIDE_WORDS:
         return date.iso() + _SIDE_WORDS[qualifier]
-    edge = _EDGE_WORDS.get(qualifier, "")
+    edge = _EDGE_WORDS.get(qualifier, "") if qualifier is not None else ""
     if date.precision == "year":
         return f"{date.year} 年{edge}"
     if edge and date.precision == "month":
@@ -106,7 +106,7 @@ class TimelineInputs:
 def inputs(view: GardenView, concept: str | None = None) -> TimelineInputs:
     """The timeline page's inputs; with a concept slug, those of that concept's section."""
     whole = concept is None
-    shown = view.shown if whole else view.events_by_concept.get(concept, ())
+    shown = view.shown if concept is None else view.events_by_concept.get(concept, ())
     cited = sorted({slug for event in shown for slug in event.sources} & view.readable.keys())
     named = sorted({slug for event in shown for slug in event.concepts} & view.concepts.keys()
                    if whole else ())
@@ -248,7 +248,7 @@ def emit(page: TimelineInputs, page_path: str = PATH) -> str:
     lines = ["---", "search:", "  exclude: true", "---", "", f"# {TITLE}", ""]
     if not shown:
         return "\n".join(lines + ["花园里还没有带日期的事件。", ""])
-    years = sorted({e.date.year for e in shown})
+    years = sorted({e.date.year for e in shown if e.date.year is not None})  # all have one
     lines += [
         f"从文章中摘出的 {len(shown)} 条带日期的事件，{years[0]}–{years[-1]} 年，按年、月排列，"
         "最早的在前；每条都链接到讲述它的文章段落。标着“发表”的是文章本身的发表日期，"

@@ -44,7 +44,7 @@ class _Commands(click.Group):
             where = exc.filename if exc.filename is not None else "a file"
             err.print(escape(f"{_printable(where)}: error: {exc.strerror or exc}"), soft_wrap=True)
         except UnicodeError as exc:
-            err.print(escape(f"error: text that is not valid Unicode ({exc.reason}); "
+            err.print(escape(f"error: text that is not valid Unicode ({exc}); "
                              "run `gardener import` on raw files"), soft_wrap=True)
         sys.exit(1)
 

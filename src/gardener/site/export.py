@@ -136,7 +136,7 @@ def nav(site: GardenSite, pages: set[str]) -> list:
     other pages, then articles by year (duplicates and, by default, concept notes left out)."""
     hidden = site.hidden_from_nav()
     articles_dir, concepts_dir = site.options.articles_dir + "/", site.options.concepts_dir + "/"
-    entries = [{NAV_TITLES[p]: p} for p in NAV_TITLES if p in pages]
+    entries: list[str | dict] = [{NAV_TITLES[p]: p} for p in NAV_TITLES if p in pages]  # as in mkdocs.yml
     for page in sorted(pages):
         if (page.endswith(".md") and page not in NAV_TITLES and page not in hidden
                 and not page.startswith((articles_dir, concepts_dir))):

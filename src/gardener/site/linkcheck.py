@@ -63,8 +63,9 @@ def check_site(site: Path) -> list[BrokenLink]:
             key = (folder, href) if not href.startswith("#") else (rel, href)
             if key not in judged:
                 judged[key] = _problem(files, rel, href, parsed)
-            if judged[key]:
-                broken.append(BrokenLink(rel, href, judged[key]))
+            problem = judged[key]
+            if problem:
+                broken.append(BrokenLink(rel, href, problem))
     return broken
 
 
@@ -80,9 +81,10 @@ def _problem(files: set[str], rel: str, href: str, parsed: dict[str, _Page]) -> 
         joined = posixpath.normpath(posixpath.join(base, path.lstrip("/")) or ".")
         if joined.startswith(".."):
             return "leaves the site"
-        target = _resolve(files, joined)
-        if target is None:
+        resolved = _resolve(files, joined)
+        if resolved is None:
             return "no such page or file"
+        target = resolved
     anchor = unquote(parts.fragment)
     if anchor and target.endswith(".html") and anchor not in parsed[target].ids:
         return f"no anchor '{anchor}' in {target}"

@@ -137,8 +137,9 @@ def git_histories(files: list[Path]) -> dict[Path, FileHistory]:
         folder = file.resolve().parent
         if folder not in roots:
             roots[folder] = repository_root(folder)
-        if roots[folder] is not None:
-            by_root.setdefault(roots[folder], []).append(folder)
+        root = roots[folder]
+        if root is not None:
+            by_root.setdefault(root, []).append(folder)
     found: dict[Path, FileHistory] = {}
     for root, folders in by_root.items():
         common = Path(os.path.commonpath([str(f) for f in folders]))
@@ -191,7 +192,7 @@ def _text_name(name: str) -> str:
 
 def _existing_articles(into: Path) -> dict[Path, tuple[str, str | None, str]]:
     """path -> (slug, origin, body) for articles a previous import wrote."""
-    found = {}
+    found: dict[Path, tuple[str, str | None, str]] = {}
     if not into.is_dir():
         return found
     for path in sorted(into.glob("*.md")):
@@ -214,13 +215,15 @@ def _mark_duplicates(articles: list[Imported], existing: dict) -> None:
     texts += [(a.slug, a.body[:DUPLICATE_SAMPLE_CHARS]) for a in articles]
     for pair in find_duplicates(texts):
         first, second = new.get(pair.first), new.get(pair.second)
-        if first is None and second is None:
-            continue
-        if first is None or second is None:
-            keep, copy = (pair.first, second) if first is None else (pair.second, first)
-        else:
+        if first is not None and second is not None:
             keep_a, copy = sorted((first, second), key=_canonical_rank)
             keep = keep_a.slug
+        elif second is not None:  # only one of the pair is new: it is the copy
+            keep, copy = pair.first, second
+        elif first is not None:
+            keep, copy = pair.second, first
+        else:
+            continue
         if "duplicate_of" not in copy.inferred.fields:
             copy.inferred.fields["duplicate_of"] = keep
             copy.inferred.provenance["duplicate_of"] = f"near-duplicate ({pair.similarity:.0%} similar)"

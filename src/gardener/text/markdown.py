@@ -341,9 +341,9 @@ def _fence_opener(line: str) -> str | None:
         return None
     for option in _FENCE_OPTION.finditer(opener.group("options") or ""):
         name, value = option.group("name"), option.group("value")
-        check = _FENCE_OPTION_VALUES.get(name, False)
-        if check is False:
+        if name not in _FENCE_OPTION_VALUES:
             return None
+        check = _FENCE_OPTION_VALUES[name]
         if check is not None and check.match(name if value is None else value) is None:
             return None
     return opener.group("fence")
@@ -862,7 +862,7 @@ class _BlockReader:
         and quoted paragraph lines; True when the line opens a container."""
         quote = _QUOTE.match(line)
         quoted = quote is not None
-        if quoted:
+        if quote is not None:
             line = line[quote.end() :]
             if not line.strip():
                 self._end_paragraph()
@@ -1165,6 +1165,11 @@ _LAST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]+$")
 MAX_NESTING = 40
 
 
+def _nest_prefix(line: str, end: int) -> str:
+    found = _NEST_PREFIX.match(line, 0, end)
+    return found.group() if found else ""  # always found: the pattern matches nothing too
+
+
 def _nesting(prefix: str) -> int:
     """Levels a line's prefix opens: each quote or list marker, and each two columns of
     indentation (the narrowest step a nested list takes)."""
@@ -1187,7 +1192,7 @@ def deep_lines(markdown: str, limit: int) -> list[tuple[int, int]]:
         if fenced[number] or len(line) < limit:
             continue
         # Past 4 * limit characters no prefix can stay within the limit: read no further.
-        depth = _nesting(_NEST_PREFIX.match(line, 0, 4 * limit + 4).group())
+        depth = _nesting(_nest_prefix(line, 4 * limit + 4))
         if depth > limit:
             found.append((number, depth))
     return found
@@ -1201,7 +1206,7 @@ def cap_nesting(markdown: str, limit: int) -> str:
         return markdown
     lines = markdown.split("\n")
     for number, _depth in deep:  # the whole prefix now, to cut it
-        prefix = _NEST_PREFIX.match(lines[number]).group()
+        prefix = _nest_prefix(lines[number], len(lines[number]))
         marker = _LAST_MARKER.search(prefix)
         lines[number] = (" " * (2 * (limit - 1)) + (marker.group() if marker else "  ")
                          + lines[number][len(prefix):])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 from gardener.articles.model import Article, Garden
 from gardener.garden.cache import AnalysisCache, digest
@@ -58,14 +59,18 @@ def analyse_concepts(garden: Garden, *, link_headings: bool = False,
         # Only the per-concept summary is kept, not the mention list: a long article has
         # hundreds of mentions, and pages find their own when they are linked.
         key = garden.digests.get(article.path) or digest(article.body)
-        summaries[article.path] = cache.get(("summary", signature, key), lambda a=article: _summary(
-            a.body, tuple(find_mentions(a.body, matcher, headings=not link_headings))))
+        summaries[article.path] = cache.get(("summary", signature, key),
+                                            partial(_body_summary, article.body, matcher, link_headings))
         if article.listed:
             current[article.path] = (key, article, summaries[article.path])
     aggregate = cache.latest("aggregate", signature, _Aggregate)
     aggregate.update(current)
     return ConceptIndex(matcher, signature, summaries, dict(aggregate.sorted),
                         aggregate.cooccurring())
+
+
+def _body_summary(body: str, matcher: ConceptMatcher, link_headings: bool) -> dict[str, tuple[int, tuple]]:
+    return _summary(body, tuple(find_mentions(body, matcher, headings=not link_headings)))
 
 
 def _summary(body: str, mentions: tuple[Mention, ...]) -> dict[str, tuple[int, tuple]]:

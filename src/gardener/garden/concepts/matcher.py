@@ -198,7 +198,7 @@ class ConceptMatcher:
         # Matches arrive in order of their end, so byte -> character offsets
         # are converted incrementally by counting continuation bytes.
         count, counted, skipped = continuation.count, 0, 0
-        found = []
+        found: list[tuple[int, int, int]] = []
         append = found.append
         for last, (length, flags, entry, chars) in self._automaton.iter(view):
             end = last + 1

@@ -255,6 +255,8 @@ def _corrected(event: Event, entry: CuratedEntry) -> Event:
 
 
 def _added(entry: CuratedEntry) -> Event:
+    if entry.date is None or entry.text is None:  # the reader requires both of an addition
+        raise ValueError(f"{entry.path}:{entry.line}: an added event needs a date and a text")
     return Event(date=entry.date, text=entry.text, sources=entry.sources or (),
                  concepts=entry.concepts or (), kind=EventKind.CURATED)
 
@@ -267,12 +269,13 @@ def apply_curated(mined: Iterable[Event], entries: Iterable[CuratedEntry]) -> li
     events = list(mined)
     added = []
     for entry in entries:
-        if entry.action == "add":
+        selector = entry.selector
+        if selector is None:  # an addition; hides and corrections always select
             added.append(_added(entry))
         elif entry.action == "hide":
-            events = [e for e in events if not entry.selector.matches(e)]
+            events = [e for e in events if not selector.matches(e)]
         else:
-            events = [_corrected(e, entry) if entry.selector.matches(e) else e for e in events]
+            events = [_corrected(e, entry) if selector.matches(e) else e for e in events]
     return events + added
 
 

@@ -40,8 +40,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
-from gardener.articles.model import Article, Diagnostic, Event
+from gardener.articles.model import Article, Diagnostic, Event, EventKind
 from gardener.garden.concepts.matcher import ConceptMatcher
 from gardener.text.dates import DateMention, PartialDate, find_dates
 from gardener.text.markdown import HEADING, ITEM, PARAGRAPH, blocks, heading_ids, inline_text, only_links
@@ -129,7 +130,7 @@ class _Unit:
     context: _Context
 
 
-def _year_context(text: str) -> _Context | bool:
+def _year_context(text: str) -> _Context | Literal[False]:
     """The year a line or heading made only of a year sets, or False for any other line."""
     text = text.rstrip(" ：:")
     if len(text) > 16:
@@ -217,7 +218,7 @@ def _is_date(m: DateMention, text: str) -> bool:
 
 def _first_date(text: str, context: _Context,
                 article_date: PartialDate | None) -> DateMention | None:
-    anchor = article_date if context is None else (None if context is _NO_YEAR else context)
+    anchor = article_date if context is None else (None if isinstance(context, _NoYear) else context)
     for m in find_dates(text, anchor):
         if not _is_date(m, text):
             continue
@@ -332,7 +333,7 @@ def extract_events(article: Article, matcher: ConceptMatcher | None = None) -> l
 def publication_events(articles: Iterable[Article]) -> list[Event]:
     """One "publication" event per listed, dated article: the day it came out."""
     return [
-        Event(date=a.date, text=a.title, sources=(a.slug,), kind="publication", anchors=(None,))
+        Event(date=a.date, text=a.title, sources=(a.slug,), kind=EventKind.PUBLICATION, anchors=(None,))
         for a in articles
         if a.listed and a.date is not None and a.date.year is not None
     ]

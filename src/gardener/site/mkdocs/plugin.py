@@ -42,7 +42,10 @@ def timed(hook):
     return wrapper
 
 
-class GardenerPlugin(BasePlugin[GardenerConfig]):
+class GardenerPlugin(BasePlugin):
+    # The options' class is made from Options when this module loads: a value, so it is set
+    # here rather than given as the type argument, which must be a class the checker knows.
+    config_class = GardenerConfig
     supports_multiple_instances = False
 
     def __init__(self) -> None:
@@ -105,7 +108,8 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         for item in nav.items:
             if isinstance(item, Section):
                 folder = _section_folder(item)
-                item.title = titles.get(folder, item.title)
+                if folder is not None:  # a section without pages has no folder
+                    item.title = titles.get(folder, item.title)
                 if folder == options.articles_dir and options.nav_by_date:
                     arrange_articles(item, self.site.garden)
         relink_pages(nav)

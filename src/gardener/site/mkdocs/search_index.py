@@ -47,9 +47,9 @@ def compact_search_index(site_dir: Path) -> tuple[int, int] | None:
             for field in ("title", "text"):
                 if isinstance(doc.get(field), str) and ZWSP in doc[field]:
                     doc[field] = drop.sub("", doc[field])
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".search_index-")
+    descriptor, temp = tempfile.mkstemp(dir=path.parent, prefix=".search_index-")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
             json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
         after = os.path.getsize(temp)
         if after < before:

@@ -20,6 +20,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 from markdownify import MarkdownConverter
+from trafilatura.settings import Document
 
 from gardener.articles.model import Diagnostic, GardenError
 from gardener.articles.schema import normalize
@@ -52,7 +53,7 @@ class _Converter(MarkdownConverter):
     """markdownify, with text that Python-Markdown would read as raw HTML escaped."""
 
     def escape(self, text: str, parent_tags: Any) -> str:
-        text = super().escape(text, parent_tags)
+        text = super().escape(text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits escape
         return _TAG_START.sub("&lt;", _ENTITY_START.sub("&amp;", text))
 
 
@@ -67,7 +68,7 @@ def read_html(text: str, path: str, folder: Path) -> tuple[str, list[Fact], list
         date_extraction_params={"extensive_search": False, "original_date": True})
     facts, warnings = _facts(root, page, path)
     source = next((f.value for f in facts if f.field == "source"), None)
-    article = page.body if page is not None and page.body is not None else None
+    article = page.body if isinstance(page, Document) and page.body is not None else None
     main = _main_element(root, "\n".join(article.itertext()) if article is not None else "")
     unlinked = _clean(main, source, folder)
     markdown = _markdown(main)
@@ -209,8 +210,9 @@ def _facts(root: Any, page: Any, path: str) -> tuple[list[Fact], list[Diagnostic
         if found:
             raw[name], where[name] = value, found
     tags = [t for t in (page.tags or []) + (page.categories or []) if _stated_in(evidence, t, "tags")]
-    if tags:
-        raw["tags"], where["tags"] = tags, _stated_in(evidence, tags[0], "tags")
+    stated = _stated_in(evidence, tags[0], "tags") if tags else None
+    if stated:
+        raw["tags"], where["tags"] = tags, stated
     norm = normalize(raw, path)
     warnings = [Diagnostic(path, f"page metadata ignored: {d.message}", "warning")
                 for d in norm.diagnostics if "missing required" not in d.message]
