@@ -84,7 +84,7 @@ def duplicate_notice(page: ArticleInputs) -> str:
     if original is None:
         return ""
     link = rel_link(page.article.path, original.path)
-    title = html.escape(original.title)
+    title = md_text(original.title)
     return (f'!!! note "重复文章"\n    本文与《[{title}]({link})》内容重复，'
             "已从导航和搜索中隐去，原文保留在此。\n\n")
 

@@ -6,11 +6,10 @@ the same summary anywhere in it with the marker line `<!-- gardener:home -->`.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gardener.pages.common import ArticleRef, article_line, newest_first, rel_link
+from gardener.pages.common import ArticleRef, article_line, md_text, newest_first, rel_link
 
 if TYPE_CHECKING:
     from gardener.pages.view import GardenView
@@ -48,7 +47,7 @@ def inputs(view: GardenView) -> HomeInputs:
 
 
 def emit(page: HomeInputs) -> str:
-    title = html.escape(page.site_name, quote=False)
+    title = md_text(page.site_name)
     head = ["---", "title: 首页", "hide:", "  - navigation", "---", "", f"# {title}", ""]
     return "\n".join(head) + emit_summary(page)
 

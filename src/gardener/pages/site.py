@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-from gardener.articles.model import Diagnostic, Garden
+from gardener.articles.model import Article, Concept, Diagnostic, Garden
 from gardener.garden.cache import AnalysisCache
 from gardener.garden.concepts.index import ConceptIndex, analyse_concepts
 from gardener.garden.loading import load_garden
@@ -26,7 +26,9 @@ from gardener.pages import article, concept, glossary, home, timeline
 from gardener.pages.common import asset
 from gardener.pages.links import Linker
 from gardener.pages.view import GardenView
+from gardener.sources.decoding import drop_control
 from gardener.text.cjk import has_cjk
+from gardener.text.markdown import MAX_NESTING, cap_nesting
 from gardener.text.pinyin import spellings
 
 CSS = "assets/gardener/gardener.css"
@@ -120,12 +122,20 @@ class GardenSite:
         found = self._articles.get(path)
         return found is not None and not found.listed
 
+    def note(self, path: str) -> Article | Concept | None:
+        """The article or concept note read from the page at path."""
+        return self._articles.get(path) or self._concepts.get(path)
+
     def manages(self, path: str) -> bool:
         """Articles and concept notes: the pages whose front-matter gardener reads."""
         return path in self._articles or path in self._concepts
 
     def page_markdown(self, path: str, markdown: str) -> str:
         """A page's Markdown with everything gardener adds; other pages come back unchanged."""
+        if path in self._articles or path in self._concepts:
+            # check reports both: no page shows control characters, and Python-Markdown
+            # takes minutes over lists nested hundreds of levels deep
+            markdown = cap_nesting(drop_control(markdown), MAX_NESTING)
         if path in self._articles:
             return self._render(article.emit, article.inputs(self.view, self._articles[path],
                                                              markdown))

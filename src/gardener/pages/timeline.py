@@ -13,7 +13,6 @@ follow. Unresolved events (no year) are never shown.
 from __future__ import annotations
 
 import html
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING
 from gardener.articles.model import Event, EventKind, FrozenMap
 from gardener.pages.common import ArticleRef, ConceptRef, asset, rel_link
 from gardener.text.dates import PartialDate
+from gardener.text.markdown import escape_inline
 
 if TYPE_CHECKING:
     from gardener.pages.view import GardenView
@@ -48,18 +48,11 @@ _KIND_ORDER = {EventKind.CURATED: 0, EventKind.EVENT: 1, EventKind.PUBLICATION: 
 _EDGE_WORDS = {"early": "初", "mid": "中", "late": "底"}
 _SIDE_WORDS = {"before": " 之前", "after": " 之后"}
 
-# Python-Markdown un-escapes exactly these after a backslash; other characters are harmless
-# in the middle of a line that starts with a <time> tag.
-_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]{}"})
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HREF_ESCAPES = str.maketrans({" ": "%20", "<": "%3C", ">": "%3E", "\t": "%09"})
 
 def _md(text: str) -> str:
     """User text (titles, event text) as inline Markdown that renders as exactly that text."""
-    # Control characters go: Python-Markdown's placeholders for stashed HTML are built from
-    # \x02 and \x03, so text carrying them could bring raw HTML back.
-    text = " ".join(_CONTROL.sub("", " ".join(text.split())).split())
-    return html.escape(text, quote=False).translate(_MD_ESCAPES)
+    return escape_inline(text)
 
 
 def _attr(text: str) -> str:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+import yaml
 from rich.console import Console
 from rich.markup import escape
 
@@ -18,7 +19,7 @@ from gardener.garden.loading import load_garden, markdown_files
 from gardener.options import DEFAULT_SITE_NAME, read_options
 from gardener.site import report
 from gardener.site.export import export
-from gardener.site.linkcheck import check_site
+from gardener.site.linkcheck import check_site, html_pages
 from gardener.site.scaffold import ScaffoldError, new_garden
 from gardener.sources.formatting import format_text
 from gardener.sources.importing import import_sources
@@ -33,7 +34,29 @@ _config_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The last line of defence: a file that cannot be read or written ends the command with
+    a message naming it, never a traceback. Causes are handled where they arise; this catches
+    what a full disk, a permission or a vanished file does anywhere else."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            where = exc.filename if exc.filename is not None else "a file"
+            err.print(escape(f"{_printable(where)}: error: {exc.strerror or exc}"), soft_wrap=True)
+        except UnicodeError as exc:
+            err.print(escape(f"error: text that is not valid Unicode ({exc}); "
+                             "run `gardener import` on raw files"), soft_wrap=True)
+        sys.exit(1)
+
+
+def _printable(path) -> str:
+    """A file name as a terminal can show it: undecodable bytes as U+FFFD."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gardener")
 def main() -> None:
     """Turn messy Chinese and English articles into a cross-linked MkDocs garden."""
@@ -61,7 +84,7 @@ def import_command(sources: tuple[Path, ...], into: Path, force: bool, trust: bo
 @_config_option
 def fmt_command(paths: tuple[Path, ...], check: bool, config_file: Path | None) -> None:
     """Rewrite front-matter into the schema (comments, unknown keys and body kept)."""
-    options = read_options(config_file)
+    options = _garden_options(config_file) if not paths else read_options(config_file)
     files = [f for f in _markdown_paths(paths or (options.docs_dir,)) if options.is_article(f)]
     changed, problems = [], []
     for path in files:
@@ -93,6 +116,25 @@ def fmt_command(paths: tuple[Path, ...], check: bool, config_file: Path | None) 
     report.diagnostics(err, problems)
     out.print(f"{len(changed)} of {len(files)} files {verb}, {len(problems)} with errors")
     sys.exit(1 if problems or (check and changed) else 0)
+
+
+def _garden_options(config_file: Path | None, docs_dir: Path | None = None):
+    """The options of the garden the command runs on; a usage error (exit 2) when there is
+    none, so CI run in the wrong folder fails instead of checking nothing."""
+    if config_file is not None and not config_file.is_file():
+        raise click.UsageError(f"{config_file}: no such file (--config names an mkdocs.yml)")
+    if config_file is None and docs_dir is None and not Path("mkdocs.yml").is_file():
+        raise click.UsageError("no mkdocs.yml here: run in a garden's folder, or name one with "
+                               "--config (or the docs folder with --docs)")
+    try:
+        options = read_options(config_file, docs_dir)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{config_file or 'mkdocs.yml'}:{mark.line + 1}" if mark else str(config_file)
+        raise click.UsageError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not options.docs_dir.is_dir():
+        raise click.UsageError(f"{options.docs_dir}: no such docs folder")
+    return options
 
 
 def _through_link(path: Path) -> bool:
@@ -163,7 +205,7 @@ def linkcheck_command(site: Path) -> None:
     broken = check_site(site)
     for link in broken:
         out.print(escape(str(link)), soft_wrap=True)
-    pages = sum(1 for _ in site.rglob("*.html"))
+    pages = len(html_pages(site))
     out.print(f"{pages} pages checked, {len(broken)} broken links")
     sys.exit(1 if broken else 0)
 
@@ -174,7 +216,7 @@ def linkcheck_command(site: Path) -> None:
 @_config_option
 def check_command(docs_dir: Path | None, config_file: Path | None) -> None:
     """Validate the garden: schema, slugs, duplicates, assets, links. Exit 1 on errors."""
-    options = read_options(config_file, docs_dir)
+    options = _garden_options(config_file, docs_dir)
     garden = load_garden(options.docs_dir, options.articles_dir, options.concepts_dir)
     found = run_checks(garden, [timeline_check(options.timeline_path, _shown(options.timeline_path))])
     report.diagnostics(out, found)
@@ -193,7 +235,7 @@ def check_command(docs_dir: Path | None, config_file: Path | None) -> None:
 @_config_option
 def suggest_command(top: int, docs_dir: Path | None, config_file: Path | None) -> None:
     """Print concept note stubs for frequent terms that no concept covers yet."""
-    options = read_options(config_file, docs_dir)
+    options = _garden_options(config_file, docs_dir)
     garden = load_garden(options.docs_dir, options.articles_dir, options.concepts_dir)
     for rank, found in enumerate(suggest(garden, top), 1):
         if rank > 1:

@@ -15,6 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from gardener.articles import matter
 from gardener.articles.model import Diagnostic, GardenError
+from gardener.articles.schema import for_theme
 from gardener.files import describe, write_atomic
 from gardener.garden.loading import all_files
 from gardener.options import plugin_entry, plugin_options, site_fields
@@ -118,6 +119,9 @@ def _exported(site: GardenSite, rel: str, source: Path) -> bytes:
     if doc.front is None:
         return body.encode("utf-8")
     front = doc.front
+    note = site.note(rel)
+    if note is not None:  # what any builder's theme reads: the title and tags gardener read
+        for_theme(front, note.title, getattr(note, "tags", None))
     if site.hidden_from_search(rel):
         front["search"] = CommentedMap(exclude=True)
     return matter.render(front, body, doc.newline).encode("utf-8")

@@ -44,8 +44,13 @@ def _parse(path: Path) -> _Page:
                  [html.unescape(v) for v in _HREF.findall(text)])
 
 
+def html_pages(site: Path) -> list[Path]:
+    """The site's pages: files named *.html (a folder or a dangling link so named is no page)."""
+    return [p for p in site.rglob("*.html") if p.is_file()]
+
+
 def check_site(site: Path) -> list[BrokenLink]:
-    pages = {p.relative_to(site).as_posix(): p for p in site.rglob("*.html")}
+    pages = {p.relative_to(site).as_posix(): p for p in html_pages(site)}
     parsed = {rel: _parse(path) for rel, path in pages.items()}
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     broken = []

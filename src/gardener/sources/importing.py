@@ -28,6 +28,7 @@ from gardener.sources.history import FileHistory, histories, repository_root
 from gardener.sources.inference import Inferred, infer
 from gardener.sources.sanitizing import sanitize
 from gardener.sources.splitting import split_articles
+from gardener.text.markdown import MAX_NESTING, cap_nesting, deep_lines
 
 # Near-duplicates are judged on the start of each body: MinHash over every shingle of a 50 MB
 # dump took minutes and gigabytes, and reposts of one essay already agree on their first pages.
@@ -241,11 +242,17 @@ def _read_file(file: Path, result: ImportResult, history: FileHistory | None = N
         body = clean(part.text, found)
         if not trust:
             body = _without_active_content(body, name, doc.body_line + part.first_line - 1, result)
+        if deep_lines(body, MAX_NESTING):
+            result.warnings.append(Diagnostic(name, f"lists or quotes nested more than "
+                                              f"{MAX_NESTING} levels deep; brought back to "
+                                              f"{MAX_NESTING}", "warning"))
+            body = cap_nesting(body, MAX_NESTING)
         inferred = infer(body, found, front, history)
-        origin = file.name if len(parts) == 1 else f"{file.name}#{part.index}"
+        file_name, stem = _text_name(file.name), _text_name(file.stem)
+        origin = file_name if len(parts) == 1 else f"{file_name}#{part.index}"
         title = inferred.fields.get("title")
         if not title:
-            title = file.stem if len(parts) == 1 else f"{file.stem} ({part.index})"
+            title = stem if len(parts) == 1 else f"{stem} ({part.index})"
             inferred.set("title", title, "file name")
         if not body.strip():
             result.warnings.append(Diagnostic(name, f"article '{title}' has an empty body", "warning",
@@ -264,6 +271,12 @@ def _without_active_content(body: str, name: str, line: int, result: ImportResul
     return body
 
 
+def _text_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by Python as lone surrogates, which
+    no file can hold) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _existing_articles(into: Path) -> dict[Path, tuple[str, str | None, str]]:
     """path -> (slug, origin, body) for articles a previous import wrote."""
     found: dict[Path, tuple[str, str | None, str]] = {}
@@ -275,6 +288,7 @@ def _existing_articles(into: Path) -> dict[Path, tuple[str, str | None, str]]:
                 continue  # holds nothing (a write cut short): free for the article it was meant for
             doc = matter.load(path.read_text(encoding="utf-8"), str(path))
         except (GardenError, UnicodeDecodeError, OSError):
+            found[path] = (path.stem, None, "")  # not one of ours, but its name is taken
             continue
         front = doc.front or {}
         found[path] = (str(front.get("slug") or path.stem), front.get("origin"), doc.body)
@@ -340,8 +354,8 @@ def _write(draft: Imported, into: Path, force: bool) -> None:
         draft.status = ImportStatus.KEPT_LINK
         return
     if path.exists() and path.stat().st_size:
-        current = path.read_text(encoding="utf-8")
-        if current == text:
+        # Compared as bytes: what lies there may not be UTF-8 (a GB18030 or truncated file).
+        if path.read_bytes() == text.encode("utf-8"):
             draft.status = ImportStatus.UNCHANGED
             return
         if not force:

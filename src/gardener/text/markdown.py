@@ -1196,3 +1196,76 @@ def code_and_comments(markdown: str) -> list[Span]:
         or markdown[start:start + 5].lower() in ("<code", "<pre>", "<pre ")
     ]
     return _merge(fences + verbatim + [span for span in (unclosed, tail) if span])
+
+
+# What Python-Markdown un-escapes after a backslash ("|" with the tables extension): escaping
+# every one of them makes any text literal, wherever on a line it lands.
+_INLINE_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!>|"})
+# Python-Markdown builds its placeholders for stashed HTML from \x02 and \x03: text carrying
+# them could bring raw HTML back, and no page can show a control character anyway.
+_INLINE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def escape_inline(text: str) -> str:
+    """Plain text (a title, a name, an event) as inline Markdown that renders as exactly that
+    text on one line: inside a link label, a list item, a table cell or a heading. Every
+    generated page writes user text through this one function."""
+    # str.split counts \x1c-\x1f as spaces: they become spaces before the rest are dropped.
+    text = " ".join(_INLINE_CONTROL.sub("", " ".join(text.split())).split())
+    return html.escape(text, quote=False).translate(_INLINE_ESCAPES)
+
+
+# Quote markers, list markers and indentation at the start of a line: each opens a level.
+_NEST_PREFIX = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
+_LAST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]+$")
+# Deeper than any article needs (a list four levels down in a quote is 10), far below what
+# slows Python-Markdown (200 levels take a second, 400 exhaust its stack).
+MAX_NESTING = 40
+
+
+def _nest_prefix(line: str, end: int) -> str:
+    found = _NEST_PREFIX.match(line, 0, end)
+    return found.group() if found else ""  # always found: the pattern matches nothing too
+
+
+def _nesting(prefix: str) -> int:
+    """Levels a line's prefix opens: each quote or list marker, and each two columns of
+    indentation (the narrowest step a nested list takes)."""
+    columns = sum(4 if char == "\t" else 1 for char in prefix if char in " \t")
+    markers = len(prefix) - sum(char in " \t" for char in prefix)
+    return columns // 2 + markers - sum(char.isdigit() for char in prefix)
+
+
+def deep_lines(markdown: str, limit: int) -> list[tuple[int, int]]:
+    """(0-based line, levels) of every line outside code fences nested deeper than limit.
+
+    Python-Markdown parses each level of lists and quotes by recursion: a few hundred levels
+    take minutes or exhaust the stack."""
+    if not re.search(rf"^[ \t>*+\-\d.)]{{{limit}}}", markdown, re.MULTILINE):
+        return []  # the common case, decided without finding fences
+    lines = markdown.split("\n")
+    fenced = fenced_lines(lines)
+    found = []
+    for number, line in enumerate(lines):
+        if fenced[number] or len(line) < limit:
+            continue
+        # Past 4 * limit characters no prefix can stay within the limit: read no further.
+        depth = _nesting(_nest_prefix(line, 4 * limit + 4))
+        if depth > limit:
+            found.append((number, depth))
+    return found
+
+
+def cap_nesting(markdown: str, limit: int) -> str:
+    """The text with every line nested deeper than limit brought back to limit levels: its
+    indentation cut and its outer markers dropped, its own list marker and text kept."""
+    deep = deep_lines(markdown, limit)
+    if not deep:
+        return markdown
+    lines = markdown.split("\n")
+    for number, _depth in deep:  # the whole prefix now, to cut it
+        prefix = _nest_prefix(lines[number], len(lines[number]))
+        marker = _LAST_MARKER.search(prefix)
+        lines[number] = (" " * (2 * (limit - 1)) + (marker.group() if marker else "  ")
+                         + lines[number][len(prefix):])
+    return "\n".join(lines)

@@ -14,7 +14,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from gardener.articles.schema import for_theme
 from gardener.garden.cache import shared_cache
+from gardener.garden.loading import MAX_ALIAS_CHARS
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets
 from gardener.site.mkdocs.config import GardenerConfig, to_options
@@ -123,6 +125,8 @@ class GardenerPlugin(BasePlugin):
                          files: Files) -> str | None:
         if self.site is None:
             return markdown
+        if self.site.manages(page.file.src_uri):
+            normalise_meta(page, self.site.note(page.file.src_uri))
         escape_meta(page)
         if self.site.hidden_from_search(page.file.src_uri):
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
@@ -146,6 +150,13 @@ class GardenerPlugin(BasePlugin):
         if self.options.timeline and self.options.timeline_path.exists():
             server.watch(str(self.options.timeline_path))
         return server
+
+
+def normalise_meta(page: Page, note) -> None:
+    """MkDocs and Material read the raw front-matter: give them the title and tags gardener
+    read, whatever the file called them (`headline:`, `tags: "a, b"`), so the title, the h1
+    and the navigation agree with gardener's pages."""
+    for_theme(page.meta, note.title, getattr(note, "tags", None))
 
 
 def escape_meta(page: Page) -> None:
@@ -187,7 +198,8 @@ def teach_segmenter(site: GardenSite) -> None:
     """Give jieba every Chinese alias as a word, so search indexes "缩放定律" as one token."""
     segmenter = jieba()
     for word in site.segmenter_words():
-        segmenter.add_word(word)
+        if len(word) <= MAX_ALIAS_CHARS:  # jieba's cost grows with the square of its longest word
+            segmenter.add_word(word)
 
 
 def _section_folder(section: Section) -> str | None:
