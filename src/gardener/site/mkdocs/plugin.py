@@ -164,7 +164,7 @@ def escape_meta(page: Page) -> None:
     unescaped (<title>, the h1, <meta> description and author, the navigation's subtitle and
     status, tag chips, search results): escape every value once, here, rather than the few a
     theme prints today. A redirect target must also be a web address."""
-    page.meta.update({key: _escaped(value) for key, value in page.meta.items()})  # in place:
+    page.meta.update({key: _escaped(value) for key, value in page.meta.items()})  # shared dict
     location = page.meta.get("location")
     if isinstance(location, str) and not safe_url(html.unescape(location)):
         page.meta["location"] = "#"
