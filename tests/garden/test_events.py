@@ -493,3 +493,21 @@ def test_filtered_clustering_equals_comparing_all_pairs(texts, threshold):
     template = mined()[0]
     bucket = [replace(template, text=t, sources=(f"s{i}",)) for i, t in enumerate(texts)]
     assert _cluster(bucket, threshold) == _all_pairs_cluster(bucket, threshold)
+
+
+def test_events_met_in_passing_stay_off_the_page_and_are_listed_by_check():
+    from gardener.garden.timeline.build import build_timeline
+    from gardener.garden.timeline.extract import SHOWN_CONFIDENCE
+    from gardener.pages.timeline import shown_events
+
+    timeline = build_timeline(GARDEN, MATCHER)
+    placed = [e for e in timeline.events if e.resolved and e.date.year is not None]
+    passing = [e for e in placed if e.confidence < SHOWN_CONFIDENCE]
+    # The seed essays have them: "从 2007 年就开始研究深度学习" dates a biography, not an event.
+    assert passing, "the seed garden should hold dates met in passing"
+    shown = shown_events(timeline.events)
+    assert not set(passing) & set(shown)
+    assert all(e.confidence >= SHOWN_CONFIDENCE for e in shown)
+    noted = [d for d in timeline.diagnostics if "left off the timeline" in d.message]
+    assert len(noted) == len(passing)
+    assert all(d.severity == "info" and d.line for d in noted)

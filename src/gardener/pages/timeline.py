@@ -20,6 +20,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from gardener.articles.model import Event, EventKind, FrozenMap
+from gardener.garden.timeline.extract import confident
 from gardener.pages.common import ArticleRef, ConceptRef, asset, rel_link
 from gardener.text.dates import PartialDate
 from gardener.text.markdown import escape_inline
@@ -40,8 +41,6 @@ __all__ = [
 
 PATH = "timeline.md"
 TITLE = "时间线"
-# Events below this confidence are drawn lighter: mostly dates met in passing.
-UNCERTAIN = 0.5
 
 _QUALIFIER_ORDER = {"before": 0, "early": 1, None: 2, "mid": 3, "late": 4, "after": 5}
 _KIND_ORDER = {EventKind.CURATED: 0, EventKind.EVENT: 1, EventKind.PUBLICATION: 2}
@@ -64,8 +63,9 @@ def _link(text: str, href: str) -> str:
 
 
 def shown_events(events: Iterable[Event]) -> list[Event]:
-    """The events a page shows, oldest first: only those placed in a known year."""
-    placed = (e for e in events if e.resolved and e.date.year is not None)
+    """The events a page shows, oldest first: those placed in a known year, and confident
+    enough (the rest are listed by `gardener check`)."""
+    placed = (e for e in events if e.resolved and e.date.year is not None and confident(e))
     return sorted(placed, key=_order)
 
 
@@ -178,8 +178,6 @@ def _refs(event: Event, links: _Links, *, concepts: bool = True) -> str:
 
 def _event_block(event: Event, links: _Links) -> list[str]:
     classes = ["gd-event", f"gd-event--{event.kind}"]
-    if event.confidence < UNCERTAIN:
-        classes.append("gd-event--uncertain")
     concepts = " ".join(c for c in event.concepts if c in links.concepts)
     tags = " ".join(_tag_token(t) for t in links.tags(event))
     line = (f'{_time(event)} {_label(event)}<span class="gd-event__text">{_md(event.text)}</span>'

@@ -31,8 +31,10 @@ def build_timeline(garden: Garden, matcher: ConceptMatcher | None,
     mined = [event for article in readable
              for event in _article_events(article, matcher, signature, cache,
                                           garden.digests.get(article.path))]
-    problems = event_diagnostics(mined, readable, garden.docs_dir)
-    merged = _merged(mined, readable, cache) + publication_events(garden.articles)
+    merged = _merged(mined, readable, cache)
+    # After merging: a retelling takes the confidence of the best telling of its event.
+    problems = event_diagnostics(merged, readable, garden.docs_dir)
+    merged += publication_events(garden.articles)
     if curated_file is None:
         return Timeline(tuple(merged), tuple(problems))
     entries, curated_problems = load_curated(curated_file, curated_name)

@@ -87,6 +87,8 @@ _PRECISION = {"day": 1.0, "month": 0.95, "year": 0.85}
 _VAGUE = 0.8
 _PLACED_BY_ARTICLE = 0.9
 _UNRESOLVED = 0.5
+# Events below this confidence stay off the pages (see `confident`).
+SHOWN_CONFIDENCE = 0.5
 
 _SPACES = re.compile(r"\s+")
 _CITATION = re.compile(r"\[[0-9]{1,3}\]")
@@ -485,25 +487,33 @@ def publication_events(articles: Iterable[Article]) -> list[Event]:
 # Checks
 
 
+def confident(event: Event) -> bool:
+    """Whether a timeline page shows the event: below ``SHOWN_CONFIDENCE`` a date was mostly met
+    in passing ("从 2015 年开始就不断研究"), so the event is listed by `gardener check` instead."""
+    return event.confidence >= SHOWN_CONFIDENCE
+
+
 def event_diagnostics(events: Iterable[Event], articles: Iterable[Article],
                       docs_dir: Path | None = None) -> list[Diagnostic]:
-    """A warning for every date that could not be given a year.
+    """A warning for every date that could not be given a year, and a note for every event kept
+    off the pages for its low confidence.
 
     Lines are file lines when ``docs_dir`` is given, body lines otherwise.
     """
     by_slug = {a.slug: a for a in articles}
     found = []
     for event in events:
-        if event.resolved or not event.sources or event.sources[0] not in by_slug:
+        if event.resolved and confident(event) or not event.sources or event.sources[0] not in by_slug:
             continue
         article = by_slug[event.sources[0]]
         offset = article.body_line - 1 if docs_dir is not None else 0  # lines of front-matter
         line = event.line + offset if event.line else None
-        found.append(Diagnostic(
-            article.path,
-            f"date without a year in \"{readable(event.text, 40)}\": add `date:` to the "
-            "front-matter or a timeline entry",
-            "warning",
-            line,
-        ))
+        if not event.resolved:
+            message = (f"date without a year in \"{readable(event.text, 40)}\": add `date:` to "
+                       "the front-matter or a timeline entry")
+            found.append(Diagnostic(article.path, message, "warning", line))
+        else:
+            message = (f"left off the timeline (confidence {event.confidence:.2f}): "
+                       f"\"{readable(event.text, 40)}\"; add a timeline entry to show it")
+            found.append(Diagnostic(article.path, message, "info", line))
     return found
