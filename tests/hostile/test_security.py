@@ -15,7 +15,7 @@ import lxml.html
 import markdown
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import gardener
@@ -213,6 +213,9 @@ ACTIVE_PIECES = ["<script>alert(1)</script>", "<iframe src=x></iframe>", "<img s
 
 
 @settings(max_examples=300, deadline=None)
+# A stray fence marker left by the first pass: the scanner reads code to the end, the renderer text.
+@example("<svg/onload=s>`<script>code</script>``<script>code</script>`\n\n[l](javascript:q)")
+@example("<svg/onload=s>`<script>code</script>``<script>code</script>`\n\n[r][d]\n\n[d]: vbscript:w\n")
 @given(st.lists(st.sampled_from(ACTIVE_PIECES), max_size=12).map("".join))
 def test_sanitised_markdown_renders_no_active_content(text):
     from gardener.sources.sanitizing import sanitize

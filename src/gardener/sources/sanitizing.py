@@ -75,7 +75,21 @@ def sanitize(text: str) -> tuple[str, list[str]]:
     clean = _cleaned(text, *active_markup(text), removed)
     if _LOOKS_ACTIVE.search(clean) and _renders_active(clean):
         clean = _cleaned(clean, *loose_markup(clean), removed)
+        if _renders_active(clean):
+            clean = _inert(clean, removed)
     return clean, list(removed)
+
+
+# Last resort, for text that the scanner and the renderer still read differently (a stray fence
+# marker the scanner takes for code, which Python-Markdown shows as text): every tag is escaped
+# and every unsafe address replaced, code included.
+_UNSAFE_DESTINATION = re.compile(
+    r"(\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)\s*(?:(?:java|vb)script|data)\s*:[^)\s>]*", re.I | re.M)
+
+
+def _inert(text: str, removed: dict[str, None]) -> str:
+    removed.setdefault("markup read as HTML by the renderer only")
+    return _UNSAFE_DESTINATION.sub(r"\1#", text.replace("<", "&lt;"))
 
 
 def _cleaned(text: str, tags: list[tuple[int, int]], destinations: list[tuple[int, int]],
