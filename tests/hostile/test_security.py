@@ -298,3 +298,20 @@ def test_import_as_a_process_follows_no_link_out(tmp_path):
     assert "passwd.md: warning: a symbolic link leading out" in run.stderr
     assert not list((tmp_path / "out").glob("*.md"))
     shutil.rmtree(tmp_path / "out")
+
+
+def test_a_real_article_about_xss_imports_without_a_crash(tmp_path):
+    # gold-miner's article on cross-site scripting quotes tags whose sanitising edits share a
+    # span; sorting them once compared a replacement with None.
+    from gardener.sources.importing import import_sources
+    from tests.conftest import ROOT, outside_git
+
+    source = ROOT / "tests" / "fixtures" / "hostile" / "cross-site-scripting.md"
+    (copy,) = outside_git([source], tmp_path / "src")
+    result = import_sources([copy], tmp_path / "out")
+    assert result.failures == [] and len(result.articles) == 1
+    body = result.articles[0].path.read_text(encoding="utf-8")
+    # Its code samples keep their <script> as text; the page runs none.
+    rendered = markdown.markdown(body, extensions=["md_in_html", "pymdownx.superfences"])
+    assert _links_and_scripts(rendered) == ([], [], [])
+    assert any("removed active content" in w.message for w in result.warnings)

@@ -113,8 +113,11 @@ def _renders_active(text: str) -> bool:
 
 
 def _apply(text: str, edits: list[tuple[int, int, str | None]]) -> str:
-    pieces, pos = [], 0
-    for start, end, replacement in sorted(edits):
+    pieces: list[str] = []
+    pos = 0
+    # By place only: a tag and a destination can share a span, and None (nothing to change)
+    # does not compare with a replacement.
+    for start, end, replacement in sorted(edits, key=lambda edit: edit[:2]):
         if replacement is None or start < pos:
             continue
         pieces += [text[pos:start], replacement]
