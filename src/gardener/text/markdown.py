@@ -547,3 +547,32 @@ class _LineScanner:
         self.headings.append((start, title))
         if self.protect_headings:
             self.spans.append((start, end))
+
+
+# --------------------------------------------------------------------------
+# Inline links, for the pages that follow them (backlinks, the graph)
+
+_LINK_PARTS = re.compile(
+    r"""(?<![!\\])\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"""
+    r"""\([ \t]*(?:<(?P<angled>[^<>\n]*)>|(?P<plain>(?:[^()\s]|\([^()\s]*\))+))"""
+    r"""(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'))?[ \t]*\)"""
+)
+
+
+def inline_links(markdown: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, text, destination) of every inline link ``[text](destination)`` that
+    Python-Markdown renders as a link: none inside code, math, raw HTML, front matter or
+    admonition titles, and no images."""
+    if "](" not in markdown:
+        return []
+    front = _front_matter(markdown)
+    fences, unclosed = _fences(markdown, front)
+    masked = _mask(markdown, [(0, front)], _BLOCK_FILLER)
+    masked = _mask(masked, fences, _FILLER, keep_lines=False)
+    opaque, raw, tail = _opaque(masked)
+    masked = _mask(_mask(masked, opaque, _FILLER), raw, _BLOCK_FILLER)
+    block, _heads = _LineScanner(masked, markdown, False).run()
+    masked = _mask(masked, block + [s for s in (unclosed, tail) if s], _FILLER)
+    return [(m.start(), m.end(), markdown[m.start("text"):m.end("text")],
+             m.group("angled") if m.group("angled") is not None else m.group("plain"))
+            for m in _LINK_PARTS.finditer(masked)]
