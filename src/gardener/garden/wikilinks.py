@@ -58,7 +58,7 @@ def find_wikilinks(markdown: str) -> tuple[WikiLink, ...]:
     starts = [s for s, _ in spans]
     found = []
     for match in _WIKILINK.finditer(markdown):
-        if _inside(spans, starts, match.start()):
+        if _inside(spans, starts, match.start()) or _in_link_text(markdown, match.start(), match.end()):
             continue
         target = match.group("target").strip()
         heading = (match.group("heading") or "").strip() or None
@@ -73,6 +73,25 @@ def find_wikilinks(markdown: str) -> tuple[WikiLink, ...]:
 def _inside(spans: Sequence[tuple[int, int]], starts: list[int], pos: int) -> bool:
     index = bisect_right(starts, pos) - 1
     return index >= 0 and pos < spans[index][1]
+
+
+def _in_link_text(markdown: str, start: int, end: int) -> bool:
+    """Whether brackets around the wikilink, on its line, make it part of a link's text
+    (`[see [[x]]](url)`, which Python-Markdown renders as one link): a deeper nesting than the
+    scanner's protected spans follow."""
+    line_start = markdown.rfind("\n", 0, start) + 1
+    line_end = markdown.find("\n", end)
+    line_end = len(markdown) if line_end < 0 else line_end
+    depth = 0
+    for pos in range(end, line_end):
+        char = markdown[pos]
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            if depth == 0:
+                return markdown[pos + 1:pos + 2] in ("(", "[") and "[" in markdown[line_start:start]
+            depth -= 1
+    return False
 
 
 def name_key(name: str) -> str:
