@@ -47,10 +47,10 @@ def test_never_found_in_code_math_links_or_html(text):
 def test_found_in_prose_and_headings_with_their_parts_and_lines():
     text = "# 关于 [[GPT-4]]\n\n正文提到[[缩放定律#结论|规律]]和![[图.png]]。\n"
     links = find_wikilinks(text)
-    assert [(l.target, l.heading, l.label, l.embed, l.line) for l in links] == [
+    assert [(link.target, link.heading, link.label, link.embed, link.line) for link in links] == [
         ("GPT-4", None, None, False, 1), ("缩放定律", "结论", "规律", False, 3),
         ("图.png", None, None, True, 3)]
-    assert [text[l.start:l.end] for l in links] == ["[[GPT-4]]", "[[缩放定律#结论|规律]]", "![[图.png]]"]
+    assert [text[link.start:link.end] for link in links] == ["[[GPT-4]]", "[[缩放定律#结论|规律]]", "![[图.png]]"]
 
 
 @pytest.mark.parametrize("name", ["缩放定律", "Scaling Law", "scaling-law", "SCALING LAW", "ｓｃａｌｉｎｇ ｌａｗ",
@@ -84,7 +84,7 @@ def test_written_links_render_as_links_to_the_right_pages():
     text = (f"读[[{ESSAY.slug}#五、结语|结语]]，再看[[缩放定律]]和[[不存在的页面]]。\n\n"
             "![[cover.png|封面]]\n")
     links = find_wikilinks(text)
-    resolved = [index(assets=["articles/img/cover.png"]).resolve(l, HERE) for l in links]
+    resolved = [index(assets=["articles/img/cover.png"]).resolve(link, HERE) for link in links]
     html = render(write_wikilinks(text, resolved, HERE))
     assert f'href="{ESSAY.slug}.md#{heading_anchor(ESSAY.body, "五、结语")}">结语</a>' in html
     assert 'href="../concepts/scaling-law.md">缩放定律</a>' in html
@@ -95,7 +95,7 @@ def test_written_links_render_as_links_to_the_right_pages():
 
 def test_unresolved_are_errors_with_file_lines():
     text = "第一行\n\n[[缩放定律]] 与 [[没有这个概念]]\n[[缩放定律#没有这一节]]\n"
-    resolved = [index().resolve(l, HERE) for l in find_wikilinks(text)]
+    resolved = [index().resolve(link, HERE) for link in find_wikilinks(text)]
     problems = wikilink_diagnostics(HERE, resolved, first_line=7)
     assert [(p.severity, p.line) for p in problems] == [("error", 9), ("error", 10)]
     assert "[[没有这个概念]]" in problems[0].message and "没有这一节" in problems[1].message
@@ -104,7 +104,7 @@ def test_unresolved_are_errors_with_file_lines():
 
 def test_a_shared_name_is_a_warning_that_names_the_choice():
     twin = dataclasses.replace(ESSAY, path="articles/twin.md", slug="twin")
-    resolved = [index(twin).resolve(l, HERE) for l in find_wikilinks(f"[[{ESSAY.title}]]")]
+    resolved = [index(twin).resolve(link, HERE) for link in find_wikilinks(f"[[{ESSAY.title}]]")]
     assert resolved[0].page.path == ESSAY.path
     (warning,) = wikilink_diagnostics(HERE, resolved, 1)
     assert warning.severity == "warning" and "articles/twin.md" in warning.message
@@ -112,5 +112,5 @@ def test_a_shared_name_is_a_warning_that_names_the_choice():
 
 def test_a_duplicate_never_competes_with_its_original():
     copy = dataclasses.replace(ESSAY, path="articles/copy.md", slug="copy", duplicate_of=ESSAY.slug)
-    resolved = [index(copy).resolve(l, HERE) for l in find_wikilinks(f"[[{ESSAY.title}]]")]
+    resolved = [index(copy).resolve(link, HERE) for link in find_wikilinks(f"[[{ESSAY.title}]]")]
     assert resolved[0].page.path == ESSAY.path and wikilink_diagnostics(HERE, resolved, 1) == []
