@@ -9,7 +9,14 @@
   var LIBRARY = new URL("assets/gardener/force-graph.min.js", ROOT).href;
   var LOCAL_LIMIT = 150; // a hub's neighbourhood is cut to its best-connected pages
   var LARGE = 2000; // above this many nodes the layout settles sooner and labels wait for zoom
+  var RELATIVE_SIZE = 2.5;
   var loaded = {};
+
+  /* A node's area grows with the square root of its links, so hubs stand out but do not cover
+     their neighbours. */
+  function nodeSize(n) {
+    return 1 + Math.sqrt(n.deg);
+  }
 
   function once(name, start) {
     if (!loaded[name]) loaded[name] = start();
@@ -85,7 +92,8 @@
       .width(canvas.clientWidth)
       .height(canvas.clientHeight)
       .nodeId("id")
-      .nodeVal(function (n) { return 1 + Math.sqrt(n.deg) * 1.5; })
+      .nodeRelSize(RELATIVE_SIZE)
+      .nodeVal(nodeSize)
       .nodeLabel(function (n) { return escapeHtml(n.t); })
       .nodeColor(function (n) { return colourOf(n); })
       .linkColor(function () { return colours.link; })
@@ -101,6 +109,8 @@
         }
       })
       .graphData(graph);
+    chart.d3Force("charge").strength(large ? -25 : -45);
+    chart.d3Force("link").distance(options.local ? 45 : 35);
     chart.nodeVisibility(function (n) { return options.visible(n); });
     chart.linkVisibility(function (l) { return options.visible(l.source) && options.visible(l.target); });
 
@@ -112,13 +122,13 @@
 
     function label(n, ctx, scale) {
       var always = options.focus(n) || options.labelled(n);
-      if (!always && (scale < (large ? 3 : 1.6) || options.dimmed(n))) return;
+      if (!always && (scale < (large ? 4 : 2.5) || options.dimmed(n))) return;
       var size = Math.max(10 / scale, 1.5);
       ctx.font = size + "px sans-serif";
       ctx.textAlign = "center";
       ctx.textBaseline = "top";
       ctx.fillStyle = colours.label;
-      var radius = Math.sqrt(1 + Math.sqrt(n.deg) * 1.5) * 4;
+      var radius = Math.sqrt(nodeSize(n)) * RELATIVE_SIZE;
       ctx.fillText(shorten(n.t), n.x, n.y + radius + 1);
     }
 
@@ -161,11 +171,12 @@
     var shown = null; // indices of the pages the filter keeps, or null for all
     var matches = {};
     fillFilter(filter, data);
+    var hub = hubDegree(data);
     var chart = draw(container, subgraph(data, data.nodes.map(function (n) { return n.i; })), {
       visible: function (n) { return shown === null || shown[n.i]; },
       focus: function (n) { return matches[n.i]; },
       dimmed: function (n) { return Object.keys(matches).length > 0 && !matches[n.i]; },
-      labelled: function (n) { return n.deg > 40; }
+      labelled: function (n) { return n.deg >= hub; }
     });
     status(container, data.nodes.length + " 个页面，" + data.links.length + " 条连接");
     filter.addEventListener("change", function () {
@@ -196,6 +207,12 @@
       var first = chart.graphData().nodes.find(function (n) { return matches[n.i]; });
       if (first) window.location.href = new URL(first.id, ROOT).href;
     });
+  }
+
+  /* The degree from which a node is among the best-connected 3%: those are always named. */
+  function hubDegree(data) {
+    var degrees = data.nodes.map(function (n) { return n.nb.length; }).sort(function (a, b) { return b - a; });
+    return Math.max(3, degrees[Math.floor(degrees.length * 0.03)] || 0);
   }
 
   function refresh(chart) {
@@ -270,6 +287,7 @@
     }
     var depth = 1;
     var options = {
+      local: true,
       visible: function () { return true; },
       focus: function (n) { return n.i === start.i; },
       dimmed: function () { return false; },
