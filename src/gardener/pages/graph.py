@@ -25,11 +25,13 @@ _KEY = ('<span class="gd-graph__key gd-graph__key--article">文章</span>'
 
 def graph_data(articles: Iterable[Article], concepts: Iterable[Concept],
                outgoing: Mapping[str, Iterable[str]], mentions: Mapping[str, Iterable[str]],
-               url_of: Callable[[str], str]) -> dict:
-    """{"nodes": [{id, t(itle), k(ind), g (tags)}], "links": [[source, target], ...]}: nodes are
-    listed articles and concepts, links are Markdown links and wikilinks between them, the
-    concepts each article mentions, and the related concepts each note declares. Links are
-    indices into the node list and appear once per pair."""
+               url_of: Callable[[str], str], related: Mapping[str, Iterable[str]] | None = None) -> dict:
+    """{"nodes": [{id, t(itle), k(ind), g (tags)}], "links": [[a, b], ...], "related": [...]}.
+
+    Nodes are listed articles and concepts. Links are Markdown links and wikilinks between them,
+    the concepts each article mentions, and the related concepts each note declares; "related"
+    pairs join articles alike in content that no link joins, so a garden with few links still
+    shows its subjects. Pairs are indices into the node list, each pair once."""
     nodes: list[dict] = []
     index: dict[str, int] = {}
     for article in articles:
@@ -40,6 +42,7 @@ def graph_data(articles: Iterable[Article], concepts: Iterable[Concept],
                 node["g"] = list(article.tags)
             nodes.append(node)
     by_slug: dict[str, str] = {}
+    concepts = tuple(concepts)
     for concept in concepts:
         index[concept.path] = len(nodes)
         by_slug[concept.slug] = concept.path
@@ -60,7 +63,11 @@ def graph_data(articles: Iterable[Article], concepts: Iterable[Concept],
     for concept in concepts:
         for slug in concept.related:
             join(concept.path, by_slug.get(slug))
-    return {"nodes": nodes, "links": sorted(pairs)}
+    linked = set(pairs)
+    for source, targets in (related or {}).items():
+        for target in targets:
+            join(source, target)
+    return {"nodes": nodes, "links": sorted(linked), "related": sorted(pairs - linked)}
 
 
 def graph_json(data: dict) -> str:

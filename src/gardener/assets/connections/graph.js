@@ -53,7 +53,8 @@
       node.nb = [];
       data.byId[node.id] = node;
     });
-    data.links.forEach(function (pair) {
+    data.related = data.related || [];
+    data.links.concat(data.related).forEach(function (pair) {
       data.nodes[pair[0]].nb.push(pair[1]);
       data.nodes[pair[1]].nb.push(pair[0]);
     });
@@ -77,8 +78,10 @@
       return copies[i];
     });
     var links = [];
-    data.links.forEach(function (pair) {
-      if (copies[pair[0]] && copies[pair[1]]) links.push({ source: pair[0], target: pair[1] });
+    [data.links, data.related].forEach(function (pairs, kind) {
+      pairs.forEach(function (pair) {
+        if (copies[pair[0]] && copies[pair[1]]) links.push({ source: pair[0], target: pair[1], r: kind === 1 });
+      });
     });
     links.forEach(function (link) { link.source = copies[link.source].id; link.target = copies[link.target].id; });
     return { nodes: nodes, links: links };
@@ -97,6 +100,7 @@
       .nodeLabel(function (n) { return escapeHtml(n.t); })
       .nodeColor(function (n) { return colourOf(n); })
       .linkColor(function () { return colours.link; })
+      .linkLineDash(function (l) { return l.r ? [2, 2] : null; })
       .nodeCanvasObjectMode(function () { return "after"; })
       .nodeCanvasObject(function (n, ctx, scale) { label(n, ctx, scale); })
       .onNodeClick(function (n) { window.location.href = new URL(n.id, ROOT).href; })
@@ -110,6 +114,7 @@
       })
       .graphData(graph);
     chart.d3Force("charge").strength(large ? -25 : -45);
+    chart.d3Force("gravity", gravity(large ? 0.08 : 0.04));
     chart.d3Force("link").distance(options.local ? 45 : 35);
     chart.nodeVisibility(function (n) { return options.visible(n); });
     chart.linkVisibility(function (l) { return options.visible(l.source) && options.visible(l.target); });
@@ -148,6 +153,20 @@
     return chart;
   }
 
+  /* A pull towards the centre, stronger far out: pages without links stay near the rest
+     instead of drifting to a distant ring. */
+  function gravity(strength) {
+    var nodes = [];
+    function force(alpha) {
+      nodes.forEach(function (n) {
+        n.vx -= n.x * strength * alpha;
+        n.vy -= n.y * strength * alpha;
+      });
+    }
+    force.initialize = function (all) { nodes = all; };
+    return force;
+  }
+
   function shorten(text) {
     return text.length > 24 ? text.slice(0, 23) + "…" : text;
   }
@@ -178,7 +197,8 @@
       dimmed: function (n) { return Object.keys(matches).length > 0 && !matches[n.i]; },
       labelled: function (n) { return n.deg >= hub; }
     });
-    status(container, data.nodes.length + " 个页面，" + data.links.length + " 条连接");
+    status(container, data.nodes.length + " 个页面，" + data.links.length + " 条连接，"
+      + data.related.length + " 对相似文章（虚线）");
     filter.addEventListener("change", function () {
       shown = choose(data, filter.value);
       var count = shown ? Object.keys(shown).length : data.nodes.length;
