@@ -12,12 +12,13 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Iterable, Sequence
 
 from pymdownx.slugs import slugify
 
 from gardener.articles.model import Article, Concept, Diagnostic
+from gardener.garden.loading import Garden, all_files
 from gardener.garden.timeline.extract import heading_slugs
 from gardener.text.markdown import protected_spans
 
@@ -247,3 +248,26 @@ def markdown_of(link: WikiLink) -> str:
     inner = link.target + (f"#{link.heading}" if link.heading else "") + (
         f"|{link.label}" if link.label else "")
     return f"{'!' if link.embed else ''}[[{inner}]]"
+
+
+def garden_files(docs_dir: Path) -> list[str]:
+    """Docs-relative paths of the garden's files that are not Markdown (what `![[...]]` embeds)."""
+    docs_dir = Path(docs_dir)
+    return [p.relative_to(docs_dir).as_posix() for p in all_files(docs_dir)
+            if p.suffix != ".md" and p.is_file()]
+
+
+def garden_index(garden: Garden) -> WikiIndex:
+    return WikiIndex(garden.articles, garden.concepts, garden_files(garden.docs_dir))
+
+
+def check_wikilinks(garden: Garden) -> list[Diagnostic]:
+    """`gardener check`: every wikilink of every article and concept note, with file and line."""
+    index = garden_index(garden)
+    problems = []
+    for page in (*garden.articles, *garden.concepts):
+        links = find_wikilinks(page.body)
+        if links:
+            resolved = [index.resolve(link, page.path) for link in links]
+            problems += wikilink_diagnostics(page.path, resolved, getattr(page, "body_line", 1))
+    return problems
