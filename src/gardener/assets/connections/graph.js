@@ -99,13 +99,19 @@
       .nodeVal(nodeSize)
       .nodeLabel(function (n) { return escapeHtml(n.t); })
       .nodeColor(function (n) { return colourOf(n); })
-      .linkColor(function () { return colours.link; })
-      .linkLineDash(function (l) { return l.r ? [2, 2] : null; })
+      .linkColor(function (l) { return l.r && large ? colours.dim : colours.link; })
+      // Dashes cost too much to draw for tens of thousands of links: large graphs draw the
+      // links between similar articles lighter instead.
+      .linkLineDash(function (l) { return l.r && !large ? [2, 2] : null; })
+      // No link reacts to the pointer, so none is painted on the hidden hit-testing canvas.
+      .linkPointerAreaPaint(function () {})
       .nodeCanvasObjectMode(function () { return "after"; })
       .nodeCanvasObject(function (n, ctx, scale) { label(n, ctx, scale); })
       .onNodeClick(function (n) { window.location.href = new URL(n.id, ROOT).href; })
-      .cooldownTicks(large ? 80 : 300)
-      .d3AlphaDecay(large ? 0.06 : 0.0228)
+      // A large garden settles in fewer, coarser steps: every step costs time in proportion to
+      // its size, and the reader waits for the layout to stop before it is smooth to move.
+      .cooldownTicks(large ? 40 : 300)
+      .d3AlphaDecay(large ? 0.08 : 0.0228)
       .onEngineStop(function () {
         if (!container.dataset.gdFitted) {
           container.dataset.gdFitted = "1";
@@ -114,6 +120,7 @@
       })
       .graphData(graph);
     chart.d3Force("charge").strength(large ? -25 : -45);
+    if (large) chart.d3Force("charge").theta(1.5).distanceMax(400);
     chart.d3Force("gravity", gravity(large ? 0.08 : 0.04));
     chart.d3Force("link").distance(options.local ? 45 : 35);
     chart.nodeVisibility(function (n) { return options.visible(n); });
