@@ -83,9 +83,9 @@ def test_heading_by_its_words_or_its_id():
 def test_written_links_render_as_links_to_the_right_pages():
     text = (f"读[[{ESSAY.slug}#五、结语|结语]]，再看[[缩放定律]]和[[不存在的页面]]。\n\n"
             "![[cover.png|封面]]\n")
-    links = find_wikilinks(text)
-    resolved = [index(assets=["articles/img/cover.png"]).resolve(link, HERE) for link in links]
-    html = render(write_wikilinks(text, resolved, HERE))
+    idx = index(assets=["articles/img/cover.png"])
+    targets = {link.key: idx.target(link, HERE) for link in find_wikilinks(text)}
+    html = render(write_wikilinks(text, targets, HERE))
     assert f'href="{ESSAY.slug}.md#{heading_anchor(ESSAY.body, "五、结语")}">结语</a>' in html
     assert 'href="../concepts/scaling-law.md">缩放定律</a>' in html
     assert f'<span class="{MISSING_CLASS}"' in html and "不存在的页面</span>" in html

@@ -43,6 +43,11 @@ class WikiLink:
     line: int
 
     @property
+    def key(self) -> tuple[bool, str, str | None]:
+        """What the link names: links with the same key go to the same place."""
+        return (self.embed, self.target, self.heading)
+
+    @property
     def written(self) -> str:
         """The link's own words: its label, else what it names."""
         if self.label:
@@ -122,6 +127,17 @@ class Resolved:
     alternatives: tuple[str, ...] = ()  # other pages the name could mean
 
 
+@dataclass(frozen=True)
+class WikiTarget:
+    """Where a wikilink goes, apart from the link itself: a page path (with a heading id) or a
+    file of the garden; `problem` says why it goes nowhere."""
+
+    path: str | None = None
+    anchor: str | None = None
+    asset: bool = False
+    problem: str | None = None
+
+
 # Lower ranks win when one name belongs to several pages: a path or slug is exact, a title is
 # the page's own name, an alias is a name the page shares.
 _BY_PATH, _BY_TITLE, _BY_ALIAS = 0, 1, 2
@@ -181,6 +197,14 @@ class WikiIndex:
         rivals = [p.path for p in candidates[1:] if p.listed and self._rank(link.target, p) ==
                   self._rank(link.target, best)]
         return self._with_heading(Resolved(link, page=best, alternatives=tuple(rivals)), here)
+
+    def target(self, link: WikiLink, here: str) -> WikiTarget:
+        found = self.resolve(link, here)
+        if found.problem is not None:
+            return WikiTarget(problem=found.problem)
+        if found.asset is not None:
+            return WikiTarget(path=found.asset, asset=True)
+        return WikiTarget(path=found.page.path, anchor=found.anchor)
 
     def _rank(self, name: str, page: Page) -> int:
         return min(rank for rank, _, p in self._names[name_key(name)] if p == page)
