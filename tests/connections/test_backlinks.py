@@ -50,3 +50,10 @@ def test_line_numbers_and_targets():
     assert local_target("articles/a.md", "../../outside.md") is None
     assert local_target("articles/a.md", "%E4%B8%AD.md") == "articles/中.md"
     assert local_target("articles/a.md", "img.png") is None
+
+
+def test_a_link_the_source_already_had_is_found(garden_template):
+    """One TC39 article links to another with a relative Markdown link in the original text."""
+    incoming = links_of(garden_template).incoming["articles/how-to-take-notes.md"]
+    assert [c.source for c in incoming] == ["articles/how-to-participate-in-meetings.md"]
+    assert incoming[0].line > 1 and incoming[0].context[1]

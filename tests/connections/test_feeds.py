@@ -40,7 +40,7 @@ def test_json_feed_follows_version_1_1(garden_template):
     feed = json.loads(json_feed(SITE, articles, page_url))
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     assert feed["feed_url"] == "https://garden.example.org/sub/feed.json"
-    assert len(feed["items"]) == len(garden.articles) == 8
+    assert len(feed["items"]) == len(garden.articles) == len(published())
     dates = [datetime.fromisoformat(item["date_published"]) for item in feed["items"]]
     assert dates == sorted(dates, reverse=True)
     for item, article in zip(feed["items"], articles, strict=True):
@@ -54,4 +54,4 @@ def test_undated_and_unlisted_articles_stay_out(garden):
     text = path.read_text(encoding="utf-8")
     path.write_text("---\n" + text.split("\n", 2)[2], encoding="utf-8")  # its date line removed
     listed = [a.slug for a in newest(load_garden(garden / "docs").articles)]
-    assert "tc39-and-ip" not in listed and len(listed) == 7
+    assert "tc39-and-ip" not in listed and len(listed) == len(published()) - 1

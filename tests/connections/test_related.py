@@ -11,7 +11,7 @@ from tests.connections.conftest import article_file
 
 GRAPHQL = {"6-months-of-using-graphql", "loving-graphql-more-than-rest",
            "some-arbitrary-number-of-lesser-known-graphql-features"}
-TC39 = {"becoming-a-tc39-delegate", "how-to-participate-in-meetings", "tc39-and-ip"}
+TC39 = {"becoming-a-tc39-delegate", "how-to-participate-in-meetings", "how-to-take-notes", "tc39-and-ip"}
 
 
 def related(root, cache=None):
@@ -28,7 +28,7 @@ def test_articles_on_one_subject_are_each_others_nearest(garden):
     for group in (GRAPHQL, TC39):
         for slug in group:
             assert found[slug], slug
-            assert set(found[slug][:2]) == group - {slug}, (slug, found[slug])
+            assert set(found[slug][:len(group) - 1]) == group - {slug}, (slug, found[slug])
 
 
 def test_never_self_and_never_a_duplicate(garden):
