@@ -43,8 +43,16 @@ def painted_pixels(page, selector: str) -> int:
 
 
 def wait_ready(page, selector: str) -> None:
-    page.wait_for_function(f"() => document.querySelector('{selector}')?.dataset.gdReady === '1'", timeout=15000)
-    page.wait_for_timeout(1500)  # let the layout settle
+    """Until the graph is drawn and its layout has stopped moving (it then fits the view)."""
+    page.wait_for_function(f"() => document.querySelector('{selector}')?.dataset.gdFitted === '1'",
+                           timeout=60000)
+    page.wait_for_timeout(800)  # the fitting zoom's own animation
+
+
+def own_errors(page) -> list[str]:
+    """Console errors, without the articles' own pictures on other hosts, which a test machine
+    without a name server cannot fetch (the site itself is served from an IP address)."""
+    return [e for e in page.console_errors if "net::ERR_NAME_NOT_RESOLVED" not in e]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -62,17 +70,17 @@ def test_graph_page_draws_every_node_and_a_click_opens_the_page(site, scheme):
         target = f"articles/{FEATURES}/"
         point = page.eval_on_selector(".gd-graph--global", """(el, id) => {
             const chart = el.gdGraph;
-            chart.zoom(4, 0); const node = chart.graphData().nodes.find(n => n.id === id);
-            chart.centerAt(node.x, node.y, 0);
+            const node = chart.graphData().nodes.find(n => n.id === id);
+            chart.centerAt(node.x, node.y, 0); chart.zoom(4, 0);
             const p = chart.graph2ScreenCoords(node.x, node.y);
             const box = el.querySelector('canvas').getBoundingClientRect();
             return {x: box.left + p.x, y: box.top + p.y}; }""", target)
-        page.wait_for_timeout(300)
+        page.wait_for_timeout(1000)  # the hit-testing canvas is repainted at most every 800 ms
         page.mouse.move(point["x"], point["y"])
         page.wait_for_timeout(300)
         page.mouse.click(point["x"], point["y"])
         page.wait_for_url(f"**/{target}", timeout=5000)
-        assert page.console_errors == []
+        assert own_errors(page) == []
 
 
 def test_graph_search_and_filter(site):
@@ -91,7 +99,7 @@ def test_graph_search_and_filter(site):
             const chart = el.gdGraph, visible = chart.nodeVisibility();
             return chart.graphData().nodes.filter(n => visible(n)).length; }""")
         assert 1 < shown < len(data["nodes"])
-        assert page.console_errors == []
+        assert own_errors(page) == []
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -114,7 +122,7 @@ def test_local_graph_shows_the_neighbours(site, scheme):
         page.wait_for_timeout(500)
         wider = page.eval_on_selector(".gd-graph--local", "el => el.gdGraph.graphData().nodes.length")
         assert wider >= len(shown)
-        assert page.console_errors == []
+        assert own_errors(page) == []
 
 
 def test_preview_on_hover_inside_chinese_text(site):
@@ -132,4 +140,4 @@ def test_preview_on_hover_inside_chinese_text(site):
         assert card.locator(".gd-preview__summary").inner_text() == entry["s"]
         page.mouse.move(2, 2)
         card.wait_for(state="detached", timeout=3000)
-        assert page.console_errors == []
+        assert own_errors(page) == []
