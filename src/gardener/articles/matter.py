@@ -3,13 +3,15 @@
 Front-matter is parsed with ruamel.yaml in round-trip mode so that `gardener fmt` keeps comments,
 key order and quoting of everything it does not change. Splitting is done here rather than by
 python-frontmatter because the body must come back byte for byte (line endings included).
+Hugo's TOML front-matter (between `+++` lines) is read too; what gardener writes is always YAML.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, replace
 from typing import Any
 
 import yaml
@@ -19,8 +21,18 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from gardener.articles.model import Diagnostic, GardenError
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - the same parser, before it joined the standard library
+    import tomli as tomllib
+
 _OPEN = re.compile(r"\A(?:\ufeff)?---[ \t]*(\r?\n)")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
+_TOML_OPEN = re.compile(r"\A(?:\ufeff)?\+\+\+[ \t]*(\r?\n)")
+_TOML_CLOSE = re.compile(r"^\+\+\+[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
+_TOML_KEY = re.compile(r"""^[ \t]*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))[ \t]*=""")
+_TOML_TABLE = re.compile(r"^[ \t]*\[")
+_TOML_ERROR_LINE = re.compile(r"\(at line (\d+)")
 # A mapping with more nodes than this after alias expansion is refused: it can only be a YAML bomb.
 MAX_NODES = 100_000
 
@@ -35,7 +47,8 @@ class Document:
     body: str
     body_line: int  # 1-based line on which the body starts
     newline: str
-    key_lines: dict | None = None  # from the fast reader, which has no round-trip line info
+    key_lines: dict | None = None  # from the fast reader and TOML, which have no line info
+    dialect: str = "yaml"  # or "toml" (Hugo's +++ block)
 
     def line_of(self, key: str) -> int | None:
         """The file line of a front-matter key, for messages."""
@@ -63,6 +76,41 @@ def split(text: str) -> tuple[str | None, str, int, str]:
     return front, body, text.count("\n", 0, closing.end()) + 1, newline
 
 
+def _split_toml(text: str) -> tuple[str, str, int, str] | None:
+    """Like `split`, for a `+++` block; None when the file has none."""
+    opening = _TOML_OPEN.match(text)
+    closing = _TOML_CLOSE.search(text, opening.end()) if opening else None
+    if not closing:
+        return None
+    newline = "\r\n" if "\r\n" in text[:4096] else "\n"
+    body = text[closing.end():]
+    return text[opening.end():closing.start()], body, text.count("\n", 0, closing.end()) + 1, newline
+
+
+def _load_toml(path: str, front_text: str, body: str, body_line: int, newline: str) -> Document:
+    try:
+        data = tomllib.loads(front_text.replace("\r\n", "\n"))
+    except tomllib.TOMLDecodeError as exc:
+        at = _TOML_ERROR_LINE.search(str(exc))
+        problem = _TOML_ERROR_LINE.split(str(exc))[0].strip(" (")
+        raise GardenError(Diagnostic(path, f"invalid front-matter TOML: {problem}", "error",
+                                     int(at.group(1)) + 1 if at else 2)) from None
+    return Document(path, CommentedMap(data), front_text, body, body_line, newline,
+                    _toml_key_lines(front_text), "toml")
+
+
+def _toml_key_lines(front_text: str) -> dict:
+    """File lines of the top-level keys (those before the first [table] header)."""
+    lines = {}
+    for number, line in enumerate(front_text.split("\n"), start=2):
+        if _TOML_TABLE.match(line):
+            break
+        key = _TOML_KEY.match(line)
+        if key:
+            lines.setdefault(next(g for g in key.groups() if g), number)
+    return lines
+
+
 def _timestamp_or_text(constructor: Any, node: Any) -> Any:
     """A date YAML cannot build (2023-02-30) stays text, so the schema can name its line."""
     try:
@@ -82,6 +130,9 @@ def _yaml() -> YAML:
 
 def load(text: str, path: str) -> Document:
     """Parse a file's text; raises GardenError naming the file and line on bad front-matter."""
+    toml = _split_toml(text)
+    if toml is not None:
+        return _load_toml(path, *toml)
     front_text, body, body_line, newline = split(text)
     if front_text is None:
         return Document(path, None, None, body, body_line, newline)
@@ -143,6 +194,10 @@ def read(text: str, path: str) -> Document:
 
     The garden is read on every build; `fmt` and the importer, which write front-matter back,
     use the round-trip `load`."""
+    toml = _split_toml(text)
+    if toml is not None:
+        doc = _load_toml(path, *toml)
+        return replace(doc, front=dict(doc.front))
     front_text, body, body_line, newline = split(text)
     if front_text is None:
         return Document(path, None, None, body, body_line, newline)

@@ -7,9 +7,11 @@ Code fences are never touched: every line-based step skips fenced lines.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Callable
 
 from gardener.sources.findings import Findings
+from gardener.text import markdown
 from gardener.sources.furniture import remove_furniture
 from gardener.sources.headers import extract_labels, extract_title
 
@@ -20,14 +22,26 @@ _ATX = re.compile(r"^ {0,3}#{1,6}\s")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)、])\s")
 # Where a sentence may legitimately end a line: CJK and Latin stops, closing quotes and brackets.
 _TERMINAL = "。！？!?；;：:…」』”\"’')）】》>|*_`~.,，、"
+_SENTENCE_END = "。！？!?；;：:….」』”\"’)）"
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _BULLET_ITEM = re.compile(r"^\s*[-*+]\s")
 _BULLET = re.compile(r"^(\s*)[•●◆■▪►]\s*")
 _SECTION_NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
 _SUBSECTION = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,2})\s+(\S.{0,40})$")
 _QUESTION = re.compile(r"^\s*(Q\d{1,3})\s*[:：]\s*(\S.{0,120})$")
+_WIDE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_LATIN_OR_DIGIT = "A-Za-z0-9"
+_CJK_RANGE = "\u3400-\u9fff"
+_SPACED = re.compile(f"[{_CJK_RANGE}] [{_LATIN_OR_DIGIT}]|[{_LATIN_OR_DIGIT}] [{_CJK_RANGE}]")
+_ADJACENT = re.compile(f"[{_CJK_RANGE}][{_LATIN_OR_DIGIT}]|[{_LATIN_OR_DIGIT}][{_CJK_RANGE}]")
 # A hard-wrapped line is long; headings and labels that happen to lack punctuation are short.
 WRAP_MIN_CHARS = 24
+# Fixed-width text: enough prose lines, a width a person or a PDF page would wrap at, and a
+# line counts as full from this share of that width (proportional PDF fonts vary a little).
+WRAP_MIN_LINES = 8
+WRAP_MIN_WIDTH = 40
+WRAP_MAX_WIDTH = 160
+FULL_SHARE = 0.8
 TITLE_MAX_CHARS = 80
 
 
@@ -119,9 +133,17 @@ def _is_title_like(line: str) -> bool:
 
 
 def join_hard_wraps(text: str, found: Findings) -> str:
-    """Rejoin sentences that a PDF or page break split over a blank line or a line break."""
+    """Rejoin sentences that a PDF or page break split over a blank line or a line break.
+
+    Text wrapped at a fixed width (pdftotext, mail) is rejoined more boldly: a line that fills
+    the width continues on the next line whatever its last character, and across a page break
+    only a full line continues. Code, headings and tables (as the Markdown scanner reads them),
+    list items and hard breaks are never joined."""
     lines = text.split("\n")
-    mask = fenced_mask(lines)
+    physical = list(lines)  # as wrapped: a joined line is judged by its last piece
+    fixed = _structure_lines(text, lines)
+    width = wrap_width(lines, fixed)
+    spaced = _spaced_scripts(text)
     out: list[str] = []
     joins = 0
     i = 0
@@ -130,8 +152,9 @@ def join_hard_wraps(text: str, found: Findings) -> str:
         j = i + 1
         if j < len(lines) and not lines[j].strip():
             j += 1  # a page break leaves one blank line; more mean a real paragraph break
-        if j < len(lines) and not mask[i] and not mask[j] and _continues(line, lines[j]):
-            lines[j] = line.rstrip() + _glue(line.rstrip(), lines[j].lstrip()) + lines[j].lstrip()
+        if (j < len(lines) and not fixed[i] and not fixed[j]
+                and _joinable(line, physical[i], lines[j], width, across_gap=j > i + 1)):
+            lines[j] = line.rstrip() + _glue(line.rstrip(), lines[j].lstrip(), spaced) + lines[j].lstrip()
             joins += 1
             i = j
             continue
@@ -140,6 +163,80 @@ def join_hard_wraps(text: str, found: Findings) -> str:
     if joins:
         found.note(f"rejoined {joins} sentences broken across lines")
     return "\n".join(out)
+
+
+def _structure_lines(text: str, lines: list[str]) -> list[bool]:
+    """True for lines that Markdown reads as code, headings or other verbatim blocks: the
+    lines a protected span of the scanner covers from start to end."""
+    spans = iter(markdown.protected_spans(text, headings=True))
+    span = next(spans, None)
+    flags, start = [], 0
+    for line in lines:
+        end = start + len(line)
+        while span is not None and span[1] < end:
+            span = next(spans, None)
+        flags.append(bool(line.strip()) and span is not None and span[0] <= start
+                     + len(line) - len(line.lstrip()))
+        start = end + 1
+    return flags
+
+
+def wrap_width(lines: list[str], fixed: list[bool]) -> int | None:
+    """The width text was hard-wrapped at (in columns, CJK counting two), or None when it was not:
+    most prose lines then end within a narrow band below one width."""
+    widths = sorted(display_width(line.rstrip()) for line, block in zip(lines, fixed, strict=True)
+                    if line.strip() and not block)
+    if len(widths) < WRAP_MIN_LINES:
+        return None
+    width = widths[int(len(widths) * 0.9)]
+    if not WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH:
+        return None
+    near = sum(width * FULL_SHARE <= w <= width * 1.1 for w in widths)
+    over = sum(w > width * 1.1 for w in widths)
+    return width if near >= len(widths) * 0.4 and over <= len(widths) * 0.05 else None
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _joinable(line: str, piece: str, nxt: str, width: int | None, across_gap: bool) -> bool:
+    """Whether `line` (ending in the wrapped line `piece`) goes on in `nxt`."""
+    if piece.endswith("  ") and not across_gap:
+        return False  # a Markdown hard break is meant
+    if width is None or not _full(piece, nxt, width):
+        return not (width and across_gap) and _continues(line, nxt)
+    if across_gap:
+        return piece.rstrip()[-1:] not in _SENTENCE_END and (_continues(line, nxt) or _wrapped(piece, nxt))
+    return _continues(line, nxt) or _wrapped(piece, nxt)
+
+
+def _full(line: str, nxt: str, width: int) -> bool:
+    """The line fills the width: the next line's first word would not have fitted on it."""
+    used = display_width(line.rstrip())
+    words = nxt.split()
+    first = display_width(words[0]) if words else 0
+    first = min(first, 2) if nxt.strip() and _WIDE.match(nxt.strip()[0]) else first
+    return used >= width * FULL_SHARE or used + 1 + first > width
+
+
+def _wrapped(line: str, nxt: str) -> bool:
+    """A full line goes on in the next one unless that one starts a block of its own."""
+    head, tail = line.rstrip(), nxt.strip()
+    if not tail or _ATX.match(head) or _ATX.match(nxt) or _LIST_ITEM.match(nxt) or _BULLET.match(nxt):
+        return False
+    if head.lstrip().startswith(("|", "<", "![")) or tail.startswith(("|", "<", ">", "![")):
+        return False
+    item = _LIST_ITEM.match(line) or _BULLET.match(line)
+    if nxt[:1].isspace() and not (line[:1].isspace() or item):
+        return False  # an indented line after a flush paragraph starts a block
+    return head[-1] != "-" or tail[0].isalnum()
+
+
+def _spaced_scripts(text: str) -> bool:
+    """Whether the text writes a space between Chinese and Latin ("使用 RGB 表示")."""
+    sample = text[:20000]
+    return len(_SPACED.findall(sample)) > len(_ADJACENT.findall(sample))
 
 
 def _continues(line: str, nxt: str) -> bool:
@@ -159,8 +256,15 @@ def _continues(line: str, nxt: str) -> bool:
     )
 
 
-def _glue(head: str, tail: str) -> str:
-    return "" if _CJK_CHAR.match(head[-1]) or _CJK_CHAR.match(tail[0]) else " "
+def _glue(head: str, tail: str, spaced: bool = False) -> str:
+    wide_head, wide_tail = bool(_WIDE.match(head[-1])), bool(_WIDE.match(tail[0]))
+    if wide_head and wide_tail:
+        return ""
+    if wide_head or wide_tail:
+        # Between Chinese and Latin the text's own habit decides; punctuation takes no space.
+        punctuation = _CJK_CHAR.match(head[-1]) is None if wide_head else _CJK_CHAR.match(tail[0]) is None
+        return " " if spaced and not punctuation else ""
+    return "" if head[-1] == "-" else " "
 
 
 def balance_emphasis(text: str, found: Findings) -> str:

@@ -21,12 +21,11 @@ from gardener.articles.schema import FIELDS, normalize, to_yaml_value
 from gardener.sources import slugs
 from gardener.sources.assets import AssetPlan, relink_images
 from gardener.sources.cleaning import clean
-from gardener.sources.decoding import decode
 from gardener.sources.findings import Findings
+from gardener.sources.formats import SOURCE_SUFFIXES, read_source
 from gardener.sources.inference import Inferred, infer
 from gardener.sources.splitting import split_articles
 
-SOURCE_SUFFIXES = {".md", ".markdown", ".txt"}
 # Near-duplicates are judged on the start of each body: MinHash over every shingle of a 50 MB
 # dump took minutes and gigabytes, and reposts of one essay already agree on their first pages.
 DUPLICATE_SAMPLE_CHARS = 100_000
@@ -60,17 +59,28 @@ class ImportResult:
 
 
 def expand_sources(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
-    """Files as given, folders walked for .md/.txt files, in a stable order."""
+    """Files as given, folders walked for source files, in a stable order."""
     files, problems = [], []
     for path in paths:
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SOURCE_SUFFIXES
-                                and p.is_file()))
+                                and p.is_file() and not _saved_page_part(p, path)))
         elif path.is_file():
             files.append(path)
         else:
             problems.append(Diagnostic(str(path), "no such file or folder"))
     return list(dict.fromkeys(files)), problems
+
+
+def _saved_page_part(path: Path, root: Path) -> bool:
+    """A browser saves "Page.html" with its frames and images in "Page_files/": not articles."""
+    for folder in path.relative_to(root).parents:
+        folder = root / folder
+        if folder.name.endswith("_files") and any(
+                folder.with_name(folder.name.removesuffix("_files") + suffix).is_file()
+                for suffix in (".html", ".htm")):
+            return True
+    return False
 
 
 def import_sources(
@@ -106,8 +116,9 @@ def import_sources(
 
 def _read_file(file: Path, result: ImportResult) -> list[Imported]:
     name = str(file)
-    text, _encoding = decode(file.read_bytes(), name)
-    doc = matter.load(text, name)
+    source = read_source(file)
+    result.warnings.extend(source.warnings)
+    doc = matter.load(source.text, name)
     front = normalize(doc.front, name, doc.line_of) if doc.front is not None else None
     if front is not None:
         result.warnings.extend(d for d in front.diagnostics if d.severity != "error")
@@ -115,10 +126,10 @@ def _read_file(file: Path, result: ImportResult) -> list[Imported]:
                   if d.severity == "error" and "missing required" not in d.message]
         if errors:
             raise GardenError(errors[0])
-    parts = split_articles(doc.body, has_front_matter=doc.front is not None)
+    parts = split_articles(doc.body, has_front_matter=doc.front is not None or source.single)
     drafts = []
     for part in parts:
-        found = Findings()
+        found = Findings(list(source.facts), list(source.notes))
         body = clean(part.text, found)
         inferred = infer(body, found, front)
         origin = file.name if len(parts) == 1 else f"{file.name}#{part.index}"
