@@ -48,7 +48,7 @@ def connect(garden, concepts: ConceptIndex, cache: AnalysisCache, *, related: in
     counts = {path: {slug: n for slug, (n, _) in found.items()}
               for path, found in concepts.per_article.items()}
     ranked = related_articles(garden.articles, counts, cache=cache, digests=garden.digests,
-                              count=related) if related else {}
+                              count=related, signature=concepts.signature) if related else {}
     return Connections(index, references, links, ranked, _diagnostics(pages, references, index))
 
 

@@ -87,14 +87,16 @@ def _words(text: str) -> list[str]:
 
 def related_articles(articles: Sequence[Article], concept_counts: Mapping[str, Mapping[str, int]],
                      *, cache: AnalysisCache | None = None, digests: Mapping[str, str] | None = None,
-                     count: int = RELATED_COUNT) -> dict[str, tuple[Related, ...]]:
+                     count: int = RELATED_COUNT, signature: str = "") -> dict[str, tuple[Related, ...]]:
     """path -> up to `count` related listed articles, best first, for every article. An article
-    is never related to itself, nor to an article it duplicates or that duplicates it."""
+    is never related to itself, nor to an article it duplicates or that duplicates it.
+    `signature` names the concept aliases the counts come from: a ranking made with other
+    aliases is never reused."""
     cache = cache or AnalysisCache()
     digests = digests or {}
     terms = [_terms(a, cache, digests) for a in articles]
     concepts = [dict(concept_counts.get(a.path, {})) for a in articles]
-    key = ("related", count, digest(repr([
+    key = ("related", count, signature, digest(repr([
         (a.path, a.slug, a.listed, a.duplicate_of, digests.get(a.path) or sorted(t.items()),
          sorted(c.items())) for a, t, c in zip(articles, terms, concepts, strict=True)])))
     return cache.get(key, lambda: _rank(articles, [_bag(t, c) for t, c in zip(terms, concepts, strict=True)],
