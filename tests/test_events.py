@@ -18,12 +18,12 @@ from gardener.garden.timeline.extract import (
     MERGE_THRESHOLD,
     event_diagnostics,
     extract_events,
-    heading_slugs,
     merge_events,
     publication_events,
     text_similarity,
 )
 from gardener.garden.loading import load_garden
+from gardener.text.markdown import heading_ids
 from gardener.garden.concepts.matcher import ConceptMatcher
 from gardener.articles.model import Article, Event
 from tests.conftest import ROOT
@@ -277,13 +277,13 @@ Setext 标题
 
 
 @pytest.mark.parametrize("article", GARDEN.articles, ids=lambda a: a.slug)
-def test_heading_slugs_match_python_markdown(article):
-    assert heading_slugs(article.body) == site_heading_ids(article.body)
+def test_heading_ids_match_python_markdown(article):
+    assert heading_ids(article.body) == site_heading_ids(article.body)
 
 
-def test_heading_slugs_tricky_cases():
-    assert heading_slugs(TRICKY_HEADINGS) == site_heading_ids(TRICKY_HEADINGS)
-    assert "背景_1" in heading_slugs(TRICKY_HEADINGS)
+def test_heading_ids_tricky_cases():
+    assert heading_ids(TRICKY_HEADINGS) == site_heading_ids(TRICKY_HEADINGS)
+    assert "背景_1" in heading_ids(TRICKY_HEADINGS)
 
 
 def test_event_anchor_under_a_repeated_heading():
@@ -463,7 +463,7 @@ def test_any_body_gives_sane_events(body, year):
         assert event.resolved == (event.date.year is not None)
         assert 1 <= event.line <= len(lines)
         assert 0 < len(event.text) <= MAX_TEXT + 1 and "\n" not in event.text
-    heading_slugs(body)  # never raises either
+    heading_ids(body)  # never raises either
 
 
 def _all_pairs_cluster(bucket, threshold):

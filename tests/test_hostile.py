@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from collections import Counter
@@ -22,6 +21,7 @@ from hypothesis import given, settings, strategies as st
 from conftest import build_site
 from gardener.articles import matter
 from gardener.site.cli import main
+from gardener.text.cjk import CJK_CHAR
 from gardener.text.dates import InvalidDate, find_dates, parse_date
 from gardener.articles.model import GardenError
 from gardener.articles.schema import normalize
@@ -491,7 +491,6 @@ def test_fuzz_dates(text):
         pass
 
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 CLEANABLE = _pieces("大模型的对齐问题人类反馈强化学习。，！？：", "abc ABC 123 *_#>-|`~<!",
                     ["\n", "\n\n", "\u3000", "```", "# ", "## ", "- ", "• ", "**", "作者：",
                      "Date: 2023-05-04", "写于", "1\n", "Q1: ", "1.1 ", "阅读原文", "扫码关注"])
@@ -503,4 +502,4 @@ def test_fuzz_cleaners_never_invent_cjk(text):
     found = Findings()
     cleaned = clean(text, found)
     # Facts taken out of the header (title, labels) leave the body; they never add characters.
-    assert not Counter(_CJK.findall(cleaned)) - Counter(_CJK.findall(text))
+    assert not Counter(CJK_CHAR.findall(cleaned)) - Counter(CJK_CHAR.findall(text))

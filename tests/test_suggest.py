@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from gardener.site.cli import main
 from gardener.garden.loading import Garden, load_garden
 from gardener.articles.model import Article, Concept
-from gardener.garden.concepts.suggest import Suggestion, plain_text, suggest
+from gardener.garden.concepts.suggest import Suggestion, prose, suggest
 from tests.conftest import ROOT
 
 DOCS = ROOT / "docs"
@@ -130,7 +130,7 @@ def tiny_garden(*bodies: str, aliases: tuple[str, ...] = ()) -> Garden:
 
 
 def test_markup_is_not_mined():
-    text = plain_text(
+    text = prose(
         "见 [Mixture of Experts](https://example.com/Hidden-Url-Term) 一文。\n\n"
         "```python\nSecret Code Term = 1\n```\n\n"
         "用 `Inline Code Term` 和 <!-- Comment Term --> <b>Bold</b> ![Image Alt](x.png)\n"

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from pymdownx.slugs import slugify
 
 from gardener.text.dates import PartialDate as P
-from gardener.garden.timeline.extract import extract_events, heading_slugs, merge_events, publication_events
+from gardener.garden.timeline.extract import extract_events, merge_events, publication_events
+from gardener.text.markdown import heading_ids
 from gardener.garden.loading import load_garden
 from gardener.garden.concepts.matcher import ConceptMatcher
 from gardener.articles.model import Event
@@ -60,7 +61,7 @@ def assert_links_resolve(page: str, page_path: str) -> int:
         assert file.is_file(), target
         if anchor:
             article = next(a for a in GARDEN.articles if a.path == docs_path)
-            assert anchor in heading_slugs(article.body), target
+            assert anchor in heading_ids(article.body), target
     return len(links)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, Mapping
 
+from gardener.text.cjk import count_cjk
 from gardener.text.dates import PartialDate
 
 Severity = Literal["error", "warning", "info"]
@@ -40,14 +41,13 @@ class GardenError(Exception):
 
 
 # CJK ideographs read at roughly 300-500 a minute; Latin words at about 200-250.
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
 CJK_PER_MINUTE = 400
 WORDS_PER_MINUTE = 220
 
 
 def reading_minutes(text: str) -> int:
-    cjk = len(_CJK.findall(text))
+    cjk = count_cjk(text)
     words = len(_LATIN_WORD.findall(text))
     return max(1, math.ceil(cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE))
 

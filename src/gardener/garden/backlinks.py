@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from gardener.garden.concepts.index import snippet
 from gardener.garden.wikilinks import WikiIndex, WikiLink, find_wikilinks, is_file_name
-from gardener.text.markdown import inline_links
+from gardener.text.markdown import links
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,10 @@ def page_references(page_path: str, markdown: str) -> tuple[Reference, ...]:
     """Links of one page to (possibly) other pages, in text order."""
     wikilinks = find_wikilinks(markdown)
     spans: list[tuple[int, int, dict]] = [(link.start, link.end, {"wiki": link}) for link in wikilinks]
-    for start, end, _text, destination in inline_links(markdown):
-        target = local_target(page_path, destination)
+    for link in links(markdown):
+        target = None if link.image else local_target(page_path, link.target)
         if target is not None:
-            spans.append((start, end, {"path": target}))
+            spans.append((link.start, link.end, {"path": target}))
     if not spans:
         return ()
     readable, moved = _words_for_wikilinks(markdown, wikilinks)

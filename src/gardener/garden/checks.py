@@ -6,7 +6,6 @@ their own checks to the list rather than growing one function.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
@@ -16,14 +15,12 @@ from gardener.garden.concepts.index import analyse_concepts
 from gardener.garden.loading import Garden
 from gardener.garden.timeline.build import build_timeline
 from gardener.garden.concepts.matcher import POLICIES, normalise
+from gardener.text.cjk import has_cjk
+from gardener.text.markdown import links
 from gardener.text.segmenter import jieba
-from gardener.sources.cleaning import fenced_mask
 from gardener.articles.model import Diagnostic
 
 Check = Callable[[Garden], Iterable[Diagnostic]]
-
-_LINK = re.compile(r"(?<!\\)(!?)\[[^\]\n]*\]\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+\"[^\"\n]*\")?\)")
-_INLINE_CODE = re.compile(r"`[^`\n]*`")
 
 
 def _line(text: str, offset: int, first_line: int) -> int:
@@ -58,18 +55,16 @@ def local_links(garden: Garden) -> Iterable[Diagnostic]:
     """Links and images that point at files of the garden which do not exist."""
     docs = garden.docs_dir
     for article in garden.articles:
-        body = _without_code(article.body)
-        for match in _LINK.finditer(body):
-            target = match.group("target").strip("<>")
-            parts = urlsplit(target)
+        for link in links(article.body):
+            parts = urlsplit(link.target)
             if parts.scheme or parts.netloc or not parts.path:
                 continue
             here = PurePosixPath(article.path).parent
             resolved = _resolve(docs, here, unquote(parts.path))
             if resolved is None or not resolved.exists():
-                kind = "image" if match.group(1) else "link"
-                yield Diagnostic(article.path, f"broken {kind}: '{target}' does not exist", "error",
-                                 _line(body, match.start(), article.body_line))
+                kind = "image" if link.image else "link"
+                yield Diagnostic(article.path, f"broken {kind}: '{link.target}' does not exist",
+                                 "error", _line(article.body, link.start, article.body_line))
 
 
 def _resolve(docs: Path, here: PurePosixPath, target: str) -> Path | None:
@@ -83,13 +78,6 @@ def _resolve(docs: Path, here: PurePosixPath, target: str) -> Path | None:
         elif part != ".":
             parts.append(part)
     return docs.joinpath(*parts)
-
-
-def _without_code(body: str) -> str:
-    """Blank out fenced code (keeping line count) so examples are not taken for links."""
-    lines = body.split("\n")
-    return "\n".join("" if fenced else _INLINE_CODE.sub("", line)
-                     for line, fenced in zip(lines, fenced_mask(lines), strict=True))
 
 
 # An alias that general Chinese text uses this often (jieba's dictionary counts, out of ~60
@@ -118,7 +106,7 @@ def risky_aliases(garden: Garden) -> Iterable[Diagnostic]:
 
 
 def _alias_risk(alias: str) -> str | None:
-    cjk = [ch for ch in alias if "\u3400" <= ch <= "\u9fff"]
+    cjk = has_cjk(alias)
     if cjk and len(alias.strip()) == 1:
         return "is a single Chinese character and would match inside many words"
     if not cjk and len(alias.strip()) < LATIN_MIN_CHARS:

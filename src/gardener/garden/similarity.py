@@ -20,6 +20,7 @@ from scipy import sparse
 
 from gardener.articles.model import Article
 from gardener.garden.cache import AnalysisCache, digest
+from gardener.text.cjk import CJK_RUN
 from gardener.text.markdown import protected_spans
 from gardener.text.segmenter import jieba
 
@@ -35,7 +36,6 @@ TITLE_REPEAT = 3
 ROWS_PER_BLOCK = 512
 CONCEPT, TAG = "concept:", "tag:"
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-+.][A-Za-z0-9]+)*\+*")
 # Words that say nothing about a subject; rare ones are discounted by their document frequency.
 _ENGLISH_FILLER = frozenset("""
@@ -66,7 +66,7 @@ def article_terms(article: Article) -> Counter:
 
 
 def _prose(markdown: str) -> str:
-    """The text outside code, math, links' targets, HTML and URLs."""
+    """The text outside code, math, links, HTML and URLs (what the scanner protects)."""
     pieces, pos = [], 0
     for start, end in protected_spans(markdown, headings=False):
         pieces.append(markdown[pos:start])
@@ -79,7 +79,7 @@ def _words(text: str) -> list[str]:
     words = [w.lower() for w in _LATIN_WORD.findall(text)]
     words = [w for w in words if len(w) > 1 and w not in _ENGLISH_FILLER]
     # One call over the Chinese runs joined by a separator: jieba's cost per call is high.
-    chinese = "\n".join(_CJK_RUN.findall(text))
+    chinese = "\n".join(CJK_RUN.findall(text))
     # Single characters are mostly particles; a two-character word or longer carries meaning.
     words.extend(w for w in jieba().lcut(chinese, HMM=False) if len(w) > 1)
     return words

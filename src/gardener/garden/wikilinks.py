@@ -19,8 +19,7 @@ from pymdownx.slugs import slugify
 
 from gardener.articles.model import Article, Concept, Diagnostic
 from gardener.garden.loading import Garden, all_files
-from gardener.garden.timeline.extract import heading_slugs
-from gardener.text.markdown import protected_spans
+from gardener.text.markdown import heading_ids, protected_spans
 
 _WIKILINK = re.compile(
     r"(?<!\\)(?P<embed>!?)\[\[(?P<target>[^\[\]\n|#]*)(?:#(?P<heading>[^\[\]\n|]*))?"
@@ -242,7 +241,7 @@ def article_aliases(article: Article) -> tuple[str, ...]:
 def heading_anchor(body: str, heading: str) -> str | None:
     """The id of the heading a link names by its text (or by the id itself), as the built site
     writes it; None when the page has no such heading."""
-    ids = heading_slugs(body)
+    ids = heading_ids(body)
     wanted = heading.strip()
     if wanted in ids:
         return wanted

@@ -11,7 +11,7 @@ import re
 from typing import Callable, Iterable
 
 from gardener.articles.model import Article, Concept
-from gardener.text.markdown import inline_links, protected_spans
+from gardener.text.markdown import links, protected_spans
 
 DATA = "assets/gardener/previews.json"
 SCRIPT = "assets/gardener/previews.js"
@@ -48,8 +48,8 @@ def opening(markdown: str, limit: int = OPENING_CHARS) -> str:
     """The first words of a body as plain text: headings, code, links' targets and markup left
     out."""
     head = markdown[: limit * 8]
-    for start, end, words, _target in reversed(inline_links(head)):
-        head = head[:start] + words + head[end:]
+    for link in reversed(links(head)):
+        head = head[:link.start] + ("" if link.image else link.text) + head[link.end:]
     pieces, pos = [], 0
     for start, end in protected_spans(head, headings=True):
         pieces.append(head[pos:start])

@@ -19,6 +19,7 @@ from gardener.garden.timeline.build import Timeline, build_timeline
 from gardener.garden.concepts.matcher import POLICIES, find_mentions
 from gardener.pages.links import link_mentions
 from gardener.articles.model import Article, Concept, Diagnostic
+from gardener.text.cjk import has_cjk
 from gardener.text.pinyin import spellings
 from gardener.pages import glossary, home, timeline as timeline_page
 from gardener.pages.article import concepts_footer, decorate
@@ -122,7 +123,7 @@ class GardenSite:
     def segmenter_words(self) -> list[str]:
         """Chinese aliases as whole words for jieba, so search keeps "缩放定律" as one token."""
         words = {alias for concept in self.garden.concepts for alias in concept.aliases
-                 if any("\u3400" <= ch <= "\u9fff" for ch in alias) and " " not in alias}
+                 if has_cjk(alias) and " " not in alias}
         return sorted(words)
 
     def hidden_from_nav(self) -> set[str]:

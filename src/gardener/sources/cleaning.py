@@ -14,26 +14,23 @@ from gardener.sources.findings import Findings
 from gardener.text import markdown
 from gardener.sources.furniture import remove_furniture
 from gardener.sources.headers import extract_labels, extract_title
+from gardener.text.cjk import IDEOGRAPHS, is_cjk, is_wide
 
 Cleaner = Callable[[str, Findings], str]
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}#{1,6}\s")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)、])\s")
 # Where a sentence may legitimately end a line: CJK and Latin stops, closing quotes and brackets.
 _TERMINAL = "。！？!?；;：:…」』”\"’')）】》>|*_`~.,，、"
 _SENTENCE_END = "。！？!?；;：:….」』”\"’)）"
-_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _BULLET_ITEM = re.compile(r"^\s*[-*+]\s")
 _BULLET = re.compile(r"^(\s*)[•●◆■▪►]\s*")
 _SECTION_NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
 _SUBSECTION = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){1,2})\s+(\S.{0,40})$")
 _QUESTION = re.compile(r"^\s*(Q\d{1,3})\s*[:：]\s*(\S.{0,120})$")
-_WIDE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _LATIN_OR_DIGIT = "A-Za-z0-9"
-_CJK_RANGE = "\u3400-\u9fff"
-_SPACED = re.compile(f"[{_CJK_RANGE}] [{_LATIN_OR_DIGIT}]|[{_LATIN_OR_DIGIT}] [{_CJK_RANGE}]")
-_ADJACENT = re.compile(f"[{_CJK_RANGE}][{_LATIN_OR_DIGIT}]|[{_LATIN_OR_DIGIT}][{_CJK_RANGE}]")
+_SPACED = re.compile(f"[{IDEOGRAPHS}] [{_LATIN_OR_DIGIT}]|[{_LATIN_OR_DIGIT}] [{IDEOGRAPHS}]")
+_ADJACENT = re.compile(f"[{IDEOGRAPHS}][{_LATIN_OR_DIGIT}]|[{_LATIN_OR_DIGIT}][{IDEOGRAPHS}]")
 # A hard-wrapped line is long; headings and labels that happen to lack punctuation are short.
 WRAP_MIN_CHARS = 24
 # Fixed-width text: enough prose lines, a width a person or a PDF page would wrap at, and a
@@ -45,23 +42,10 @@ FULL_SHARE = 0.8
 TITLE_MAX_CHARS = 80
 
 
-def fenced_mask(lines: list[str]) -> list[bool]:
-    """True for lines inside (or delimiting) a fenced code block."""
-    mask, fence = [], None
-    for line in lines:
-        marker = _FENCE.match(line)
-        if marker and (fence is None or marker.group(1)[0] == fence):
-            fence = marker.group(1)[0] if fence is None else None
-            mask.append(True)
-            continue
-        mask.append(fence is not None)
-    return mask
-
-
 def tidy_whitespace(text: str, found: Findings) -> str:
     """Full-width indentation is typesetting, not content; runs of blank lines collapse to one."""
     lines = text.split("\n")
-    mask = fenced_mask(lines)
+    mask = markdown.fenced_lines(lines)
     out: list[str] = []
     indents = 0
     for number, (line, fenced) in enumerate(zip(lines, mask, strict=True)):
@@ -216,7 +200,7 @@ def _full(line: str, nxt: str, width: int) -> bool:
     used = display_width(line.rstrip())
     words = nxt.split()
     first = display_width(words[0]) if words else 0
-    first = min(first, 2) if nxt.strip() and _WIDE.match(nxt.strip()[0]) else first
+    first = min(first, 2) if nxt.strip() and is_wide(nxt.strip()[0]) else first
     return used >= width * FULL_SHARE or used + 1 + first > width
 
 
@@ -251,18 +235,18 @@ def _continues(line: str, nxt: str) -> bool:
         return False
     if nxt[:1].isspace() and not line[:1].isspace():
         return False  # an indented line after a flush one starts a new block
-    return bool(_CJK_CHAR.match(tail[0]) and _CJK_CHAR.match(head[-1])) or (
+    return (is_cjk(tail[0]) and is_cjk(head[-1])) or (
         head[-1].isalnum() and tail[0].islower()
     )
 
 
 def _glue(head: str, tail: str, spaced: bool = False) -> str:
-    wide_head, wide_tail = bool(_WIDE.match(head[-1])), bool(_WIDE.match(tail[0]))
+    wide_head, wide_tail = is_wide(head[-1]), is_wide(tail[0])
     if wide_head and wide_tail:
         return ""
     if wide_head or wide_tail:
         # Between Chinese and Latin the text's own habit decides; punctuation takes no space.
-        punctuation = _CJK_CHAR.match(head[-1]) is None if wide_head else _CJK_CHAR.match(tail[0]) is None
+        punctuation = not is_cjk(head[-1]) if wide_head else not is_cjk(tail[0])
         return " " if spaced and not punctuation else ""
     return "" if head[-1] == "-" else " "
 
@@ -270,7 +254,7 @@ def _glue(head: str, tail: str, spaced: bool = False) -> str:
 def balance_emphasis(text: str, found: Findings) -> str:
     """A lone `**` on a line lost its partner: make the label before it bold again."""
     lines = text.split("\n")
-    mask = fenced_mask(lines)
+    mask = markdown.fenced_lines(lines)
     fixed = 0
     for i, line in enumerate(lines):
         if mask[i] or line.count("**") % 2 == 0:

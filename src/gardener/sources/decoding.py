@@ -12,6 +12,7 @@ import codecs
 import re
 
 from gardener.articles.model import Diagnostic, GardenError
+from gardener.text.cjk import CJK_CHAR
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -20,7 +21,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 # Control characters other than tab, newline, carriage return and form feed mark binary data.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -68,7 +68,7 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
 def _common_share(text: str, encoding: str) -> float:
     """Share of the CJK characters that are everyday ones in this encoding: GB2312 for GB18030,
     Big5's frequently used level 1 (lead bytes A4-C6) for Big5."""
-    cjk = _CJK.findall(text[:20000])
+    cjk = CJK_CHAR.findall(text[:20000])
     if not cjk:
         return 0.0
     common = 0

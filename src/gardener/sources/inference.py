@@ -10,17 +10,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from gardener.text.cjk import count_cjk
 from gardener.text.dates import find_dates
+from gardener.text.markdown import PARAGRAPH, blocks, inline_text
 from gardener.articles.schema import BY_NAME, Normalized
 from gardener.sources.findings import Findings
 
 SUMMARY_MAX = 120
 SUMMARY_MIN = 30
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
-_BLOCK_SKIP = re.compile(r"^\s*(?:#|>|!\[|<|\||[-*+]\s|\d+[.)]\s|```|~~~|\[\^)")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKS = re.compile(r"(\*{1,3}|_{2,3}|`)")
 _SENTENCE_END = re.compile(r"[。！？!?](?=[^。！？!?]|$)|\.(?=\s|$)")
 
 
@@ -70,12 +68,12 @@ def _header_date(body: str) -> Any:
 
 
 def summarize(body: str) -> str | None:
-    """The first real paragraph, cut at a sentence end near SUMMARY_MAX characters."""
-    for block in re.split(r"\n\s*\n", body):
-        text = block.strip()
-        if not text or _BLOCK_SKIP.match(text):
+    """The first real paragraph (not quoted, not a list), cut at a sentence end near
+    SUMMARY_MAX characters."""
+    for block in blocks(body):
+        if block.kind != PARAGRAPH or block.quoted:
             continue
-        plain = _MARKS.sub("", _LINK.sub(r"\1", " ".join(text.split("\n")))).strip()
+        plain = " ".join(inline_text(block.text).split())
         if len(plain) >= SUMMARY_MIN:
             return _cut(plain)
     return None
@@ -96,6 +94,6 @@ def _cut(text: str) -> str:
 
 def detect_lang(body: str) -> str:
     sample = body[:20000]
-    cjk, latin = len(_CJK.findall(sample)), len(_LATIN.findall(sample))
+    cjk, latin = count_cjk(sample), len(_LATIN.findall(sample))
     # One CJK character carries about as much as a short Latin word (~4 letters).
     return "zh" if cjk * 4 >= latin else "en"

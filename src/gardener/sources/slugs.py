@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from gardener.text.cjk import has_cjk
 from gardener.text.segmenter import jieba
 
 SLUG_MAX = 60
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -28,13 +28,13 @@ def slugify(title: str, fallback: str = "article") -> str:
 
 def _tokens(title: str) -> list[str]:
     text = unicodedata.normalize("NFKC", title)
-    if not _CJK.search(text):
+    if not has_cjk(text):
         return [text]
     return list(jieba().cut(text))
 
 
 def _ascii(token: str) -> str:
-    if _CJK.search(token):
+    if has_cjk(token):
         from pypinyin import lazy_pinyin
 
         token = "".join(lazy_pinyin(token))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gardener.sources.cleaning import fenced_mask
+from gardener.text.markdown import fenced_lines
 
 _H1 = re.compile(r"^# +\S")
 
@@ -36,5 +36,5 @@ def split_articles(text: str, has_front_matter: bool) -> list[Part]:
 
 
 def _h1_lines(lines: list[str]) -> list[int]:
-    return [n for n, (line, fenced) in enumerate(zip(lines, fenced_mask(lines), strict=True))
+    return [n for n, (line, fenced) in enumerate(zip(lines, fenced_lines(lines), strict=True))
             if not fenced and _H1.match(line)]

@@ -1,23 +1,60 @@
-"""The one Markdown scanner: where Python-Markdown (with superfences) sees code, math, links,
-raw HTML, headings and other spans whose text must stay verbatim.
+"""The one Markdown scanner: how Python-Markdown (with superfences) reads a body, for every
+stage that needs to know what a piece of Markdown *is*.
 
-Every stage that needs to know what a Markdown line *is* asks this module: the concept linker
-(protected spans), the timeline (plain prose units), suggestions and checks (text outside code).
+Public API:
+
+* ``fenced_lines(lines)``: which lines belong to fenced code (superfences' rule, one for all);
+* ``protected_spans(markdown)`` / ``analyse``: code, math, links, raw HTML, headings and other
+  spans whose text must stay verbatim, for the concept linker;
+* ``blocks(body)``: typed blocks with line numbers (heading, paragraph, list item, code, HTML,
+  table, rule, definition, admonition), for the timeline and summaries;
+* ``heading_ids(body)``: the id the site's toc gives every heading;
+* ``plain_text(body)`` / ``inline_text(markdown)``: what a reader of the page reads;
+* ``links(markdown)``: inline links and images the site renders, for ``gardener check``.
+
 It follows Python-Markdown's reading where it differs from CommonMark (lists do not interrupt
-paragraphs, "#x" is a heading, a code span may give up backticks to find its closer, raw HTML
-blocks nest, ...). Known gaps, all rare in prose: indented code nested inside blockquotes or
-several list levels deep, and attr_list syntax in the middle of a paragraph. All offsets are str
-indices; nothing is NFKC-normalised.
+paragraphs, "#x" is a heading, "1)" starts no list, a code span may give up backticks to find
+its closer, raw HTML blocks nest, a fence closes only on its own marker, ...). Known gaps, all
+rare in prose: indented code nested inside blockquotes or several list levels deep, and
+attr_list syntax in the middle of a paragraph. All offsets are str indices; nothing is
+NFKC-normalised.
 """
 
 from __future__ import annotations
 
+import html
 import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import NamedTuple
+
+from pymdownx.slugs import slugify
 
 Span = tuple[int, int]
 
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
-_FENCE_PREFIX = re.compile(r"(?:[ \t]*>)*[ \t]*")
+_TAB = 4  # Python-Markdown expands tabs to four columns before any block is read
+_FENCE_PREFIX = re.compile(r"[> \t]*")
+# superfences' fence header: a marker, a language, then an attribute list or options.
+_FENCE_OPENER = re.compile(
+    r"""(?P<fence>`{3,}|~{3,})
+    (?:[ \t]*\.?[\w#.+-]+(?=[ \t]|$))?
+    (?:[ \t]*\{[^\n]*\}
+      |(?P<options>(?:[ \t]*[a-zA-Z][a-zA-Z0-9_]*(?:=(?P<quote>["']).*?(?P=quote))?(?=[ \t]|$))+)
+    )?[ \t]*$""",
+    re.X,
+)
+_FENCE_OPTION = re.compile(r"""(?P<name>[a-zA-Z][a-zA-Z0-9_]*)(?:=(?P<q>["'])(?P<value>.*?)(?P=q))?""")
+# The options pymdownx.highlight takes, with the pattern its value must match
+# (None: any value); an option without a value has its own name as value.
+_FENCE_OPTION_VALUES: dict[str, re.Pattern[str] | None] = {
+    "hl_lines": re.compile(r"\d+(?:-\d+)?(?:[ \t]+\d+(?:-\d+)?)*$"),
+    "linenums": re.compile(r"\d+"),
+    "title": None,
+    "title_mode": None,
+}
 _ATX = re.compile(r"(#{1,6})(.*?)(?:[ \t]#+)?[ \t]*\r?$")
 _SETEXT = re.compile(r"(?:=+|-+)[ \t]*\r?$")
 _LINK_DEFINITION = re.compile(r"\[(?!\^)[^\]\n]+\]:")
@@ -111,6 +148,12 @@ _INLINE = re.compile(
     re.X | re.I,
 )
 
+# Links as `gardener check` reads them: the destination up to the first blank
+# (or in angle brackets), then an optional title.
+_LINK_TARGET = re.compile(
+    r"""(?<!\\)(?P<image>!?)\[(?P<words>[^\]\n]*)\]\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+"[^"\n]*")?\)"""
+)
+
 _NON_NEWLINE = re.compile(r"[^\n]+")
 # Bare URLs are found from "://" and "www." with str.find: in _INLINE every
 # "h" and "w" of English prose would start a failed attempt.
@@ -133,27 +176,93 @@ def analyse(markdown: str, *, headings: bool) -> tuple[list[Span], list[tuple[in
     then raw HTML and code spans, then block structure, then inline syntax.
     Each structural pass sees the text with earlier findings masked out.
     """
-    front = _front_matter(markdown)
-    fences, unclosed = _fences(markdown, front)
-    masked = _mask(markdown, [(0, front)], _BLOCK_FILLER)
-    masked = _mask(masked, fences, _FILLER, keep_lines=False)
-    opaque, raw, tail = _opaque(masked)
-    masked = _mask(_mask(masked, opaque, _FILLER), raw, _BLOCK_FILLER)
-    block, heads = _LineScanner(masked, markdown, headings).run()
+    scan = _Structure(markdown, headings)
+    masked = scan.masked
     # Block spans are not masked: inline syntax found inside them is
     # protected anyway, and nothing after this pass depends on structure.
     inline = [m.span() for m in _LINK.finditer(masked)]
     inline += [m.span() for m in _INLINE.finditer(masked)]
     inline += _bare_urls(masked)
     inline += _references(masked)
-    fixed = [(0, front)] + [span for span in (unclosed, tail) if span]
-    return _merge(fixed + fences + opaque + raw + block + inline), heads
+    return _merge(scan.fixed + scan.fences + scan.opaque + scan.raw + scan.block + inline), scan.heads
+
+
+def fenced_lines(lines: Sequence[str]) -> list[bool]:
+    """For each line, whether it is part of a fenced code block, its markers included.
+
+    The rule is pymdownx.superfences': a fence is three or more backticks or
+    tildes after any blockquote markers and indentation, with a header it
+    understands; the lines after it must keep that indentation and
+    blockquote level, and only a line holding exactly the same marker at the
+    same indentation closes it (so a ``` line inside a ```` fence is
+    content).  A fence that is never closed runs to the end of the text:
+    every stage treats what follows a stray marker as code, not prose.
+    """
+    text = "\n".join(lines)
+    fences, unclosed = _fences(text, 0)
+    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    mask = [False] * len(lines)
+    for start, end in fences + ([unclosed] if unclosed else []):
+        first, last = bisect_right(starts, start) - 1, bisect_right(starts, end) - 1
+        mask[first : last + 1] = [True] * (last + 1 - first)
+    return mask
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An inline link or image: where it starts and its destination as written (and where it
+    ends, and its words, for the pages that quote the sentence around a link)."""
+
+    start: int
+    target: str
+    image: bool
+    end: int = 0
+    text: str = ""
+
+
+def links(markdown: str) -> list[Link]:
+    """Inline links and images that the site renders as such, in order.
+
+    Nothing inside code (fenced, indented or spans), math, comments, raw HTML
+    blocks or front matter counts: those are shown as written.
+    """
+    scan = _Structure(markdown, headings=False)
+    masked = _mask(scan.masked, scan.code, _FILLER)
+    hidden = _merge(scan.fixed)
+    found = []
+    for match in _LINK_TARGET.finditer(masked):
+        if any(start <= match.start() < end for start, end in hidden):
+            continue
+        target = markdown[match.start("target") : match.end("target")]
+        words = markdown[match.start("words") : match.end("words")]
+        found.append(Link(match.start(), target.strip("<>"), bool(match.group("image")), match.end(), words))
+    return found
+
+
+class _Structure:
+    """The structural passes shared by protected spans and links: front
+    matter, fences, code spans and raw HTML, then the line scan."""
+
+    def __init__(self, markdown: str, headings: bool) -> None:
+        front = _front_matter(markdown)
+        self.fences, unclosed = _fences(markdown, front)
+        masked = _mask(markdown, [(0, front)], _BLOCK_FILLER)
+        masked = _mask(masked, self.fences, _FILLER, keep_lines=False)
+        self.opaque, self.raw, tail = _opaque(masked)
+        self.masked = _mask(_mask(masked, self.opaque, _FILLER), self.raw, _BLOCK_FILLER)
+        scanner = _LineScanner(self.masked, markdown, headings)
+        self.block, self.heads = scanner.run()
+        self.code = scanner.code
+        # Protected to the end of the text but not masked: see _fences and _opaque.
+        self.fixed = [(0, front)] + [span for span in (unclosed, tail) if span]
 
 
 def _fences(text: str, pos: int) -> tuple[list[Span], Span | None]:
-    """Closed fenced code blocks, and an unclosed one if there is one.
+    """Closed fenced code blocks, and an unclosed one if there is one, as
+    pymdownx.superfences finds them (see ``fenced_lines`` for the rule).
 
-    An unclosed fence is protected to the end of the text but not masked:
+    A span runs from the opening marker to the end of the closing line.  An
+    unclosed fence is protected to the end of the text but not masked:
     Python-Markdown renders it as plain text, so inline constructs around it
     are matched as if it were not there.
     """
@@ -161,25 +270,38 @@ def _fences(text: str, pos: int) -> tuple[list[Span], Span | None]:
     # stays visible to the line scan, which needs it to tell a fence inside
     # a list item from one that ends the list.
     spans: list[Span] = []
-    markers = iter(_fence_markers(text, pos))
-    for start, marker, line_end in markers:
-        # A backtick fence's info string may not contain backticks,
-        # otherwise "```a```" would be inline code.
-        if marker[0] == "`" and "`" in text[start + len(marker) : line_end]:
+    resume = pos
+    for start, line_end in _fence_markers(text, pos):
+        if start < resume:
             continue
-        for close_start, closing, close_end in markers:
-            rest = text[close_start + len(closing) : close_end]
-            if closing[0] == marker[0] and len(closing) >= len(marker) and not rest.strip():
-                spans.append((start, close_end))
-                break
-        else:
+        fence = _fence_opener(text[start:line_end].rstrip("\r"))
+        if fence is None:
+            continue
+        prefix = text[_line_start(text, start) : start].expandtabs(_TAB)
+        outcome, end = _fence_body(text, line_end, prefix, fence)
+        if outcome is _UNCLOSED:
             return spans, (start, len(text))
+        if outcome is _CLOSED:
+            spans.append((start, end))
+        resume = end
     return spans, None
 
 
-def _fence_markers(text: str, pos: int) -> list[tuple[int, str, int]]:
-    """(start, marker, end of line) of every fence-like marker that starts a
-    line, in order.
+def _unindented_fence_end(text: str, pos: int, fence: str) -> tuple[str, int]:
+    """``_fence_body`` for a fence at the start of its line, which no line can
+    give up: only its closing line matters, and str.find goes straight to it."""
+    while (pos := text.find("\n" + fence, pos)) >= 0:
+        end = text.find("\n", pos + 1)
+        end = len(text) if end < 0 else end
+        if not text[pos + 1 + len(fence) : end].strip(" \t\r"):
+            return _CLOSED, end
+        pos = end
+    return _UNCLOSED, len(text)
+
+
+def _fence_markers(text: str, pos: int) -> list[tuple[int, int]]:
+    """(start, end of line) of every run of three backticks or tildes that
+    starts a line after blockquote markers and blanks, in order.
 
     Markers are located with str.find, which is far faster than a regex scan
     over CJK text; the line prefix is checked afterwards.
@@ -188,16 +310,76 @@ def _fence_markers(text: str, pos: int) -> list[tuple[int, str, int]]:
     for needle in ("```", "~~~"):
         start = text.find(needle, pos)
         while start >= 0:
-            stop = start + 3
-            while stop < len(text) and text[stop] == needle[0]:
-                stop += 1
-            line_end = text.find("\n", stop)
+            line_end = text.find("\n", start)
             line_end = len(text) if line_end < 0 else line_end
             if _FENCE_PREFIX.fullmatch(text, _line_start(text, start), start):
-                markers.append((start, text[start:stop], line_end))
+                markers.append((start, line_end))
             start = text.find(needle, line_end)
     markers.sort()
     return markers
+
+
+def _fence_opener(line: str) -> str | None:
+    """The fence ("```", "~~~~", ...) a line opens, or None.
+
+    superfences only opens a fence whose header it understands: a language,
+    then either an attribute list or options that the highlighter accepts.
+    Anything else ("``` foo(bar)", "```a```", "```python foo") leaves the
+    line as text.
+    """
+    opener = _FENCE_OPENER.match(line)
+    if opener is None:
+        return None
+    for option in _FENCE_OPTION.finditer(opener.group("options") or ""):
+        name, value = option.group("name"), option.group("value")
+        check = _FENCE_OPTION_VALUES.get(name, False)
+        if check is False:
+            return None
+        if check is not None and check.match(name if value is None else value) is None:
+            return None
+    return opener.group("fence")
+
+
+_CLOSED, _ABANDONED, _UNCLOSED = "closed", "abandoned", "unclosed"
+
+
+def _fence_body(text: str, pos: int, prefix: str, fence: str) -> tuple[str, int]:
+    """Walk the lines after an opener the way superfences does.
+
+    Returns how the fence ends and the end of its last line: closed by a line
+    holding exactly the opening marker at the opener's indentation; abandoned
+    at the first line indented less than the opener (or leaving its
+    blockquote), which superfences does not look at again; or unclosed at the
+    end of the text.
+    """
+    if not prefix:
+        return _unindented_fence_end(text, pos, fence)
+    width, quotes = len(prefix), prefix.count(">")
+    blank_before = False
+    while pos < len(text):
+        start = pos + 1
+        pos = text.find("\n", start)
+        pos = len(text) if pos < 0 else pos
+        line = text[start:pos].rstrip("\r").expandtabs(_TAB)
+        if not line.strip(" "):
+            line = ""  # Python-Markdown empties lines of blanks before fences are read
+        lead = 0
+        while lead < width and lead < len(line) and line[lead] in "> ":
+            lead += 1
+        content, level = line[lead:], line.count(">", 0, lead)
+        if quotes:
+            if level > quotes or content and (lead < width or blank_before and level < quotes):
+                return _ABANDONED, pos
+            blank_before = not content
+        elif level:
+            return _ABANDONED, pos
+        elif not line.strip():
+            continue
+        elif lead < width:
+            return _ABANDONED, pos
+        if content.startswith(fence) and not content[len(fence) :].strip(" \t"):
+            return _CLOSED, pos
+    return _UNCLOSED, len(text)
 
 
 def _line_start(text: str, pos: int) -> int:
@@ -419,6 +601,7 @@ class _LineScanner:
         self.source = source
         self.protect_headings = protect_headings
         self.spans: list[Span] = []
+        self.code: list[Span] = []  # indented code blocks, also in spans
         self.headings: list[tuple[int, str]] = []
 
     def run(self) -> tuple[list[Span], list[tuple[int, str]]]:
@@ -444,7 +627,7 @@ class _LineScanner:
             if line[0] not in special:
                 # Plain paragraph text: only container and setext bookkeeping.
                 if code is not None:
-                    self.spans.append((code[0], code[1]))
+                    self._code(code)
                     code = None
                 if prev_blank:
                     container, block_first, prev_blank = _NO_CONTAINER, start, False
@@ -464,7 +647,7 @@ class _LineScanner:
                     code[1] = end
                     prev_blank = False
                     continue
-                self.spans.append((code[0], code[1]))
+                self._code(code)
                 code = None
             if width >= 4 and prev_blank and container == _NO_CONTAINER:
                 code = [start, end]
@@ -482,8 +665,12 @@ class _LineScanner:
             block_first = start if prev_blank and container != _ADMONITION_BODY else None
             prev_blank = False
         if code is not None:
-            self.spans.append((code[0], code[1]))
+            self._code(code)
         return self.spans, self.headings
+
+    def _code(self, code: list[int]) -> None:
+        self.spans.append((code[0], code[1]))
+        self.code.append((code[0], code[1]))
 
     def _classify(
         self,
@@ -550,29 +737,352 @@ class _LineScanner:
 
 
 # --------------------------------------------------------------------------
-# Inline links, for the pages that follow them (backlinks, the graph)
+# Blocks: what a reader of the page sees, line by line
 
-_LINK_PARTS = re.compile(
-    r"""(?<![!\\])\[(?P<text>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]"""
-    r"""\([ \t]*(?:<(?P<angled>[^<>\n]*)>|(?P<plain>(?:[^()\s]|\([^()\s]*\))+))"""
-    r"""(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'))?[ \t]*\)"""
+HEADING, PARAGRAPH, ITEM, CODE, HTML, TABLE, RULE, DEFINITION, ADMONITION = (
+    "heading", "paragraph", "item", "code", "html", "table", "rule", "definition", "admonition"
 )
 
 
-def inline_links(markdown: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, text, destination) of every inline link ``[text](destination)`` that
-    Python-Markdown renders as a link: none inside code, math, raw HTML, front matter or
-    admonition titles, and no images."""
-    if "](" not in markdown:
-        return []
-    front = _front_matter(markdown)
-    fences, unclosed = _fences(markdown, front)
-    masked = _mask(markdown, [(0, front)], _BLOCK_FILLER)
-    masked = _mask(masked, fences, _FILLER, keep_lines=False)
-    opaque, raw, tail = _opaque(masked)
-    masked = _mask(_mask(masked, opaque, _FILLER), raw, _BLOCK_FILLER)
-    block, _heads = _LineScanner(masked, markdown, False).run()
-    masked = _mask(masked, block + [s for s in (unclosed, tail) if s], _FILLER)
-    return [(m.start(), m.end(), markdown[m.start("text"):m.end("text")],
-             m.group("angled") if m.group("angled") is not None else m.group("plain"))
-            for m in _LINK_PARTS.finditer(masked)]
+class Block(NamedTuple):
+    """One block of a Markdown body.
+
+    ``text`` is its source without block markers (">", "#", "- ", "1. ",
+    "!!!"), its lines joined by newlines; ``line`` is the 1-based line where
+    it starts, ``level`` the level of a heading and ``quoted`` whether it
+    stands in a blockquote.  A list item is its first line; lines that
+    continue it are a paragraph of their own.
+    """
+
+    kind: str
+    line: int
+    text: str
+    level: int = 0
+    quoted: bool = False
+
+
+def blocks(body: str) -> list[Block]:
+    """The blocks of a Markdown body (front matter already removed), in order.
+
+    HTML comments are dropped first (outside code, as Python-Markdown does),
+    so a block never holds one.  Lines of fenced or indented code are CODE
+    blocks; a line starting with "<" is HTML, one starting with "|" a TABLE
+    row; blockquote markers are removed and the quoted blocks read like any
+    other.
+    """
+    return _BlockReader(body).read()
+
+
+_QUOTE = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
+_ITEM_MARKER = re.compile(r"[ \t]*(?:[-*+]|[0-9]{1,9}\.)[ \t]+")  # Python-Markdown's; "1)" is text
+_SETEXT_LINE = re.compile(r"[ ]{0,3}(?:=+|-+)[ \t]*$")
+_RULE = re.compile(r"[ ]{0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_DEFINITION_LINE = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
+_ADMONITION_TITLE = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]*\S*[ \t]*(?:\"(?P<title>[^\"]*)\")?")
+# Lines starting with anything else are paragraph text.
+_BLOCK_START = frozenset(" \t#>-*+0123456789`~|<![=_")
+
+
+class _BlockReader:
+    """One pass over the lines of a body, close to how Python-Markdown reads
+    blocks: indented code only where a paragraph cannot continue, and
+    indented lines inside a list or admonition are its content."""
+
+    def __init__(self, body: str) -> None:
+        lines = body.split("\n")
+        self.fenced = {i for i, inside in enumerate(fenced_lines(lines)) if inside}
+        self.lines = _without_comments(body).split("\n")
+        self.found: list[Block] = []
+        self.paragraph: list[str] = []  # lines of the paragraph being read
+        self.paragraph_start = (0, False)  # (line index, quoted) of its first line
+
+    def read(self) -> list[Block]:
+        # Most lines are blank or plain paragraph text: they take the shortest path.
+        lines, fenced, paragraph = self.lines, self.fenced, self.paragraph
+        code = container = skip_next = False  # container: a list or admonition
+        prev_blank = True
+        for index, line in enumerate(lines):
+            if skip_next:
+                skip_next = prev_blank = False
+            elif fenced and index in fenced:
+                self._add(CODE, index, line)
+                prev_blank = code = False
+            elif not line or line.isspace():
+                if paragraph:
+                    self._end_paragraph()
+                prev_blank = True
+            else:
+                line = line.rstrip("\r")
+                first_of_block, prev_blank = prev_blank, False
+                if first_of_block and index + 1 < len(lines) \
+                        and lines[index + 1].startswith(("=", "-")) and self._setext(index, line):
+                    skip_next = True
+                elif line[0] not in _BLOCK_START:
+                    container = container and not first_of_block
+                    code = False
+                    if not paragraph:
+                        self.paragraph_start = (index, False)
+                    paragraph.append(line)
+                else:
+                    code, container = self._special_line(index, line, first_of_block, code, container)
+        self._end_paragraph()
+        return self.found
+
+    def _special_line(self, index: int, line: str, first_of_block: bool, code: bool,
+                      container: bool) -> tuple[bool, bool]:
+        """A line starting with a Markdown-special character: (in indented code, in a container)."""
+        width = len(line[: len(line) - len(line.lstrip(" \t"))].expandtabs(_TAB))
+        code = width >= 4 and (code or first_of_block and not container)
+        if code:
+            self._add(CODE, index, line)
+            return True, container
+        if width == 0 and first_of_block and not _ITEM_MARKER.match(line) \
+                and not line.startswith(("!!!", "???")):
+            container = False
+        return False, self._block_line(index, line) or container
+
+    def _setext(self, index: int, line: str) -> bool:
+        following = self.lines[index + 1]
+        if not _SETEXT_LINE.match(following) or _ITEM_MARKER.match(line):
+            return False
+        self._add(HEADING, index, line.strip(), 1 if following[0] == "=" else 2)
+        return True
+
+    def _block_line(self, index: int, line: str) -> bool:
+        """Headings, admonitions, tables, HTML, rules, definitions, list items
+        and quoted paragraph lines; True when the line opens a container."""
+        quote = _QUOTE.match(line)
+        quoted = quote is not None
+        if quoted:
+            line = line[quote.end() :]
+            if not line.strip():
+                self._end_paragraph()
+                return False
+        stripped = line.lstrip(" \t")
+        if line.startswith("#"):
+            level = min(6, len(line) - len(line.lstrip("#")))
+            self._add(HEADING, index, stripped.lstrip("#").rstrip("#").strip(), level, quoted)
+        elif stripped.startswith(("!!!", "???")):
+            title = _ADMONITION_TITLE.match(stripped)
+            self._add(ADMONITION, index, (title.group("title") if title else None) or "", 0, quoted)
+            return True
+        elif stripped[0] in "|<":
+            self._add(TABLE if stripped[0] == "|" else HTML, index, stripped, 0, quoted)
+        elif _RULE.match(stripped):
+            self._add(RULE, index, stripped, 0, quoted)
+        elif _DEFINITION_LINE.match(stripped):
+            self._add(DEFINITION, index, stripped, 0, quoted)
+        elif (item := _ITEM_MARKER.match(stripped)) is not None:
+            self._add(ITEM, index, stripped[item.end() :], 0, quoted)
+            return True
+        else:
+            if not self.paragraph:
+                self.paragraph_start = (index, quoted)
+            self.paragraph.append(stripped)
+        return False
+
+    def _end_paragraph(self) -> None:
+        if self.paragraph:
+            index, quoted = self.paragraph_start
+            self.found.append(Block(PARAGRAPH, index + 1, "\n".join(self.paragraph), 0, quoted))
+            self.paragraph.clear()
+
+    def _add(self, kind: str, index: int, text: str, level: int = 0, quoted: bool = False) -> None:
+        self._end_paragraph()
+        last = self.found[-1] if self.found else None
+        if kind in (CODE, TABLE) and last is not None and last.kind == kind \
+                and last.line + last.text.count("\n") == index:
+            # Consecutive lines of code or of a table make one block.
+            self.found[-1] = last._replace(text=last.text + "\n" + text)
+            return
+        self.found.append(Block(kind, index + 1, text, level, quoted))
+
+
+def _without_comments(body: str) -> str:
+    """The body with HTML comments outside code removed, newlines kept, so
+    lines keep their numbers."""
+    if "<!--" not in body:
+        return body
+    fences, _ = _fences(body, 0)
+    masked = _mask(body, fences, _FILLER, keep_lines=False)
+    inline, lifted, tail = _opaque(masked)
+    comments = [span for span in inline + lifted if body.startswith("<!--", span[0])]
+    comments += [tail] if tail else []
+    pieces, pos = [], 0
+    for start, end in _merge(comments):
+        pieces += [body[pos:start], "\n" * body.count("\n", start, end)]
+        pos = end
+    pieces.append(body[pos:])
+    return "".join(pieces)
+
+
+# --------------------------------------------------------------------------
+# Heading ids, as Python-Markdown's toc makes them with pymdownx's slugify
+
+_SLUGIFY = slugify(case="lower")  # the slugify of the site's mkdocs.yml
+_ID_COUNT = re.compile(r"^(.*)_([0-9]+)$")
+_ATTR_LIST = re.compile(r"[ \t]*\{:?[ \t]*([^{}]*)\}[ \t]*$")
+_CUSTOM_ID = re.compile(r"(?:^|[ \t])#([^\s}]+)")
+
+
+def heading_ids(body: str | Iterable[Block]) -> list[str]:
+    """The id of every heading of a Markdown body (or of its blocks, already read), in order,
+    as the built site has them: the id given with attr_list ("{#id}"), else the slug of the
+    heading's text made unique with "_1", "_2", ... (ids given with attr_list are taken
+    first)."""
+    read = blocks(body) if isinstance(body, str) else body
+    parts = [_toc_heading(block.text) for block in read if block.kind == HEADING]
+    used = {custom for _, custom in parts if custom}
+    return [custom or _unique_id(_SLUGIFY(text, "-"), used) for text, custom in parts]
+
+
+def _toc_heading(raw: str) -> tuple[str, str | None]:
+    """(the heading's text as toc reads it, custom id or None).
+
+    toc slugs the rendered text: links keep their text, images and footnote
+    markers are gone, and so is emphasis.  Unlike ``plain_text``, citation
+    markers ("[1]") stay, because the site shows them.
+    """
+    custom = None
+    attrs = _ATTR_LIST.search(raw)
+    if attrs is not None:
+        found = _CUSTOM_ID.search(attrs.group(1))
+        custom = found.group(1) if found else None
+        raw = raw[: attrs.start()]
+    text = raw
+    if "[" in text:
+        text = _IMAGE_MARKUP.sub("", text)
+        text = _FOOTNOTE_MARKER.sub("", text)
+        text = _LINK_MARKUP.sub(r"\1", text)
+    if "*" in text or "_" in text:
+        text = _EMPHASIS.sub(_unemphasise, text)
+    text = text.replace("`", "")
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    return html.unescape(text).strip(), custom
+
+
+def _unique_id(slug: str, used: set[str]) -> str:
+    # markdown.extensions.toc.unique's rule: "foo", "foo_1", "foo_2", ...
+    while slug in used or not slug:
+        count = _ID_COUNT.match(slug)
+        slug = f"{count.group(1)}_{int(count.group(2)) + 1}" if count else f"{slug}_1"
+    used.add(slug)
+    return slug
+
+
+# --------------------------------------------------------------------------
+# Plain text: what a reader of the page reads
+
+_IMAGE_MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
+_LINK_MARKUP = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
+_FOOTNOTE_MARKER = re.compile(r"\[\^[^\]]+\]")
+# Asterisks go wherever they are; underscores only in pairs around a word, so
+# snake_case survives.
+_EMPHASIS = re.compile(r"\*+|(?<![\w\\])(_{1,2})(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
+# A list's number is shown on the page, its bullet is not.
+_LINE_MARKER = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:#{1,6}[ \t]*|[-*+][ \t]+)?", re.M)
+_TABLE_DELIMITER = re.compile(r"[\s|:-]*")
+_LINKS_ONLY = re.compile(r"(?:\[[^\]]*\]\([^)]*\)[ \t]*)+$")
+
+_MARKUP_START = re.compile(r"[<`$!\[&\\]")
+# Inline markup, found in one left-to-right scan so that whichever construct
+# starts first wins (a "*" inside a code span is code, not emphasis).
+_INLINE_MARKUP = re.compile(
+    r"""(?P<comment><!--[\s\S]*?(?:-->|\Z))
+    | (?P<hidden><(script|style)\b[^>]*>[\s\S]*?</\3[ \t]*>
+        |<span\ class="gd-missing-asset"[^>]*>[\s\S]*?</span>)
+    | <(?P<codetag>code|kbd|samp)\b[^>]*>(?P<element>[\s\S]*?)</(?P=codetag)[ \t]*>
+    | (?P<ticks>`+)(?P<code>[\s\S]+?)(?<!`)(?P=ticks)(?!`)
+    | (?P<math>\$\$[\s\S]+?\$\$)
+    | (?P<image>!\[[^\]\n]*\](?:\([^)\n]*\)|\[[^\]\n]*\]))
+    | \[(?P<label>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)\](?:\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\]\n]*\])
+    | (?P<footnote>\[\^[^\]\n]+\])
+    | <(?P<autolink>[a-z][a-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>
+    | (?P<tag></?[a-z][^<>]*>)
+    | (?P<entity>&(?:\#[0-9]{1,7}|\#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});)
+    | \\(?P<escaped>[\\`*_{}\[\]()#+\-.!>|])
+    """,
+    re.X | re.I,
+)
+
+
+def plain_text(body: str, *, keep_code: bool = True, gap: str = "") -> str:
+    """The text a reader of a Markdown body sees, one line per line of prose.
+
+    Code blocks, rules, link definitions, HTML comments and block markers are
+    dropped and table cells are read one after another; each block's text
+    goes through ``inline_text`` (see there for ``keep_code`` and ``gap``).
+    """
+    out = []
+    for block in blocks(body):
+        if block.kind == TABLE:
+            out += [_table_row(row, keep_code, gap) for row in block.text.split("\n")]
+        elif block.kind not in (CODE, RULE, DEFINITION):
+            out.append(inline_text(block.text, keep_code=keep_code, gap=gap))
+    return "\n".join(line for line in out if line)
+
+
+def inline_text(markdown: str, *, keep_code: bool = True, gap: str = "") -> str:
+    """Inline Markdown (a line, a paragraph or a slice of one) as plain text.
+
+    Links keep their text; emphasis markers go; images, HTML comments, tags
+    (their text stays), script and style, footnote markers ("[^1]") and
+    display math are removed; an autolink is its
+    address; entities and backslash escapes become the characters they
+    stand for.  Code spans and <code> keep their text, verbatim, unless
+    ``keep_code`` is false.  Each removed piece leaves ``gap`` behind (a line
+    break keeps the words on either side apart).  A block marker (">", "#",
+    "- ") at the start of a line is dropped too, so a slice of a body line
+    reads right; a list's number stays, as the page shows it.  Line breaks and blanks are kept as they are.
+    """
+    if any(mark in markdown for mark in "#>-*+"):
+        markdown = _LINE_MARKER.sub("", markdown)
+    if _MARKUP_START.search(markdown) is None:
+        return _unemphasised(markdown)
+    pieces: list[str] = []
+    pos = 0
+    for markup in _INLINE_MARKUP.finditer(markdown):
+        pieces.append(_unemphasised(markdown[pos : markup.start()]))
+        pieces.append(_inline_piece(markup, keep_code, gap))
+        pos = markup.end()
+    pieces.append(_unemphasised(markdown[pos:]))
+    return "".join(pieces)
+
+
+def only_links(markdown: str) -> bool:
+    """Whether a line holds nothing but inline links (a row of navigation)."""
+    return _LINKS_ONLY.match(markdown.strip()) is not None
+
+
+def _inline_piece(markup: re.Match[str], keep_code: bool, gap: str) -> str:
+    if markup.group("label") is not None:
+        return inline_text(markup.group("label"), keep_code=keep_code, gap=gap)
+    for group in ("code", "element"):
+        if markup.group(group) is not None:
+            return markup.group(group).strip() if keep_code else gap
+    if markup.group("autolink") is not None:
+        return markup.group("autolink")
+    if markup.group("entity") is not None:
+        return html.unescape(markup.group("entity"))
+    if markup.group("escaped") is not None:
+        return markup.group("escaped")
+    return gap
+
+
+def _unemphasised(text: str) -> str:
+    if "*" in text or "_" in text:
+        return _EMPHASIS.sub(_unemphasise, text)
+    return text
+
+
+def _unemphasise(match: re.Match[str]) -> str:
+    return "" if match.group(1) is None else match.group(2)
+
+
+def _table_row(row: str, keep_code: bool, gap: str) -> str:
+    if _TABLE_DELIMITER.fullmatch(row):
+        return ""
+    cells = row.strip().strip("|").split("|")
+    return (gap or " ").join(inline_text(cell.strip(), keep_code=keep_code, gap=gap) for cell in cells)

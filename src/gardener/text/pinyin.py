@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import subprocess
 import sys
 from typing import Iterable
 
+from gardener.text.cjk import has_cjk
+
 log = logging.getLogger("mkdocs.plugins.gardener")
-CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def spellings(names: Iterable[str]) -> dict[str, str]:
     """Name -> its pinyin without tones or spaces, for every name with a Chinese character."""
-    wanted = sorted({name for name in names if CJK.search(name)})
+    wanted = sorted({name for name in names if has_cjk(name)})
     if not wanted:
         return {}
     try:

@@ -8,7 +8,6 @@ number of articles.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -16,11 +15,11 @@ from gardener.garden.cache import AnalysisCache, digest
 from gardener.garden.loading import Garden
 from gardener.garden.concepts.matcher import ConceptMatcher, Mention, find_mentions
 from gardener.articles.model import Article
+from gardener.text.markdown import inline_text
 
 SNIPPET_CHARS = 90
 RELATED_MAX = 6
 _SENTENCE_END = "。！？!?\n"
-_MARKUP = re.compile(r"<!--.*?-->|<[^>\n]+>|!?\[([^\]\n]*)\]\([^)\n]*\)|[*_`#>]+|^\s*[-+]\s+", re.S | re.M)
 
 
 @dataclass(frozen=True)
@@ -164,8 +163,7 @@ def snippet(body: str, mention: Mention, width: int = SNIPPET_CHARS) -> tuple[st
 
 
 def _plain(text: str) -> str:
-    text = _MARKUP.sub(lambda m: m.group(1) or "", text)
-    return " ".join(text.split())
+    return " ".join(inline_text(text).split())
 
 
 def related_concepts(concept_slug: str, declared: tuple[str, ...], index: ConceptIndex,

@@ -23,6 +23,8 @@ from typing import Callable, Iterable, Iterator
 import yaml
 
 from gardener.garden.loading import Garden
+from gardener.text.cjk import CJK_RUN, has_cjk
+from gardener.text.markdown import plain_text
 from gardener.text.segmenter import jieba, jieba_keywords, jieba_tagger
 from gardener.garden.concepts.matcher import ConceptMatcher, normalise
 from gardener.sources.slugs import slugify
@@ -37,8 +39,6 @@ IDF_POWER = 4
 # jieba tags kept: common, other proper, organisation, person and transliterated names, and
 # verbal nouns ("微调" is tagged vn). Place names (ns) are left out: "中国" is not a concept.
 _NOUN_TAGS = frozenset({"n", "nz", "nt", "nr", "nrt", "nrfg", "vn"})
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_ALL_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = r"[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*"
 # Words joined by spaces only: any other character, a CJK one included, ends a phrase.
 _LATIN_RUN = re.compile(rf"(?<![A-Za-z0-9]){_WORD}(?:[ \t]+{_WORD})*(?![A-Za-z0-9])")
@@ -115,7 +115,7 @@ def suggest(garden: Garden, top: int = 20) -> list[Suggestion]:
     known = _KnownNames(c.aliases for c in garden.concepts)
     tally = _Tally()
     for article in garden.listed:
-        text = plain_text(article.body)
+        text = prose(article.body)
         for term, kind in _uncovered_terms(text, known.matcher):
             tally.add(term, kind, article.slug)
     found = sorted(tally.suggestions(known.covers), key=lambda s: (-s.score, s.term))
@@ -126,50 +126,19 @@ def suggest(garden: Garden, top: int = 20) -> list[Suggestion]:
 # Text: only prose is mined
 # --------------------------------------------------------------------------
 
-_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
-_STRIP = [
-    re.compile(r"<!--[\s\S]*?(?:-->|\Z)"),
-    # gardener's own placeholder for a missing image: its text is a file name, not prose.
-    re.compile(r'<span class="gd-missing-asset"[^>]*>[\s\S]*?</span>'),
-    re.compile(r"<(script|style|pre|code|kbd|samp)\b[^>]*>[\s\S]*?</\1\s*>", re.I),
-    re.compile(r"(`+)(?:(?!\n[ \t]*\n)[\s\S])+?\1"),
-    re.compile(r"\$\$[\s\S]+?\$\$"),
-    re.compile(r"!\[[^\]\n]*\](?:\([^)\n]*\)|\[[^\]\n]*\])"),
-    re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[^\n]*", re.M),
-    re.compile(r"\[\^[^\]\n]+\]"),
-    re.compile(r"<(?:[a-z][a-z0-9+.\-]*:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>", re.I),
-    re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"),
-    re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"),
-    re.compile(r"</?[A-Za-z][^<>]*>"),
-    re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.I),
-]
-# A link keeps its text: "[Flash Attention](url)" is still a mention of Flash Attention.
-_LINK_TEXT = re.compile(r"\[([^\[\]\n]*)\](?:\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\]\n]*\])")
+# Addresses are not terms, though the page shows them.
+_ADDRESS = re.compile(
+    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
+    r"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"
+)
 
 
-def plain_text(markdown: str) -> str:
-    """The prose of an article body: no code, URLs, HTML, comments, images or link targets.
+def prose(body: str) -> str:
+    """What is mined of an article body: its plain text without code, web or e-mail addresses.
 
     Removed parts become line breaks so that the words on either side never join into a phrase.
     """
-    text = _without_fences(markdown)
-    for pattern in _STRIP:
-        text = pattern.sub("\n", text)
-    return _LINK_TEXT.sub(r"\1", text)
-
-
-def _without_fences(markdown: str) -> str:
-    kept, fence = [], None
-    for line in markdown.splitlines():
-        opening = _FENCE.match(line)
-        if fence is None and opening:
-            fence = opening.group(1)
-        elif fence is not None and opening and opening.group(1)[0] == fence[0] \
-                and len(opening.group(1)) >= len(fence) and not line[opening.end():].strip():
-            fence = None
-        elif fence is None:
-            kept.append(line)
-    return "\n".join(kept)
+    return _ADDRESS.sub("\n", plain_text(body, keep_code=False, gap="\n"))
 
 
 # --------------------------------------------------------------------------
@@ -201,7 +170,7 @@ def _chinese_terms(text: str) -> tuple[tuple[str, int, str], ...]:
 
 
 def _is_chinese_term(word: str) -> bool:
-    if len(word) < 2 or not _ALL_CJK.fullmatch(word) or word in _ZH_STOP:
+    if len(word) < 2 or not CJK_RUN.fullmatch(word) or word in _ZH_STOP:
         return False
     # jieba sometimes glues a preposition or pronoun onto a noun ("对模型", "其本质").
     glued = len(word) >= 3 and word[0] in _GLUE and word[1:] in jieba().dt.FREQ
@@ -401,7 +370,7 @@ class _KnownNames:
         aliases = [a for names in alias_lists for a in names if a.strip()]
         self.matcher = ConceptMatcher({str(i): [a] for i, a in enumerate(aliases)})
         self.keys = {_key(a) for a in aliases}
-        self.cjk = [normalise(a) for a in aliases if _CJK.search(a)]
+        self.cjk = [normalise(a) for a in aliases if has_cjk(a)]
 
     def covers(self, *forms: str) -> bool:
         return any(self._covers(form) for form in forms)
@@ -409,7 +378,7 @@ class _KnownNames:
     def _covers(self, term: str) -> bool:
         if _key(term) in self.keys or self._matched_through(term):
             return True
-        if not _CJK.search(term):
+        if not has_cjk(term):
             return False
         norm = normalise(term)
         return any(alias in norm or norm in alias for alias in self.cjk)

@@ -2,9 +2,9 @@
 
 Reading a body
 --------------
-The body is read line by line, close to how Python-Markdown sees blocks. Fenced and indented
-code, HTML comments, raw HTML lines, tables, reference definitions and lines that hold nothing
-but images or links are skipped. Headings are never event text: they name the anchor of what
+The body is read block by block as ``gardener.text.markdown.blocks`` sees it. Fenced and
+indented code, HTML comments, raw HTML lines, tables, reference definitions and lines that hold
+nothing but images or links are skipped. Headings are never event text: they name the anchor of what
 follows and, when they hold only a year ("## 2022 年"), give that year to the units below.
 A plain line holding only a year ("2020 年", "2021 年", as 003's chronicle writes them) does
 the same until the next such line or heading; "2020 之前" gives no year at all, so a bare
@@ -36,7 +36,6 @@ line when it is given the docs folder.
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections import Counter, defaultdict
@@ -45,9 +44,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from pymdownx.slugs import slugify
-
 from gardener.text.dates import DateMention, PartialDate, find_dates
+from gardener.text.markdown import HEADING, ITEM, PARAGRAPH, blocks, heading_ids, inline_text, only_links
 from gardener.garden.concepts.matcher import ConceptMatcher
 from gardener.articles.model import Article, Diagnostic, Event
 
@@ -58,7 +56,6 @@ __all__ = [
     "MIN_REST",
     "event_diagnostics",
     "extract_events",
-    "heading_slugs",
     "merge_events",
     "publication_events",
     "readable",
@@ -78,101 +75,16 @@ _VAGUE = 0.8
 _PLACED_BY_ARTICLE = 0.9
 _UNRESOLVED = 0.5
 
-# --------------------------------------------------------------------------
-# Markdown cleaning
-
-_COMMENT = re.compile(r"<!--[\s\S]*?(?:-->|\Z)")
-_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
-_QUOTE = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
-_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]+")
-_SETEXT = re.compile(r"[ ]{0,3}(?:=+|-+)[ \t]*$")
-_RULE = re.compile(r"[ ]{0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_REF_DEF = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
-_ATTR_LIST = re.compile(r"[ \t]*\{:?[ \t]*([^{}]*)\}[ \t]*$")
-_CUSTOM_ID = re.compile(r"(?:^|[ \t])#([^\s}]+)")
-
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]")
-_LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
-_FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
-_CITATION = re.compile(r"\[[0-9]{1,3}\]")
-_STRONG_OR_EM = re.compile(r"\*+|(?<![\w\\])(_{1,2})(?=\S)(.+?)(?<=\S)\1(?!\w)")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 _SPACES = re.compile(r"\s+")
-_LINK_ONLY = re.compile(r"(?:\[[^\]]*\]\([^)]*\)[ \t]*)+$")
+_CITATION = re.compile(r"\[[0-9]{1,3}\]")
 
 
-def _emphasis(m: re.Match[str]) -> str:
-    return "" if m.group(1) is None else m.group(2)
-
-
-def _inline_text(text: str) -> str:
-    """Markdown inline source to the plain text a reader sees, on one line."""
-    if "<" in text:
-        text = _TAG.sub("", text)
+def _plain(markdown: str) -> str:
+    """Inline Markdown to the plain text a reader sees, on one line, without citation marks."""
+    text = inline_text(markdown)
     if "[" in text:
-        text = _IMAGE.sub("", text)
-        text = _LINK.sub(r"\1", text)
-        text = _FOOTNOTE_REF.sub("", text)
         text = _CITATION.sub("", text)
-    if "*" in text or "_" in text:
-        text = _STRONG_OR_EM.sub(_emphasis, text)
-    if "`" in text:
-        text = text.replace("`", "")
-    if "\\" in text:
-        text = _ESCAPE.sub(r"\1", text)
-    if "&" in text:
-        text = html.unescape(text)
     return _SPACES.sub(" ", text).strip()
-
-
-# --------------------------------------------------------------------------
-# Heading anchors, as Python-Markdown's toc makes them with pymdownx's slugify
-
-_SLUGIFY = slugify(case="lower")
-_IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
-
-
-def _heading_parts(raw: str) -> tuple[str, str | None]:
-    """(plain heading text, custom id given with attr_list or None)."""
-    custom = None
-    attrs = _ATTR_LIST.search(raw)
-    if attrs is not None:
-        found = _CUSTOM_ID.search(attrs.group(1))
-        custom = found.group(1) if found else None
-        raw = raw[: attrs.start()]
-    text = raw
-    if "[" in text:
-        text = _IMAGE.sub("", text)
-        text = _FOOTNOTE_REF.sub("", text)
-        text = _LINK.sub(r"\1", text)
-    if "*" in text or "_" in text:
-        text = _STRONG_OR_EM.sub(_emphasis, text)
-    text = text.replace("`", "")
-    if "\\" in text:
-        text = _ESCAPE.sub(r"\1", text)
-    return html.unescape(text).strip(), custom
-
-
-def _unique(slug: str, used: set[str]) -> str:
-    # The same rule as markdown.extensions.toc.unique: "foo", "foo_1", "foo_2", ...
-    while slug in used or not slug:
-        m = _IDCOUNT.match(slug)
-        slug = f"{m.group(1)}_{int(m.group(2)) + 1}" if m else f"{slug}_1"
-    used.add(slug)
-    return slug
-
-
-def _slugs(raw_headings: Sequence[str]) -> list[str]:
-    parts = [_heading_parts(raw) for raw in raw_headings]
-    # attr_list runs before toc, so every custom id is taken before any slug is made.
-    used = {custom for _, custom in parts if custom}
-    return [custom or _unique(_SLUGIFY(text, "-"), used) for text, custom in parts]
-
-
-def heading_slugs(body: str) -> list[str]:
-    """The id of every heading of a Markdown body, in order, as the built site has them."""
-    return _slugs(_Reader(body).read()[1])
 
 
 # --------------------------------------------------------------------------
@@ -192,7 +104,6 @@ _SENTENCE_LEAD = "”’\"'」』）) \t"
 # Chinese text often closes a full-width bracket with a half-width one: "（Computer Vision)".
 _PAIRS = (("《", "》"), ("（(", "）)"), ("“", "”"))
 _OPENER = re.compile("[《（(“]")
-_SPECIAL_START = frozenset(" \t#>-*+0123456789０１２３４５６７８９`~|<![=_")
 
 
 def _sentences(text: str) -> list[str]:
@@ -245,119 +156,49 @@ def _year_context(text: str) -> _Context | bool:
     return _NO_YEAR if m.qualifier in ("before", "after") else m.date
 
 
-def _opens_fence(opened: re.Match[str], line: str) -> bool:
-    # A backtick fence's info string may not hold a backtick, or "```a```" would be code.
-    return opened.group(1)[0] != "`" or "`" not in line[opened.end():]
-
-
-class _Reader:
-    """One pass over the lines of a body: units with a date-like character, and headings."""
+class _Units:
+    """The units of a body that hold a date-like character, and how many headings precede each."""
 
     def __init__(self, body: str) -> None:
-        if "<!--" in body:
-            body = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), body)
-        self.lines = body.split("\n")
+        self.blocks = blocks(body)
         self.units: list[_Unit] = []
-        self.headings: list[str] = []
+        self.headings = 0
         self.context: _Context = None
 
-    def read(self) -> tuple[list[_Unit], list[str]]:
-        lines = self.lines
-        count = len(lines)
-        fence: str | None = None
-        code = False  # inside an indented code block
-        container = False  # inside a list or admonition: indented lines are content
-        prev_blank = True
-        skip_next = False
-        special = _SPECIAL_START
-        for index, line in enumerate(lines):
-            if skip_next:
-                skip_next = False
-                prev_blank = False
-                continue
-            if fence is not None:
-                if line.lstrip(" ").startswith(fence) and not line.strip(" \t\r`~"):
-                    fence = None
-                continue
-            if not line or line.isspace():
-                prev_blank = True
-                continue
-            line = line.rstrip("\r")
-            first_of_block, prev_blank = prev_blank, False
-            if first_of_block and index + 1 < count and lines[index + 1][:1] in "=-" \
-                    and _SETEXT.match(lines[index + 1]) and not _LIST_ITEM.match(line):
-                self._heading(line.strip())
-                skip_next = True
-                continue
-            if line[0] not in special:
-                if first_of_block:
-                    container = code = False
-                if _DATEISH.search(line):
-                    self._paragraph(line, index)
-                continue
-            width = len(line[: len(line) - len(line.lstrip(" \t"))].expandtabs(4))
-            if code and width >= 4:
-                continue
-            code = False
-            if width >= 4 and first_of_block and not container:
-                code = True
-                continue
-            opened = _FENCE.match(line)
-            if opened is not None and _opens_fence(opened, line):
-                fence = opened.group(1)
-                continue
-            if width == 0 and first_of_block and not _LIST_ITEM.match(line) \
-                    and not line.startswith(("!!!", "???")):
-                container = False
-            container = self._block_line(line, index) or container
-        return self.units, self.headings
-
-    def _block_line(self, line: str, index: int) -> bool:
-        """A line starting with a Markdown-special character; True when it opens a container."""
-        quoted = _QUOTE.match(line)
-        if quoted is not None:
-            line = line[quoted.end():]
-            if not line.strip():
-                return False
-        stripped = line.lstrip(" \t")
-        if line.startswith("#"):
-            self._heading(stripped.lstrip("#").rstrip("#").strip())
-            return False
-        if stripped.startswith(("!!!", "???")):
-            return True
-        if stripped[0] in "|<" or _RULE.match(stripped) or _REF_DEF.match(stripped):
-            return False
-        item = _LIST_ITEM.match(stripped)
-        if item is not None:
-            text = stripped[item.end():]
-            if _DATEISH.search(text):
-                self._unit(_inline_text(text), index)
-            return True
-        if _DATEISH.search(stripped):
-            self._paragraph(stripped, index)
-        return False
+    def read(self) -> list[_Unit]:
+        for block in self.blocks:
+            if block.kind == HEADING:
+                self._heading(block.text)
+            elif block.kind == ITEM:
+                if _DATEISH.search(block.text):
+                    self._unit(_plain(block.text), block.line)
+            elif block.kind == PARAGRAPH:
+                for offset, line in enumerate(block.text.split("\n")):
+                    if _DATEISH.search(line):
+                        self._paragraph(line, block.line + offset)
+        return self.units
 
     def _heading(self, raw: str) -> None:
-        self.headings.append(raw)
-        year = _year_context(_inline_text(raw)) if _DATEISH.search(raw) else False
+        self.headings += 1
+        year = _year_context(_plain(raw)) if _DATEISH.search(raw) else False
         # A heading without a year ends the section a year heading or year line began.
         self.context = None if year is False else year
 
-    def _paragraph(self, line: str, index: int) -> None:
-        if _LINK_ONLY.match(line.strip()):
+    def _paragraph(self, line: str, number: int) -> None:
+        if only_links(line):
             return
-        text = _inline_text(line)
+        text = _plain(line)
         year = _year_context(text)
         if year is not False:
             self.context = year
             return
         for sentence in _sentences(text):
             if _DATEISH.search(sentence):
-                self._unit(sentence, index)
+                self._unit(sentence, number)
 
-    def _unit(self, text: str, index: int) -> None:
+    def _unit(self, text: str, number: int) -> None:
         if text:
-            self.units.append(_Unit(text, index + 1, len(self.headings) - 1, self.context))
+            self.units.append(_Unit(text, number, self.headings - 1, self.context))
 
 
 # --------------------------------------------------------------------------
@@ -490,10 +331,11 @@ def _event(unit: _Unit, article: Article, matcher: ConceptMatcher | None,
 
 def extract_events(article: Article, matcher: ConceptMatcher | None = None) -> list[Event]:
     """The dated statements of one article, in reading order, resolved or not."""
-    units, headings = _Reader(article.body).read()
+    reader = _Units(article.body)
+    units = reader.read()
     if not units:
         return []
-    anchors = _slugs(headings)
+    anchors = heading_ids(reader.blocks)
     events = (_event(unit, article, matcher, anchors) for unit in units)
     return [event for event in events if event is not None]
 

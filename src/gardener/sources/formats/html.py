@@ -23,6 +23,7 @@ from markdownify import MarkdownConverter
 from gardener.articles.model import Diagnostic, GardenError
 from gardener.articles.schema import normalize
 from gardener.sources.findings import Fact
+from gardener.text.cjk import WIDE
 
 # Everything here runs code, loads other pages or asks for input: none of it is article text.
 _ACTIVE = ("script", "style", "noscript", "iframe", "frame", "frameset", "object", "embed",
@@ -31,8 +32,7 @@ _ACTIVE = ("script", "style", "noscript", "iframe", "frame", "frameset", "object
 _UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data|file):", re.IGNORECASE)
 _LANGUAGE = re.compile(r"^(?:language|lang)-([\w+#.-]+)$")
 _WORDS = re.compile(r"[\W_]+")
-_CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK_BREAK = re.compile(f"([{_CJK}])[ \\t]*\\n[ \\t]*([{_CJK}])")
+_CJK_BREAK = re.compile(f"([{WIDE}])[ \\t]*\\n[ \\t]*([{WIDE}])")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
 _SYMBOL_ONLY = re.compile(r"^[\s¶#§🔗⚓]*$")
