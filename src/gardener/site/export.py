@@ -18,6 +18,7 @@ from gardener.garden.loading import all_files
 from gardener.articles.model import Diagnostic, GardenError
 from gardener.pages.common import nav_tree
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
+from gardener.site import math_assets
 from gardener.site.mkdocs.config import site_options, validated
 from gardener.options import plugin_options
 
@@ -60,6 +61,10 @@ def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lamb
     existing = {p.relative_to(docs).as_posix() for p in sources}
     for rel, content in site.generated(existing).items():
         _write(out_docs, rel, content.encode("utf-8"), result)
+    math = math_assets.uses_math(config.get("markdown_extensions"))
+    for rel, data in (math_assets.math_files() if math else {}).items():
+        if rel not in existing:
+            _write(out_docs, rel, data, result)
     words = "".join(f"{word}\n" for word in site.segmenter_words())
     _write(out, WORDS_FILE, words.encode("utf-8"), result)
     _write(out, "mkdocs.yml", _mkdocs_yml(config, site, existing), result)
@@ -102,8 +107,10 @@ def _mkdocs_yml(config: CommentedMap, site: GardenSite, existing: set[str]) -> b
     config["plugins"] = CommentedSeq(_plugin_entry(p) for p in config.get("plugins") or []
                                      if not (isinstance(p, dict) and "gardener" in p)
                                      and p != "gardener")
-    for key, extra in (("extra_css", extra_css(site.options)),
-                       ("extra_javascript", extra_javascript(site.options))):
+    extensions = config.get("markdown_extensions")
+    for key, extra in (("extra_css", extra_css(site.options) + math_assets.extra_css(extensions)),
+                       ("extra_javascript", extra_javascript(site.options)
+                        + math_assets.extra_javascript(extensions))):
         current = list(config.get(key) or [])
         config[key] = current + [p for p in extra if p not in current]
     config["nav"] = nav(site, existing | set(site.generated(existing)))

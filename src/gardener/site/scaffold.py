@@ -1,7 +1,8 @@
 """`gardener new DIR`: a garden that builds straight away.
 
 Templates live in the package (templates/new); names that packaging tools skip (dot files) are
-stored without the dot and renamed on the way out.
+stored without the dot and renamed on the way out. Text templates are `string.Template`s: a
+literal "$$" (a formula delimiter in a comment) is written "$$$$" there.
 """
 
 from __future__ import annotations

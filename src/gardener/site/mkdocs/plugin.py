@@ -16,6 +16,7 @@ from mkdocs.structure.pages import Page
 
 from gardener.garden.cache import shared_cache
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
+from gardener.site import math_assets
 from gardener.site.mkdocs.config import GardenerConfig, site_options
 from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
 from gardener.site.mkdocs.search_index import compact_search_index
@@ -65,6 +66,11 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         config.extra_css.extend(p for p in extra_css(self.options) if p not in config.extra_css)
         config.extra_javascript.extend(p for p in extra_javascript(self.options)
                                        if p not in config.extra_javascript)
+        extensions = config.markdown_extensions
+        config.extra_css.extend(p for p in math_assets.extra_css(extensions)
+                                if p not in config.extra_css)
+        config.extra_javascript.extend(p for p in math_assets.extra_javascript(extensions)
+                                       if p not in config.extra_javascript)
         return config
 
     @timed
@@ -83,6 +89,10 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         existing = {f.src_uri for f in files}
         for path, content in self.site.generated(existing).items():
             files.append(File.generated(config, path, content=content))
+        if math_assets.uses_math(config.markdown_extensions):
+            for path, data in math_assets.math_files().items():
+                if path not in existing:
+                    files.append(File.generated(config, path, content=data))
         return files
 
     @timed
