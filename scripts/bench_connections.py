@@ -110,8 +110,8 @@ def print_table(n: int, row: dict) -> None:
     for name, r in (("off", off), ("on", on)):
         print(f"| {name} | {r['build_s']:.1f} | {r['rss_mb']:.0f} | {r['article_page_kb']:.1f} "
               f"| {r['site_mb']:.1f} | {row['warm_rebuild_gardener_s'][name]:.3f} |")
-    print(f"| ratio | {on['build_s'] / off['build_s']:.2f} | {on['rss_mb'] / off['rss_mb']:.2f} "
-          f"| {on['article_page_kb'] / off['article_page_kb']:.2f} | {on['site_mb'] / off['site_mb']:.2f} | |")
+    ratios = [on[k] / off[k] for k in ("build_s", "rss_mb", "article_page_kb", "site_mb")]
+    print("| ratio | " + " | ".join(f"{r:.2f}" for r in ratios) + " | |")
     print("data files (KB): " + ", ".join(f"{k} {v:,.0f}" for k, v in on["data_kb"].items()))
 
 
