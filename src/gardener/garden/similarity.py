@@ -9,7 +9,6 @@ text and are cached with it; the ranking is cached for the garden as a whole.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -99,8 +98,8 @@ def related_articles(articles: Sequence[Article], concept_counts: Mapping[str, M
     key = ("related", count, signature, digest(repr([
         (a.path, a.slug, a.listed, a.duplicate_of, digests.get(a.path) or sorted(t.items()),
          sorted(c.items())) for a, t, c in zip(articles, terms, concepts, strict=True)])))
-    return cache.get(key, lambda: _rank(articles, [_bag(t, c) for t, c in zip(terms, concepts, strict=True)],
-                                        count))
+    bags = [[t, {CONCEPT + slug: n for slug, n in c.items()}] for t, c in zip(terms, concepts, strict=True)]
+    return cache.get(key, lambda: _rank(articles, bags, count))
 
 
 def _terms(article: Article, cache: AnalysisCache, digests: Mapping[str, str]) -> Counter:
@@ -109,13 +108,9 @@ def _terms(article: Article, cache: AnalysisCache, digests: Mapping[str, str]) -
     return cache.get(key, lambda: article_terms(article))
 
 
-def _bag(terms: Counter, concepts: Mapping[str, int]) -> Counter:
-    bag = Counter(terms)
-    bag.update({CONCEPT + slug: n for slug, n in concepts.items()})
-    return bag
-
-
-def _rank(articles: Sequence[Article], bags: list[Counter], count: int) -> dict[str, tuple[Related, ...]]:
+def _rank(articles: Sequence[Article], bags: list[list[Mapping[str, int]]],
+          count: int) -> dict[str, tuple[Related, ...]]:
+    """`bags`: each article's terms, as one or more mappings of term -> count."""
     matrix, vocabulary = _weights(bags)
     listed = np.array([a.listed for a in articles])
     candidates = matrix[listed]
@@ -135,33 +130,48 @@ def _rank(articles: Sequence[Article], bags: list[Counter], count: int) -> dict[
     return related
 
 
-def _weights(bags: list[Counter]) -> tuple[sparse.csr_matrix, dict[str, int]]:
+def _weights(bags: list[list[Mapping[str, int]]]) -> tuple[sparse.csr_matrix, dict[str, int]]:
     """Rows of (1 + log tf) * idf, each cut to its TERMS_KEPT strongest terms, unit length."""
-    documents = Counter(term for bag in bags for term in bag)
+    documents = Counter(term for parts in bags for part in parts for term in part)
     n = len(bags)
     # A term in one article links nothing; one in most articles says nothing.
-    useful = {t for t, df in documents.items() if 1 < df and (n < 20 or df <= n // 2)}
-    vocabulary = {t: i for i, t in enumerate(sorted(useful))}
-    rows, cols, values = [], [], []
-    for r, bag in enumerate(bags):
-        weighted = [(_weight(t, tf, documents[t], n), t) for t, tf in bag.items() if t in vocabulary]
-        kept = sorted(weighted, reverse=True)[:TERMS_KEPT]
-        norm = math.sqrt(sum(w * w for w, _ in kept)) or 1.0
-        for w, t in kept:
-            rows.append(r)
-            cols.append(vocabulary[t])
-            values.append(w / norm)
+    useful = sorted(t for t, df in documents.items() if 1 < df and (n < 20 or df <= n // 2))
+    vocabulary = {t: i for i, t in enumerate(useful)}
+    rows, cols, counts = [], [], []
+    for r, parts in enumerate(bags):
+        for part in parts:
+            for term, tf in part.items():
+                column = vocabulary.get(term)
+                if column is not None:
+                    rows.append(r)
+                    cols.append(column)
+                    counts.append(tf)
+    rows_a, cols_a = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+    df = np.array([documents[t] for t in useful], dtype=np.float64)
+    boost = np.array([_boost(t) for t in useful], dtype=np.float64)
+    idf = np.log((1 + n) / (1 + df)) + 1.0
+    weights = (1.0 + np.log(np.array(counts, dtype=np.float64))) * idf[cols_a] * boost[cols_a]
+    kept = _strongest(rows_a, weights, cols_a)
+    rows_a, cols_a, weights = rows_a[kept], cols_a[kept], weights[kept]
+    norms = np.sqrt(np.bincount(rows_a, weights=weights * weights, minlength=n))
+    weights = weights / np.where(norms > 0, norms, 1.0)[rows_a]
     shape = (n, len(vocabulary))
-    return sparse.csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float32), vocabulary
+    return sparse.csr_matrix((weights.astype(np.float32), (rows_a, cols_a)), shape=shape), vocabulary
 
 
-def _weight(term: str, tf: int, df: int, n: int) -> float:
-    weight = (1.0 + math.log(tf)) * (math.log((1 + n) / (1 + df)) + 1.0)
+def _boost(term: str) -> float:
     if term.startswith(CONCEPT):
-        return weight * CONCEPT_WEIGHT
-    if term.startswith(TAG):
-        return weight * TAG_WEIGHT
-    return weight
+        return CONCEPT_WEIGHT
+    return TAG_WEIGHT if term.startswith(TAG) else 1.0
+
+
+def _strongest(rows: np.ndarray, weights: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Indices of each row's TERMS_KEPT heaviest entries (ties broken by column)."""
+    order = np.lexsort((cols, -weights, rows))
+    sorted_rows = rows[order]
+    starts = np.searchsorted(sorted_rows, sorted_rows, side="left")
+    rank = np.arange(len(order)) - starts
+    return order[rank < TERMS_KEPT]
 
 
 def _families(articles: Sequence[Article]) -> list[str]:
