@@ -7,6 +7,7 @@ shown, so a 10,000-article garden does not repeat it in 10,000 pages.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from typing import Callable, Iterable, Mapping
@@ -71,8 +72,11 @@ def graph_data(articles: Iterable[Article], concepts: Iterable[Concept],
 
 
 def graph_json(data: dict) -> str:
-    # Compact separators: the file is fetched whole by every graph view.
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """The data file, with a version ("v") that changes with its content (browsers keep a
+    layout per version). Compact separators: the file is fetched whole by every graph view."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    version = hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+    return '{"v":"' + version + '",' + text[1:]
 
 
 def emit_graph_page(site_name: str) -> str:

@@ -91,6 +91,7 @@
     var canvas = container.querySelector(".gd-graph__canvas");
     var colours = palette(container);
     var large = graph.nodes.length > LARGE;
+    var remembered = options.version ? recall(graph, options.version) : false;
     var chart = window.ForceGraph()(canvas)
       .width(canvas.clientWidth)
       .height(canvas.clientHeight)
@@ -110,9 +111,10 @@
       .onNodeClick(function (n) { window.location.href = new URL(n.id, ROOT).href; })
       // A large garden settles in fewer, coarser steps: every step costs time in proportion to
       // its size, and the reader waits for the layout to stop before it is smooth to move.
-      .cooldownTicks(large ? 40 : 300)
+      .cooldownTicks(remembered ? 0 : large ? 40 : 300)
       .d3AlphaDecay(large ? 0.08 : 0.0228)
       .onEngineStop(function () {
+        if (options.version && !remembered) remember(graph, options.version);
         if (!container.dataset.gdFitted) {
           container.dataset.gdFitted = "1";
           chart.zoomToFit(400, 30, function (n) { return options.visible(n); });
@@ -174,6 +176,32 @@
     return force;
   }
 
+  /* The whole garden's layout is kept in the browser for the same data file, so coming back
+     to the graph page shows it at once instead of laying it out again. */
+  var LAYOUT_KEY = "gardener-graph-layout";
+
+  function recall(graph, version) {
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(LAYOUT_KEY) || "null");
+      if (!saved || saved.v !== version) return false;
+      graph.nodes.forEach(function (n) {
+        var at = saved.at[n.id];
+        if (at) { n.x = at[0]; n.y = at[1]; }
+      });
+      return true;
+    } catch (error) {
+      return false; // storage may be off or full: lay the graph out as usual
+    }
+  }
+
+  function remember(graph, version) {
+    var at = {};
+    graph.nodes.forEach(function (n) { at[n.id] = [Math.round(n.x), Math.round(n.y)]; });
+    try {
+      window.localStorage.setItem(LAYOUT_KEY, JSON.stringify({ v: version, at: at }));
+    } catch (error) { /* the next visit lays it out again */ }
+  }
+
   function shorten(text) {
     return text.length > 24 ? text.slice(0, 23) + "…" : text;
   }
@@ -202,7 +230,8 @@
       visible: function (n) { return shown === null || shown[n.i]; },
       focus: function (n) { return matches[n.i]; },
       dimmed: function (n) { return Object.keys(matches).length > 0 && !matches[n.i]; },
-      labelled: function (n) { return n.deg >= hub; }
+      labelled: function (n) { return n.deg >= hub; },
+      version: data.v
     });
     status(container, data.nodes.length + " 个页面，" + data.links.length + " 条连接，"
       + data.related.length + " 对相似文章（虚线）");
