@@ -114,3 +114,12 @@ def test_a_duplicate_never_competes_with_its_original():
     copy = dataclasses.replace(ESSAY, path="articles/copy.md", slug="copy", duplicate_of=ESSAY.slug)
     resolved = [index(copy).resolve(link, HERE) for link in find_wikilinks(f"[[{ESSAY.title}]]")]
     assert resolved[0].page.path == ESSAY.path and wikilink_diagnostics(HERE, resolved, 1) == []
+
+
+def test_in_a_table_cell_with_an_escaped_pipe():
+    text = "| 概念 | 说明 |\n| --- | --- |\n| [[scaling-law\\|缩放]] | 见 [[RLHF]] |\n"
+    targets = {link.key: index().target(link, HERE) for link in find_wikilinks(text)}
+    assert [key[1] for key in targets] == ["scaling-law", "RLHF"]
+    html = markdown.markdown(write_wikilinks(text, targets, HERE), extensions=["tables"])
+    assert '<td><a href="../concepts/scaling-law.md">缩放</a></td>' in html
+    assert '<td>见 <a href="../concepts/rlhf.md">RLHF</a></td>' in html

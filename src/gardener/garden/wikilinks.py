@@ -65,7 +65,8 @@ def find_wikilinks(markdown: str) -> tuple[WikiLink, ...]:
     for match in _WIKILINK.finditer(markdown):
         if _inside(spans, starts, match.start()) or _in_link_text(markdown, match.start(), match.end()):
             continue
-        target = match.group("target").strip()
+        # In a table a writer escapes the label's pipe ("[[page\\|words]]") so the cell holds.
+        target = match.group("target").strip().removesuffix("\\").rstrip()
         heading = (match.group("heading") or "").strip() or None
         if not target and not heading:
             continue
