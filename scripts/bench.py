@@ -108,12 +108,13 @@ def make_garden(n: int, work: Path, prose: list[str]) -> tuple[Path, dict]:
 
 def analysis(garden: Path) -> dict:
     from gardener.garden.cache import AnalysisCache
-    from gardener.pages.site import GardenSite, SiteOptions
+    from gardener.pages.site import GardenSite
+    from gardener.options import Options
 
     docs = garden / "docs"
     size = sum(p.stat().st_size for p in (docs / "articles").glob("*.md"))
     start = time.perf_counter()
-    site = GardenSite(docs, SiteOptions(timeline_file=garden / "timeline.yml"), AnalysisCache())
+    site = GardenSite(docs, Options(timeline_file=str(garden / "timeline.yml")), AnalysisCache())
     seconds = time.perf_counter() - start
     return {"analysis_s": seconds, "analysis_mb_s": size / 1e6 / seconds,
             "events": len(site.timeline.events), "articles_mb": size / 1e6}

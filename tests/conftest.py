@@ -17,16 +17,32 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 
 
-@pytest.fixture(scope="session")
-def seeds() -> Path:
-    return SEEDS
+def outside_git(paths: list[Path], into: Path) -> list[Path]:
+    """Copies of repository fixtures in a folder outside the checkout: inside it, the importer
+    would rightly date them by the commits that added them to this repository."""
+    into.mkdir(parents=True, exist_ok=True)
+    copies = []
+    for path in paths:
+        copy = into / path.name
+        if path.is_dir():
+            shutil.copytree(path, copy)
+        else:
+            shutil.copy2(path, copy)
+        copies.append(copy)
+    return copies
 
 
 @pytest.fixture(scope="session")
-def imported(tmp_path_factory):
+def seeds(tmp_path_factory) -> Path:
+    """The seed sources, copied outside the repository (see outside_git)."""
+    return outside_git([SEEDS], tmp_path_factory.mktemp("sources"))[0]
+
+
+@pytest.fixture(scope="session")
+def imported(tmp_path_factory, seeds):
     """(ImportResult, folder) for all five seeds imported into a fresh folder."""
     into = tmp_path_factory.mktemp("garden") / "articles"
-    result = import_sources(sorted(SEEDS.glob("*.txt")), into)
+    result = import_sources(sorted(seeds.glob("*.txt")), into)
     return result, into
 
 

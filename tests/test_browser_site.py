@@ -28,7 +28,7 @@ def test_concept_link_tooltip_and_click(site):
         link.hover()
         tooltip = page.locator(".md-tooltip2--active")
         tooltip.wait_for(state="visible", timeout=5000)
-        assert tooltip.inner_text().strip() == GARDEN.concept("scaling-law").summary
+        assert tooltip.inner_text().strip() == next(c.summary for c in GARDEN.concepts if c.slug == "scaling-law")
         link.click()
         page.wait_for_url("**/concepts/scaling-law/")
         assert "缩放定律" in page.locator("article h1").inner_text()

@@ -100,7 +100,6 @@ FAILING = {
     "slug-absolute": ("---\ntitle: 标题\nslug: /tmp/evil\n---\n" + BODY, "bad.md:3",
                       "slug: '/tmp/evil' is not a slug (lowercase a-z, 0-9 and single hyphens)"),
     "binary": (bytes(range(256)) * 64, "bad.md", "binary data, not text"),
-    "empty": (b"", "bad.md", "empty file"),
     "latin1": ("caf\xe9 na\xefve \xff\xfe\xfd".encode("latin-1"), "bad.md:1", "cannot decode"),
 }
 

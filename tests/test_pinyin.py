@@ -30,9 +30,10 @@ def test_a_build_process_loads_neither_pypinyin_nor_jieba_extras():
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from gardener.pages.site import GardenSite, SiteOptions\n"
+        "from gardener.options import Options\n"
+        "from gardener.pages.site import GardenSite\n"
         "from gardener.site.mkdocs.plugin import teach_segmenter\n"
-        f"site = GardenSite(Path({str(ROOT / 'docs')!r}), SiteOptions())\n"
+        f"site = GardenSite(Path({str(ROOT / 'docs')!r}), Options())\n"
         "files = site.generated(set())\n"
         "teach_segmenter(site)\n"
         "assert 'concepts/long-term-memory.md' in files['glossary.md'], 'glossary incomplete'\n"

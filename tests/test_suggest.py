@@ -11,7 +11,8 @@ import yaml
 from click.testing import CliRunner
 
 from gardener.site.cli import main
-from gardener.garden.loading import Garden, load_garden
+from gardener.articles.model import Garden
+from gardener.garden.loading import load_garden
 from gardener.articles.model import Article, Concept
 from gardener.garden.concepts.suggest import Suggestion, prose, suggest
 from tests.conftest import ROOT

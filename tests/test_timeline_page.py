@@ -13,19 +13,16 @@ from hypothesis import strategies as st
 from pymdownx.slugs import slugify
 
 from gardener.text.dates import PartialDate as P
-from gardener.garden.timeline.extract import extract_events, merge_events, publication_events
+from gardener.text.dates import parse_date
+from gardener.garden.timeline.extract import extract_events, publication_events
+from gardener.garden.timeline.merge import merge_events
 from gardener.text.markdown import heading_ids
 from gardener.garden.loading import load_garden
 from gardener.garden.concepts.matcher import ConceptMatcher
 from gardener.articles.model import Event
-from gardener.pages.timeline import (
-    PATH,
-    date_label,
-    emit_concept_timeline,
-    emit_timeline,
-    timeline_css,
-    timeline_js,
-)
+from gardener.pages import timeline
+from gardener.pages.view import GardenView
+from gardener.pages.timeline import PATH, date_label, timeline_css, timeline_js
 from tests.conftest import ROOT, build_site
 
 GARDEN = load_garden(ROOT / "docs")
@@ -35,7 +32,17 @@ EVENTS = merge_events(
     + publication_events(GARDEN.articles),
     GARDEN.articles,
 )
-PAGE = emit_timeline(EVENTS, GARDEN)
+
+
+def emit_timeline(events) -> str:
+    return timeline.emit(timeline.inputs(GardenView.of(GARDEN, events=events)))
+
+
+def emit_concept_timeline(events, slug: str, path: str) -> str:
+    return timeline.emit_section(timeline.inputs(GardenView.of(GARDEN, events=events), slug), path)
+
+
+PAGE = emit_timeline(EVENTS)
 LINK = re.compile(r"\]\(<?([^)>\s]+)>?\)")
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "toc", "footnotes", "admonition"]
 
@@ -127,7 +134,7 @@ def test_publications_are_marked():
 def test_user_text_is_escaped():
     evil = Event(P(2021, 5), '<script>alert("x")</script> **粗** [链接](http://x) \\ {: #id}',
                  (), concepts=("chatgpt",), kind="curated")
-    page = emit_timeline([*EVENTS, evil], GARDEN)
+    page = emit_timeline([*EVENTS, evil])
     assert "<script>" not in page
     html = render(page)
     assert "<script>" not in html and "<strong>粗" not in html
@@ -163,22 +170,22 @@ def test_script_and_styles_stand_alone():
 
 
 def test_empty_garden_page():
-    page = emit_timeline([], GARDEN)
+    page = emit_timeline([])
     assert "\n# 时间线\n" in page and "gd-timeline" not in page
     assert page.startswith("---\nsearch:\n  exclude: true\n---")
 
 
 def test_concept_timeline():
-    section = emit_concept_timeline(EVENTS, "chatgpt", GARDEN, "concepts/chatgpt.md")
+    section = emit_concept_timeline(EVENTS, "chatgpt", "concepts/chatgpt.md")
     assert section.startswith("## 时间线 {data-search-exclude}\n")
     items = [line for line in section.splitlines() if line.startswith("- ")]
     assert len(items) >= 5
     dates = re.findall(r'datetime="([0-9-]+)"', section)
-    assert dates == sorted(dates, key=lambda d: P.from_iso(d).sort_key())
+    assert dates == sorted(dates, key=lambda d: parse_date(d).sort_key())
     assert "12 月 1 日，ChatGPT 发布。" in section
     assert assert_links_resolve(section, "concepts/chatgpt.md") >= len(items)
     path = "concepts/vector-database.md"
-    assert emit_concept_timeline(EVENTS, "vector-database", GARDEN, path) == ""
+    assert emit_concept_timeline(EVENTS, "vector-database", path) == ""
 
 
 @pytest.mark.slow
@@ -187,7 +194,7 @@ def test_strict_build_with_timeline(repo_copy):
     docs = repo_copy / "docs"
     (docs / PATH).write_text(PAGE, encoding="utf-8")
     for concept in GARDEN.concepts:
-        section = emit_concept_timeline(EVENTS, concept.slug, GARDEN, concept.path)
+        section = emit_concept_timeline(EVENTS, concept.slug, concept.path)
         if section:
             path = docs / concept.path
             path.write_text(path.read_text(encoding="utf-8").rstrip() + "\n\n" + section,
@@ -207,7 +214,7 @@ def test_strict_build_with_timeline(repo_copy):
 @given(text=st.text(min_size=1, max_size=60).filter(lambda t: t.strip()))
 def test_any_text_renders_as_itself(text):
     event = Event(P(2021, 5), text, (), kind="curated")
-    html = render(emit_timeline([event], GARDEN))
+    html = render(emit_timeline([event]))
     shown = re.search(r'<span class="gd-event__text">(.*?)</span>', html, re.S).group(1)
     assert "<" not in shown
     visible = "".join(c for c in text if c.isspace() or ord(c) >= 32 and c != "\x7f")

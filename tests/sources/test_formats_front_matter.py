@@ -15,6 +15,7 @@ from gardener.articles import matter
 from gardener.sources.formatting import format_text
 from gardener.sources.importing import import_sources
 from tests.sources.formats_support import FIXTURES, read_article
+from tests.conftest import outside_git
 
 try:
     import tomllib
@@ -41,7 +42,8 @@ def day(value) -> str:
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     into = tmp_path_factory.mktemp("dialects") / "articles"
-    result = import_sources([HUGO, HEXO, OBSIDIAN], into)
+    copy = outside_git([FIXTURES], into.parent)[0]  # images beside the pages come along
+    result = import_sources([copy / p.name for p in (HUGO, HEXO, OBSIDIAN)], into)
     assert result.failures == []
     return {a.origin: a for a in result.articles}
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from gardener.site.cli import main
 from gardener.sources.importing import import_sources
-from tests.conftest import build_site
+from tests.conftest import build_site, outside_git
 from tests.sources.formats_support import FIXTURES
 
 pytestmark = pytest.mark.slow
@@ -19,7 +19,7 @@ SOURCES = sorted(p for p in FIXTURES.iterdir() if p.is_file() and p.name != "REA
 def test_imported_formats_pass_check_and_a_strict_build(tmp_path, monkeypatch):
     garden = tmp_path / "garden"
     assert CliRunner().invoke(main, ["new", str(garden)]).exit_code == 0
-    result = import_sources(SOURCES, garden / "docs" / "articles")
+    result = import_sources(outside_git(SOURCES, tmp_path / "sources"), garden / "docs" / "articles")
     assert result.failures == [] and len(result.articles) == len(SOURCES)
     kinds = {p.suffix for p in SOURCES}
     assert {".html", ".pdf", ".txt", ".md"} <= kinds

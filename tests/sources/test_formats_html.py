@@ -14,6 +14,7 @@ from gardener.sources.formats import read_source
 from gardener.sources.importing import import_sources
 from tests.sources.formats_support import (FIXTURES, code_texts, counts, read_article, render,
                                            source_region)
+from tests.conftest import outside_git
 
 MATERIAL = FIXTURES / "custom-state-pseudo-classes-in-chrome.html"
 MDBOOK = FIXTURES / "exploit-mitigations.html"
@@ -25,7 +26,8 @@ REGIONS = {MATERIAL: "//article", MDBOOK: "//main", REFERENCE: "//main"}
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory):
     into = tmp_path_factory.mktemp("html") / "articles"
-    result = import_sources([MATERIAL, MDBOOK, REFERENCE], into)
+    copy = outside_git([FIXTURES], into.parent)[0]  # images beside the pages come along
+    result = import_sources([copy / p.name for p in (MATERIAL, MDBOOK, REFERENCE)], into)
     assert result.failures == []
     return {a.origin: a for a in result.articles}
 

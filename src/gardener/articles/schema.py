@@ -32,6 +32,8 @@ FIELDS: tuple[Field, ...] = (
     Field("date", "date", ("created", "published", "pubdate", "date_published", "publish_date")),
     Field("updated", "date", ("modified", "lastmod", "last_modified", "date_modified")),
     Field("authors", "list", ("author", "by", "creator", "creators", "作者")),
+    Field("translators", "list", ("translator", "translated_by", "译者")),
+    Field("reviewers", "list", ("reviewer", "proofreaders", "校对", "校对者")),
     Field("source", "url", ("url", "link", "source_url", "original", "canonical_url", "来源")),
     Field("publisher", "text", ("site", "site_name", "publication", "发布者")),
     Field("tags", "list", ("tag", "keywords", "categories", "category", "标签")),
@@ -43,6 +45,8 @@ FIELDS: tuple[Field, ...] = (
     Field("origin", "text", ()),
 )
 BY_NAME = {f.name: f for f in FIELDS}
+# Credits the Article model has no attribute for: pages read them from `extra`.
+_CREDITS = ("translators", "reviewers")
 SYNONYMS = {syn: f.name for f in FIELDS for syn in f.synonyms}
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -230,6 +234,6 @@ def build_article(path: str, norm: Normalized, body: str, body_line: int = 1) ->
         draft=bool(f.get("draft", False)),
         missing_assets=tuple(f.get("missing_assets") or ()),
         origin=f.get("origin"),
-        extra=dict(norm.extra),
+        extra={**norm.extra, **{k: f[k] for k in _CREDITS if f.get(k)}},
         body_line=body_line,
     )

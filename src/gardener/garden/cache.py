@@ -2,9 +2,12 @@
 
 Everything the garden computes for one file (the parsed article, its concept mentions, its
 events) depends only on that file's text and on the concept aliases, so a key made of those
-hashes is enough: after a one-file edit only that file misses. `mkdocs serve` creates new plugin
-objects on every rebuild, so the in-memory store is per process, not per plugin; the disk copy
-carries it from one run to the next.
+hashes is enough: after a one-file edit only that file misses. One cache lives for a whole
+`mkdocs serve`; the disk copy carries it from one run to the next.
+
+Nothing here grows with the number of edits: each build keeps only what it asked for, and the
+values held for the whole garden (the alias matcher, the backlink tally, the last merge) sit in
+slots that hold the latest version only.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Hashable
+from typing import Any, Callable, Hashable, TypeVar
 
 log = logging.getLogger("mkdocs.plugins.gardener")
-FORMAT = 2  # bump when cached objects change shape, so an old file is ignored, not misread
+FORMAT = 3  # bump when cached objects change shape, so an old file is ignored, not misread
+T = TypeVar("T")
+_MISSING = object()
 
 
 def digest(text: str) -> str:
@@ -34,27 +39,40 @@ class AnalysisCache:
         # one-shot build would hold every page twice until it exits.
         self.keep_volatile = False
         self.used: set[Hashable] = set()
+        self.slots: dict[str, tuple[Hashable, Any]] = {}  # name -> (key, value): the latest only
         self.hits = self.misses = 0
         self._dirty = False
         if path is not None:
             self._load(path)
 
     def get(self, key: Hashable, compute: Callable[[], Any], *, persist: bool = True) -> Any:
-        store = self.entries if persist else self.volatile
-        self.used.add(key)
         if not persist and not self.keep_volatile:
             return compute()
-        if key in store:
+        store = self.entries if persist else self.volatile
+        self.used.add(key)
+        found = store.get(key, _MISSING)  # one lookup: page keys are costly to hash
+        if found is not _MISSING:
             self.hits += 1
-            return store[key]
+            return found
         self.misses += 1
         value = store[key] = compute()
         self._dirty |= persist
         return value
 
+    def latest(self, slot: str, key: Hashable, make: Callable[[], T]) -> T:
+        """The value made for key in a slot that holds one key at a time: asking with another
+        key replaces it (an alias edit replaces the matcher instead of adding one)."""
+        held = self.slots.get(slot)
+        if held is None or held[0] != key:
+            held = self.slots[slot] = (key, make())
+        return held[1]
+
     def reset_counts(self) -> None:
-        """Start a new build: forget in-memory pages the last build did not ask for."""
-        self.volatile = {k: v for k, v in self.volatile.items() if k in self.used}
+        """Start a new build: forget what the last build did not ask for (after the first
+        build of the process, which has only the disk copy to go by)."""
+        if self.used:  # save() writes the same set: what the latest build used
+            self.volatile = {k: v for k, v in self.volatile.items() if k in self.used}
+            self.entries = {k: v for k, v in self.entries.items() if k in self.used}
         self.hits = self.misses = 0
         self.used.clear()
 

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 from gardener.garden.concepts.index import analyse_concepts
 from gardener.garden.loading import Garden
 from gardener.garden.timeline.build import build_timeline
-from gardener.garden.concepts.matcher import POLICIES, normalise
+from gardener.garden.concepts.matcher import normalise
 from gardener.text.cjk import has_cjk
 from gardener.text.markdown import links
 from gardener.text.segmenter import jieba
@@ -130,13 +130,6 @@ def unmentioned_concepts(garden: Garden) -> Iterable[Diagnostic]:
                              "warning")
 
 
-def bad_link_policies(garden: Garden) -> Iterable[Diagnostic]:
-    for concept in garden.concepts:
-        if concept.link_policy is not None and concept.link_policy not in POLICIES:
-            yield Diagnostic(concept.path, f"link_policy '{concept.link_policy}' is not one of "
-                             f"{', '.join(POLICIES)}")
-
-
 def unknown_related(garden: Garden) -> Iterable[Diagnostic]:
     known = {c.slug for c in garden.concepts}
     for concept in garden.concepts:
@@ -157,7 +150,7 @@ def timeline_check(curated_file: Path | None, name: str | None = None) -> Check:
 
 CHECKS: list[Check] = [
     duplicate_slugs, duplicate_targets, missing_dates, local_links,
-    alias_collisions, risky_aliases, unmentioned_concepts, unknown_related, bad_link_policies,
+    alias_collisions, risky_aliases, unmentioned_concepts, unknown_related,
 ]
 
 

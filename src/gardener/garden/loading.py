@@ -7,43 +7,17 @@ the others from loading.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
 from gardener.articles import matter
 from gardener.garden.cache import AnalysisCache, digest
-from gardener.articles.model import Article, Concept, Diagnostic, GardenError
+from gardener.articles.model import Article, Concept, Diagnostic, Garden, GardenError, LinkPolicy
 from gardener.articles.schema import build_article, normalize
+from gardener.sources.history import last_changes
 
 CONCEPT_KEYS = {"title", "aliases", "summary", "related", "link_policy"}
-
-
-@dataclass(frozen=True)
-class Garden:
-    docs_dir: Path
-    articles: tuple[Article, ...]
-    concepts: tuple[Concept, ...]
-    diagnostics: tuple[Diagnostic, ...]
-    # docs-relative path -> hash of the file's text: the key of everything derived from a file
-    digests: dict[str, str] = field(default_factory=dict, compare=False)
-
-    def article(self, slug: str) -> Article | None:
-        return self._by_slug().get(slug)
-
-    def _by_slug(self) -> dict[str, Article]:
-        index = self.__dict__.get("_slugs")
-        if index is None:
-            index = {a.slug: a for a in self.articles}
-            object.__setattr__(self, "_slugs", index)
-        return index
-
-    def concept(self, slug: str) -> Concept | None:
-        return next((c for c in self.concepts if c.slug == slug), None)
-
-    @property
-    def listed(self) -> tuple[Article, ...]:
-        return tuple(a for a in self.articles if a.listed)
 
 
 def all_files(folder: Path) -> list[Path]:
@@ -102,6 +76,7 @@ def load_concept(rel: str, text: str) -> tuple[Concept | None, list[Diagnostic]]
     related = front.get("related") or []
     related = [related] if isinstance(related, str) else [str(r) for r in related]
     names = list(dict.fromkeys([str(title), *(str(a) for a in aliases)]))
+    policy, problems = _link_policy(front.get("link_policy"), rel, doc.line_of("link_policy"))
     concept = Concept(
         path=rel,
         slug=Path(rel).stem,
@@ -110,10 +85,20 @@ def load_concept(rel: str, text: str) -> tuple[Concept | None, list[Diagnostic]]
         summary=str(front["summary"]).strip() if front.get("summary") else None,
         related=tuple(related),
         body=doc.body,
-        link_policy=front.get("link_policy"),
+        link_policy=policy,
         extra={k: v for k, v in front.items() if k not in CONCEPT_KEYS},
     )
-    return concept, []
+    return concept, problems
+
+
+def _link_policy(value, rel: str, line: int | None) -> tuple[LinkPolicy | None, list[Diagnostic]]:
+    """The note's own link policy; an unknown one is reported and the site's policy applies."""
+    if value is None:
+        return None, []
+    if isinstance(value, str) and value in tuple(LinkPolicy):
+        return LinkPolicy(value), []
+    names = ", ".join(LinkPolicy)
+    return None, [Diagnostic(rel, f"link_policy '{value}' is not one of {names}", "error", line)]
 
 
 def _load_all(paths: Iterable[Path], docs_dir: Path, loader, cache: AnalysisCache,
@@ -141,6 +126,15 @@ def _safely(loader, rel: str, text: str):
         return None, [Diagnostic(rel, "front-matter nested too deeply")]
 
 
+def updated_from_git(articles: list[Article], docs_dir: Path, cache: AnalysisCache) -> list[Article]:
+    """An article without `updated` was last updated by the last commit that changed it."""
+    if all(a.updated is not None for a in articles):
+        return articles
+    changed = last_changes(docs_dir, cache)
+    return [replace(a, updated=changed[a.path]) if a.updated is None and a.path in changed else a
+            for a in articles]
+
+
 def load_garden(docs_dir: Path, articles_dir: str = "articles", concepts_dir: str = "concepts",
                 cache: AnalysisCache | None = None) -> Garden:
     """Every article and concept note; unchanged files come from the cache unparsed."""
@@ -149,6 +143,7 @@ def load_garden(docs_dir: Path, articles_dir: str = "articles", concepts_dir: st
     digests: dict[str, str] = {}
     articles, a_problems = _load_all(markdown_files(docs_dir / articles_dir), docs_dir,
                                      load_article, cache, digests)
+    articles = updated_from_git(articles, docs_dir, cache)
     concepts, c_problems = _load_all(markdown_files(docs_dir / concepts_dir), docs_dir,
                                      load_concept, cache, digests)
     return Garden(docs_dir, tuple(articles), tuple(concepts), tuple(a_problems + c_problems),

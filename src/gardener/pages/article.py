@@ -1,14 +1,60 @@
-"""What the garden adds around an article's own text: the header of facts and notices."""
+"""An article page: its own text with concept links, a header of facts and notices above it,
+and the concepts it discusses below."""
 
 from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
-from gardener.garden.concepts.index import ConceptIndex
-from gardener.garden.loading import Garden
-from gardener.articles.model import Article
-from gardener.pages.common import md_text, rel_link
+from gardener.articles.model import Article, Concept
+from gardener.pages.common import ArticleRef, ConceptRef, md_text, rel_link
+from gardener.pages.links import Linker
+
+if TYPE_CHECKING:
+    from gardener.pages.view import GardenView
+
+
+class Discussed(NamedTuple):
+    """A concept the article mentions: how often, and its other names."""
+
+    concept: ConceptRef
+    count: int
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ArticleInputs:
+    article: Article
+    markdown: str  # the article's text, as the builder read it
+    linker: Linker
+    header: bool  # whether to add the header of facts and notices
+    original: ArticleRef | None  # the article this one repeats (with a header only)
+    concepts: tuple[Discussed, ...]  # most mentioned first
+
+
+def inputs(view: GardenView, article: Article, markdown: str) -> ArticleInputs:
+    header = view.options.article_header
+    original = view.garden.article(article.duplicate_of) if article.duplicate_of else None
+    known = view.concepts
+    found = view.index.per_article.get(article.path, {})  # concept -> (count, snippet)
+    counts = sorted(((slug, count) for slug, (count, _) in found.items()),
+                    key=lambda kv: (-kv[1], kv[0]))
+    return ArticleInputs(
+        article, markdown, view.linker, header,
+        original=view.article_refs[original.path] if original and header else None,
+        concepts=tuple(Discussed(view.concept_refs[slug], count, distinct_names(known[slug]))
+                       for slug, count in counts),
+    )
+
+
+def emit(page: ArticleInputs) -> str:
+    linked = page.linker.link(page.article.path, page.markdown)
+    if page.header:
+        linked = header(page.article) + "\n" + duplicate_notice(page) + linked
+    return linked + concepts_footer(page)
 
 
 def _item(label: str, value: str, css: str) -> str:
@@ -32,37 +78,38 @@ def header(article: Article) -> str:
     return '<div class="gd-meta">\n' + "\n".join(parts) + "\n</div>\n"
 
 
-def duplicate_notice(article: Article, garden: Garden) -> str:
-    original = garden.article(article.duplicate_of or "")
+def duplicate_notice(page: ArticleInputs) -> str:
+    original = page.original
     if original is None:
         return ""
-    link = rel_link(article.path, original.path)
+    link = rel_link(page.article.path, original.path)
     title = html.escape(original.title)
     return (f'!!! note "重复文章"\n    本文与《[{title}]({link})》内容重复，'
             "已从导航和搜索中隐去，原文保留在此。\n\n")
 
 
-def decorate(article: Article, garden: Garden, markdown: str) -> str:
-    return header(article) + "\n" + duplicate_notice(article, garden) + markdown
-
-
 _SPELLING = re.compile(r"[\s\-_.·–—]+")
 
 
-def distinct_names(concept) -> list[str]:
+def distinct_names(concept: Concept) -> tuple[str, ...]:
     """The concept's other names, one per spelling: "Scaling Law", "scaling laws" and
     "scaling-law" are one name to a reader (and nearly so to search), and names already inside
     the title add nothing."""
-    title = _SPELLING.sub("", concept.title.casefold())
+    return _distinct_names(concept.title, concept.aliases)
+
+
+@lru_cache(maxsize=4096)  # asked once per article that mentions the concept
+def _distinct_names(title: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
+    title = _SPELLING.sub("", title.casefold())
     seen: set[str] = set()
     names = []
-    for alias in concept.aliases:
+    for alias in aliases:
         key = _spelling(alias)
         if key in seen or key in title:
             continue
         seen.add(key)
         names.append(alias)
-    return names
+    return tuple(names)
 
 
 def _spelling(name: str) -> str:
@@ -70,19 +117,16 @@ def _spelling(name: str) -> str:
     return key[:-1] if key.endswith("s") and len(key) > 3 else key
 
 
-def concepts_footer(article: Article, garden: Garden, index: ConceptIndex) -> str:
+def concepts_footer(page: ArticleInputs) -> str:
     """"本文涉及的概念": each concept found, how often, and its other names (which search indexes,
     so the article is found under any name of a concept it discusses)."""
-    counts = index.counts(article)
-    if not counts:
+    if not page.concepts:
         return ""
-    known = {c.slug: c for c in garden.concepts}
     lines = ["", "## 本文涉及的概念", "", '<div class="gd-concepts" markdown>', ""]
-    for slug, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        concept = known[slug]
-        others = "、".join(md_text(a) for a in distinct_names(concept))
+    for row in page.concepts:
+        others = "、".join(md_text(a) for a in row.names)
         names = f' <span class="gd-aliases">{others}</span>' if others else ""
-        lines.append(f"- [{md_text(concept.title)}]({rel_link(article.path, concept.path)})"
-                     f" × {count}{names}")
+        lines.append(f"- [{md_text(row.concept.title)}]({rel_link(page.article.path, row.concept.path)})"
+                     f" × {row.count}{names}")
     lines += ["", "</div>", ""]
     return "\n".join(lines)

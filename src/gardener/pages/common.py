@@ -1,11 +1,50 @@
-"""Small helpers the page emitters share: relative links and escaping."""
+"""What the page emitters share: the references a page keeps of articles and concepts it lists,
+relative links, escaping and shipped assets.
+
+Every page module has the same two halves. `inputs(...)` reads the garden and returns one frozen
+value holding exactly what the page shows; `emit(inputs)` writes the page's Markdown from that
+value alone. The site keys each rendered page by its inputs, so a page is rendered again exactly
+when something it shows has changed, and a key cannot leave out anything the page prints.
+"""
 
 from __future__ import annotations
 
 import html
 from functools import lru_cache
+from importlib import resources
+from typing import NamedTuple
 
-from gardener.articles.model import Article
+from gardener.text.natural import natural_titles
+from gardener.articles.model import Article, Concept
+from gardener.text.dates import PartialDate
+
+
+class ArticleRef(NamedTuple):
+    """An article as a listing shows it: everything but its text and tags. Listing pages keep
+    these, not articles, so an edit to a body does not re-render every page that lists it.
+    (Small page values are named tuples: a rebuild hashes and compares thousands of them.)"""
+
+    path: str
+    slug: str
+    title: str
+    date: PartialDate | None
+    authors: tuple[str, ...]
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleRef:
+        return cls(article.path, article.slug, article.title, article.date, article.authors)
+
+
+class ConceptRef(NamedTuple):
+    """A concept as a link to it shows it."""
+
+    slug: str
+    title: str
+    path: str
+
+    @classmethod
+    def of(cls, concept: Concept) -> ConceptRef:
+        return cls(concept.slug, concept.title, concept.path)
 
 
 @lru_cache(maxsize=1 << 16)  # bounded: a 10,000-article garden has millions of (page, target) pairs
@@ -33,11 +72,16 @@ def md_text(text: str) -> str:
     return escaped
 
 
-def article_date(article: Article) -> str:
+def asset(name: str) -> str:
+    """A stylesheet or script shipped in the package (src/gardener/assets), for the site."""
+    return resources.files("gardener").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def article_date(article: Article | ArticleRef) -> str:
     return article.date.iso() if article.date else "日期不详"
 
 
-def article_line(article: Article, from_path: str) -> str:
+def article_line(article: Article | ArticleRef, from_path: str) -> str:
     """`- 2023-02-10 · [title](path) · authors`, the list line every listing uses."""
     who = f" · {md_text('、'.join(article.authors))}" if article.authors else ""
     return f"- {article_date(article)} · [{md_text(article.title)}]({rel_link(from_path, article.path)}){who}"
@@ -57,7 +101,9 @@ def by_year(articles) -> list[tuple[str, list]]:
     for article in articles:
         groups.setdefault(str(article.date.year) if article.date else UNDATED, []).append(article)
     order = sorted(groups, key=lambda y: (y != UNDATED, y), reverse=True)
-    return [(year, newest_first(groups[year])) for year in order]
+    # Undated articles have no newest: 第1章 … 第12章 read in their own order.
+    return [(year, natural_titles(groups[year]) if year == UNDATED else newest_first(groups[year]))
+            for year in order]
 
 
 # A year with more articles than this is divided into months. Material prunes each page's

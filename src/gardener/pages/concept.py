@@ -1,12 +1,19 @@
-"""What a concept page shows below its own note: names, related concepts, and the articles."""
+"""A concept page: the note itself, linked, then its names, related concepts, the articles that
+mention it and its events."""
 
 from __future__ import annotations
 
-from gardener.garden.concepts.index import ConceptIndex, related_concepts
-from gardener.garden.loading import Garden
-from gardener.articles.model import Concept
-from gardener.pages.common import article_date, md_text, rel_link
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
+from gardener.articles.model import Concept
+from gardener.garden.concepts.index import related_concepts
+from gardener.pages import timeline
+from gardener.pages.common import ArticleRef, ConceptRef, article_date, md_text, rel_link
+from gardener.pages.links import Linker
+
+if TYPE_CHECKING:
+    from gardener.pages.view import GardenView
 
 # The snippets repeat the articles' own sentences, which search already finds in the articles.
 BACKLINKS_HEADING = "## 提到它的文章 {data-search-exclude}"
@@ -14,8 +21,50 @@ BACKLINKS_HEADING = "## 提到它的文章 {data-search-exclude}"
 BACKLINKS_SHOWN = 100
 
 
-def emit_concept_sections(concept: Concept, garden: Garden, index: ConceptIndex) -> str:
-    sections = [_aliases(concept), _related(concept, garden, index), _articles(concept, index)]
+class Citation(NamedTuple):
+    """One article that mentions the concept: how often, and the sentence of the first time."""
+
+    article: ArticleRef
+    count: int
+    snippet: tuple[str, str, str]  # text before the mention, the mention, text after
+
+
+@dataclass(frozen=True)
+class ConceptInputs:
+    concept: Concept
+    markdown: str  # the note's own text, as the builder read it
+    linker: Linker
+    related: tuple[tuple[ConceptRef, str], ...]  # (concept, why: "declared" or the reason shown)
+    citations: tuple[Citation, ...]  # the newest BACKLINKS_SHOWN
+    cited_by: int  # how many listed articles mention it in all
+    timeline: timeline.TimelineInputs | None  # None when the site has no timeline
+
+
+def inputs(view: GardenView, concept: Concept, markdown: str) -> ConceptInputs:
+    known = view.concepts
+    related = related_concepts(concept.slug, concept.related, view.index, set(known))
+    links = view.index.backlinks.get(concept.slug, ())
+    return ConceptInputs(
+        concept, markdown, view.linker,
+        related=tuple((view.concept_refs[slug], why) for slug, why in related),
+        citations=tuple(Citation(view.article_refs[b.article.path], b.count, b.snippet)
+                        for b in links[:BACKLINKS_SHOWN]),
+        cited_by=len(links),
+        timeline=timeline.inputs(view, concept.slug) if view.options.timeline else None,
+    )
+
+
+def emit(page: ConceptInputs) -> str:
+    concept = page.concept
+    linked = page.linker.link(concept.path, page.markdown, exclude=(concept.slug,))
+    parts = [linked, emit_sections(page)]
+    if page.timeline is not None:
+        parts.append(timeline.emit_section(page.timeline, concept.path))
+    return "\n\n".join(p for p in parts if p)
+
+
+def emit_sections(page: ConceptInputs) -> str:
+    sections = [_aliases(page.concept), _related(page), _articles(page)]
     return "\n\n".join(s for s in sections if s) + "\n"
 
 
@@ -23,32 +72,28 @@ def _aliases(concept: Concept) -> str:
     return "## 别名\n\n" + " · ".join(md_text(a) for a in concept.aliases)
 
 
-def _related(concept: Concept, garden: Garden, index: ConceptIndex) -> str:
-    known = {c.slug: c for c in garden.concepts}
-    rows = related_concepts(concept.slug, concept.related, index, set(known))
-    if not rows:
+def _related(page: ConceptInputs) -> str:
+    if not page.related:
         return ""
     lines = ["## 相关概念", ""]
-    for slug, why in rows:
-        other = known[slug]
+    for other, why in page.related:
         note = "" if why == "declared" else f" · {why}"
-        lines.append(f"- [{md_text(other.title)}]({rel_link(concept.path, other.path)}){note}")
+        lines.append(f"- [{md_text(other.title)}]({rel_link(page.concept.path, other.path)}){note}")
     return "\n".join(lines)
 
 
-def _articles(concept: Concept, index: ConceptIndex) -> str:
-    links = index.backlinks.get(concept.slug, ())
-    if not links:
+def _articles(page: ConceptInputs) -> str:
+    if not page.citations:
         return f"{BACKLINKS_HEADING}\n\n还没有文章提到这个概念。"
     lines = [BACKLINKS_HEADING, ""]
-    if len(links) > BACKLINKS_SHOWN:
-        lines += [f"共 {len(links)} 篇，以下是最新的 {BACKLINKS_SHOWN} 篇，其余的可以用搜索找到。", ""]
-    for link in links[:BACKLINKS_SHOWN]:
-        before, term, after = link.snippet
+    if page.cited_by > BACKLINKS_SHOWN:
+        lines += [f"共 {page.cited_by} 篇，以下是最新的 {BACKLINKS_SHOWN} 篇，其余的可以用搜索找到。", ""]
+    for cited in page.citations:
+        before, term, after = cited.snippet
         quote = f"{md_text(before)}**{md_text(term)}**{md_text(after)}"
         lines.append(
-            f"- {article_date(link.article)} · "
-            f"[{md_text(link.article.title)}]({rel_link(concept.path, link.article.path)})"
-            f"（{link.count} 次）<br><small>{quote}</small>"
+            f"- {article_date(cited.article)} · "
+            f"[{md_text(cited.article.title)}]({rel_link(page.concept.path, cited.article.path)})"
+            f"（{cited.count} 次）<br><small>{quote}</small>"
         )
     return "\n".join(lines)

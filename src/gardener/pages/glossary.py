@@ -8,13 +8,16 @@ dictionary, and English titles by their spelling, so "对齐（Alignment）" sit
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from itertools import groupby
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
-from gardener.garden.concepts.index import ConceptIndex
-from gardener.garden.loading import Garden
-from gardener.articles.model import Concept
+from typing import TYPE_CHECKING
+
 from gardener.pages.common import md_text, rel_link
+
+if TYPE_CHECKING:
+    from gardener.pages.view import GardenView
 
 PATH = "glossary.md"
 
@@ -30,33 +33,50 @@ def initial(title: str, pinyin: Mapping[str, str]) -> str:
     return first if first.isalpha() else "#"
 
 
-def aliases_text(concept: Concept) -> str:
-    others = [a for a in concept.aliases if a != concept.title]
-    return "、".join(md_text(a) for a in others)
+class Entry(NamedTuple):
+    letter: str  # the heading it is listed under
+    title: str
+    path: str
+    summary: str | None
+    others: tuple[str, ...]  # its other names
+    articles: int  # how many listed articles mention it
 
 
-def emit_glossary(garden: Garden, index: ConceptIndex, pinyin: Mapping[str, str],
-                  page_path: str = PATH) -> str:
-    concepts = sorted(garden.concepts, key=lambda c: sort_key(c.title, pinyin))
+@dataclass(frozen=True)
+class GlossaryInputs:
+    entries: tuple[Entry, ...]  # in reading order
+
+
+def inputs(view: GardenView, pinyin: Mapping[str, str]) -> GlossaryInputs:
+    """pinyin: the spelling of each Chinese concept title (see gardener.text.pinyin)."""
+    index = view.index
+    concepts = sorted(view.garden.concepts, key=lambda c: sort_key(c.title, pinyin))
+    return GlossaryInputs(tuple(
+        Entry(initial(c.title, pinyin), c.title, c.path, c.summary,
+              tuple(a for a in c.aliases if a != c.title), len(index.backlinks.get(c.slug, ())))
+        for c in concepts))
+
+
+def emit(page: GlossaryInputs, page_path: str = PATH) -> str:
+    count = len(page.entries)
     # Names and summaries are on each concept page too, which is what search should return.
     lines = ["---", "search:", "  exclude: true", "---", "", "# 术语表", "",
-             f"本花园共有 {len(concepts)} 个概念，按拼音与英文字母混合排序（中文名按拼音，英文名按字母）。",
+             f"本花园共有 {count} 个概念，按拼音与英文字母混合排序（中文名按拼音，英文名按字母）。",
              "", '<div class="gd-glossary" markdown>', ""]
-    for letter, group in groupby(concepts, key=lambda c: initial(c.title, pinyin)):
+    for letter, group in groupby(page.entries, key=lambda entry: entry.letter):
         lines += [f"## {letter}", ""]
-        lines += [_entry(concept, index, page_path) for concept in group]
+        lines += [_line(entry, page_path) for entry in group]
         lines.append("")
     lines.append("</div>")
     return "\n".join(lines) + "\n"
 
 
-def _entry(concept: Concept, index: ConceptIndex, page_path: str) -> str:
-    count = len(index.backlinks.get(concept.slug, ()))
-    names = aliases_text(concept)
-    parts = [f"- **[{md_text(concept.title)}]({rel_link(page_path, concept.path)})**"]
-    if concept.summary:
-        parts.append(f"：{md_text(concept.summary)}")
+def _line(entry: Entry, page_path: str) -> str:
+    names = "、".join(md_text(a) for a in entry.others)
+    parts = [f"- **[{md_text(entry.title)}]({rel_link(page_path, entry.path)})**"]
+    if entry.summary:
+        parts.append(f"：{md_text(entry.summary)}")
     detail = [f"别名：{names}"] if names else []
-    detail.append(f"{count} 篇文章" if count else "尚无文章提到")
+    detail.append(f"{entry.articles} 篇文章" if entry.articles else "尚无文章提到")
     parts.append(f"<br><small>{'；'.join(detail)}</small>")
     return "".join(parts)

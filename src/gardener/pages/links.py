@@ -22,10 +22,15 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Container, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
 
-from gardener.garden.concepts.matcher import POLICIES, LinkPolicy, Mention
+from gardener.articles.model import FrozenMap, Garden, LinkPolicy
+from gardener.garden.concepts.index import ConceptIndex
+from gardener.garden.concepts.matcher import ConceptMatcher, Mention, find_mentions
+from gardener.options import Options
+from gardener.pages.common import rel_link
 from gardener.text.markdown import analyse
 
 _TITLE_ESCAPES = {
@@ -60,15 +65,44 @@ _UNSAFE_BEFORE = frozenset("!\\]_}")
 _UNSAFE_AFTER = frozenset("{_")
 
 
+@dataclass(frozen=True)
+class Linker:
+    """Everything concept linking reads. A page that links mentions carries one in its inputs,
+    so a change to any alias, summary, note path or policy re-renders it."""
+
+    # Compared through `aliases`, the signature of the alias set it was built from.
+    matcher: ConceptMatcher = field(compare=False, repr=False)
+    aliases: str
+    policy: LinkPolicy
+    headings: bool  # whether headings may hold links
+    targets: FrozenMap  # concept slug -> (note path, summary)
+    overrides: FrozenMap  # concept slug -> the note's own policy
+
+    @classmethod
+    def of(cls, garden: Garden, index: ConceptIndex, options: Options) -> Linker:
+        return cls(index.matcher, index.signature, options.link_policy, options.link_headings,
+                   FrozenMap({c.slug: (c.path, c.summary) for c in garden.concepts}),
+                   FrozenMap({c.slug: c.link_policy for c in garden.concepts if c.link_policy}))
+
+    def link(self, path: str, markdown: str, exclude: Container[str] = ()) -> str:
+        """Concept links in one page's Markdown; the source file is never touched."""
+        mentions = find_mentions(markdown, self.matcher, headings=not self.headings)
+        return link_mentions(
+            markdown, mentions, policy=self.policy, exclude=exclude, overrides=self.overrides,
+            href=lambda slug: rel_link(path, self.targets[slug][0]),
+            title=lambda slug: self.targets[slug][1],
+        )
+
+
 def link_mentions(
     markdown: str,
     mentions: Sequence[Mention],
     *,
     href: Callable[[str], str],
     title: Callable[[str], str | None],
-    policy: LinkPolicy = "first",
+    policy: LinkPolicy = LinkPolicy.FIRST,
     exclude: Container[str] = (),
-    overrides: Mapping[str, str] | None = None,
+    overrides: Mapping[str, LinkPolicy] | None = None,
 ) -> str:
     """Wrap chosen mentions in links (format in the module docstring).
 
@@ -81,7 +115,7 @@ def link_mentions(
     """
     overrides = overrides or {}
     for value in (policy, *overrides.values()):
-        if value not in POLICIES:
+        if value not in tuple(LinkPolicy):
             raise ValueError(f"unknown link policy: {value!r}")
     chosen = _choose(markdown, mentions, policy, exclude, overrides)
     if not chosen:
@@ -103,10 +137,10 @@ def link_mentions(
 
 def _choose(
     markdown: str, mentions: Sequence[Mention], policy: LinkPolicy, exclude: Container[str],
-    overrides: Mapping[str, str],
+    overrides: Mapping[str, LinkPolicy],
 ) -> list[Mention]:
     wanted = {policy, *overrides.values()}
-    section_starts = _section_starts(markdown) if "section" in wanted else []
+    section_starts = _section_starts(markdown) if LinkPolicy.SECTION in wanted else []
     seen: set[object] = set()
     chosen: list[Mention] = []
     reached = 0
@@ -115,14 +149,14 @@ def _choose(
         if mention.concept in exclude:
             continue
         rule = overrides.get(mention.concept, policy) if overrides else policy
-        if rule == "never":
+        if rule == LinkPolicy.NEVER:
             continue
         key: object = mention.concept
-        if rule == "section":
+        if rule == LinkPolicy.SECTION:
             key = (bisect_right(section_starts, mention.start), key)
         # Cheap set lookup first: with policy "first" most mentions are
         # repeats and never need the linkability check.
-        if rule != "all" and key in seen or not _linkable(markdown, mention, reached):
+        if rule != LinkPolicy.ALL and key in seen or not _linkable(markdown, mention, reached):
             continue
         if stray_entities and _near_stray_entity(markdown, mention.start):
             continue

@@ -1,12 +1,13 @@
 """The /timeline/ page and the "时间线" section of concept pages.
 
-Everything here is a pure function of events and the garden. The page is Markdown with
-md_in_html blocks so that MkDocs still sees, rewrites and checks every link: each event is a
-``<div class="gd-event" markdown>`` whose data attributes carry its concepts and tags. The
-filter bar is plain HTML that starts hidden; ``timeline_js()`` (shipped by the plugin as an
-extra_javascript file, no inline script and nothing fetched) reveals it and filters or reverses
-the events. ``timeline_css()`` styles both with Material's own colour variables, so light and
-dark schemes follow. Unresolved events (no year) are never shown.
+``inputs`` picks what a page shows from the events and the garden; ``emit`` and
+``emit_section`` write it. The page is Markdown with md_in_html blocks so that MkDocs still sees,
+rewrites and checks every link: each event is a ``<div class="gd-event" markdown>`` whose data
+attributes carry its concepts and tags. The filter bar is plain HTML that starts hidden;
+``timeline_js()`` (assets/timeline.js, shipped by the plugin as an extra_javascript file, no
+inline script and nothing fetched) reveals it and filters or reverses the events.
+``timeline_css()`` styles both with Material's own colour variables, so light and dark schemes
+follow. Unresolved events (no year) are never shown.
 """
 
 from __future__ import annotations
@@ -14,19 +15,25 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import groupby
 
 from gardener.text.dates import PartialDate
-from gardener.garden.loading import Garden
-from gardener.articles.model import Event
-from gardener.pages.common import rel_link
+from typing import TYPE_CHECKING
+
+from gardener.articles.model import Event, EventKind, FrozenMap
+from gardener.pages.common import ArticleRef, ConceptRef, asset, rel_link
+
+if TYPE_CHECKING:
+    from gardener.pages.view import GardenView
 
 __all__ = [
     "PATH",
     "date_label",
-    "emit_concept_timeline",
-    "emit_timeline",
+    "emit",
+    "emit_section",
+    "inputs",
     "shown_events",
     "timeline_css",
     "timeline_js",
@@ -38,7 +45,7 @@ TITLE = "时间线"
 UNCERTAIN = 0.5
 
 _QUALIFIER_ORDER = {"before": 0, "early": 1, None: 2, "mid": 3, "late": 4, "after": 5}
-_KIND_ORDER = {"curated": 0, "event": 1, "publication": 2}
+_KIND_ORDER = {EventKind.CURATED: 0, EventKind.EVENT: 1, EventKind.PUBLICATION: 2}
 _EDGE_WORDS = {"early": "初", "mid": "中", "late": "底"}
 _SIDE_WORDS = {"before": " 之前", "after": " 之后"}
 
@@ -47,9 +54,6 @@ _SIDE_WORDS = {"before": " 之前", "after": " 之后"}
 _MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]{}"})
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HREF_ESCAPES = str.maketrans({" ": "%20", "<": "%3C", ">": "%3E", "\t": "%09"})
-
-ConceptHref = Callable[[str], str | None]
-
 
 def _md(text: str) -> str:
     """User text (titles, event text) as inline Markdown that renders as exactly that text."""
@@ -99,23 +103,40 @@ def _point_label(date: PartialDate, qualifier: str | None) -> str:
     return date.iso()
 
 
+@dataclass(frozen=True)
+class TimelineInputs:
+    events: tuple[Event, ...]  # the shown events, in page order
+    articles: tuple[ArticleRef, ...]  # the articles they cite that a build includes
+    concepts: tuple[ConceptRef, ...]  # the concepts they name
+    tags: FrozenMap  # article slug -> its tags, for the filter (the whole page only)
+
+
+def inputs(view: GardenView, concept: str | None = None) -> TimelineInputs:
+    """The timeline page's inputs; with a concept slug, those of that concept's section."""
+    whole = concept is None
+    shown = view.shown if whole else view.events_by_concept.get(concept, ())
+    cited = sorted({slug for event in shown for slug in event.sources} & view.readable.keys())
+    named = sorted({slug for event in shown for slug in event.concepts} & view.concepts.keys()
+                   if whole else ())
+    return TimelineInputs(
+        tuple(shown),
+        tuple(view.article_refs[view.readable[slug].path] for slug in cited),
+        tuple(view.concept_refs[slug] for slug in named),
+        FrozenMap({slug: view.readable[slug].tags for slug in cited} if whole else {}))
+
+
 class _Links:
     """Hrefs and titles of concepts and source articles, relative to one page."""
 
-    def __init__(self, garden: Garden, page_path: str, concept_href: ConceptHref | None) -> None:
+    def __init__(self, page: TimelineInputs, page_path: str) -> None:
         self.page_path = page_path
-        self.concepts = {c.slug: c for c in garden.concepts}
-        # Drafts may be left out of a build; a link to them would break `--strict`.
-        self.articles = {a.slug: a for a in garden.articles if not a.draft}
-        self.concept_href = concept_href or self._concept_file
-
-    def _concept_file(self, slug: str) -> str | None:
-        concept = self.concepts.get(slug)
-        return rel_link(self.page_path, concept.path) if concept else None
+        self.concepts = {c.slug: c for c in page.concepts}
+        self.articles = {a.slug: a for a in page.articles}
+        self.article_tags = page.tags
 
     def concept(self, slug: str) -> str | None:
-        href = self.concept_href(slug) if slug in self.concepts else None
-        return _link(self.concepts[slug].title, href) if href else None
+        concept = self.concepts.get(slug)
+        return _link(concept.title, rel_link(self.page_path, concept.path)) if concept else None
 
     def source(self, slug: str, anchor: str | None) -> str | None:
         article = self.articles.get(slug)
@@ -133,8 +154,7 @@ class _Links:
         return [link for link in links if link]
 
     def tags(self, event: Event) -> list[str]:
-        found = (t for slug in event.sources if slug in self.articles
-                 for t in self.articles[slug].tags)
+        found = (t for slug in event.sources for t in self.article_tags.get(slug, ()))
         return list(dict.fromkeys(found))
 
 
@@ -149,7 +169,7 @@ def _time(event: Event) -> str:
 
 
 def _label(event: Event) -> str:
-    return '<span class="gd-event__label">发表</span> ' if event.kind == "publication" else ""
+    return '<span class="gd-event__label">发表</span> ' if event.kind == EventKind.PUBLICATION else ""
 
 
 def _refs(event: Event, links: _Links, *, concepts: bool = True) -> str:
@@ -228,11 +248,10 @@ def _filter_bar(events: Sequence[Event], links: _Links) -> list[str]:
     ]
 
 
-def emit_timeline(events: Sequence[Event], garden: Garden, page_path: str = PATH,
-                  concept_href: ConceptHref | None = None) -> str:
+def emit(page: TimelineInputs, page_path: str = PATH) -> str:
     """The whole timeline page: years, then months, oldest first."""
-    shown = shown_events(events)
-    links = _Links(garden, page_path, concept_href)
+    shown = page.events
+    links = _Links(page, page_path)
     # Every event repeats a sentence that search already finds in its article.
     lines = ["---", "search:", "  exclude: true", "---", "", f"# {TITLE}", ""]
     if not shown:
@@ -253,15 +272,14 @@ def emit_timeline(events: Sequence[Event], garden: Garden, page_path: str = PATH
     return "\n".join(lines)
 
 
-def emit_concept_timeline(events: Sequence[Event], concept_slug: str, garden: Garden,
-                          page_path: str) -> str:
-    """The "## 时间线" section of a concept page, or "" when no shown event mentions it."""
-    mine = [e for e in shown_events(events) if concept_slug in e.concepts]
-    if not mine:
+def emit_section(section: TimelineInputs, page_path: str) -> str:
+    """The "## 时间线" section of a concept page (inputs made with its slug), or "" when no
+    shown event mentions the concept."""
+    if not section.events:
         return ""
-    links = _Links(garden, page_path, None)
+    links = _Links(section, page_path)
     lines = [f"## {TITLE} {{data-search-exclude}}", ""]  # the articles' own sentences
-    for event in mine:
+    for event in section.events:
         refs = _refs(event, links, concepts=False)
         lines.append(f"- {_time(event)} {_label(event)}{_md(event.text)}{refs}")
     return "\n".join(lines) + "\n"
@@ -269,169 +287,9 @@ def emit_concept_timeline(events: Sequence[Event], concept_slug: str, garden: Ga
 
 def timeline_js() -> str:
     """Filter and order switch for the timeline page; works with Material's instant loading."""
-    return _JS
+    return asset("timeline.js")
 
 
 def timeline_css() -> str:
-    return _CSS
+    return asset("timeline.css")
 
-
-_JS = r"""// Timeline page: filter events by concept or tag; switch between oldest and newest first.
-(function () {
-  "use strict";
-
-  function matches(event, value) {
-    if (!value) return true;
-    var split = value.indexOf(":");
-    var kind = value.slice(0, split);
-    var token = value.slice(split + 1);
-    var attr = kind === "tag" ? "data-tags" : "data-concepts";
-    return (event.getAttribute(attr) || "").split(" ").indexOf(token) >= 0;
-  }
-
-  function filter(root, value) {
-    root.querySelectorAll(".gd-event").forEach(function (event) {
-      event.hidden = !matches(event, value);
-    });
-    // A month or year with nothing left to show should not leave an empty heading behind.
-    root.querySelectorAll(".gd-month, .gd-year").forEach(function (section) {
-      section.hidden = !section.querySelector(".gd-event:not([hidden])");
-    });
-  }
-
-  function reverse(root) {
-    var parents = [root].concat(Array.prototype.slice.call(
-      root.querySelectorAll(".gd-year, .gd-month")));
-    parents.forEach(function (parent) {
-      var items = Array.prototype.filter.call(parent.children, function (child) {
-        return child.matches(".gd-year, .gd-month, .gd-event");
-      });
-      // Re-appending in reverse keeps each section's heading, which is not an item, on top.
-      items.reverse().forEach(function (item) { parent.appendChild(item); });
-    });
-  }
-
-  function init() {
-    var root = document.querySelector(".gd-timeline");
-    var bar = document.querySelector(".gd-timeline-filter");
-    if (!root || !bar || bar.getAttribute("data-ready")) return;
-    bar.setAttribute("data-ready", "1");
-    var select = bar.querySelector("select");
-    var button = bar.querySelector(".gd-timeline-order");
-    select.addEventListener("change", function () { filter(root, select.value); });
-    button.addEventListener("click", function () {
-      var newest = button.getAttribute("aria-pressed") !== "true";
-      reverse(root);
-      button.setAttribute("aria-pressed", newest ? "true" : "false");
-      button.textContent = newest ? "最早的在前" : "最新的在前";
-    });
-    // A browser may restore the select's value when the page is revisited.
-    filter(root, select.value);
-    bar.hidden = false;
-  }
-
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(init);  // Material's instant navigation swaps pages in place
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
-})();
-"""
-
-_CSS = """/* Timeline page and concept timelines. Colours are Material's, so dark mode follows. */
-.gd-timeline-filter {
-  display: flex;
-  flex-wrap: wrap;
-  gap: .5rem;
-  align-items: center;
-  margin: 1em 0 1.5em;
-  font-size: .75rem;
-}
-.gd-timeline-filter[hidden],
-.gd-timeline [hidden] {
-  display: none;
-}
-.gd-timeline-filter select,
-.gd-timeline-filter button {
-  font: inherit;
-  color: var(--md-default-fg-color);
-  background-color: var(--md-default-bg-color);
-  border: .05rem solid var(--md-default-fg-color--lighter);
-  border-radius: .2rem;
-  padding: .3em .6em;
-  max-width: 100%;
-}
-.gd-timeline-filter button {
-  cursor: pointer;
-}
-.gd-timeline-filter select:focus-visible,
-.gd-timeline-filter button:focus-visible,
-.gd-timeline-filter button:hover {
-  border-color: var(--md-accent-fg-color);
-  outline: none;
-}
-.md-typeset .gd-event {
-  position: relative;
-  margin: 0 0 .8em .3rem;
-  padding: 0 0 0 1rem;
-  border-left: .1rem solid var(--md-default-fg-color--lightest);
-}
-.md-typeset .gd-event::before {
-  content: "";
-  position: absolute;
-  left: -.35rem;
-  top: .55em;
-  width: .6rem;
-  height: .6rem;
-  border-radius: 50%;
-  background-color: var(--md-default-fg-color--lighter);
-}
-.md-typeset .gd-event > p {
-  margin: 0;
-}
-.md-typeset .gd-event__date {
-  font-weight: 700;
-  font-variant-numeric: tabular-nums;
-  color: var(--md-default-fg-color--light);
-  margin-right: .3em;
-  white-space: nowrap;
-}
-.md-typeset .gd-event__label {
-  display: inline-block;
-  font-size: .7em;
-  line-height: 1.6;
-  padding: 0 .5em;
-  border-radius: .2rem;
-  color: var(--md-accent-bg-color);
-  background-color: var(--md-accent-fg-color);
-  vertical-align: .1em;
-}
-.md-typeset .gd-event__refs {
-  display: block;
-  font-size: .85em;
-  color: var(--md-default-fg-color--light);
-}
-.md-typeset .gd-event--publication {
-  border-left-color: var(--md-accent-fg-color);
-}
-.md-typeset .gd-event--publication::before {
-  background-color: var(--md-accent-fg-color);
-}
-.md-typeset .gd-event--curated::before {
-  background-color: var(--md-default-fg-color--light);
-}
-.md-typeset .gd-event--uncertain .gd-event__text {
-  color: var(--md-default-fg-color--light);
-}
-@media screen and (max-width: 44.9375em) {
-  .md-typeset .gd-event {
-    margin-left: .2rem;
-    padding-left: .7rem;
-  }
-  .gd-timeline-filter select {
-    flex: 1 1 100%;
-  }
-}
-"""

@@ -18,7 +18,7 @@ from gardener.sources.formatting import format_text
 from gardener.garden.loading import load_garden, markdown_files
 from gardener.sources.importing import import_sources
 from gardener.articles.model import Diagnostic, GardenError
-from gardener.options import load_settings
+from gardener.options import DEFAULT_SITE_NAME, read_options
 from gardener.garden.concepts.suggest import suggest
 
 # Logs and CI capture output without a terminal: give tables room instead of 80 columns.
@@ -57,8 +57,8 @@ def import_command(sources: tuple[Path, ...], into: Path, force: bool) -> None:
 @_config_option
 def fmt_command(paths: tuple[Path, ...], check: bool, config_file: Path | None) -> None:
     """Rewrite front-matter into the schema (comments, unknown keys and body kept)."""
-    settings = load_settings(config_file)
-    files = [f for f in _markdown_paths(paths or (settings.docs_dir,)) if settings.is_article(f)]
+    options = read_options(config_file)
+    files = [f for f in _markdown_paths(paths or (options.docs_dir,)) if options.is_article(f)]
     changed, problems = [], []
     for path in files:
         try:
@@ -135,7 +135,7 @@ def export_command(target: Path, config_file: Path | None) -> None:
 
 @main.command("new")
 @click.argument("target", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--name", "site_name", default="知识花园", show_default=True, help="Site name.")
+@click.option("--name", "site_name", default=DEFAULT_SITE_NAME, show_default=True, help="Site name.")
 def new_command(target: Path, site_name: str) -> None:
     """Create a new garden in DIR: mkdocs.yml, starter concepts, CI workflow, README."""
     try:
@@ -165,9 +165,9 @@ def linkcheck_command(site: Path) -> None:
 @_config_option
 def check_command(docs_dir: Path | None, config_file: Path | None) -> None:
     """Validate the garden: schema, slugs, duplicates, assets, links. Exit 1 on errors."""
-    settings = load_settings(config_file, docs_dir)
-    garden = load_garden(settings.docs_dir, settings.articles_dir, settings.concepts_dir)
-    found = run_checks(garden, [timeline_check(settings.timeline_file, _shown(settings.timeline_file))])
+    options = read_options(config_file, docs_dir)
+    garden = load_garden(options.docs_dir, options.articles_dir, options.concepts_dir)
+    found = run_checks(garden, [timeline_check(options.timeline_path, _shown(options.timeline_path))])
     report.diagnostics(out, found)
     errors = sum(d.severity == "error" for d in found)
     warnings = sum(d.severity == "warning" for d in found)
@@ -184,12 +184,12 @@ def check_command(docs_dir: Path | None, config_file: Path | None) -> None:
 @_config_option
 def suggest_command(top: int, docs_dir: Path | None, config_file: Path | None) -> None:
     """Print concept note stubs for frequent terms that no concept covers yet."""
-    settings = load_settings(config_file, docs_dir)
-    garden = load_garden(settings.docs_dir, settings.articles_dir, settings.concepts_dir)
+    options = read_options(config_file, docs_dir)
+    garden = load_garden(options.docs_dir, options.articles_dir, options.concepts_dir)
     for rank, found in enumerate(suggest(garden, top), 1):
         if rank > 1:
             click.echo()
-        target = settings.docs_dir / settings.concepts_dir / f"{found.slug}.md"
+        target = options.docs_dir / options.concepts_dir / f"{found.slug}.md"
         taken = " (taken: choose another file name)" if target.exists() else ""
         # Plain echo, not rich: a stub must come out byte for byte, without markup or wrapping.
         click.echo(f"# {rank}. {found.term} (score {found.score:.2f}) -> {target.as_posix()}{taken}")

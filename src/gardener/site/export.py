@@ -19,8 +19,7 @@ from gardener.articles.model import Diagnostic, GardenError
 from gardener.pages.common import nav_tree
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets
-from gardener.site.mkdocs.config import site_options, validated
-from gardener.options import plugin_options
+from gardener.options import plugin_entry, plugin_options, site_fields
 
 # jieba reads its user dictionary relative to the folder the build runs in: the export's root.
 WORDS_FILE = "gardener-words.txt"
@@ -44,12 +43,10 @@ def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lamb
            ) -> ExportResult:
     result = ExportResult()
     config = _yaml().load(config_file.read_text(encoding="utf-8"))
-    base = config_file.parent
-    docs = base / config.get("docs_dir", "docs")
-    plugin, problems = validated(plugin_options(config))
+    options, problems = plugin_options(plugin_entry(config), **site_fields(config, config_file))
     if problems:
         raise GardenError(Diagnostic(str(config_file), "; ".join(problems)))
-    options = site_options(plugin, base, config.get("site_name", "知识花园"))
+    docs = options.docs_dir
     site = GardenSite(docs, options)
     result.diagnostics.extend(site.diagnostics)
     out_docs = out / "docs"
@@ -141,11 +138,12 @@ def nav(site: GardenSite, pages: set[str]) -> list:
                 and not page.startswith((articles_dir, concepts_dir))):
             entries.append(page)
     listed = [a for a in site.garden.articles if a.path not in hidden]
-    years = [nav_entry(year, group) for year, group in nav_tree(listed)]
+    years = [nav_entry(year, group)
+             for year, group in nav_tree(listed)]
     if years:
-        entries.append({"文章": years})
+        entries.append({site.options.articles_title: years})
     if site.options.concepts_in_nav:
-        entries.append({"概念": [{c.title: c.path} for c in site.garden.concepts]})
+        entries.append({site.options.concepts_title: [{c.title: c.path} for c in site.garden.concepts]})
     return entries
 
 

@@ -32,11 +32,7 @@ def import_table(console: Console, result) -> None:
     for column in ("source", "article", "title", "inferred (from where)", "notes"):
         table.add_column(column, overflow="fold")
     for art in result.articles:
-        provenance = art.inferred.provenance
-        given = [k for k, v in provenance.items() if v == "front-matter"]
-        inferred = "\n".join(
-            ([f"kept from front-matter: {', '.join(given)}"] if given else [])
-            + [f"{k} ← {v}" for k, v in provenance.items() if v != "front-matter"])
+        inferred = _inferred(art.inferred)
         notes = "\n".join([art.status, *art.notes])
         table.add_row(escape(Path(art.source).name), escape(art.slug),
                       escape(str(art.inferred.fields.get("title", ""))), escape(inferred),
@@ -48,6 +44,21 @@ def import_table(console: Console, result) -> None:
     written = sum(a.status in ("new", "updated") for a in result.articles)
     console.print(f"{len(result.articles)} articles ({written} written), "
                   f"{len(result.failures)} files failed")
+
+
+def _inferred(inferred) -> str:
+    """Where each field came from; values found on weak evidence, which were not written."""
+    provenance = inferred.provenance
+    given = [k for k, v in provenance.items() if v == "front-matter"]
+    lines = [f"kept from front-matter: {', '.join(given)}"] if given else []
+    lines += [f"{k} ← {v}" for k, v in provenance.items() if v != "front-matter"]
+    lines += [f"{k}? {_shown(value)} ← {where} (weak evidence: not written)"
+              for k, (value, where) in inferred.withheld.items()]
+    return "\n".join(lines)
+
+
+def _shown(value) -> str:
+    return value.iso() if hasattr(value, "iso") else str(value)
 
 
 def diagnostics(console: Console, found: Iterable[Diagnostic]) -> None:

@@ -6,13 +6,16 @@ the body, so the site builds strictly and the reader sees that something is miss
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+from gardener.text.markdown import code_and_comments
+
+_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\((?P<src>(?:[^()\s]|\([^()\s]*\))+)(?:\s+\"[^\"]*\")?\)")
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
 
 
@@ -25,11 +28,14 @@ class AssetPlan:
 
 
 def relink_images(body: str, source_dir: Path, slug: str) -> tuple[str, AssetPlan]:
+    """Point local images at the article's asset folder; images shown as code or hidden in a
+    comment are text, and stay exactly as written."""
     plan = AssetPlan()
+    verbatim = code_and_comments(body) if "![" in body else []
 
     def replace(match: re.Match[str]) -> str:
         src = match.group("src")
-        if _REMOTE.match(src):
+        if _REMOTE.match(src) or _inside(match.start(), verbatim):
             return match.group(0)
         found = _resolve(source_dir, src)
         if found is None:
@@ -40,6 +46,11 @@ def relink_images(body: str, source_dir: Path, slug: str) -> tuple[str, AssetPla
         return f"![{match.group('alt')}]({target})"
 
     return _IMAGE.sub(replace, body), plan
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    i = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= offset < spans[i][1]
 
 
 def _resolve(source_dir: Path, src: str) -> Path | None:

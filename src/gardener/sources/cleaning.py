@@ -69,6 +69,20 @@ def _next_is_text(lines: list[str], i: int) -> bool:
     return i + 1 < len(lines) and bool(lines[i + 1].strip())
 
 
+def end_quotes_before_headings(text: str, found: Findings) -> str:
+    """A heading right under a quote line ends the quote in GitHub's Markdown; Python-Markdown
+    would pull it into the quote. A blank line keeps the author's structure."""
+    lines = text.split("\n")
+    mask = markdown.fenced_lines(lines)
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if i and not mask[i] and _ATX.match(line) and lines[i - 1].lstrip().startswith(">"):
+            out.append("")
+            found.note(f"ended the quote before heading '{line.strip()[:40]}'")
+        out.append(line)
+    return "\n".join(out)
+
+
 def plain_structure(text: str, found: Findings) -> str:
     """Give a plain-text dump (no Markdown headings at all) its headings and lists back."""
     lines = text.split("\n")
@@ -280,6 +294,7 @@ def clean(text: str, found: Findings) -> str:
 
 CLEANERS: tuple[Cleaner, ...] = (
     tidy_whitespace,
+    end_quotes_before_headings,
     remove_furniture,
     extract_title,
     extract_labels,

@@ -22,18 +22,42 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\U000f0000-\U0010ffff]")
-# Control characters other than tab, newline, carriage return and form feed mark binary data.
+# Control characters other than tab, newline, carriage return and form feed: no page can show
+# them. A stray one (a pasted backspace, a terminal colour code) is dropped; text with many of
+# them is binary data.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Without a BOM, every encoding read here keeps these bytes for these characters alone.
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+BINARY_SHARE = 0.01
+REPORTED_LINES = 5
 
 
-def decode(data: bytes, path: str) -> tuple[str, str]:
-    """(text with LF line endings and no BOM, encoding name); GardenError if it is not text."""
+def decode(data: bytes, path: str, warnings: list[Diagnostic] | None = None) -> tuple[str, str]:
+    """(text with LF line endings and no BOM, encoding name); GardenError if it is not text.
+
+    An empty file raises a warning-severity GardenError: there is nothing to import, and nothing
+    wrong. Stray control characters are dropped, each line that had some named in `warnings`."""
     if not data.strip():
-        raise GardenError(Diagnostic(path, "empty file", "error"))
+        raise GardenError(Diagnostic(path, "empty file; nothing imported", "warning"))
     text, encoding = _decode(data, path)
-    if len(_CONTROL.findall(text[:65536])) > 0:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(text):
+        text = _drop_control(text, path, warnings if warnings is not None else [])
+    return text, encoding
+
+
+def _drop_control(text: str, path: str, warnings: list[Diagnostic]) -> str:
+    if len(_CONTROL.findall(text)) > max(1, len(text) * BINARY_SHARE):
         raise GardenError(Diagnostic(path, "binary data, not text (control bytes found)", "error"))
-    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+    lines = text.split("\n")
+    hit = [n for n, line in enumerate(lines, 1) if _CONTROL.search(line)]
+    for n in hit[:REPORTED_LINES]:
+        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(lines[n - 1])}))
+        warnings.append(Diagnostic(path, f"dropped control characters ({codes})", "warning", n))
+    if len(hit) > REPORTED_LINES:
+        warnings.append(Diagnostic(path, f"dropped control characters on {len(hit) - REPORTED_LINES} "
+                                   "more lines", "warning", hit[REPORTED_LINES]))
+    return _CONTROL.sub("", text)
 
 
 def _decode(data: bytes, path: str) -> tuple[str, str]:
@@ -43,8 +67,9 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
                 return data.decode(encoding).lstrip("\ufeff"), encoding.removesuffix("-sig")
             except UnicodeDecodeError as exc:
                 raise _undecodable(path, data, exc, encoding) from None
-    if b"\x00" in data[:65536]:
-        raise GardenError(Diagnostic(path, "binary data, not text (NUL bytes found)", "error"))
+    head = data[:65536]
+    if len(_CONTROL_BYTES.findall(head)) > max(1, len(head) * BINARY_SHARE):
+        raise GardenError(Diagnostic(path, "binary data, not text (control bytes found)", "error"))
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_error:

@@ -11,6 +11,8 @@ class Fact:
     field: str
     value: Any
     where: str  # shown in the import report: how the value was found
+    # "low": the evidence is weak (a bare date line, a bulk commit); reported, never written
+    confidence: str = "high"
 
 
 @dataclass
@@ -18,8 +20,8 @@ class Findings:
     facts: list[Fact] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def add(self, name: str, value: Any, where: str) -> None:
-        self.facts.append(Fact(name, value, where))
+    def add(self, name: str, value: Any, where: str, confidence: str = "high") -> None:
+        self.facts.append(Fact(name, value, where, confidence))
 
     def first(self, name: str) -> Fact | None:
         return next((f for f in self.facts if f.field == name), None)

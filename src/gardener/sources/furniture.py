@@ -1,14 +1,16 @@
-"""Page furniture of scraped pages: breadcrumbs, view counters, repost footers, link farms.
+"""Page furniture of scraped pages: breadcrumbs, view counters, share bars, repost footers,
+"热门推荐" and "收录于合集" blocks, ICP lines, inline stock quotes and keyword links.
 
-Each rule removes what is not the article and hands any fact it holds (date, publisher, source
-URL) to the findings, so nothing the page said about the article is lost.
+Furniture goes only by these named rules, each noted in the import report; each rule hands any
+fact the furniture held (date, publisher, source URL) to the findings. Links are unwrapped only
+when they lead to a search, tag or quote page, never to a project, an article or a person.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from gardener.text.dates import find_dates
 from gardener.sources.findings import Findings
@@ -20,13 +22,30 @@ _SOURCE = re.compile(
     r"^\s*(?:本文来自|文章来源|来源|原文链接|原文地址|转载自|本文链接)\s*[:：]\s*"
     r"(?P<url>https?://[^\s，,。]+)(?P<rest>.*)$"
 )
-_FOOTER = re.compile(
-    r"^\s*(?:热门推荐|相关推荐|推荐阅读|相关文章|猜你喜欢|延伸阅读|热门文章)(?:\s|[|｜]|$)")
+# Site-generated lists of other pages. "推荐阅读" and "延伸阅读" are left alone: authors write
+# those themselves, with links that belong to the article.
+_FOOTER = re.compile(r"^\s*(?:热门推荐|相关推荐|猜你喜欢|热门文章)(?:\s|[|｜]|$)")
+_SHARE_TARGET = (r"(?:微信|朋友圈|微博|新浪微博|QQ空间|QQ|豆瓣|知乎|Twitter|Facebook|LinkedIn|Weibo|WeChat"
+                 r"|Reddit|复制链接)")
+_SHARE = re.compile(
+    rf"^\s*(?:(?:分享到|分享至|分享|Share(?: this| on)?)\s*[:：]?\s*(?:{_SHARE_TARGET}[\s|｜,，/、]*)+"
+    rf"|(?:{_SHARE_TARGET}[\s|｜,，/、]+){{2,}}{_SHARE_TARGET}\s*)$", re.IGNORECASE)
+_ICP = re.compile(r"(?:ICP\s*[备证]|公网安备)\s*[:：]?\s*\d")
+ICP_LINE_MAX = 120
+_COLLECTION = re.compile(r"^\s*收录于(?:合集|话题)")
+_HASHTAG_LINE = re.compile(r"^\s*(?:#\S+(?:\s+#?\S+)*?\s*(?:\d+\s*个)?|\d+\s*个(?:内容)?)\s*$")
 _TICKER = re.compile(
     r"[(（]\s*-?\d+(?:\.\d+)?\s+[-+]?\d+(?:\.\d+)?%\s*[,，]\s*\[[^\]\n]{1,6}\]\([^)\s]*\)\s*[)）]")
-_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]{1,12})\]\((?P<url>https?://[^)\s]+)\)")
-# A host that receives this many one-word links in one article is a keyword link farm.
+_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]{1,40})\]\((?P<url>https?://[^)\s]+)\)")
+# A site that receives this many links to its search, tag or quote pages in one article is a
+# keyword link farm.
 LINK_FARM_MIN = 3
+_SEARCH_KEYS = ("keyword", "keywords", "kw", "q", "query", "wd", "word", "searchword", "search", "tag")
+_LISTING_SEGMENTS = {"search", "tag", "tags", "keyword", "keywords", "topic", "topics"}
+# Market pages: a host or folder named like these lists prices, not writing.
+_QUOTE_WORDS = {"quote", "quotes", "stock", "stocks", "forex", "fund", "funds", "futures",
+                "stockpage", "realstock", "hq", "gupiao"}
+_SLUG = re.compile(r"[a-z0-9]+-[a-z0-9]+-[a-z0-9]+", re.IGNORECASE)
 
 
 def remove_furniture(text: str, found: Findings) -> str:
@@ -34,12 +53,14 @@ def remove_furniture(text: str, found: Findings) -> str:
     lines = _drop_breadcrumb(lines, found)
     lines = [line for line in lines if not _counter_line(line, found)]
     lines = [line for line in lines if not _source_line(line, found)]
+    lines = [line for line in lines if not _share_or_icp_line(line, found)]
+    lines = _drop_collections(lines, found)
     lines = _cut_footer(lines, found)
     text = "\n".join(lines)
     text, tickers = _TICKER.subn("", text)
     if tickers:
         found.note(f"removed {tickers} inline stock quote(s)")
-    return _unwrap_link_farms(text, found)
+    return _unwrap_keyword_links(text, found)
 
 
 def _drop_breadcrumb(lines: list[str], found: Findings) -> list[str]:
@@ -79,6 +100,32 @@ def _source_line(line: str, found: Findings) -> bool:
     return True
 
 
+def _share_or_icp_line(line: str, found: Findings) -> bool:
+    if _SHARE.match(line):
+        found.note(f"removed share bar '{line.strip()[:40]}'")
+        return True
+    if _ICP.search(line) and len(line.strip()) <= ICP_LINE_MAX:
+        found.note(f"removed ICP licence line '{line.strip()[:40]}'")
+        return True
+    return False
+
+
+def _drop_collections(lines: list[str], found: Findings) -> list[str]:
+    """"收录于合集 #标签 12个": the platform's list of collections, with its hashtag lines."""
+    out, i = [], 0
+    while i < len(lines):
+        if not _COLLECTION.match(lines[i]):
+            out.append(lines[i])
+            i += 1
+            continue
+        end = i + 1
+        while end < len(lines) and (not lines[end].strip() or _HASHTAG_LINE.match(lines[end])):
+            end += 1
+        found.note(f"removed collection block '{lines[i].strip()[:30]}' ({end - i} lines)")
+        i = end
+    return out
+
+
 def _cut_footer(lines: list[str], found: Findings) -> list[str]:
     floor = int(len(lines) * 0.6)  # a footer sits near the end, never in the body
     for i in range(len(lines) - 1, floor - 1, -1):
@@ -96,16 +143,43 @@ def _site(url: str) -> str:
     return ".".join(labels[-keep:])
 
 
-def _unwrap_link_farms(text: str, found: Findings) -> str:
-    words = [m for m in _LINK.finditer(text) if " " not in m.group("text").strip()]
-    farms = {site for site, n in Counter(_site(m.group("url")) for m in words).items()
-             if n >= LINK_FARM_MIN}
-    if not farms:
+def listing_term(url: str) -> str | None:
+    """What a search, tag or market-quote page lists ("" when it does not say), or None when
+    the link leads to a document: a project, an article, a person."""
+    parts = urlsplit(url)
+    query = {k.casefold(): v for k, values in parse_qs(parts.query).items() for v in values[:1]}
+    for key in _SEARCH_KEYS:
+        if query.get(key, "").strip():
+            return query[key].strip()
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    for i, segment in enumerate(segments[:-1]):
+        if segment.casefold() in _LISTING_SEGMENTS:
+            return segments[i + 1]
+    if segments and segments[-1].casefold() in ("search", "search.html", "search.php", "s"):
+        return ""
+    if any(_SLUG.search(s) for s in segments):
+        return None  # a titled page ("/2023/how-to-build-x") is a document, whatever the host
+    host_labels = (parts.hostname or "").split(".")[:-2]
+    if {label.casefold() for label in host_labels + segments[:-1]} & _QUOTE_WORDS:
+        return ""
+    return None
+
+
+def _unwrap_keyword_links(text: str, found: Findings) -> str:
+    """Unwrap the links a site sprinkles over keywords: several links to its search, tag or
+    quote pages, each for the very word it links (or for a quote page, which names no term).
+    A search link an author chose for a reader ("look up X") is a single link; it stays."""
+    keyword = [m for m in _LINK.finditer(text) if _links_its_own_text(m)]
+    per_site = Counter(_site(m.group("url")) for m in keyword)
+    unwrap = {m.start() for m in keyword if per_site[_site(m.group("url"))] >= LINK_FARM_MIN}
+    if not unwrap:
         return text
-    found.note(f"unwrapped keyword links to {', '.join(sorted(farms))}")
+    sites = sorted({_site(m.group("url")) for m in keyword if m.start() in unwrap})
+    found.note(f"unwrapped {len(unwrap)} keyword links to search, tag or quote pages of "
+               f"{', '.join(sites)}")
+    return _LINK.sub(lambda m: m.group("text") if m.start() in unwrap else m.group(0), text)
 
-    def unwrap(match: re.Match[str]) -> str:
-        keep = " " not in match.group("text").strip() and _site(match.group("url")) in farms
-        return match.group("text") if keep else match.group(0)
 
-    return _LINK.sub(unwrap, text)
+def _links_its_own_text(match: re.Match[str]) -> bool:
+    term = listing_term(match.group("url"))
+    return term is not None and term.casefold() in ("", match.group("text").strip().casefold())

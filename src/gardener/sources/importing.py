@@ -7,6 +7,7 @@ reported and skipped; every other file is imported.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,20 +17,30 @@ from ruamel.yaml.comments import CommentedMap
 
 from gardener.articles import matter
 from gardener.garden.duplicates import find_duplicates
-from gardener.articles.model import Diagnostic, GardenError
+from gardener.articles.model import Diagnostic, GardenError, TextEnum
 from gardener.articles.schema import FIELDS, normalize, to_yaml_value
 from gardener.sources import slugs
 from gardener.sources.assets import AssetPlan, relink_images
 from gardener.sources.cleaning import clean
 from gardener.sources.findings import Findings
 from gardener.sources.formats import SOURCE_SUFFIXES, read_source
+from gardener.sources.history import FileHistory, histories, repository_root
 from gardener.sources.inference import Inferred, infer
 from gardener.sources.splitting import split_articles
 
 # Near-duplicates are judged on the start of each body: MinHash over every shingle of a 50 MB
 # dump took minutes and gigabytes, and reposts of one essay already agree on their first pages.
 DUPLICATE_SAMPLE_CHARS = 100_000
-LINK_KEPT = "kept (a symbolic link; not written)"
+
+
+class ImportStatus(TextEnum):
+    """What import did with one article's file; the value is what the report prints."""
+
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    KEPT_EDITED = "kept (edited since import; --force overwrites)"
+    KEPT_LINK = "kept (a symbolic link; not written)"
 
 
 @dataclass
@@ -43,7 +54,7 @@ class Imported:
     body: str
     assets: AssetPlan
     notes: list[str]
-    status: str = "new"
+    status: ImportStatus = ImportStatus.NEW
     path: Path | None = None
 
 
@@ -92,12 +103,14 @@ def import_sources(
     existing = _existing_articles(into)
     taken = {slug for slug, _origin, _body in existing.values()}
     by_origin = {origin: slug for slug, origin, _body in existing.values() if origin}
+    history = git_histories(files)
     for file in files:
         progress(file)
         try:
-            drafts = _read_file(file, result)
+            drafts = _read_file(file, result, history.get(file.resolve()))
         except GardenError as exc:
-            result.failures.append(exc.diagnostic)
+            problem = exc.diagnostic
+            (result.failures if problem.severity == "error" else result.warnings).append(problem)
             continue
         for draft in drafts:
             draft.slug = by_origin.get(draft.origin) or slugs.unique(draft.slug, taken)
@@ -108,13 +121,31 @@ def import_sources(
     into.mkdir(parents=True, exist_ok=True)
     for draft in result.articles:
         _write(draft, into, force)
-        if draft.status == LINK_KEPT:
-            result.warnings.append(Diagnostic(str(draft.path), f"{LINK_KEPT}: it may point "
+        if draft.status == ImportStatus.KEPT_LINK:
+            result.warnings.append(Diagnostic(str(draft.path), f"{draft.status}: it may point "
                                               "outside the garden", "warning"))
     return result
 
 
-def _read_file(file: Path, result: ImportResult) -> list[Imported]:
+def git_histories(files: list[Path]) -> dict[Path, FileHistory]:
+    """First and last commit of each source file kept in a git repository: one `git log` for
+    each repository, over the folder holding all of its files."""
+    by_root: dict[Path, list[Path]] = {}
+    roots: dict[Path, Path | None] = {}
+    for file in files:
+        folder = file.resolve().parent
+        if folder not in roots:
+            roots[folder] = repository_root(folder)
+        if roots[folder] is not None:
+            by_root.setdefault(roots[folder], []).append(folder)
+    found: dict[Path, FileHistory] = {}
+    for root, folders in by_root.items():
+        common = Path(os.path.commonpath([str(f) for f in folders]))
+        found.update(histories(root, common))
+    return found
+
+
+def _read_file(file: Path, result: ImportResult, history: FileHistory | None = None) -> list[Imported]:
     name = str(file)
     source = read_source(file)
     result.warnings.extend(source.warnings)
@@ -131,7 +162,7 @@ def _read_file(file: Path, result: ImportResult) -> list[Imported]:
     for part in parts:
         found = Findings(list(source.facts), list(source.notes))
         body = clean(part.text, found)
-        inferred = infer(body, found, front)
+        inferred = infer(body, found, front, history)
         origin = file.name if len(parts) == 1 else f"{file.name}#{part.index}"
         title = inferred.fields.get("title")
         if not title:
@@ -214,17 +245,17 @@ def _write(draft: Imported, into: Path, force: bool) -> None:
     draft.path = path
     if path.is_symlink():
         # The link may point outside the garden: import writes only files of its own.
-        draft.status = LINK_KEPT
+        draft.status = ImportStatus.KEPT_LINK
         return
     if path.exists():
         current = path.read_text(encoding="utf-8")
         if current == text:
-            draft.status = "unchanged"
+            draft.status = ImportStatus.UNCHANGED
             return
         if not force:
-            draft.status = "kept (edited since import; --force overwrites)"
+            draft.status = ImportStatus.KEPT_EDITED
             return
-        draft.status = "updated"
+        draft.status = ImportStatus.UPDATED
     path.write_text(text, encoding="utf-8")
     for source, target in draft.assets.copies:
         destination = into / target

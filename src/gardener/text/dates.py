@@ -94,16 +94,6 @@ class PartialDate:
             self.day or 0,
         )
 
-    @classmethod
-    def from_iso(cls, s: str) -> PartialDate:
-        m = _FROM_ISO.fullmatch(s)
-        if m is None:
-            raise ValueError(f"not an ISO date with a known year: {s!r}")
-        return cls(*(int(part) if part else None for part in m.groups()))
-
-
-_FROM_ISO = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
-
 
 @dataclass(frozen=True)
 class DateMention:

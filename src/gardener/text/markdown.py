@@ -197,9 +197,10 @@ def fenced_lines(lines: Sequence[str]) -> list[bool]:
     same indentation closes it (so a ``` line inside a ```` fence is
     content).  A fence that is never closed runs to the end of the text:
     every stage treats what follows a stray marker as code, not prose.
+    A leading front-matter block is not Markdown, as everywhere in this module.
     """
     text = "\n".join(lines)
-    fences, unclosed = _fences(text, 0)
+    fences, unclosed = _fences(text, _front_matter(text))
     starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
     mask = [False] * len(lines)
     for start, end in fences + ([unclosed] if unclosed else []):
@@ -1086,3 +1087,49 @@ def _table_row(row: str, keep_code: bool, gap: str) -> str:
         return ""
     cells = row.strip().strip("|").split("|")
     return (gap or " ").join(inline_text(cell.strip(), keep_code=keep_code, gap=gap) for cell in cells)
+
+
+# Headings with their levels, for the importer's title and article boundaries.
+
+_ATX_LEVEL = re.compile(r"[ ]{0,3}(#{1,6})")
+_UNDERLINE = re.compile(r"^[ ]{0,3}(=+|-+)[ \t]*\r?$", re.M)
+
+
+def headings(markdown: str) -> list[tuple[int, int, str]]:
+    """(offset of the heading's first line, level 1-6, title) of every heading Python-Markdown
+    sees, in order: none inside code, HTML or front matter."""
+    found = []
+    for start, title in analyse(markdown, headings=True)[1]:
+        atx = _ATX_LEVEL.match(markdown, start)
+        if atx:
+            level = len(atx.group(1))
+        else:
+            level = _setext_level(markdown, start)
+        found.append((start, level, title))
+    return found
+
+
+def _setext_level(markdown: str, start: int) -> int:
+    underline = _UNDERLINE.search(markdown, start)
+    return 1 if underline and underline.group(1)[0] == "=" else 2
+
+
+def fenced_code(markdown: str) -> list[Span]:
+    """(start, end) of every fenced code block, an unclosed one running to the end."""
+    fences, unclosed = _fences(markdown, _front_matter(markdown))
+    return fences + ([unclosed] if unclosed else [])
+
+
+def code_and_comments(markdown: str) -> list[Span]:
+    """Sorted, merged spans of fenced code, code spans, <code>/<pre> elements and HTML
+    comments: text that shows verbatim or not at all, so a rewrite must leave it alone."""
+    front = _front_matter(markdown)
+    fences, unclosed = _fences(markdown, front)
+    masked = _mask(_mask(markdown, [(0, front)], _BLOCK_FILLER), fences, _FILLER, keep_lines=False)
+    inline, raw_blocks, tail = _opaque(masked)
+    verbatim = [
+        (start, end) for start, end in inline + raw_blocks
+        if markdown.startswith(("`", "<!--"), start)
+        or markdown[start:start + 5].lower() in ("<code", "<pre>", "<pre ")
+    ]
+    return _merge(fences + verbatim + [span for span in (unclosed, tail) if span])

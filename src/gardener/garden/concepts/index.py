@@ -12,9 +12,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from gardener.garden.cache import AnalysisCache, digest
-from gardener.garden.loading import Garden
+from gardener.articles.model import Article, Garden
 from gardener.garden.concepts.matcher import ConceptMatcher, Mention, find_mentions
-from gardener.articles.model import Article
 from gardener.text.markdown import inline_text
 
 SNIPPET_CHARS = 90
@@ -37,13 +36,6 @@ class ConceptIndex:
     backlinks: dict[str, tuple[Backlink, ...]]  # concept slug -> listed articles, newest first
     cooccurring: dict[str, tuple[tuple[str, int], ...]]  # concept -> (other concept, articles)
 
-    def counts(self, article: Article) -> Counter:
-        return Counter({c: n for c, (n, _) in self.per_article.get(article.path, {}).items()})
-
-
-# The automaton for an alias set, built once per process (each `serve` rebuild reuses it).
-_MATCHERS: dict[str, ConceptMatcher] = {}
-
 
 def alias_map(garden: Garden) -> dict[str, tuple[str, ...]]:
     return {c.slug: c.aliases for c in garden.concepts}
@@ -59,7 +51,8 @@ def analyse_concepts(garden: Garden, *, link_headings: bool = False,
     cache = cache or AnalysisCache()
     aliases = alias_map(garden)
     signature = matcher_signature(aliases, link_headings)
-    matcher = _MATCHERS.get(signature) or _MATCHERS.setdefault(signature, ConceptMatcher(aliases))
+    # Built once per alias set: every `serve` rebuild that keeps the aliases reuses it.
+    matcher = cache.latest("matcher", signature, lambda: ConceptMatcher(aliases))
     summaries, current = {}, {}
     for article in garden.articles:
         # Only the per-concept summary is kept, not the mention list: a long article has
@@ -69,7 +62,7 @@ def analyse_concepts(garden: Garden, *, link_headings: bool = False,
             a.body, tuple(find_mentions(a.body, matcher, headings=not link_headings))))
         if article.listed:
             current[article.path] = (key, article, summaries[article.path])
-    aggregate = _AGGREGATES.setdefault(signature, _Aggregate())
+    aggregate = cache.latest("aggregate", signature, _Aggregate)
     aggregate.update(current)
     return ConceptIndex(matcher, signature, summaries, dict(aggregate.sorted),
                         aggregate.cooccurring())
@@ -136,10 +129,6 @@ class _Aggregate:
             if concept not in self._ranked:
                 self._ranked[concept] = tuple(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
         return {c: r for c, r in self._ranked.items() if r}
-
-
-# Per alias set, for the life of the process (every `serve` rebuild updates the same one).
-_AGGREGATES: dict[str, _Aggregate] = {}
 
 
 def _newest(link: Backlink) -> tuple:

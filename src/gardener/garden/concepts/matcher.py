@@ -12,17 +12,12 @@ import re
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import ahocorasick
 
 from gardener.text.markdown import Span, analyse
 
-__all__ = ["ConceptMatcher", "LinkPolicy", "Mention", "find_mentions", "normalise"]
-
-LinkPolicy = Literal["first", "section", "all"]
-# A concept note may also say "never": found (and counted) but not linked.
-POLICIES = ("first", "section", "all", "never")
+__all__ = ["ConceptMatcher", "Mention", "find_mentions", "normalise"]
 
 # --------------------------------------------------------------------------
 # Normalisation

@@ -11,11 +11,10 @@ from pathlib import Path
 
 from gardener.garden.cache import AnalysisCache, digest
 from gardener.garden.timeline.curated import apply_curated, curated_diagnostics, load_curated
-from gardener.garden.timeline.extract import (event_diagnostics, extract_events, merge_events,
-                                    publication_events)
-from gardener.garden.loading import Garden
+from gardener.garden.timeline.extract import event_diagnostics, extract_events, publication_events
+from gardener.garden.timeline.merge import merge_events
+from gardener.articles.model import Diagnostic, Event, Garden
 from gardener.garden.concepts.matcher import ConceptMatcher
-from gardener.articles.model import Diagnostic, Event
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ def build_timeline(garden: Garden, matcher: ConceptMatcher | None,
              for event in _article_events(article, matcher, signature, cache,
                                           garden.digests.get(article.path))]
     problems = event_diagnostics(mined, readable, garden.docs_dir)
-    merged = _merged(mined, readable) + publication_events(garden.articles)
+    merged = _merged(mined, readable, cache) + publication_events(garden.articles)
     if curated_file is None:
         return Timeline(tuple(merged), tuple(problems))
     entries, curated_problems = load_curated(curated_file, curated_name)
@@ -49,14 +48,8 @@ def _article_events(article, matcher, signature: str, cache: AnalysisCache,
     return cache.get(key, lambda: extract_events(article, matcher))
 
 
-# The last merge, reused while neither the mined events nor the articles' dates change (an
-# edit that adds no dated sentence, the common case while writing).
-_LAST_MERGE: dict[str, tuple[int, list[Event]]] = {}
-
-
-def _merged(mined: list[Event], articles: list) -> list[Event]:
-    key = hash((tuple(mined), tuple((a.slug, a.date, a.listed) for a in articles)))
-    last = _LAST_MERGE.get("merge")
-    if last is None or last[0] != key:
-        last = _LAST_MERGE["merge"] = (key, merge_events(mined, articles))
-    return list(last[1])
+def _merged(mined: list[Event], articles: list, cache: AnalysisCache) -> list[Event]:
+    # The last merge is reused while neither the mined events nor the articles' dates change
+    # (an edit that adds no dated sentence, the common case while writing).
+    key = (tuple(mined), tuple((a.slug, a.date, a.listed) for a in articles))
+    return list(cache.latest("merge", key, lambda: merge_events(mined, articles)))

@@ -29,7 +29,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import YAMLError
 
 from gardener.text.dates import YEAR_MAX, YEAR_MIN, InvalidDate, PartialDate, parse_date
-from gardener.articles.model import Diagnostic, Event
+from gardener.articles.model import Diagnostic, Event, EventKind
 
 __all__ = ["CuratedEntry", "Selector", "apply_curated", "curated_diagnostics", "load_curated"]
 
@@ -238,7 +238,7 @@ def _corrected(event: Event, entry: CuratedEntry) -> Event:
 
 def _added(entry: CuratedEntry) -> Event:
     return Event(date=entry.date, text=entry.text, sources=entry.sources or (),
-                 concepts=entry.concepts or (), kind="curated")
+                 concepts=entry.concepts or (), kind=EventKind.CURATED)
 
 
 def apply_curated(mined: Iterable[Event], entries: Iterable[CuratedEntry]) -> list[Event]:

@@ -1,58 +1,41 @@
-"""The gardener plugin's options, typed like Material's own plugins."""
+"""The gardener plugin's options as an MkDocs config, typed like Material's own plugins.
+
+The options themselves (names, types, defaults, meaning) live in `gardener.options.Options`;
+this class is made from them, so MkDocs validates exactly those and nothing is said twice.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 
-from gardener.pages.site import SiteOptions
-
-
-class GardenerConfig(Config):
-    enabled = opt.Type(bool, default=True)
-    articles_dir = opt.Type(str, default="articles")
-    concepts_dir = opt.Type(str, default="concepts")
-    # Generate a home page when docs/ has no index.md of its own.
-    home = opt.Type(bool, default=True)
-    article_header = opt.Type(bool, default=True)
-    # Articles in the navigation: grouped by year, newest first.
-    nav_by_date = opt.Type(bool, default=True)
-    articles_title = opt.Type(str, default="文章")
-    concepts_title = opt.Type(str, default="概念")
-    # Concept linking: which mentions become links ("first" per article, first per "section",
-    # or "all"), and whether headings may hold links.
-    link_policy = opt.Choice(("first", "section", "all"), default="first")
-    link_headings = opt.Type(bool, default=False)
-    glossary = opt.Type(bool, default=True)
-    # Concept pages are reached through the glossary and links; listing ~100 of them in the
-    # navigation drowns the articles, so they stay out of it unless asked for.
-    concepts_in_nav = opt.Type(bool, default=False)
-    timeline = opt.Type(bool, default=True)
-    # Hand-written timeline entries (add, hide, correct), relative to mkdocs.yml.
-    timeline_file = opt.Type(str, default="timeline.yml")
-    # Per-file analysis cached by content hash: in memory during `serve`, on disk between runs.
-    cache = opt.Type(bool, default=True)
-    cache_dir = opt.Type(str, default=".cache/gardener")
-    # Rewrite the search index as UTF-8 instead of \u escapes: about half the size for Chinese.
-    compact_search_index = opt.Type(bool, default=True)
+from gardener.options import Options, plugin_fields, plugin_options, site_fields
 
 
-def site_options(config: GardenerConfig, base: Path, site_name: str) -> SiteOptions:
-    """The builder-independent options the core needs, from the validated plugin config."""
-    return SiteOptions(
-        articles_dir=config.articles_dir, concepts_dir=config.concepts_dir, home=config.home,
-        article_header=config.article_header, link_policy=config.link_policy,
-        link_headings=config.link_headings, glossary=config.glossary, timeline=config.timeline,
-        timeline_file=base / config.timeline_file, timeline_name=config.timeline_file,
-        concepts_in_nav=config.concepts_in_nav, site_name=site_name,
-    )
+def _config_option(default: Any, choices: tuple | None) -> opt.BaseConfigOption:
+    if choices is not None:
+        return opt.Choice(tuple(str(c) for c in choices), default=str(default))
+    return opt.Type(type(default), default=default)
 
 
-def validated(options: dict) -> tuple[GardenerConfig, list[str]]:
-    """The plugin's options as MkDocs would validate them, for tools that run without MkDocs."""
-    config = GardenerConfig()
-    config.load_dict(dict(options or {}))
-    errors, _warnings = config.validate()
-    return config, [f"plugins.gardener.{name}: {error}" for name, error in errors]
+# Made, not written out: MkDocs reads a config's options from its class attributes.
+GardenerConfig = type("GardenerConfig", (Config,), {
+    "__doc__": "The `plugins: - gardener:` entry of mkdocs.yml: one option per field of Options.",
+    **{name: _config_option(default, choices) for name, default, choices in plugin_fields()},
+})
+
+
+def to_options(config: Config, mkdocs_config: MkDocsConfig) -> Options:
+    """The validated plugin config and the site it belongs to, as the core's Options."""
+    values = {name: config[name] for name, _default, _choices in plugin_fields()}
+    config_file = Path(mkdocs_config.config_file_path) if mkdocs_config.config_file_path else None
+    options, problems = plugin_options(values, **site_fields(mkdocs_config, config_file,
+                                                             Path(mkdocs_config.docs_dir)))
+    if problems:  # MkDocs checked the same fields, so this is a gardener bug, not bad input
+        raise PluginError("; ".join(problems))
+    return options

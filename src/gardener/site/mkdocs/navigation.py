@@ -6,7 +6,7 @@ from __future__ import annotations
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from gardener.garden.loading import Garden
+from gardener.articles.model import Garden
 from gardener.pages.common import nav_tree
 
 

@@ -17,7 +17,7 @@ from mkdocs.structure.pages import Page
 from gardener.garden.cache import shared_cache
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets
-from gardener.site.mkdocs.config import GardenerConfig, site_options
+from gardener.site.mkdocs.config import GardenerConfig, to_options
 from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
 from gardener.site.mkdocs.search_index import compact_search_index
 from gardener.text.segmenter import jieba
@@ -58,10 +58,8 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
-        base = Path(config.config_file_path or ".").parent
-        self.options = site_options(self.config, base, config.site_name)
-        cache_file = base / self.config.cache_dir / "analysis.pickle" if self.config.cache else None
-        self.cache = shared_cache(cache_file)
+        self.options = to_options(self.config, config)
+        self.cache = shared_cache(self.options.cache_file)
         self.cache.keep_volatile = self.serving
         config.extra_css.extend(p for p in extra_css(self.options) if p not in config.extra_css)
         config.extra_javascript.extend(p for p in extra_javascript(self.options)
@@ -99,13 +97,14 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         if self.site is None or config.nav:
             return nav  # an explicit nav in mkdocs.yml is the author's choice
-        titles = {self.config.articles_dir: self.config.articles_title,
-                  self.config.concepts_dir: self.config.concepts_title}
+        options = self.options
+        titles = {options.articles_dir: options.articles_title,
+                  options.concepts_dir: options.concepts_title}
         for item in nav.items:
             if isinstance(item, Section):
                 folder = _section_folder(item)
                 item.title = titles.get(folder, item.title)
-                if folder == self.config.articles_dir and self.config.nav_by_date:
+                if folder == options.articles_dir and options.nav_by_date:
                     arrange_articles(item, self.site.garden)
         relink_pages(nav)
         return nav
@@ -128,7 +127,7 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
             return
         if self.serving:
             return  # a served site is never published: keep rebuilds fast
-        if self.config.compact_search_index:
+        if self.options.compact_search_index:
             compact_search_index(Path(config.site_dir))
         self.cache.save()
         log.debug(f"gardener: cache {self.cache.hits} hits, {self.cache.misses} misses")
@@ -136,8 +135,8 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         # The curated timeline file lives outside docs/, so serve would not watch it by itself.
-        if self.config.timeline and self.options.timeline_file.exists():
-            server.watch(str(self.options.timeline_file))
+        if self.options.timeline and self.options.timeline_path.exists():
+            server.watch(str(self.options.timeline_path))
         return server
 
 

@@ -65,18 +65,19 @@ def read_source(path: Path) -> Source:
             raise GardenError(Diagnostic(name, "not a PDF (no %PDF- header); file skipped", "error", 1))
         text, facts, warnings = read_pdf(data, name)
         return Source(text, kind, facts, warnings)
-    text = _decode_html(data, name) if kind == "html" else decode(data, name)[0]
+    warnings: list[Diagnostic] = []  # stray control characters dropped while decoding
+    text = _decode_html(data, name, warnings) if kind == "html" else decode(data, name, warnings)[0]
     if kind == "text":
-        return Source(text, kind)
+        return Source(text, kind, warnings=warnings)
     from gardener.sources.formats.html import read_html  # trafilatura takes a second to import
 
     front_text, body, _line, _newline = matter.split(text)
     head = text[: len(text) - len(body)] if front_text is not None else ""
-    markdown, facts, warnings, notes = read_html(body, name, path.parent)
-    return Source(head + markdown, kind, facts, warnings, notes)
+    markdown, facts, page_warnings, notes = read_html(body, name, path.parent)
+    return Source(head + markdown, kind, facts, warnings + page_warnings, notes)
 
 
-def _decode_html(data: bytes, name: str) -> str:
+def _decode_html(data: bytes, name: str, warnings: list[Diagnostic]) -> str:
     """The charset the page declares, if it reads cleanly; otherwise the usual decoding chain."""
     declared = _CHARSET.search(data[:4096])
     if declared:
@@ -85,4 +86,4 @@ def _decode_html(data: bytes, name: str) -> str:
             return data.decode(encoding).lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
         except (LookupError, UnicodeDecodeError):
             pass
-    return decode(data, name)[0]
+    return decode(data, name, warnings)[0]

@@ -110,4 +110,7 @@ def _info_facts(reader: pypdf.PdfReader, path: str) -> tuple[list[Fact], list[Di
     norm = normalize(raw, path)
     problems = [Diagnostic(path, f"PDF metadata ignored: {d.message}", "warning")
                 for d in norm.diagnostics if "missing required" not in d.message]
-    return [Fact(name, value, f"PDF info {where[name]}") for name, value in norm.fields.items()], problems
+    # CreationDate says when the file was made, which for a printed or converted page is not when
+    # the article was published: reported as weak evidence, never written.
+    return [Fact(name, value, f"PDF info {where[name]}", "low" if name == "date" else "high")
+            for name, value in norm.fields.items()], problems
