@@ -7,9 +7,6 @@ from gardener.garden.loading import load_garden
 from gardener.garden.wikilinks import WikiIndex
 from tests.connections.conftest import append, article_file
 
-GRAPHQL = "loving-graphql-more-than-rest"
-FEATURES = "some-arbitrary-number-of-lesser-known-graphql-features"
-TC39 = "tc39-and-ip"
 
 
 def links_of(root):
@@ -21,26 +18,26 @@ def links_of(root):
     return link_pages(references, WikiIndex(garden.articles, garden.concepts), pages, listed)
 
 
-def test_markdown_links_and_wikilinks_count_both_ways(garden):
-    append(article_file(garden, GRAPHQL), f"\n更多细节见[这篇文章]({FEATURES}.md)。\n")
-    append(article_file(garden, TC39), f"\n标准化流程与 [[{FEATURES}|GraphQL 的小众特性]] 无关。\n")
-    append(article_file(garden, FEATURES), f"\n回到 [[{GRAPHQL}]]，另见 [[RLHF]]。\n")
+def test_markdown_links_and_wikilinks_count_both_ways(garden, n):
+    append(article_file(garden, n.graphql), f"\n更多细节见[这篇文章]({n.features}.md)。\n")
+    append(article_file(garden, n.tc39), f"\n标准化流程与 [[{n.features}|GraphQL 的小众特性]] 无关。\n")
+    append(article_file(garden, n.features), f"\n回到 [[{n.graphql}]]，另见 [[RLHF]]。\n")
     links = links_of(garden)
-    target = f"articles/{FEATURES}.md"
+    target = f"articles/{n.features}.md"
     sources = [c.source for c in links.incoming[target]]
-    assert sorted(sources) == sorted([f"articles/{GRAPHQL}.md", f"articles/{TC39}.md"])
-    assert links.outgoing[target] == (f"articles/{GRAPHQL}.md", "concepts/rlhf.md")
+    assert sorted(sources) == sorted([f"articles/{n.graphql}.md", f"articles/{n.tc39}.md"])
+    assert links.outgoing[target] == (f"articles/{n.graphql}.md", "concepts/rlhf.md")
     assert [c.source for c in links.incoming["concepts/rlhf.md"]] == [target]
-    quote = next(c for c in links.incoming[target] if c.source.endswith(f"{TC39}.md")).context
+    quote = next(c for c in links.incoming[target] if c.source.endswith(f"{n.tc39}.md")).context
     assert quote[1] == "GraphQL 的小众特性" and "标准化流程与" in quote[0] and "无关" in quote[2]
 
 
-def test_self_links_code_and_unknown_pages_are_not_links(garden):
-    append(article_file(garden, GRAPHQL),
-           f"\n本文 [[{GRAPHQL}]]；`[[{FEATURES}]]`；[[没有这篇]]；[外链](https://graphql.org/x.md)\n")
+def test_self_links_code_and_unknown_pages_are_not_links(garden, n):
+    append(article_file(garden, n.graphql),
+           f"\n本文 [[{n.graphql}]]；`[[{n.features}]]`；[[没有这篇]]；[外链](https://graphql.org/x.md)\n")
     links = links_of(garden)
-    assert links.outgoing[f"articles/{GRAPHQL}.md"] == ()
-    assert f"articles/{FEATURES}.md" not in links.incoming
+    assert links.outgoing[f"articles/{n.graphql}.md"] == ()
+    assert f"articles/{n.features}.md" not in links.incoming
 
 
 def test_line_numbers_and_targets():
@@ -52,8 +49,8 @@ def test_line_numbers_and_targets():
     assert local_target("articles/a.md", "img.png") is None
 
 
-def test_a_link_the_source_already_had_is_found(garden_template):
+def test_a_link_the_source_already_had_is_found(garden_template, n):
     """One TC39 article links to another with a relative Markdown link in the original text."""
-    incoming = links_of(garden_template).incoming["articles/how-to-take-notes.md"]
-    assert [c.source for c in incoming] == ["articles/how-to-participate-in-meetings.md"]
+    incoming = links_of(garden_template).incoming[f"articles/{n.notes}.md"]
+    assert [c.source for c in incoming] == [f"articles/{n.meetings}.md"]
     assert incoming[0].line > 1 and incoming[0].context[1]

@@ -14,17 +14,15 @@ from tests.connections.conftest import append, article_file
 
 pytestmark = pytest.mark.browser
 
-GRAPHQL = "loving-graphql-more-than-rest"
-FEATURES = "some-arbitrary-number-of-lesser-known-graphql-features"
 READY = "el => el.dataset.gdReady === '1'"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, garden_template):
+def site(tmp_path_factory, garden_template, n):
     require_browser()
     root = tmp_path_factory.mktemp("browser") / "garden"
     shutil.copytree(garden_template, root)
-    append(article_file(root, GRAPHQL), f"\n\n在中文句子里链接到[[{FEATURES}|另一篇讲特性的文章]]，然后继续说话。\n")
+    append(article_file(root, n.graphql), f"\n\n在中文句子里链接到[[{n.features}|另一篇讲特性的文章]]，然后继续说话。\n")
     run = build_site(root)
     assert run.returncode == 0, run.stderr
     data = json.loads((root / "site" / "assets" / "gardener" / "graph.json").read_text(encoding="utf-8"))
@@ -56,7 +54,7 @@ def own_errors(page) -> list[str]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_graph_page_draws_every_node_and_a_click_opens_the_page(site, scheme):
+def test_graph_page_draws_every_node_and_a_click_opens_the_page(site, scheme, n):
     base, data, _ = site
     with browser_page(color_scheme=scheme) as page:
         page.goto(f"{base}graph/", wait_until="networkidle")
@@ -67,7 +65,7 @@ def test_graph_page_draws_every_node_and_a_click_opens_the_page(site, scheme):
         concept_colour = page.eval_on_selector(
             ".gd-graph", "el => getComputedStyle(el).getPropertyValue('--gd-graph-concept').trim()")
         assert concept_colour == ("#f3a44b" if scheme == "dark" else "#c0650b")
-        target = f"articles/{FEATURES}/"
+        target = f"articles/{n.features}/"
         point = page.eval_on_selector(".gd-graph--global", """(el, id) => {
             const chart = el.gdGraph;
             const node = chart.graphData().nodes.find(n => n.id === id);
@@ -103,20 +101,20 @@ def test_graph_search_and_filter(site):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_local_graph_shows_the_neighbours(site, scheme):
+def test_local_graph_shows_the_neighbours(site, scheme, n):
     base, data, _ = site
     with browser_page(color_scheme=scheme) as page:
-        page.goto(f"{base}articles/{GRAPHQL}/", wait_until="networkidle")
+        page.goto(f"{base}articles/{n.graphql}/", wait_until="networkidle")
         page.locator(".gd-graph--local").scroll_into_view_if_needed()
         wait_ready(page, ".gd-graph--local")
         shown = page.eval_on_selector(".gd-graph--local",
                                       "el => el.gdGraph.graphData().nodes.map(n => n.id)")
         ids = [n["id"] for n in data["nodes"]]
-        me = ids.index(f"articles/{GRAPHQL}/")
+        me = ids.index(f"articles/{n.graphql}/")
         neighbours = {ids[b if a == me else a] for a, b in data["links"] + data.get("related", [])
                       if me in (a, b)}
-        assert f"articles/{FEATURES}/" in neighbours
-        assert set(shown) == neighbours | {f"articles/{GRAPHQL}/"}
+        assert f"articles/{n.features}/" in neighbours
+        assert set(shown) == neighbours | {f"articles/{n.graphql}/"}
         assert painted_pixels(page, ".gd-graph--local") > 200
         page.check('.gd-graph--local input[value="2"]')
         page.wait_for_timeout(500)
@@ -125,16 +123,16 @@ def test_local_graph_shows_the_neighbours(site, scheme):
         assert own_errors(page) == []
 
 
-def test_preview_on_hover_inside_chinese_text(site):
+def test_preview_on_hover_inside_chinese_text(site, n):
     base, _, previews = site
     with browser_page() as page:
-        page.goto(f"{base}articles/{GRAPHQL}/", wait_until="networkidle")
+        page.goto(f"{base}articles/{n.graphql}/", wait_until="networkidle")
         link = page.locator("article a", has_text="另一篇讲特性的文章")
         link.scroll_into_view_if_needed()
         link.hover()
         card = page.locator(".gd-preview")
         card.wait_for(state="visible", timeout=5000)
-        entry = previews[f"articles/{FEATURES}/"]
+        entry = previews[f"articles/{n.features}/"]
         assert card.locator(".gd-preview__title").inner_text() == entry["t"]
         assert entry["d"] in card.locator(".gd-preview__meta").inner_text()
         assert card.locator(".gd-preview__summary").inner_text() == entry["s"]

@@ -16,19 +16,15 @@ from tests.connections.conftest import append, article_file, published
 
 pytestmark = pytest.mark.slow
 
-GRAPHQL = "loving-graphql-more-than-rest"
-FEATURES = "some-arbitrary-number-of-lesser-known-graphql-features"
-MONTHS = "6-months-of-using-graphql"
-TC39 = "tc39-and-ip"
 SITE_URL = "https://garden.example.org/lianjie/"
 
 
-def link_garden(root) -> None:
+def link_garden(root, n) -> None:
     """Links a writer would add: wikilinks by title, slug and alias, a heading, a Markdown link."""
-    append(article_file(root, GRAPHQL),
-           f"\n\n更多细节见 [[{FEATURES}|GraphQL 的小众特性]]，以及[半年的经验]({MONTHS}.md)。\n")
-    append(article_file(root, TC39), "\n\n标准的制定需要[[词元]]吗？不，但读读 [[Becoming-a-TC39-delegate]]。\n")
-    append(article_file(root, MONTHS), f"\n\n回到 [[{GRAPHQL}#那么 GraphQL 到底是什么？]]。\n")
+    append(article_file(root, n.graphql),
+           f"\n\n更多细节见 [[{n.features}|GraphQL 的小众特性]]，以及[半年的经验]({n.months}.md)。\n")
+    append(article_file(root, n.tc39), "\n\n标准的制定需要[[词元]]吗？不，但读读 [[成为 TC39 代表]]。\n")
+    append(article_file(root, n.months), f"\n\n回到 [[{n.graphql}#那么 GraphQL 到底是什么？]]。\n")
 
 
 def page(site, slug: str) -> str:
@@ -43,12 +39,12 @@ def section(html: str, heading: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def linked_site(tmp_path_factory, garden_template):
+def linked_site(tmp_path_factory, garden_template, n):
     import shutil
 
     root = tmp_path_factory.mktemp("linked") / "garden"
     shutil.copytree(garden_template, root)
-    link_garden(root)
+    link_garden(root, n)
     config = root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + f"\nsite_url: {SITE_URL}\n", encoding="utf-8")
     run = build_site(root)
@@ -56,47 +52,47 @@ def linked_site(tmp_path_factory, garden_template):
     return root, root / "site", run
 
 
-def test_wikilinks_become_links_and_backlinks_carry_the_sentence(linked_site):
+def test_wikilinks_become_links_and_backlinks_carry_the_sentence(linked_site, n):
     _root, site, _run = linked_site
-    source = page(site, GRAPHQL)
-    assert f'href="../{FEATURES}/">GraphQL 的小众特性</a>' in source
-    assert f'href="../{MONTHS}/">半年的经验</a>' in source
+    source = page(site, n.graphql)
+    assert f'href="../{n.features}/">GraphQL 的小众特性</a>' in source
+    assert f'href="../{n.months}/">半年的经验</a>' in source
     assert "[[" not in source
-    target = section(page(site, FEATURES), "链接到本文")
-    assert f'href="../{GRAPHQL}/"' in target and "更多细节见" in target
+    target = section(page(site, n.features), "链接到本文")
+    assert f'href="../{n.graphql}/"' in target and "更多细节见" in target
     assert "GraphQL 的小众特性" in target  # the link's own words, in bold within the quote
-    months = page(site, MONTHS)
-    assert f'href="../{GRAPHQL}/#' in months  # the heading of the other article
-    assert f'href="../{GRAPHQL}/"' in section(months, "链接到本文")  # a Markdown link counts too
+    months = page(site, n.months)
+    assert f'href="../{n.graphql}/#' in months  # the heading of the other article
+    assert f'href="../{n.graphql}/"' in section(months, "链接到本文")  # a Markdown link counts too
     concept = (site / "concepts" / "token" / "index.html").read_text(encoding="utf-8")
-    assert f'href="../../articles/{TC39}/"' in section(concept, "引用本页")
+    assert f'href="../../articles/{n.tc39}/"' in section(concept, "引用本页")
 
 
-def test_related_lists_the_same_subject_never_self(linked_site):
+def test_related_lists_the_same_subject_never_self(linked_site, n):
     _root, site, _run = linked_site
-    for slug in (GRAPHQL, FEATURES, MONTHS):
+    for slug in (n.graphql, n.features, n.months):
         related = section(page(site, slug), "相关文章")
         found = set(re.findall(r'href="\.\./([^/"]+)/"', related))
         assert slug not in found
-        assert {GRAPHQL, FEATURES, MONTHS} - {slug} <= found, (slug, found)
+        assert {n.graphql, n.features, n.months} - {slug} <= found, (slug, found)
 
 
-def test_graph_and_previews_are_one_data_file_each(linked_site):
+def test_graph_and_previews_are_one_data_file_each(linked_site, n):
     _root, site, _run = linked_site
     data = json.loads((site / "assets" / "gardener" / "graph.json").read_text(encoding="utf-8"))
     ids = [n["id"] for n in data["nodes"]]
-    a, b = ids.index(f"articles/{GRAPHQL}/"), ids.index(f"articles/{FEATURES}/")
+    a, b = ids.index(f"articles/{n.graphql}/"), ids.index(f"articles/{n.features}/")
     assert [min(a, b), max(a, b)] in data["links"]
     previews = json.loads((site / "assets" / "gardener" / "previews.json").read_text(encoding="utf-8"))
-    assert previews[f"articles/{GRAPHQL}/"]["d"] == "2020-09-13"
+    assert previews[f"articles/{n.graphql}/"]["d"] == "2020-09-13"
     assert (site / "graph" / "index.html").is_file()
-    for slug in (GRAPHQL, TC39):
+    for slug in (n.graphql, n.tc39):
         html = page(site, slug)
         assert f'data-gd-node="articles/{slug}/"' in html
         assert "graph.json" not in html and "GraphQL 的小众特性" not in html.split("<body")[0]
 
 
-def test_feeds_with_true_dates_and_a_link_in_every_head(linked_site):
+def test_feeds_with_true_dates_and_a_link_in_every_head(linked_site, n):
     _root, site, _run = linked_site
     rss = feedparser.parse((site / "feed.xml").read_bytes())
     assert not rss.bozo and len(rss.entries) == len(published())
@@ -104,7 +100,7 @@ def test_feeds_with_true_dates_and_a_link_in_every_head(linked_site):
     assert first.link.startswith(SITE_URL + "articles/") and first.published.startswith("Thu, 16 Mar 2023")
     feed = json.loads((site / "feed.json").read_text(encoding="utf-8"))
     assert [i["date_published"][:10] for i in feed["items"]][:2] == ["2023-03-16", "2023-03-14"]
-    for html_file in [site / "index.html", site / "articles" / GRAPHQL / "index.html", site / "graph" / "index.html"]:
+    for html_file in [site / "index.html", site / "articles" / n.graphql / "index.html", site / "graph" / "index.html"]:
         head = html_file.read_text(encoding="utf-8").split("</head>")[0]
         assert 'rel="alternate" type="application/rss+xml"' in head
         assert re.search(r'<link rel="alternate" type="application/feed\+json"[^>]*href="[./]*feed\.json"', head)
@@ -120,32 +116,32 @@ def test_without_site_url_no_feeds_and_one_message(garden):
     assert "application/rss+xml" not in head
 
 
-def test_unresolved_wikilinks_fail_strict_builds_and_check_with_file_and_line(garden):
-    path = article_file(garden, TC39)
+def test_unresolved_wikilinks_fail_strict_builds_and_check_with_file_and_line(garden, n):
+    path = article_file(garden, n.tc39)
     lines = path.read_text(encoding="utf-8").count("\n")
     append(path, "\n见 [[没有这篇文章]]。\n")
     run = build_site(garden)
     assert run.returncode != 0
-    assert f"articles/{TC39}.md:{lines + 2}: error: unresolved wikilink [[没有这篇文章]]" in run.stderr
+    assert f"articles/{n.tc39}.md:{lines + 2}: error: unresolved wikilink [[没有这篇文章]]" in run.stderr
     result = CliRunner().invoke(main, ["check", "--config", str(garden / "mkdocs.yml")])
     assert result.exit_code == 1
-    assert f"articles/{TC39}.md:{lines + 2}: error: unresolved wikilink" in result.output
+    assert f"articles/{n.tc39}.md:{lines + 2}: error: unresolved wikilink" in result.output
     relaxed = build_site(garden, "--no-strict")
     assert relaxed.returncode == 0, relaxed.stderr
-    html = page(garden / "site", TC39)
+    html = page(garden / "site", n.tc39)
     assert re.search(r'<span class="gd-wikilink--missing" title="[^"]*">没有这篇文章</span>', html)
 
 
-def test_export_writes_ordinary_links_that_plain_mkdocs_builds(garden, tmp_path):
-    link_garden(garden)
+def test_export_writes_ordinary_links_that_plain_mkdocs_builds(garden, tmp_path, n):
+    link_garden(garden, n)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["export", str(out), "--config", str(garden / "mkdocs.yml")])
     assert result.exit_code == 0, result.output
-    text = (out / "docs" / "articles" / f"{GRAPHQL}.md").read_text(encoding="utf-8")
-    assert "[[" not in text and f"[GraphQL 的小众特性](<{FEATURES}.md>)" in text
+    text = (out / "docs" / "articles" / f"{n.graphql}.md").read_text(encoding="utf-8")
+    assert "[[" not in text and f"[GraphQL 的小众特性](<{n.features}.md>)" in text
     config = (out / "mkdocs.yml").read_text(encoding="utf-8")
     (out / "mkdocs.yml").write_text(config, encoding="utf-8")
     run = build_site(out)
     assert run.returncode == 0, run.stderr
-    assert "链接到本文" in page(out / "site", FEATURES)
+    assert "链接到本文" in page(out / "site", n.features)
     assert (out / "site" / "assets" / "gardener" / "graph.json").is_file()

@@ -9,9 +9,11 @@ from gardener.garden.loading import load_garden
 from gardener.garden.similarity import related_articles
 from tests.connections.conftest import article_file
 
-GRAPHQL = {"6-months-of-using-graphql", "loving-graphql-more-than-rest",
-           "some-arbitrary-number-of-lesser-known-graphql-features"}
-TC39 = {"becoming-a-tc39-delegate", "how-to-participate-in-meetings", "how-to-take-notes", "tc39-and-ip"}
+
+
+def groups(n):
+    """The articles on GraphQL, and those on TC39."""
+    return [{n.graphql, n.features, n.months}, {n.tc39, n.delegate, n.meetings, n.notes}]
 
 
 def related(root, cache=None):
@@ -23,35 +25,34 @@ def related(root, cache=None):
     return {slugs[p]: [slugs[r.path] for r in rows] for p, rows in found.items()}
 
 
-def test_articles_on_one_subject_are_each_others_nearest(garden):
+def test_articles_on_one_subject_are_each_others_nearest(garden, n):
     found = related(garden)
-    for group in (GRAPHQL, TC39):
+    for group in groups(n):
         for slug in group:
             assert found[slug], slug
             assert set(found[slug][:len(group) - 1]) == group - {slug}, (slug, found[slug])
 
 
-def test_never_self_and_never_a_duplicate(garden):
-    original = article_file(garden, "loving-graphql-more-than-rest")
-    copy = original.with_name("loving-graphql-copy.md")
+def test_never_self_and_never_a_duplicate(garden, n):
+    original = article_file(garden, n.graphql)
+    copy = original.with_name("graphql-copy.md")
     copy.write_text(original.read_text(encoding="utf-8").replace(
-        "slug: loving-graphql-more-than-rest", "slug: loving-graphql-copy\nduplicate_of: loving-graphql-more-than-rest"),
-        encoding="utf-8")
+        f"slug: {n.graphql}", f"slug: graphql-copy\nduplicate_of: {n.graphql}"), encoding="utf-8")
     found = related(garden)
-    assert "loving-graphql-copy" in found  # its page still gets a list, without its original
-    assert "loving-graphql-more-than-rest" not in found["loving-graphql-copy"]
+    assert "graphql-copy" in found  # its page still gets a list, without its original
+    assert n.graphql not in found["graphql-copy"]
     for slug, rows in found.items():
         assert slug not in rows
-        assert "loving-graphql-copy" not in rows  # duplicates are never offered
-    assert set(found["6-months-of-using-graphql"][:2]) == GRAPHQL - {"6-months-of-using-graphql"}
+        assert "graphql-copy" not in rows  # duplicates are never offered
+    assert set(found[n.months][:2]) == {n.graphql, n.features}
 
 
-def test_ranking_is_cached_and_follows_edits(garden):
+def test_ranking_is_cached_and_follows_edits(garden, n):
     cache = AnalysisCache()
     first = related(garden, cache)
     misses = cache.misses
     assert related(garden, cache) == first and cache.misses == misses
-    path = article_file(garden, "tc39-and-ip")
+    path = article_file(garden, n.tc39)
     path.write_text(path.read_text(encoding="utf-8") + "\nGraphQL GraphQL schema resolver\n", encoding="utf-8")
     related(garden, cache)
     assert cache.misses == misses + 2  # the edited article's words, and the ranking

@@ -201,6 +201,7 @@ class Concept:
     body: str = ""
     link_policy: LinkPolicy | None = None
     extra: Mapping[str, Any] = field(default_factory=FrozenMap)
+    body_line: int = 1  # the file line the body starts on, for messages about body lines
 
     def __post_init__(self) -> None:
         _freeze_field(self, "link_policy", LinkPolicy)

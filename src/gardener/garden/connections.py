@@ -25,6 +25,7 @@ class Connections:
     links: PageLinks
     related: Mapping[str, tuple[Related, ...]]
     diagnostics: tuple[Diagnostic, ...]
+    titles: Mapping[str, str]  # page path -> title
 
     def citations(self, path: str) -> tuple[Citation, ...]:
         return self.links.incoming.get(path, ())
@@ -49,7 +50,8 @@ def connect(garden, concepts: ConceptIndex, cache: AnalysisCache, *, related: in
               for path, found in concepts.per_article.items()}
     ranked = related_articles(garden.articles, counts, cache=cache, digests=garden.digests,
                               count=related, signature=concepts.signature) if related else {}
-    return Connections(index, references, links, ranked, _diagnostics(pages, references, index))
+    return Connections(index, references, links, ranked, _diagnostics(pages, references, index),
+                       titles={p.path: p.title for p in pages})
 
 
 def _references(page, digests: Mapping[str, str], cache: AnalysisCache) -> tuple[Reference, ...]:

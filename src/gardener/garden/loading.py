@@ -87,6 +87,7 @@ def load_concept(rel: str, text: str) -> tuple[Concept | None, list[Diagnostic]]
         body=doc.body,
         link_policy=policy,
         extra={k: v for k, v in front.items() if k not in CONCEPT_KEYS},
+        body_line=doc.body_line,
     )
     return concept, problems
 

@@ -17,8 +17,8 @@ from typing import Iterable, Sequence
 
 from pymdownx.slugs import slugify
 
-from gardener.articles.model import Article, Concept, Diagnostic
-from gardener.garden.loading import Garden, all_files
+from gardener.articles.model import Article, Concept, Diagnostic, Garden
+from gardener.garden.loading import all_files
 from gardener.text.markdown import heading_ids, protected_spans
 
 _WIKILINK = re.compile(

@@ -48,7 +48,7 @@ def _absolute(site: FeedSite, url: str) -> str:
     return site.site_url.rstrip("/") + "/" + url
 
 
-def rss_feed(site: FeedSite, articles: Sequence[Article], url_of: Callable[[str], str]) -> bytes:
+def rss_feed(site: FeedSite, articles: Sequence[Article], url_of: Callable[[str], str]) -> str:
     feed = FeedGenerator()
     feed.load_extension("dc")  # RSS <author> must be an e-mail address; dc:creator takes names
     feed.title(site.title)
@@ -61,7 +61,7 @@ def rss_feed(site: FeedSite, articles: Sequence[Article], url_of: Callable[[str]
         feed.lastBuildDate(moment(articles[0].updated or articles[0].date))
     for article in articles:
         _rss_item(feed, site, article, url_of)
-    return feed.rss_str(pretty=True)
+    return feed.rss_str(pretty=True).decode("utf-8")
 
 
 def _rss_item(feed: FeedGenerator, site: FeedSite, article: Article, url_of) -> None:

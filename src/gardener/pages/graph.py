@@ -20,6 +20,8 @@ SCRIPT = "assets/gardener/graph.js"
 LIBRARY = "assets/gardener/force-graph.min.js"
 TITLE = "关系图"
 ARTICLE, CONCEPT = "a", "c"
+# Each article is drawn joined to this many of its related articles.
+RELATED_EDGES = 3
 _KEY = ('<span class="gd-graph__key gd-graph__key--article">文章</span>'
         '<span class="gd-graph__key gd-graph__key--concept">概念</span>')
 

@@ -21,21 +21,23 @@ _MARKS = re.compile(r"^[ \t]*(?:#{1,6}|>|[-*+]|\d+\.)[ \t]+|[*_~]{1,3}|<[^>\n]*>
 
 
 def preview_data(articles: Iterable[Article], concepts: Iterable[Concept],
-                 url_of: Callable[[str], str]) -> dict[str, dict]:
+                 url_of: Callable[[str], str], opening_of: Callable | None = None) -> dict[str, dict]:
     """URL -> {"t": title, "d": date, "a": authors, "s": summary}, for listed articles and for
-    concepts (links that carry their own title, like concept links, keep their tooltip)."""
+    concepts (links that carry their own title, like concept links, keep their tooltip).
+    `opening_of(page)` gives the first words of a page without a summary."""
+    opening_of = opening_of or (lambda page: opening(page.body))
     data: dict[str, dict] = {}
     for article in articles:
         if not article.listed:
             continue
-        entry = {"t": article.title, "s": article.summary or opening(article.body)}
+        entry = {"t": article.title, "s": article.summary or opening_of(article)}
         if article.date:
             entry["d"] = article.date.iso()
         if article.authors:
             entry["a"] = "、".join(article.authors)
         data[url_of(article.path)] = entry
     for concept in concepts:
-        data[url_of(concept.path)] = {"t": concept.title, "s": concept.summary or opening(concept.body),
+        data[url_of(concept.path)] = {"t": concept.title, "s": concept.summary or opening_of(concept),
                                       "k": "c"}
     return data
 

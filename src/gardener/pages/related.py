@@ -2,27 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Iterable, Mapping, NamedTuple
 
-from gardener.articles.model import Article, Concept
+from gardener.articles.model import Concept
 from gardener.garden.similarity import Related
-from gardener.pages.common import article_date, md_text, rel_link
+from gardener.pages.common import ArticleRef, article_date, md_text, rel_link
 
 HEADING = "相关文章"
 
 
-def emit_related(page_path: str, related: Sequence[Related], articles: Mapping[str, Article],
-                 concepts: Mapping[str, Concept]) -> str:
+class RelatedRow(NamedTuple):
+    article: ArticleRef
+    concepts: tuple[str, ...]  # titles of the concepts both articles mention
+
+
+@dataclass(frozen=True)
+class RelatedInputs:
+    page_path: str
+    rows: tuple[RelatedRow, ...]  # most alike first
+
+
+def inputs(page_path: str, related: Iterable[Related], articles: Mapping[str, ArticleRef],
+           concepts: Mapping[str, Concept]) -> RelatedInputs:
+    """`articles`: listings' references by path; `concepts`: notes by slug."""
+    rows = tuple(RelatedRow(articles[r.path], tuple(concepts[s].title for s in r.concepts if s in concepts))
+                 for r in related if r.path in articles)
+    return RelatedInputs(page_path, rows)
+
+
+def emit(page: RelatedInputs) -> str:
     """A Markdown section, or "" when no article is close enough to name."""
-    rows = [r for r in related if r.path in articles]
-    if not rows:
+    if not page.rows:
         return ""
     lines = [f"## {HEADING} {{data-search-exclude}}", "", '<div class="gd-related" markdown>', ""]
-    for row in rows:
-        article = articles[row.path]
-        shared = [md_text(concepts[s].title) for s in row.concepts if s in concepts]
-        why = f' <span class="gd-related__why">共同概念：{"、".join(shared)}</span>' if shared else ""
-        lines.append(f"- {article_date(article)} · "
-                     f"[{md_text(article.title)}]({rel_link(page_path, article.path)}){why}")
+    for row in page.rows:
+        shared = "、".join(md_text(title) for title in row.concepts)
+        why = f' <span class="gd-related__why">共同概念：{shared}</span>' if shared else ""
+        link = f"[{md_text(row.article.title)}]({rel_link(page.page_path, row.article.path)})"
+        lines.append(f"- {article_date(row.article)} · {link}{why}")
     lines += ["", "</div>", ""]
     return "\n".join(lines)

@@ -6,6 +6,7 @@ import functools
 import html
 import logging
 import time
+from importlib import resources
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -15,12 +16,13 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from gardener.garden.cache import shared_cache
+from gardener.pages import feeds
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets
 from gardener.site.mkdocs.config import GardenerConfig, to_options
 from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
 from gardener.site.mkdocs.search_index import compact_search_index
-from gardener.text.segmenter import jieba
+from gardener.text.segmenter import forget, teach
 
 log = logging.getLogger("mkdocs.plugins.gardener")
 # Seconds spent in gardener's hooks during the last build, by hook: the garden's share of a
@@ -69,6 +71,7 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
                                 if p not in config.extra_css)
         config.extra_javascript.extend(p for p in math_assets.extra_javascript(extensions)
                                        if p not in config.extra_javascript)
+        announce_feeds(config, self.options)
         return config
 
     @timed
@@ -77,6 +80,7 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
             return files
         LAST_BUILD.clear()
         self.cache.reset_counts()
+        forget()  # the last build's words: the analysis reads texts as a fresh process does
         self.site = GardenSite(Path(config.docs_dir), self.options, self.cache)
         report_to_mkdocs(self.site.diagnostics)
         teach_segmenter(self.site)
@@ -140,6 +144,24 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         return server
 
 
+def announce_feeds(config: MkDocsConfig, options) -> None:
+    """Every page's head links to the feeds. Material's documented way to add to the head is a
+    `main.html` that extends `base.html` and fills its `extrahead` block: gardener ships one,
+    placed after the site's own overrides, so a site's own `main.html` still wins."""
+    if not options.feeds:
+        return
+    if not options.site_url:
+        log.info("gardener: no feeds: they need absolute links, and mkdocs.yml has no site_url")
+        return
+    config.extra["gardener_feeds"] = feeds.head_links(options.site_name)
+    templates = str(resources.files("gardener") / "templates" / "theme")
+    if templates not in config.theme.dirs:
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, templates)
+    if config.theme.custom_dir and (Path(config.theme.custom_dir) / "main.html").is_file():
+        log.info('gardener: your main.html replaces gardener\'s: add {% include '
+                 '"partials/gardener-feeds.html" %} to its extrahead block to link the feeds')
+
+
 def escape_meta(page: Page) -> None:
     """Titles and tags come from user files, and MkDocs and Material print them unescaped
     (<title>, the h1, navigation, tag chips, search results): escape them once, here."""
@@ -167,9 +189,7 @@ def report_to_mkdocs(diagnostics) -> None:
 
 def teach_segmenter(site: GardenSite) -> None:
     """Give jieba every Chinese alias as a word, so search indexes "缩放定律" as one token."""
-    segmenter = jieba()
-    for word in site.segmenter_words():
-        segmenter.add_word(word)
+    teach(site.segmenter_words())
 
 
 def _section_folder(section: Section) -> str | None:
