@@ -36,6 +36,8 @@ def render(text: str) -> str:
     "    [[缩放定律]]",
     "$[[x]]$ 与 $$[[y]]$$",
     "https://example.org/wiki/[[缩放定律]]",
+    "（[[https://huggingface.co/datasets/pandalla/Machine_Mindset_MBTI_dataset`]]）",  # self-llm
+    "[[见 `代码` 一节]]",
     "[见 [[缩放定律]]](https://example.org)",
     '<div>\n[[缩放定律]]\n</div>',
     "\\[[缩放定律]]",

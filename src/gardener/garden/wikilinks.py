@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Sequence
@@ -63,7 +63,8 @@ def find_wikilinks(markdown: str) -> tuple[WikiLink, ...]:
     starts = [s for s, _ in spans]
     found = []
     for match in _WIKILINK.finditer(markdown):
-        if _inside(spans, starts, match.start()) or _in_link_text(markdown, match.start(), match.end()):
+        if _touches(spans, starts, match.start(), match.end()) or _in_link_text(
+                markdown, match.start(), match.end()):
             continue
         # In a table a writer escapes the label's pipe ("[[page\\|words]]") so the cell holds.
         target = match.group("target").strip().removesuffix("\\").rstrip()
@@ -76,9 +77,11 @@ def find_wikilinks(markdown: str) -> tuple[WikiLink, ...]:
     return tuple(found)
 
 
-def _inside(spans: Sequence[tuple[int, int]], starts: list[int], pos: int) -> bool:
-    index = bisect_right(starts, pos) - 1
-    return index >= 0 and pos < spans[index][1]
+def _touches(spans: Sequence[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    """Whether any protected span (code, math, a web address, ...) overlaps start..end: then
+    the brackets are not a wikilink, or not only one."""
+    index = bisect_left(starts, end) - 1
+    return index >= 0 and spans[index][1] > start
 
 
 def _in_link_text(markdown: str, start: int, end: int) -> bool:
