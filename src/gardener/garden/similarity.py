@@ -9,9 +9,11 @@ text and are cached with it; the ranking is cached for the garden as a whole.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Hashable, Mapping, Sequence
 
 import numpy as np
@@ -84,6 +86,30 @@ def _words(text: str) -> list[str]:
     return words
 
 
+@dataclass(frozen=True)
+class TermVector:
+    """An article's terms as stable 64-bit hashes with their counts (and a weight factor per
+    term: tags count more), so a whole garden's vocabulary is built by numpy, not term by term."""
+
+    hashes: np.ndarray
+    counts: np.ndarray
+    boosts: np.ndarray
+
+    @classmethod
+    def of(cls, terms: Mapping[str, int]) -> TermVector:
+        names = list(terms)
+        return cls(np.array([term_hash(t) for t in names], dtype=np.int64),
+                   np.array([terms[t] for t in names], dtype=np.float64),
+                   np.array([TAG_WEIGHT if t.startswith(TAG) else 1.0 for t in names]))
+
+
+@lru_cache(maxsize=1 << 16)
+def term_hash(term: str) -> int:
+    """The same number for the same term in every process (the disk cache keeps them)."""
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little",
+                          signed=True)
+
+
 def related_articles(articles: Sequence[Article], concept_counts: Mapping[str, Mapping[str, int]],
                      *, cache: AnalysisCache | None = None, digests: Mapping[str, str] | None = None,
                      count: int = RELATED_COUNT, signature: str = "") -> dict[str, tuple[Related, ...]]:
@@ -93,30 +119,31 @@ def related_articles(articles: Sequence[Article], concept_counts: Mapping[str, M
     aliases is never reused."""
     cache = cache or AnalysisCache()
     digests = digests or {}
-    terms = [_terms(a, cache, digests) for a in articles]
-    concepts = [dict(concept_counts.get(a.path, {})) for a in articles]
+    keys = [_terms_key(a, digests) for a in articles]
+    concepts = [tuple(sorted(concept_counts.get(a.path, {}).items())) for a in articles]
     key = ("related", count, signature, digest(repr([
-        (a.path, a.slug, a.listed, a.duplicate_of, digests.get(a.path) or sorted(t.items()),
-         sorted(c.items())) for a, t, c in zip(articles, terms, concepts, strict=True)])))
-    bags = [[t, {CONCEPT + slug: n for slug, n in c.items()}] for t, c in zip(terms, concepts, strict=True)]
-    return cache.get(key, lambda: _rank(articles, bags, count))
+        (a.path, a.slug, a.listed, a.duplicate_of, k, c)
+        for a, k, c in zip(articles, keys, concepts, strict=True)])))
+    return cache.get(key, lambda: _rank(
+        articles, [cache.get(k, lambda a=a: TermVector.of(article_terms(a))) for a, k in zip(
+            articles, keys, strict=True)], concepts, count))
 
 
-def _terms(article: Article, cache: AnalysisCache, digests: Mapping[str, str]) -> Counter:
-    key: Hashable = ("related-terms", digests.get(article.path) or digest(
+def _terms_key(article: Article, digests: Mapping[str, str]) -> Hashable:
+    return ("related-terms", digests.get(article.path) or digest(
         repr((article.title, article.summary, article.tags, article.body))))
-    return cache.get(key, lambda: article_terms(article))
 
 
-def _rank(articles: Sequence[Article], bags: list[list[Mapping[str, int]]],
-          count: int) -> dict[str, tuple[Related, ...]]:
-    """`bags`: each article's terms, as one or more mappings of term -> count."""
-    matrix, vocabulary = _weights(bags)
+def _rank(articles: Sequence[Article], vectors: list[TermVector],
+          concepts: list[tuple[tuple[str, int], ...]], count: int) -> dict[str, tuple[Related, ...]]:
+    """`concepts`: each article's (concept slug, mentions)."""
+    by_hash = {term_hash(CONCEPT + slug): slug for found in concepts for slug, _ in found}
+    matrix, vocabulary = _weights(vectors, concepts)
     listed = np.array([a.listed for a in articles])
     candidates = matrix[listed]
     candidate_index = np.flatnonzero(listed)
     family = _families(articles)
-    concept_columns = {i: t[len(CONCEPT):] for t, i in vocabulary.items() if t.startswith(CONCEPT)}
+    shares = _concept_weights(matrix, vocabulary, by_hash)
     related: dict[str, tuple[Related, ...]] = {}
     for first in range(0, len(articles), ROWS_PER_BLOCK):
         block = matrix[first:first + ROWS_PER_BLOCK]
@@ -125,44 +152,44 @@ def _rank(articles: Sequence[Article], bags: list[list[Mapping[str, int]]],
             row = first + offset
             found = _best(scores, offset, candidate_index, row, family, articles, count)
             related[articles[row].path] = tuple(
-                Related(articles[j].path, round(score, 4),
-                        _shared_concepts(matrix, row, j, concept_columns)) for j, score in found)
+                Related(articles[j].path, round(score, 4), _shared(shares[row], shares[j]))
+                for j, score in found)
     return related
 
 
-def _weights(bags: list[list[Mapping[str, int]]]) -> tuple[sparse.csr_matrix, dict[str, int]]:
-    """Rows of (1 + log tf) * idf, each cut to its TERMS_KEPT strongest terms, unit length."""
-    documents = Counter(term for parts in bags for part in parts for term in part)
-    n = len(bags)
+def _weights(vectors: list[TermVector], concepts: list[tuple[tuple[str, int], ...]]
+             ) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Rows of (1 + log tf) * idf, each cut to its TERMS_KEPT strongest terms, unit length; and
+    the vocabulary (the term hashes of the columns, sorted)."""
+    n = len(vectors)
+    parts = [_with_concepts(v, found) for v, found in zip(vectors, concepts, strict=True)]
+    hashes = np.concatenate([p[0] for p in parts]) if parts else np.array([], dtype=np.int64)
+    counts = np.concatenate([p[1] for p in parts]) if parts else np.array([])
+    boosts = np.concatenate([p[2] for p in parts]) if parts else np.array([])
+    rows = np.repeat(np.arange(n), [len(p[0]) for p in parts])
+    vocabulary, columns = np.unique(hashes, return_inverse=True)
+    documents = np.bincount(columns, minlength=len(vocabulary))
     # A term in one article links nothing; one in most articles says nothing.
-    useful = sorted(t for t, df in documents.items() if 1 < df and (n < 20 or df <= n // 2))
-    vocabulary = {t: i for i, t in enumerate(useful)}
-    rows, cols, counts = [], [], []
-    for r, parts in enumerate(bags):
-        for part in parts:
-            for term, tf in part.items():
-                column = vocabulary.get(term)
-                if column is not None:
-                    rows.append(r)
-                    cols.append(column)
-                    counts.append(tf)
-    rows_a, cols_a = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
-    df = np.array([documents[t] for t in useful], dtype=np.float64)
-    boost = np.array([_boost(t) for t in useful], dtype=np.float64)
-    idf = np.log((1 + n) / (1 + df)) + 1.0
-    weights = (1.0 + np.log(np.array(counts, dtype=np.float64))) * idf[cols_a] * boost[cols_a]
-    kept = _strongest(rows_a, weights, cols_a)
-    rows_a, cols_a, weights = rows_a[kept], cols_a[kept], weights[kept]
-    norms = np.sqrt(np.bincount(rows_a, weights=weights * weights, minlength=n))
-    weights = weights / np.where(norms > 0, norms, 1.0)[rows_a]
+    useful = (documents > 1) & ((n < 20) | (documents <= n // 2))
+    keep = useful[columns]
+    rows, columns, counts, boosts = rows[keep], columns[keep], counts[keep], boosts[keep]
+    idf = np.log((1 + n) / (1 + documents)) + 1.0
+    weights = (1.0 + np.log(counts)) * idf[columns] * boosts
+    kept = _strongest(rows, weights, columns)
+    rows, columns, weights = rows[kept], columns[kept], weights[kept]
+    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n))
+    weights = weights / np.where(norms > 0, norms, 1.0)[rows]
     shape = (n, len(vocabulary))
-    return sparse.csr_matrix((weights.astype(np.float32), (rows_a, cols_a)), shape=shape), vocabulary
+    return sparse.csr_matrix((weights.astype(np.float32), (rows, columns)), shape=shape), vocabulary
 
 
-def _boost(term: str) -> float:
-    if term.startswith(CONCEPT):
-        return CONCEPT_WEIGHT
-    return TAG_WEIGHT if term.startswith(TAG) else 1.0
+def _with_concepts(vector: TermVector, found: tuple[tuple[str, int], ...]):
+    if not found:
+        return vector.hashes, vector.counts, vector.boosts
+    extra = np.array([term_hash(CONCEPT + slug) for slug, _ in found], dtype=np.int64)
+    return (np.concatenate([vector.hashes, extra]),
+            np.concatenate([vector.counts, np.array([n for _, n in found], dtype=np.float64)]),
+            np.concatenate([vector.boosts, np.full(len(found), CONCEPT_WEIGHT)]))
 
 
 def _strongest(rows: np.ndarray, weights: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -196,14 +223,22 @@ def _best(scores: sparse.csr_matrix, offset: int, candidate_index: np.ndarray, r
     return found
 
 
-def _shared_concepts(matrix: sparse.csr_matrix, a: int, b: int,
-                     columns: Mapping[int, str]) -> tuple[str, ...]:
-    weights_b = dict(_row(matrix, b))
-    shared = [(w * weights_b[c], columns[c]) for c, w in _row(matrix, a)
-              if c in columns and c in weights_b]
-    return tuple(slug for _, slug in sorted(shared, reverse=True)[:3])
+def _concept_weights(matrix: sparse.csr_matrix, vocabulary: np.ndarray,
+                     by_hash: Mapping[int, str]) -> list[dict[str, float]]:
+    """Each row's concepts (slug -> weight) among its kept terms."""
+    where = np.searchsorted(vocabulary, list(by_hash)) if by_hash else np.array([], dtype=np.int64)
+    columns = {int(i): slug for i, (h, slug) in zip(where, by_hash.items(), strict=True)
+               if i < len(vocabulary) and vocabulary[i] == h}
+    kept = np.array(sorted(columns), dtype=np.int64)
+    part = matrix[:, kept].tocsr() if len(kept) else sparse.csr_matrix((matrix.shape[0], 0))
+    slugs = [columns[int(c)] for c in kept]
+    return [{slugs[c]: w for c, w in zip(part.indices[part.indptr[r]:part.indptr[r + 1]].tolist(),
+                                          part.data[part.indptr[r]:part.indptr[r + 1]].tolist(),
+                                          strict=True)}
+            for r in range(matrix.shape[0])]
 
 
-def _row(matrix: sparse.csr_matrix, r: int):
-    start, end = matrix.indptr[r], matrix.indptr[r + 1]
-    return zip(matrix.indices[start:end].tolist(), matrix.data[start:end].tolist(), strict=True)
+def _shared(a: Mapping[str, float], b: Mapping[str, float]) -> tuple[str, ...]:
+    """The concepts two articles share, those weighing most in both first (at most three)."""
+    shared = sorted(((w * b[slug], slug) for slug, w in a.items() if slug in b), reverse=True)
+    return tuple(slug for _, slug in shared[:3])
