@@ -82,8 +82,8 @@ def raw_article(i: int, rng: random.Random, prose: list[str]) -> tuple[str, str]
 
 
 def make_garden(n: int, work: Path, prose: list[str]) -> tuple[Path, dict]:
-    from gardener.sources.importing import import_sources
     from gardener.site.scaffold import new_garden
+    from gardener.sources.importing import import_sources
 
     garden = work / f"garden-{n}"
     if garden.exists():
@@ -108,8 +108,8 @@ def make_garden(n: int, work: Path, prose: list[str]) -> tuple[Path, dict]:
 
 def analysis(garden: Path) -> dict:
     from gardener.garden.cache import AnalysisCache
-    from gardener.pages.site import GardenSite
     from gardener.options import Options
+    from gardener.pages.site import GardenSite
 
     docs = garden / "docs"
     size = sum(p.stat().st_size for p in (docs / "articles").glob("*.md"))
@@ -129,9 +129,9 @@ def plain_config(garden: Path) -> Path:
 
 def plain_nav_config(garden: Path) -> Path:
     """The plain build with the navigation the plugin would make, written out as `nav:`."""
-    from gardener.site.export import nav_entry
     from gardener.garden.loading import load_garden
     from gardener.pages.common import nav_tree
+    from gardener.site.export import nav_entry
 
     loaded = load_garden(garden / "docs")
     listed = [a for a in loaded.articles if a.listed]

@@ -21,10 +21,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from gardener.garden.timeline.extract import extract_events
-from gardener.garden.loading import load_garden
-from gardener.garden.concepts.matcher import ConceptMatcher
 from gardener.articles.model import Article
+from gardener.garden.concepts.matcher import ConceptMatcher
+from gardener.garden.loading import load_garden
+from gardener.garden.timeline.extract import extract_events
 
 ROOT = Path(__file__).resolve().parent.parent
 _YEAR = re.compile(r"(?<![0-9])(19[5-9][0-9]|20[0-2][0-9])(?![0-9])")

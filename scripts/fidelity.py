@@ -31,8 +31,8 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
 from html import unescape
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt

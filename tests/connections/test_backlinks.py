@@ -8,7 +8,6 @@ from gardener.garden.wikilinks import WikiIndex
 from tests.connections.conftest import append, article_file
 
 
-
 def links_of(root):
     garden = load_garden(root / "docs")
     pages = [p.path for p in (*garden.articles, *garden.concepts)]

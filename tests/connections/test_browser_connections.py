@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from tests.browser import browser_page, require_browser, serve
+from tests.browser.chromium import browser_page, require_browser, serve
 from tests.conftest import build_site
 from tests.connections.conftest import append, article_file
 

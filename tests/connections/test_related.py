@@ -10,7 +10,6 @@ from gardener.garden.similarity import related_articles
 from tests.connections.conftest import article_file
 
 
-
 def groups(n):
     """The articles on GraphQL, and those on TC39."""
     return [{n.graphql, n.features, n.months}, {n.tc39, n.delegate, n.meetings, n.notes}]

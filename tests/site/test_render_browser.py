@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser import browser_page, require_browser, serve
+from tests.browser.chromium import browser_page, require_browser, serve
 from tests.site.conftest import RENDER
 from tests.site.reading import reference_items
 

@@ -17,8 +17,7 @@ from gardener.site.cli import main
 from gardener.site.math_assets import CSS, JAVASCRIPT, math_files
 from tests.conftest import ROOT, build_site
 from tests.site.conftest import RENDER
-from tests.site.reading import (article, reference_formulas, reference_items, site_formulas,
-                                site_items)
+from tests.site.reading import article, reference_formulas, reference_items, site_formulas, site_items
 
 pytestmark = pytest.mark.slow
 FORMULAS = "gold-miner-latent-factor-model"

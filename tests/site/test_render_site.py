@@ -14,8 +14,15 @@ import pytest
 from gardener.site.markdown_ext import CALLOUT_CLASSES
 from gardener.site.math_assets import CSS, JAVASCRIPT
 from tests.site.conftest import ARTICLES
-from tests.site.reading import (article, reference_formulas, reference_items, reference_tasks,
-                                run_on_paragraphs, site_formulas, site_items)
+from tests.site.reading import (
+    article,
+    reference_formulas,
+    reference_items,
+    reference_tasks,
+    run_on_paragraphs,
+    site_formulas,
+    site_items,
+)
 
 pytestmark = pytest.mark.slow
 STEMS = [a.stem for a in ARTICLES]

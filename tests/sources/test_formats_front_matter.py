@@ -14,8 +14,8 @@ import yaml
 from gardener.articles import matter
 from gardener.sources.formatting import format_text
 from gardener.sources.importing import import_sources
-from tests.sources.formats_support import FIXTURES, read_article
 from tests.conftest import outside_git
+from tests.sources.formats_support import FIXTURES, read_article
 
 try:
     import tomllib

@@ -8,8 +8,13 @@ from itertools import pairwise
 
 import pytest
 
-from gardener.sources.cleaning import (_structure_lines, display_width, join_hard_wraps, plain_structure,
-                                       wrap_width)
+from gardener.sources.cleaning import (
+    _structure_lines,
+    display_width,
+    join_hard_wraps,
+    plain_structure,
+    wrap_width,
+)
 from gardener.sources.findings import Findings
 from tests.sources.formats_support import FIXTURES
 

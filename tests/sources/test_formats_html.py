@@ -12,9 +12,8 @@ import pytest
 
 from gardener.sources.formats import read_source
 from gardener.sources.importing import import_sources
-from tests.sources.formats_support import (FIXTURES, code_texts, counts, read_article, render,
-                                           source_region)
 from tests.conftest import outside_git
+from tests.sources.formats_support import FIXTURES, code_texts, counts, read_article, render, source_region
 
 MATERIAL = FIXTURES / "custom-state-pseudo-classes-in-chrome.html"
 MDBOOK = FIXTURES / "exploit-mitigations.html"

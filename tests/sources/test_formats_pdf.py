@@ -13,8 +13,8 @@ import pypdf
 import pytest
 
 from gardener.sources.importing import import_sources
-from tests.sources.formats_support import FIXTURES, read_article
 from tests.conftest import outside_git
+from tests.sources.formats_support import FIXTURES, read_article
 
 CHINESE = FIXTURES / "hex-vs-rgb-vs-hsl.pdf"
 ENGLISH = FIXTURES / "shared-mime-info-spec.pdf"

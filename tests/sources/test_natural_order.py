@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import build_site
 from mkdocs.utils.yaml import yaml_load
 
+from conftest import build_site
 from gardener.articles import matter
 from gardener.site.export import export
 from gardener.text.natural import natural_key

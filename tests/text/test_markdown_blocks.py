@@ -12,8 +12,19 @@ from pymdownx.slugs import slugify
 from gardener.articles import matter
 from gardener.text.cjk import IDEOGRAPHS
 from gardener.text.markdown import (
-    ADMONITION, CODE, DEFINITION, HEADING, HTML, ITEM, PARAGRAPH, RULE, TABLE,
-    blocks, heading_ids, inline_text, plain_text,
+    ADMONITION,
+    CODE,
+    DEFINITION,
+    HEADING,
+    HTML,
+    ITEM,
+    PARAGRAPH,
+    RULE,
+    TABLE,
+    blocks,
+    heading_ids,
+    inline_text,
+    plain_text,
 )
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Mapping
+from typing import Any, Literal
 
-from gardener.text.dates import InvalidDate, PartialDate, parse_date
 from gardener.articles.model import Article, Diagnostic
+from gardener.text.dates import InvalidDate, PartialDate, parse_date
 
 Kind = Literal["text", "date", "list", "url", "bool", "slug"]
 

@@ -8,9 +8,9 @@ a lookup per build. Nothing here compares pages pairwise.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Callable, Iterable, Mapping
 from urllib.parse import unquote, urlsplit
 
 from gardener.garden.concepts.index import snippet

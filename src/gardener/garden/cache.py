@@ -17,8 +17,9 @@ import logging
 import os
 import pickle
 import tempfile
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any, Callable, Hashable, TypeVar
+from typing import Any, TypeVar
 
 log = logging.getLogger("mkdocs.plugins.gardener")
 FORMAT = 3  # bump when cached objects change shape, so an old file is ignored, not misread

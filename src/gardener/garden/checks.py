@@ -7,18 +7,18 @@ their own checks to the list rather than growing one function.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
+from gardener.articles.model import Diagnostic
 from gardener.garden.concepts.index import analyse_concepts
+from gardener.garden.concepts.matcher import normalise
 from gardener.garden.loading import Garden
 from gardener.garden.timeline.build import build_timeline
-from gardener.garden.concepts.matcher import normalise
 from gardener.text.cjk import has_cjk
 from gardener.text.markdown import links
 from gardener.text.segmenter import jieba
-from gardener.articles.model import Diagnostic
 
 Check = Callable[[Garden], Iterable[Diagnostic]]
 

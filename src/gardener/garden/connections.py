@@ -7,8 +7,8 @@ edit during `mkdocs serve` costs one page's reading plus these cheap passes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from gardener.articles.model import Article, Concept, Diagnostic
 from gardener.garden.backlinks import Citation, PageLinks, Reference, link_pages, page_references

@@ -8,8 +8,8 @@ spaces to split words on. LSH keeps this linear in the number of articles: no al
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from datasketch import MinHash, MinHashLSH
 

@@ -7,14 +7,14 @@ the others from loading.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
 
 from gardener.articles import matter
-from gardener.garden.cache import AnalysisCache, digest
 from gardener.articles.model import Article, Concept, Diagnostic, Garden, GardenError, LinkPolicy
 from gardener.articles.schema import build_article, normalize
+from gardener.garden.cache import AnalysisCache, digest
 from gardener.sources.history import last_changes
 
 CONCEPT_KEYS = {"title", "aliases", "summary", "related", "link_policy"}

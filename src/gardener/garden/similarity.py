@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Hashable, Mapping, Sequence
+from importlib import resources
 
 import numpy as np
 from scipy import sparse
@@ -38,16 +39,12 @@ ROWS_PER_BLOCK = 512
 CONCEPT, TAG = "concept:", "tag:"
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-+.][A-Za-z0-9]+)*\+*")
-# Words that say nothing about a subject; rare ones are discounted by their document frequency.
-_ENGLISH_FILLER = frozenset("""
-a about above after again against all also am an and any are as at be because been before being
-below between both but by can could did do does doing down during each few for from further had
-has have having he her here hers him his how i if in into is it its itself just me more most my
-no nor not now of off on once only or other our out over own same she should so some such than
-that the their them then there these they this those through to too under until up very was we
-were what when where which while who whom why will with would you your yours image images figure
-http https www com html png jpg
-""".split())
+# Words that say nothing about a subject (the list `gardener suggest` uses, and what pictures
+# and addresses leave in text); rare ones are discounted by their document frequency anyway.
+_ENGLISH_FILLER = frozenset(
+    w for line in resources.files("gardener.garden.concepts").joinpath("words", "en-stop.txt")
+    .read_text(encoding="utf-8").splitlines() if not line.startswith("#") for w in line.split()
+) | {"image", "images", "figure", "http", "https", "www", "com", "html", "png", "jpg"}
 
 
 @dataclass(frozen=True)

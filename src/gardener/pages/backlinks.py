@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from gardener.garden.backlinks import Citation
 from gardener.pages.common import md_text, rel_link

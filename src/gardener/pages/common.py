@@ -14,9 +14,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
-from gardener.text.natural import natural_titles
 from gardener.articles.model import Article, Concept
 from gardener.text.dates import PartialDate
+from gardener.text.natural import natural_titles
 
 
 class ArticleRef(NamedTuple):

@@ -8,9 +8,9 @@ first day, and undated articles are left out rather than dated by the build.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Iterable, Sequence
 
 from feedgen.feed import FeedGenerator
 

@@ -8,11 +8,10 @@ dictionary, and English titles by their spelling, so "对齐（Alignment）" sit
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Mapping, NamedTuple
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from gardener.pages.common import md_text, rel_link
 

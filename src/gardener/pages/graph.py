@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-from typing import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from gardener.articles.model import Article, Concept
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from gardener.pages.common import ArticleRef, ConceptRef, article_line, md_text, newest_first, rel_link

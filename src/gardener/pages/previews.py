@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from gardener.articles.model import Article, Concept
 from gardener.text.markdown import links, protected_spans

@@ -11,9 +11,9 @@ a rendered page is kept under its inputs, so nothing here decides what a page de
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Hashable
 
 from gardener.articles.model import Diagnostic, Garden
 from gardener.garden.cache import AnalysisCache

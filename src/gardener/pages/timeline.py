@@ -18,12 +18,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
-
-from gardener.text.dates import PartialDate
 from typing import TYPE_CHECKING
 
 from gardener.articles.model import Event, EventKind, FrozenMap
 from gardener.pages.common import ArticleRef, ConceptRef, asset, rel_link
+from gardener.text.dates import PartialDate
 
 if TYPE_CHECKING:
     from gardener.pages.view import GardenView

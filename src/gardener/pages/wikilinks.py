@@ -8,8 +8,8 @@ reports it; the reader sees that a link is missing instead of a bracketed name).
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from pathlib import PurePosixPath
-from typing import Mapping
 
 from gardener.garden.wikilinks import WikiLink, WikiTarget, find_wikilinks
 from gardener.pages.common import md_text, rel_link

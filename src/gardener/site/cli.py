@@ -9,18 +9,18 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from gardener.articles.model import Diagnostic, GardenError
+from gardener.garden.checks import run_checks, timeline_check
+from gardener.garden.concepts.suggest import suggest
+from gardener.garden.loading import load_garden, markdown_files
+from gardener.garden.wikilinks import check_wikilinks
+from gardener.options import DEFAULT_SITE_NAME, read_options
 from gardener.site import report
 from gardener.site.export import export
 from gardener.site.linkcheck import check_site
 from gardener.site.scaffold import ScaffoldError, new_garden
-from gardener.garden.checks import run_checks, timeline_check
-from gardener.garden.wikilinks import check_wikilinks
 from gardener.sources.formatting import format_text
-from gardener.garden.loading import load_garden, markdown_files
 from gardener.sources.importing import import_sources
-from gardener.articles.model import Diagnostic, GardenError
-from gardener.options import DEFAULT_SITE_NAME, read_options
-from gardener.garden.concepts.suggest import suggest
 
 # Logs and CI capture output without a terminal: give tables room instead of 80 columns.
 err = Console(stderr=True, highlight=False)

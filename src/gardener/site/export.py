@@ -6,22 +6,22 @@ build the same site.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from gardener.articles import matter
-from gardener.garden.loading import all_files
 from gardener.articles.model import Diagnostic, GardenError
+from gardener.garden.loading import all_files
+from gardener.options import plugin_entry, plugin_options, site_fields
 from gardener.pages.common import nav_tree
 from gardener.pages.feeds import head_links
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets
-from gardener.options import plugin_entry, plugin_options, site_fields
 
 # jieba reads its user dictionary relative to the folder the build runs in: the export's root.
 WORDS_FILE = "gardener-words.txt"

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Callable
+from collections.abc import Callable
 
 from gardener.sources.findings import Findings
-from gardener.text import markdown
 from gardener.sources.furniture import remove_furniture
 from gardener.sources.headers import extract_labels, extract_title
+from gardener.text import markdown
 from gardener.text.cjk import IDEOGRAPHS, is_cjk, is_wide
 
 Cleaner = Callable[[str, Findings], str]

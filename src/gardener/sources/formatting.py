@@ -19,9 +19,16 @@ import markdown
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from gardener.articles import matter
-from gardener.articles.schema import (FIELDS, Normalized, canonical_name, coerce, normalize,
-                                      to_yaml_value, BY_NAME)
 from gardener.articles.model import Diagnostic
+from gardener.articles.schema import (
+    BY_NAME,
+    FIELDS,
+    Normalized,
+    canonical_name,
+    coerce,
+    normalize,
+    to_yaml_value,
+)
 from gardener.text.markdown import analyse
 
 

@@ -12,8 +12,9 @@ import re
 from collections import Counter
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from gardener.text.dates import find_dates
 from gardener.sources.findings import Findings
+from gardener.text.dates import find_dates
+from gardener.text.markdown import inline_links
 
 _BREADCRUMB = re.compile(r"^\s*([^>\n]{1,20}?)(?:\s*[>›»]\s*[^>\n]{1,60}?){1,4}\s*$")
 _COUNTER = re.compile(r"^\s*(?:浏览量|阅读量|浏览|阅读|点击量|点击)\s*[:：]?\s*\d+\s+(?P<rest>.*)$")
@@ -36,7 +37,8 @@ _COLLECTION = re.compile(r"^\s*收录于(?:合集|话题)")
 _HASHTAG_LINE = re.compile(r"^\s*(?:#\S+(?:\s+#?\S+)*?\s*(?:\d+\s*个)?|\d+\s*个(?:内容)?)\s*$")
 _TICKER = re.compile(
     r"[(（]\s*-?\d+(?:\.\d+)?\s+[-+]?\d+(?:\.\d+)?%\s*[,，]\s*\[[^\]\n]{1,6}\]\([^)\s]*\)\s*[)）]")
-_LINK = re.compile(r"(?<!!)\[(?P<text>[^\[\]\n]{1,40})\]\((?P<url>https?://[^)\s]+)\)")
+# A keyword link's text is a word or a short phrase.
+KEYWORD_MAX = 40
 # A site that receives this many links to its search, tag or quote pages in one article is a
 # keyword link farm.
 LINK_FARM_MIN = 3
@@ -168,16 +170,27 @@ def listing_term(url: str) -> str | None:
 def _unwrap_keyword_links(text: str, found: Findings) -> str:
     """Unwrap the links a site sprinkles over keywords: several links to its search, tag or
     quote pages, each for the very word it links (or for a quote page, which names no term).
-    A search link an author chose for a reader ("look up X") is a single link; it stays."""
-    keyword = [m for m in _LINK.finditer(text) if _links_its_own_text(m)]
+    A search link an author chose for a reader ("look up X") is a single link; it stays.
+    Links inside code are not links (the scanner leaves them out)."""
+    keyword = [m for m in inline_links(text) if _is_keyword_link(m) and _links_its_own_text(m)]
     per_site = Counter(_site(m.group("url")) for m in keyword)
-    unwrap = {m.start() for m in keyword if per_site[_site(m.group("url"))] >= LINK_FARM_MIN}
+    unwrap = [m for m in keyword if per_site[_site(m.group("url"))] >= LINK_FARM_MIN]
     if not unwrap:
         return text
-    sites = sorted({_site(m.group("url")) for m in keyword if m.start() in unwrap})
+    sites = sorted({_site(m.group("url")) for m in unwrap})
     found.note(f"unwrapped {len(unwrap)} keyword links to search, tag or quote pages of "
                f"{', '.join(sites)}")
-    return _LINK.sub(lambda m: m.group("text") if m.start() in unwrap else m.group(0), text)
+    pieces, pos = [], 0
+    for match in unwrap:
+        pieces += (text[pos:match.start()], match.group("text"))
+        pos = match.end()
+    return "".join(pieces) + text[pos:]
+
+
+def _is_keyword_link(match: re.Match[str]) -> bool:
+    words = match.group("text")
+    return (not match.group("image") and 0 < len(words) <= KEYWORD_MAX and "[" not in words
+            and match.group("url").startswith(("http://", "https://")))
 
 
 def _links_its_own_text(match: re.Match[str]) -> bool:

@@ -17,8 +17,9 @@ import re
 from dataclasses import dataclass
 
 from gardener.sources.findings import Fact, Findings
+from gardener.text.cjk import IDEOGRAPHS
 from gardener.text.dates import DateMention, PartialDate, find_dates
-from gardener.text.markdown import fenced_code, headings
+from gardener.text.markdown import INLINE_LINK, fenced_code, headings
 
 # Underscores mark emphasis only at word edges: "jesse_11222" is a name.
 _EMPHASIS = re.compile(r"(\*{1,3}|(?<![\w\\])_{1,3}(?=\S))(.+?)\1(?!\w)")
@@ -54,14 +55,14 @@ _LABEL = re.compile(
 _WRITTEN = re.compile(r"^(?:本文|全文|此文)?写于\s*(?P<value>.+)$")
 _BY = re.compile(r"^By\s+(?P<value>.+)$")
 _BY_SEPARATOR = re.compile(r"(\s*[,，|·]\s*|\s+[-—–]\s+|\s+on\s+)")
-_NAME_WORD = re.compile(r"^(?:[A-Z][\w.'’-]*|[\u3400-\u9fff][\u3400-\u9fff·•]*|[a-z]{1,3})$")
+_NAME_WORD = re.compile(rf"^(?:[A-Z][\w.'’-]*|[{IDEOGRAPHS}][{IDEOGRAPHS}·•]*|[a-z]{{1,3}})$")
 _WECHAT = re.compile(
     r"^(?:原创\s*)?(?:(?P<a>[^\s\d:：|]{1,20})\s+)?(?:(?P<b>[^\s\d:：|]{1,20})\s+)?"
     r"(?P<date>\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)"
     r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s*发表于\s*\S{1,12})?$")
 _MARKERS = re.compile(r"^(?:\s*>)*\s*(?:[-*+]\s+|\d{1,2}[.)]\s+)?")
 _SEGMENTS = re.compile(r"\s*[|｜]\s*|\s{2,}|\u3000+")
-_LINK = re.compile(r"!?\[(?P<text>[^\]\n]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
+_LINK = INLINE_LINK  # links on a metadata line
 _URL = re.compile(r"https?://[^\s<>()\[\]，。、]+")
 _NAME_SPLIT = re.compile(r"\s*(?:[、,，/;；&＆]|\band\b|和|及|与)\s*")
 _HAS_LINK = re.compile(r"\]\(|<a\s|https?://", re.IGNORECASE)

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ruamel.yaml.comments import CommentedMap
 
 from gardener.articles import matter
-from gardener.garden.duplicates import find_duplicates
 from gardener.articles.model import Diagnostic, GardenError, TextEnum
 from gardener.articles.schema import FIELDS, normalize, to_yaml_value
+from gardener.garden.duplicates import find_duplicates
 from gardener.sources import slugs
 from gardener.sources.assets import AssetPlan, relink_images
 from gardener.sources.cleaning import clean

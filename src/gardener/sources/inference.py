@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from gardener.text.cjk import count_cjk
-from gardener.text.markdown import PARAGRAPH, blocks, inline_text
 from gardener.articles.schema import BY_NAME, Normalized
 from gardener.sources.findings import Findings
 from gardener.sources.history import FileHistory
+from gardener.text.cjk import count_cjk
+from gardener.text.markdown import PARAGRAPH, blocks, inline_text
 
 SUMMARY_MAX = 120
 SUMMARY_MIN = 30

@@ -221,6 +221,18 @@ class Link:
     text: str = ""
 
 
+# One inline link or image as it is written on a line: its text, its destination and an optional
+# title. For short texts known to be prose (a metadata line, a link ``links`` found).
+INLINE_LINK = re.compile(r"(?P<image>!?)\[(?P<text>[^\]\n]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
+
+
+def inline_links(markdown: str) -> list[re.Match[str]]:
+    """The inline links and images of ``links``, each matched by ``INLINE_LINK`` at its start
+    (a link of another shape, with a reference or a spaced destination, is left out)."""
+    found = (INLINE_LINK.match(markdown, link.start) for link in links(markdown))
+    return [match for match in found if match is not None]
+
+
 def links(markdown: str) -> list[Link]:
     """Inline links and images that the site renders as such, in order.
 
@@ -696,9 +708,9 @@ class _LineScanner:
             # An empty quote line is a blank line inside the quote: a lazy
             # indented line after it is code there.
             return _NO_CONTAINER, True
-        if width < 4 and first in "#=-*_[":
-            if self._block_boundary(stripped, first, start, end, block_first):
-                return _NO_CONTAINER, True
+        if width < 4 and first in "#=-*_[" and self._block_boundary(
+                stripped, first, start, end, block_first):
+            return _NO_CONTAINER, True
         if first in "!?" and _ADMONITION.match(stripped):
             # "!!! note "Title"": the quoted title is parsed by a regex that
             # a link with its own quotes would confuse.  The indented body
@@ -1101,10 +1113,7 @@ def headings(markdown: str) -> list[tuple[int, int, str]]:
     found = []
     for start, title in analyse(markdown, headings=True)[1]:
         atx = _ATX_LEVEL.match(markdown, start)
-        if atx:
-            level = len(atx.group(1))
-        else:
-            level = _setext_level(markdown, start)
+        level = len(atx.group(1)) if atx else _setext_level(markdown, start)
         found.append((start, level, title))
     return found
 

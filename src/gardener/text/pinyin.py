@@ -13,7 +13,7 @@ import json
 import logging
 import subprocess
 import sys
-from typing import Iterable
+from collections.abc import Iterable
 
 from gardener.text.cjk import has_cjk
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from gardener.garden.cache import AnalysisCache, digest
 from gardener.articles.model import Article, Garden
+from gardener.garden.cache import AnalysisCache, digest
 from gardener.garden.concepts.matcher import ConceptMatcher, Mention, find_mentions
 from gardener.text.markdown import inline_text
 

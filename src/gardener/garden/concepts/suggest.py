@@ -16,18 +16,19 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator
+from importlib import resources
 
 import yaml
 
+from gardener.garden.concepts.matcher import ConceptMatcher, normalise
 from gardener.garden.loading import Garden
+from gardener.sources.slugs import slugify
 from gardener.text.cjk import CJK_RUN, has_cjk
 from gardener.text.markdown import plain_text
 from gardener.text.segmenter import jieba, jieba_keywords, jieba_tagger
-from gardener.garden.concepts.matcher import ConceptMatcher, normalise
-from gardener.sources.slugs import slugify
 
 STUB_SUMMARY = "TODO 用一两句话说明它是什么。"
 MAX_WORDS = 3
@@ -49,32 +50,17 @@ _KEY_SEPARATORS = re.compile(r"[\s\-]+")
 _GLUE = frozenset("的了和与及对其把被给这那该此每")
 _CONNECTORS = frozenset({"of", "and", "for", "the", "to", "in", "on", "as"})
 
-# Chinese words that jieba tags as nouns but that name no concept in any garden.
-_ZH_STOP = frozenset(
-    "东西 事情 时候 方面 方式 情况 问题 大家 人们 我们 他们 部分 时间 地方 原因 结果 过程 "
-    "程度 阶段 角度 层面 领域 内容 方向 因素 作用 影响 水平 关系 意义 价值 目标 文章 作者 "
-    "本文 全文 图片 缺失 名字 东家 一家 人员 工作 公司 行业 产品 用户 团队 能力 技术 版本 "
-    "未来 现在 当时 今天 明年 去年 国内 国外 海外 全球 世界 社会 市场 业务 机会 挑战 案例 "
-    "观点 判断 看法 想法 思路 逻辑 本质 核心 基础 关键 重点 底层 上层 维度 量级 成本 效果 "
-    "官网 网站 链接 目录 总结 字数 全家 首席".split()
-)
-_EN_STOP = frozenset(
-    "a an the and or but if then else so as at by for from in into of on onto to with without "
-    "about above after again against all am any are aren be because been before being below "
-    "between both can could did do does doing down during each few further had has have having "
-    "he her here hers him his how i is it its itself just me more most my no nor not now off "
-    "once only other our out over own same she should some such than that their them there "
-    "these they this those through too under until up very was we were what when where which "
-    "while who whom why will would you your yours s t re ve ll d m vs via etc eg ie also like "
-    "get got make made use used using one two three new way ok yes lot lots much many well "
-    "even still really need want see think know go going let say said may might must shall".split()
-)
-# Everyday tech words that are concepts only as part of a phrase ("Data Flywheel", not "Data").
-_EN_GENERIC = frozenset(
-    "data language app apps application url ui ux code model models text image images video "
-    "audio user users product products paper papers blog web site online demo team company "
-    "idea system tool tools task tasks service services version info news research".split()
-)
+
+
+def _word_list(name: str) -> frozenset[str]:
+    """A whitespace-separated word list shipped in words/ ("#" starts a comment line)."""
+    text = resources.files("gardener.garden.concepts").joinpath("words", name).read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+_ZH_STOP = _word_list("zh-stop.txt")  # nouns to jieba, never a concept
+_EN_STOP = _word_list("en-stop.txt")
+_EN_GENERIC = _word_list("en-generic.txt")  # concepts only inside a phrase
 
 
 @dataclass(frozen=True)

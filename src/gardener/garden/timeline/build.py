@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gardener.articles.model import Diagnostic, Event, Garden
 from gardener.garden.cache import AnalysisCache, digest
+from gardener.garden.concepts.matcher import ConceptMatcher
 from gardener.garden.timeline.curated import apply_curated, curated_diagnostics, load_curated
 from gardener.garden.timeline.extract import event_diagnostics, extract_events, publication_events
 from gardener.garden.timeline.merge import merge_events
-from gardener.articles.model import Diagnostic, Event, Garden
-from gardener.garden.concepts.matcher import ConceptMatcher
 
 
 @dataclass(frozen=True)

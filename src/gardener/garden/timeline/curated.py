@@ -28,8 +28,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import YAMLError
 
-from gardener.text.dates import YEAR_MAX, YEAR_MIN, InvalidDate, PartialDate, parse_date
 from gardener.articles.model import Diagnostic, Event, EventKind
+from gardener.text.dates import YEAR_MAX, YEAR_MIN, InvalidDate, PartialDate, parse_date
 
 __all__ = ["CuratedEntry", "Selector", "apply_curated", "curated_diagnostics", "load_curated"]
 

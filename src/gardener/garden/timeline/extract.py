@@ -41,10 +41,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from gardener.articles.model import Article, Diagnostic, Event
+from gardener.garden.concepts.matcher import ConceptMatcher
 from gardener.text.dates import DateMention, PartialDate, find_dates
 from gardener.text.markdown import HEADING, ITEM, PARAGRAPH, blocks, heading_ids, inline_text, only_links
-from gardener.garden.concepts.matcher import ConceptMatcher
-from gardener.articles.model import Article, Diagnostic, Event
 
 __all__ = [
     "EARLY_CHARS",
@@ -210,11 +210,9 @@ _NON_WORD = re.compile(r"[\W_]+")
 def _is_date(m: DateMention, text: str) -> bool:
     if m.text.strip().isdecimal():
         return False  # a bare year needs 年 or an English form around it
-    if m.date.precision == "year" and (
-        _DURATION_AFTER.match(text, m.end) or _DURATION_BEFORE.search(text, 0, m.start)
-    ):
-        return False
-    return True
+    # a year that measures a duration ("近 2000 年来") is not a date
+    duration = _DURATION_AFTER.match(text, m.end) or _DURATION_BEFORE.search(text, 0, m.start)
+    return not (m.date.precision == "year" and duration)
 
 
 def _first_date(text: str, context: _Context,

@@ -19,7 +19,7 @@ from gardener.text.dates import PartialDate, find_dates
 __all__ = ["MERGE_THRESHOLD", "merge_events", "text_similarity"]
 
 # In this garden, retellings of one statement score 0.46 (reworded) to 1.0 (re-punctuated), while
-# different events of one date stay below 0.1; 0.4 sits in the gap (see tests/test_events.py).
+# different events of one date stay below 0.1; 0.4 sits in the gap (see tests/garden/test_events.py).
 MERGE_THRESHOLD = 0.4
 
 _NON_WORD = re.compile(r"[\W_]+")

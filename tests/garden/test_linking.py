@@ -14,7 +14,7 @@ from gardener.pages.links import link_mentions
 from gardener.text.markdown import protected_spans
 from linkstrip import strip_links
 
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+SEEDS = Path(__file__).parent.parent / "fixtures" / "seeds"
 EXTENSIONS = ["attr_list", "pymdownx.superfences", "tables", "admonition"]
 
 CONCEPTS = {

@@ -7,8 +7,8 @@ from mkdocs.utils.yaml import yaml_load
 
 from conftest import build_site
 from gardener.articles import matter
-from gardener.site.export import export
 from gardener.pages.common import MONTHS_ABOVE
+from gardener.site.export import export
 
 # 2021 gets more articles than one section should hold; 2019 stays a plain year section
 MONTHS = [3] * 30 + [5] * 30 + [None] * 5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import browser_page, require_browser, search, serve
+from tests.browser.chromium import browser_page, require_browser, search, serve
 
 pytestmark = pytest.mark.browser
 

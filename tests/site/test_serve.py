@@ -21,7 +21,8 @@ def free_port() -> int:
 
 
 def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
+    # generous: a rebuild on a busy machine holds the request until the site is written
+    with urllib.request.urlopen(url, timeout=60) as response:
         return response.read().decode("utf-8")
 
 

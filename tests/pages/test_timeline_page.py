@@ -12,17 +12,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pymdownx.slugs import slugify
 
-from gardener.text.dates import PartialDate as P
-from gardener.text.dates import parse_date
+from gardener.articles.model import Event
+from gardener.garden.concepts.matcher import ConceptMatcher
+from gardener.garden.loading import load_garden
 from gardener.garden.timeline.extract import extract_events, publication_events
 from gardener.garden.timeline.merge import merge_events
-from gardener.text.markdown import heading_ids
-from gardener.garden.loading import load_garden
-from gardener.garden.concepts.matcher import ConceptMatcher
-from gardener.articles.model import Event
 from gardener.pages import timeline
-from gardener.pages.view import GardenView
 from gardener.pages.timeline import PATH, date_label, timeline_css, timeline_js
+from gardener.pages.view import GardenView
+from gardener.text.dates import PartialDate as P
+from gardener.text.dates import parse_date
+from gardener.text.markdown import heading_ids
 from tests.conftest import ROOT, build_site
 
 GARDEN = load_garden(ROOT / "docs")

@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pymdownx.slugs import slugify
 
-from gardener.text.dates import PartialDate as P
+from gardener.articles.model import Article, Event
+from gardener.garden.concepts.matcher import ConceptMatcher
+from gardener.garden.loading import load_garden
 from gardener.garden.timeline.curated import apply_curated, curated_diagnostics, load_curated
 from gardener.garden.timeline.extract import (
     MAX_TEXT,
@@ -20,10 +22,8 @@ from gardener.garden.timeline.extract import (
     publication_events,
 )
 from gardener.garden.timeline.merge import MERGE_THRESHOLD, merge_events, text_similarity
-from gardener.garden.loading import load_garden
+from gardener.text.dates import PartialDate as P
 from gardener.text.markdown import heading_ids
-from gardener.garden.concepts.matcher import ConceptMatcher
-from gardener.articles.model import Article, Event
 from tests.conftest import ROOT
 
 GARDEN = load_garden(ROOT / "docs")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gardener.garden.loading import load_garden
-from tests.browser import browser_page, require_browser, search, serve
+from tests.browser.chromium import browser_page, require_browser, search, serve
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser

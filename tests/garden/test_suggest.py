@@ -10,11 +10,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from gardener.site.cli import main
-from gardener.articles.model import Garden
-from gardener.garden.loading import load_garden
-from gardener.articles.model import Article, Concept
+from gardener.articles.model import Article, Concept, Garden
 from gardener.garden.concepts.suggest import Suggestion, prose, suggest
+from gardener.garden.loading import load_garden
+from gardener.site.cli import main
 from tests.conftest import ROOT
 
 DOCS = ROOT / "docs"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import string
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gardener.articles import matter
 from gardener.site.cli import main

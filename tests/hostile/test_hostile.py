@@ -7,6 +7,7 @@ and not one byte of any input file changed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -16,17 +17,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import build_site
 from gardener.articles import matter
-from gardener.site.cli import main
-from gardener.text.cjk import CJK_CHAR
-from gardener.text.dates import InvalidDate, find_dates, parse_date
 from gardener.articles.model import GardenError
 from gardener.articles.schema import normalize
+from gardener.site.cli import main
 from gardener.sources.cleaning import clean
 from gardener.sources.findings import Findings
+from gardener.text.cjk import CJK_CHAR
+from gardener.text.dates import InvalidDate, find_dates, parse_date
 
 GOOD = "# 大模型的对齐问题\n\n作者：张三\n\nDate: 2023-05-04\n\n对齐（Alignment）让模型的行为符合人类的意图。这是第一段，足够长，可以作为摘要使用。\n"
 GOOD_SLUG = "da-moxing-de-duiqi-wenti"
@@ -168,14 +170,14 @@ def test_import_short_big5_is_not_taken_for_gb18030(tmp_path):
 
 def test_import_unclosed_code_fence_keeps_the_code(tmp_path):
     text, _ = _import_one(tmp_path, ("# 代码\n\n下面是一段没有结束的代码块，导入时必须原样保留。\n\n"
-                                     "```python\nprint(1)\n# 不是标题\n\n\n\nx = 2\n").encode("utf-8"))
+                                     "```python\nprint(1)\n# 不是标题\n\n\n\nx = 2\n").encode())
     assert "```python\nprint(1)\n# 不是标题\n" in text
     assert "x = 2" in text
 
 
 def test_import_unclosed_html_comment_keeps_the_text(tmp_path):
     text, _ = _import_one(tmp_path, ("# 注释\n\n正文开始 <!-- 从不关闭的注释\n\n后面还有很多正文，"
-                                     "不能丢失。\n").encode("utf-8"))
+                                     "不能丢失。\n").encode())
     assert "<!-- 从不关闭的注释" in text and "后面还有很多正文，不能丢失。" in text
 
 
@@ -484,10 +486,8 @@ DATEISH = _pieces("0123456789年月日号-/.：: 前后去今明上下初底中�
 @given(DATEISH)
 def test_fuzz_dates(text):
     find_dates(text)
-    try:
+    with contextlib.suppress(InvalidDate):
         parse_date(text)
-    except InvalidDate:
-        pass
 
 
 CLEANABLE = _pieces("大模型的对齐问题人类反馈强化学习。，！？：", "abc ABC 123 *_#>-|`~<!",

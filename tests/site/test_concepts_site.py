@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 
 from click.testing import CliRunner
 
-from gardener.site.cli import main
 from gardener.garden.loading import load_garden
+from gardener.site.cli import main
 from tests.conftest import ROOT
 
 GARDEN = load_garden(ROOT / "docs")

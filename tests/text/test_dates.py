@@ -19,7 +19,7 @@ from gardener.text.dates import (
     parse_date,
 )
 
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+SEEDS = Path(__file__).parent.parent / "fixtures" / "seeds"
 
 P = PartialDate
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from gardener.articles import matter
-from gardener.garden.loading import markdown_files
 from gardener.articles.model import GardenError
+from gardener.garden.loading import markdown_files
 from tests.conftest import ROOT
 
 FILES = markdown_files(ROOT / "docs")
