@@ -12,7 +12,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from pymdownx.slugs import slugify
@@ -154,6 +154,7 @@ class WikiIndex:
                  assets: Iterable[str] = ()) -> None:
         self._names: dict[str, list[tuple[int, int, Page]]] = {}
         self._bodies: dict[str, str] = {}
+        self._resolved: dict[tuple, Resolved] = {}
         order = 0
         for article in articles:
             page = Page(article.path, article.title, "article", article.listed)
@@ -184,6 +185,14 @@ class WikiIndex:
         return list(dict.fromkeys(page for _, _, page in found))
 
     def resolve(self, link: WikiLink, here: str) -> Resolved:
+        # One build asks for the same links several times (pages, backlinks, checks).
+        key = (link.key, here if not link.target or link.heading else None)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = self._resolve(link, here)
+        return found if found.link == link else replace(found, link=link)
+
+    def _resolve(self, link: WikiLink, here: str) -> Resolved:
         if link.embed and is_file_name(link.target):
             found = self._assets.get(name_key(link.target))
             if not found:
