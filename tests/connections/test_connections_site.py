@@ -145,3 +145,53 @@ def test_export_writes_ordinary_links_that_plain_mkdocs_builds(garden, tmp_path,
     assert run.returncode == 0, run.stderr
     assert "链接到本文" in page(out / "site", n.features)
     assert (out / "site" / "assets" / "gardener" / "graph.json").is_file()
+
+
+def test_a_link_added_while_serving_reaches_the_other_page(garden, n, tmp_path):
+    """As `mkdocs serve` rebuilds (one plugin object, its cache kept): adding a wikilink to one
+    article puts a backlink on the other and the new neighbour in the graph, as a fresh build
+    does, and the articles nobody edited are read from the cache."""
+    from gardener.text.segmenter import forget
+    from tests.site.test_warm_rebuilds import Server, fresh_build
+
+    server = Server(garden)
+    try:
+        server.build()
+        append(article_file(garden, n.delegate), f"\n\n会议的记录方法见[[{n.notes}|如何做会议记录]]。\n")
+        served = server.build()
+        assert server.plugin.cache.hits > 0
+    finally:
+        server.stop()
+        forget()  # later tests segment with jieba's own dictionary
+    target = page(served, n.notes)
+    assert f'href="../{n.delegate}/"' in section(target, "链接到本文")
+    assert "会议的记录方法见" in section(target, "链接到本文")
+    fresh = fresh_build(garden, tmp_path / "fresh")
+    assert page(fresh, n.notes) == target
+    graph = json.loads((served / "assets" / "gardener" / "graph.json").read_text(encoding="utf-8"))
+    ids = [node["id"] for node in graph["nodes"]]
+    pair = sorted((ids.index(f"articles/{n.delegate}/"), ids.index(f"articles/{n.notes}/")))
+    assert pair in graph["links"]
+
+
+def test_the_repo_garden_shows_its_connections(built_repo_site):
+    """The repository's own garden: every listed article and concept in the graph's data and
+    previews, a neighbourhood graph on each article page, related articles, no feeds (its
+    mkdocs.yml has no site_url)."""
+    from gardener.garden.loading import load_garden
+    from tests.conftest import ROOT
+
+    garden = load_garden(ROOT / "docs")
+    site = built_repo_site
+    data = json.loads((site / "assets" / "gardener" / "graph.json").read_text(encoding="utf-8"))
+    previews = json.loads((site / "assets" / "gardener" / "previews.json").read_text(encoding="utf-8"))
+    expected = {f"articles/{a.slug}/" for a in garden.listed} | {
+        f"concepts/{c.slug}/" for c in garden.concepts}
+    assert {node["id"] for node in data["nodes"]} == expected == set(previews)
+    for article in garden.listed:
+        html = page(site, article.slug)
+        assert f'data-gd-node="articles/{article.slug}/"' in html
+        related = set(re.findall(r'href="\.\./([^/"]+)/"', section(html, "相关文章")))
+        assert related and article.slug not in related
+        assert not related & {a.slug for a in garden.articles if not a.listed}
+    assert (site / "graph" / "index.html").is_file() and not (site / "feed.xml").exists()
