@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from gardener.garden.concepts.matcher import ConceptMatcher, find_mentions  # noqa: E402
+from gardener.garden.concepts.matcher import ConceptMatcher, find_mentions, matcher_for  # noqa: E402
 from gardener.garden.loading import load_garden  # noqa: E402
 from gardener.garden.timeline.extract import extract_events  # noqa: E402
 
@@ -266,6 +266,7 @@ class EventResult:
     annotated_events: int = 0
     lost: list[dict] = field(default_factory=list)
     errors: list[tuple[str, dict, str]] = field(default_factory=list)
+    missed: list[dict] = field(default_factory=list)  # annotated events not shown
 
 
 def match_event(event, annotated: list[tuple[dict, Place]]) -> tuple[dict, Place] | None:
@@ -323,6 +324,8 @@ def evaluate_events(items: list[dict], lookup: dict, matcher: ConceptMatcher) ->
                 result.kept += 1
             if item["label"] != "event" or verdict == "wrong":
                 result.errors.append((item["reason"] or f"date {event.date.iso()}", item, event.text))
+    result.missed = [item for annotated in per_article.values() for item, _ in annotated
+                     if item["label"] == "event" and item["id"] not in shown_items]
     return result
 
 
@@ -385,6 +388,9 @@ def print_errors(links: LinkResult, events: EventResult) -> None:
     print("\nShown events that are not events or have a wrong date:")
     for reason, _item, text in sorted(events.errors, key=lambda e: e[0]):
         print(f"  {reason:14} {text[:90]}")
+    print("\nAnnotated events not shown:")
+    for item in events.missed:
+        print(f"  {item['id']} {item['context'][:100]}")
     for item in links.lost + events.lost:
         print(f"  not found after import: {item['id']} {item['path']} {item['context'][:50]!r}")
 
@@ -419,7 +425,7 @@ def main() -> None:
         docs = build_garden(mentions + events, args.corpora, work)
         imported = time.perf_counter()
         garden, lookup = candidates(docs)
-        matcher = ConceptMatcher({c.slug: c.aliases for c in garden.concepts})
+        matcher = matcher_for(garden.concepts)
         link_result = evaluate_links(mentions, lookup, matcher)
         event_result = evaluate_events(events, lookup, matcher)
     finally:

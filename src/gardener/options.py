@@ -145,7 +145,8 @@ class _TolerantLoader(yaml.SafeLoader):
     """mkdocs.yml may hold Python tags (e.g. pymdownx's slugify): read as plain data, never run."""
 
 
-def _ignore_tag(loader: yaml.SafeLoader, _suffix: str, node: yaml.Node) -> Any:
+def _ignore_tag(loader: yaml.SafeLoader, _suffix: str,
+                node: yaml.ScalarNode | yaml.SequenceNode | yaml.MappingNode) -> Any:
     if isinstance(node, yaml.MappingNode):
         return loader.construct_mapping(node)
     if isinstance(node, yaml.SequenceNode):

@@ -367,7 +367,7 @@ def test_odd_garden_builds_and_check_reports_twins_and_risky_aliases(odd_garden)
     assert result.exit_code == 1  # the twin slug is an error
     out = result.output
     assert "articles/twin-b.md:1: error: slug 'twin' is also used by articles/twin-a.md" in out
-    assert "concepts/meta-a.md: warning: alias '*' is shorter than 3 characters" in out
+    assert "concepts/meta-a.md:3: warning: alias '*' has no letter or ideograph" in out
     assert "concepts/meta-a.md: warning: alias '人' is a single Chinese character" in out
     assert "fence.md" not in out and "comment.md" not in out  # nothing wrong with them
     assert "15 articles," in out  # 9 + linked + 2 twins + fence + comment + regex

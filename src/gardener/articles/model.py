@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from gardener.text.cjk import count_cjk
 from gardener.text.dates import PartialDate
@@ -115,17 +115,25 @@ def _freeze_field(obj: Any, name: str, convert) -> None:
         object.__setattr__(obj, name, convert(value))
 
 
-@dataclass(frozen=True)
+# A severity may be written by its name; the type checker then catches a misspelt one.
+SeverityName = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True, init=False)
 class Diagnostic:
     """A message about one place in one file; `str()` gives the familiar `path:line: level: text`."""
 
     path: str
     message: str
-    severity: Severity = Severity.ERROR
-    line: int | None = None
+    severity: Severity
+    line: int | None
 
-    def __post_init__(self) -> None:
-        _freeze_field(self, "severity", Severity)
+    def __init__(self, path: str, message: str, severity: Severity | SeverityName = Severity.ERROR,
+                 line: int | None = None) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "severity", Severity(severity))
+        object.__setattr__(self, "line", line)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -201,6 +209,9 @@ class Concept:
     body: str = ""
     link_policy: LinkPolicy | None = None
     extra: Mapping[str, Any] = field(default_factory=FrozenMap)
+    # Aliases that also have everyday senses, and words whose nearness shows the concept's sense.
+    ambiguous: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
     body_line: int = 1  # the file line the body starts on, for messages about body lines
 
     def __post_init__(self) -> None:

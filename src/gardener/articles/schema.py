@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -208,8 +208,9 @@ _COERCERS: dict[str, Callable[[Field, Any], Any]] = {
 def to_yaml_value(name: str, value: Any) -> Any:
     """The plain value written to YAML for a canonical field (dates as dates where YAML allows)."""
     if isinstance(value, PartialDate):
-        if value.precision == "day":
-            return dt.date(value.year, value.month, value.day)
+        year, month, day = value.year, value.month, value.day
+        if year is not None and month is not None and day is not None:
+            return dt.date(year, month, day)
         return value.iso()
     return value
 
@@ -238,3 +239,20 @@ def build_article(path: str, norm: Normalized, body: str, body_line: int = 1) ->
         extra={**norm.extra, **{k: f[k] for k in _CREDITS if f.get(k)}},
         body_line=body_line,
     )
+
+
+def for_theme(meta: MutableMapping[str, Any], title: str, tags: Any = None) -> None:
+    """Front-matter as a theme reads it: under `title`, the title gardener read (from whatever
+    synonym held it), and under `tags`, a list (Material aborts a build on `tags: "a, b"`).
+    `tags` None reads the mapping's own; a field whose value cannot be read is left out."""
+    for key in [k for k in meta if k != "title" and canonical_name(k) == "title"]:
+        del meta[key]
+    meta["title"] = title
+    if tags is None and meta.get("tags") is not None:
+        try:
+            tags = coerce(BY_NAME["tags"], meta["tags"])
+        except _Invalid:
+            tags = None
+    meta.pop("tags", None)
+    if tags:
+        meta["tags"] = list(tags)

@@ -8,12 +8,12 @@ a lookup per build. Nothing here compares pages pairwise.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from gardener.garden.concepts.index import snippet
+from gardener.garden.concepts.index import sentence_around
 from gardener.garden.wikilinks import WikiIndex, WikiLink, find_wikilinks, is_file_name
 from gardener.text.markdown import links
 
@@ -48,29 +48,31 @@ class PageLinks:
 def page_references(page_path: str, markdown: str) -> tuple[Reference, ...]:
     """Links of one page to (possibly) other pages, in text order."""
     wikilinks = find_wikilinks(markdown)
-    spans: list[tuple[int, int, dict]] = [(link.start, link.end, {"wiki": link}) for link in wikilinks]
+    found: list[tuple[int, int, str | None, WikiLink | None]] = [
+        (link.start, link.end, None, link) for link in wikilinks]
     for link in links(markdown):
-        target = None if link.image else local_target(page_path, link.target)
-        if target is not None:
-            spans.append((link.start, link.end, {"path": target}))
-    if not spans:
+        path = None if link.image else local_target(page_path, link.target)
+        if path is not None:
+            found.append((link.start, link.end, path, None))
+    if not found:
         return ()
     readable, moved = _words_for_wikilinks(markdown, wikilinks)
-    found = []
-    for start, end, target in sorted(spans, key=lambda s: s[0]):
-        line = markdown.count("\n", 0, start) + 1
-        context = snippet(readable, _Span(moved(start), moved(end)))
-        found.append(Reference(start, end, line, context, **target))
-    return tuple(found)
+    return tuple(
+        Reference(start, end, markdown.count("\n", 0, start) + 1,
+                  sentence_around(readable, moved(start), moved(end)), path, wiki)
+        for start, end, path, wiki in sorted(found, key=lambda f: f[0]))
 
 
-def _words_for_wikilinks(markdown: str, links) -> tuple[str, Callable[[int], int]]:
+def _words_for_wikilinks(markdown: str, found: Sequence[WikiLink]) -> tuple[str, Callable[[int], int]]:
     """The text with each wikilink replaced by its words (as the reader sees it), and where an
     offset of the original text lands in it, so snippets read like the page."""
-    if not links:
+    if not found:
         return markdown, lambda pos: pos
-    pieces, pos, starts, shifts, shift = [], 0, [], [], 0
-    for link in links:
+    pieces: list[str] = []
+    starts: list[int] = []
+    shifts: list[int] = []
+    pos = shift = 0
+    for link in found:
         pieces += (markdown[pos:link.start], link.written)
         shift += len(link.written) - (link.end - link.start)
         starts.append(link.end)
@@ -83,12 +85,6 @@ def _words_for_wikilinks(markdown: str, links) -> tuple[str, Callable[[int], int
         return offset + (shifts[index] if index >= 0 else 0)
 
     return "".join(pieces), moved
-
-
-@dataclass(frozen=True)
-class _Span:
-    start: int
-    end: int
 
 
 def local_target(page_path: str, destination: str) -> str | None:

@@ -3,7 +3,9 @@
 Everything the garden computes for one file (the parsed article, its concept mentions, its
 events) depends only on that file's text and on the concept aliases, so a key made of those
 hashes is enough: after a one-file edit only that file misses. One cache lives for a whole
-`mkdocs serve`; the disk copy carries it from one run to the next.
+`mkdocs serve`; the disk copy carries it from one run to the next. Loading a pickle runs code
+named in it, so the disk copy is signed with a key kept in the user's own cache folder, outside
+any repository, and a file without a valid signature is never unpickled.
 
 Nothing here grows with the number of edits: each build keeps only what it asked for, and the
 values held for the whole garden (the alias matcher, the backlink tally, the last merge) sit in
@@ -13,15 +15,21 @@ slots that hold the latest version only.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
-import os
 import pickle
-import tempfile
+import secrets
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from platformdirs import user_cache_dir
+
+from gardener.files import write_atomic
+
 log = logging.getLogger("mkdocs.plugins.gardener")
+MAGIC = b"gardener analysis cache, signed\n"
+SIGNATURE_BYTES = 32
 FORMAT = 3  # bump when cached objects change shape, so an old file is ignored, not misread
 T = TypeVar("T")
 _MISSING = object()
@@ -83,26 +91,57 @@ class AnalysisCache:
             return
         kept = {k: v for k, v in self.entries.items() if k in self.used}
         try:
+            payload = pickle.dumps((FORMAT, kept), protocol=pickle.HIGHEST_PROTOCOL)
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".analysis-")
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump((FORMAT, kept), out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.path)
+            write_atomic(self.path, MAGIC + _signature(payload, create=True) + payload,
+                         durable=False)
             self._dirty = False
         except OSError as exc:
             log.info(f"gardener: cache not written ({exc.strerror}); the next build starts cold")
 
     def _load(self, path: Path) -> None:
         try:
-            with open(path, "rb") as handle:
-                version, entries = pickle.load(handle)
+            data = path.read_bytes()
         except FileNotFoundError:
             return
-        except Exception as exc:  # a damaged or foreign cache file is only a lost speed-up
+        except OSError as exc:
+            log.info(f"gardener: ignoring unreadable cache {path}: {exc.strerror}")
+            return
+        payload = data[len(MAGIC) + SIGNATURE_BYTES:]
+        signature = data[len(MAGIC):len(MAGIC) + SIGNATURE_BYTES]
+        # Unpickling runs code named in the file: only a file this user's gardener signed is
+        # read. One committed to a repository, or written by anyone else, is ignored unread.
+        if not data.startswith(MAGIC) or not hmac.compare_digest(
+                signature, _signature(payload, create=False)):
+            log.info(f"gardener: ignoring cache {path}: not written by gardener for this user")
+            return
+        try:
+            version, entries = pickle.loads(payload)
+        except Exception as exc:  # a damaged cache file is only a lost speed-up
             log.info(f"gardener: ignoring unreadable cache {path}: {exc}")
             return
         if version == FORMAT and isinstance(entries, dict):
             self.entries = entries
+
+
+def _signature(payload: bytes, *, create: bool) -> bytes:
+    """HMAC of the cache payload under this user's key (made on first save), or no signature
+    that could match when there is no key yet."""
+    key_file = Path(user_cache_dir("gardener")) / "cache-key"
+    try:
+        key = key_file.read_bytes()
+    except OSError:
+        key = b""
+    if len(key) < 32 and create:
+        key = secrets.token_bytes(32)
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            write_atomic(key_file, key, exclusive=True, mode=0o600)
+        except FileExistsError:  # another build made one first: sign with that one
+            key = key_file.read_bytes()
+    if len(key) < 32:
+        return b"\0" * SIGNATURE_BYTES
+    return hmac.new(key, payload, hashlib.sha256).digest()
 
 
 _PROCESS_CACHES: dict[Path | None, AnalysisCache] = {}

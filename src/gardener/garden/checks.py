@@ -6,16 +6,17 @@ their own checks to the list rather than growing one function.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from gardener.articles.model import Diagnostic
 from gardener.garden.concepts.index import analyse_concepts
-from gardener.garden.concepts.matcher import normalise
+from gardener.garden.concepts.matcher import matcher_for, normalise, sort_mentions
 from gardener.garden.loading import Garden
 from gardener.garden.timeline.build import build_timeline
+from gardener.garden.timeline.extract import withheld_sentences
 from gardener.text.cjk import has_cjk
 from gardener.text.markdown import links
 from gardener.text.segmenter import jieba
@@ -92,6 +93,10 @@ def alias_collisions(garden: Garden) -> Iterable[Diagnostic]:
         for alias in dict.fromkeys(normalise(a) for a in concept.aliases):
             owners[alias].append(concept)
     for alias, concepts in owners.items():
+        # Notes that all mark a shared alias ambiguous let the context choose (推理: inference
+        # or reasoning); otherwise the first note would silently take every mention.
+        if all(alias in {normalise(a) for a in c.ambiguous} for c in concepts):
+            continue
         for concept in concepts[1:]:
             yield Diagnostic(concept.path, f"alias '{alias}' is also claimed by {concepts[0].path}",
                              "error")
@@ -122,6 +127,44 @@ def word_frequency(word: str) -> int | None:
     return segmenter.get_FREQ(word)
 
 
+def ambiguous_aliases(garden: Garden) -> Iterable[Diagnostic]:
+    """Every alias linked only where its context is about the concept, with how often it was
+    linked and skipped, so a note's `ambiguous` and `context` lists can be tuned."""
+    matcher = matcher_for(garden.concepts)
+    senses = matcher.senses
+    if senses is None or not senses.ambiguous:
+        return
+    linked: Counter = Counter()
+    skipped: Counter = Counter()
+    for article in garden.articles:
+        kept, left = sort_mentions(article.body, matcher)
+        linked.update((m.concept, matcher.norm_of[m.alias]) for m in kept
+                      if matcher.norm_of[m.alias] in senses.ambiguous)
+        skipped.update(matcher.norm_of[m.alias] for m in left)
+    for concept in garden.concepts:
+        for alias in dict.fromkeys(normalise(a) for a in concept.aliases):
+            if alias not in senses.ambiguous:
+                continue
+            why = senses.detected.get(alias) or "marked ambiguous"
+            yield Diagnostic(concept.path, f"alias '{alias}' is ambiguous ({why}): linked where the "
+                             f"context is about the concept ({linked[(concept.slug, alias)]}), "
+                             f"skipped elsewhere ({skipped[alias]})", "info")
+
+
+def withheld_events(garden: Garden) -> Iterable[Diagnostic]:
+    """Dated sentences the timeline leaves out, one line per article with the reasons."""
+    for article in garden.articles:
+        if article.draft:
+            continue
+        withheld = withheld_sentences(article)
+        if withheld:
+            reasons = Counter(reason for _line, reason, _text in withheld)
+            summary = ", ".join(f"{reason} {n}" for reason, n in reasons.most_common())
+            line, _reason, text = withheld[0]
+            yield Diagnostic(article.path, f"{len(withheld)} dated sentences are not timeline events "
+                             f"({summary}); first: \"{text}\"", "info", article.body_line + line - 1)
+
+
 def unmentioned_concepts(garden: Garden) -> Iterable[Diagnostic]:
     index = analyse_concepts(garden)
     for concept in garden.concepts:
@@ -150,7 +193,8 @@ def timeline_check(curated_file: Path | None, name: str | None = None) -> Check:
 
 CHECKS: list[Check] = [
     duplicate_slugs, duplicate_targets, missing_dates, local_links,
-    alias_collisions, risky_aliases, unmentioned_concepts, unknown_related,
+    alias_collisions, risky_aliases, ambiguous_aliases, unmentioned_concepts, unknown_related,
+    withheld_events,
 ]
 
 

@@ -41,15 +41,19 @@ def find_duplicates(texts: Iterable[tuple[str, str]], threshold: float = THRESHO
     """Pairs of keys whose texts are near-duplicates, each pair once, in input order."""
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     digests: dict[str, MinHash] = {}
+    order: dict[str, int] = {}
     pairs = []
     for key, text in texts:
         digest = fingerprint(text)
         if digest is None:
             continue
-        for other in lsh.query(digest):
+        # The LSH answers with a set, whose order changes from run to run with the string hash
+        # seed: earlier texts first, so the pairs (and what callers choose from them) never do.
+        for other in sorted(lsh.query(digest), key=order.__getitem__):
             similarity = digest.jaccard(digests[other])
             if similarity >= threshold:
                 pairs.append(DuplicatePair(other, key, round(similarity, 3)))
         lsh.insert(key, digest)
         digests[key] = digest
+        order.setdefault(key, len(order))
     return pairs

@@ -9,20 +9,23 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from gardener.articles import matter
 from gardener.articles.model import Article, Concept, Diagnostic, Garden, GardenError, LinkPolicy
 from gardener.articles.schema import build_article, normalize
 from gardener.garden.cache import AnalysisCache, digest
+from gardener.sources.decoding import control_lines, drop_control
 from gardener.sources.history import last_changes
+from gardener.text.markdown import MAX_NESTING, deep_lines
 
-CONCEPT_KEYS = {"title", "aliases", "summary", "related", "link_policy"}
+CONCEPT_KEYS = {"title", "aliases", "summary", "related", "link_policy", "ambiguous", "context"}
 
 
 def all_files(folder: Path) -> list[Path]:
     """Every file below folder, following linked folders as MkDocs does, in a stable order."""
-    found = []
+    found: list[Path] = []
     for root, dirs, names in os.walk(folder, followlinks=True):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(Path(root) / name for name in names if not name.startswith("."))
@@ -57,7 +60,18 @@ def load_article(rel: str, text: str) -> tuple[Article | None, list[Diagnostic]]
     norm = normalize(doc.front, rel, doc.line_of)
     if not norm.ok:
         return None, norm.diagnostics
-    return build_article(rel, norm, doc.body, doc.body_line), norm.diagnostics
+    problems = [*norm.diagnostics, *nesting_problems(rel, doc.body, doc.body_line)]
+    return build_article(rel, norm, doc.body, doc.body_line), problems
+
+
+def nesting_problems(rel: str, body: str, body_line: int) -> list[Diagnostic]:
+    """A warning at the first line of lists or quotes nested past what pages show."""
+    deep = deep_lines(body, MAX_NESTING)
+    if not deep:
+        return []
+    return [Diagnostic(rel, f"lists or quotes nested more than {MAX_NESTING} levels deep on "
+                       f"{len(deep)} lines; pages show them at {MAX_NESTING} levels", "warning",
+                       body_line + deep[0][0])]
 
 
 def load_concept(rel: str, text: str) -> tuple[Concept | None, list[Diagnostic]]:
@@ -66,30 +80,103 @@ def load_concept(rel: str, text: str) -> tuple[Concept | None, list[Diagnostic]]
     except GardenError as exc:
         return None, [exc.diagnostic]
     front = doc.front or {}
-    title, aliases = front.get("title"), front.get("aliases") or []
+    problems: list[Diagnostic] = []
+
+    def field(key: str, read):
+        try:
+            return read(front.get(key))
+        except ValueError as exc:
+            problems.append(Diagnostic(rel, f"{key}: {exc}", "error", doc.line_of(key)))
+            return None
+
+    title = field("title", _concept_text)
     if not title:
-        return None, [Diagnostic(rel, "concept note has no title", "error", 1)]
-    if isinstance(aliases, str):
-        aliases = [aliases]
-    if not isinstance(aliases, list) or not all(isinstance(a, (str, int, float)) for a in aliases):
-        return None, [Diagnostic(rel, "aliases must be a list of names", "error", doc.line_of("aliases"))]
-    related = front.get("related") or []
-    related = [related] if isinstance(related, str) else [str(r) for r in related]
-    names = list(dict.fromkeys([str(title), *(str(a) for a in aliases)]))
-    policy, problems = _link_policy(front.get("link_policy"), rel, doc.line_of("link_policy"))
+        return None, [*problems, Diagnostic(rel, "concept note has no title", "error",
+                                            doc.line_of("title") or 1)]
+    aliases = field("aliases", _names) or ()
+    names = _usable_aliases(dict.fromkeys([title, *aliases]), rel, doc.line_of("aliases"), problems)
+    policy, policy_problems = _link_policy(front.get("link_policy"), rel, doc.line_of("link_policy"))
     concept = Concept(
         path=rel,
         slug=Path(rel).stem,
-        title=str(title),
-        aliases=tuple(n for n in names if n.strip()),
-        summary=str(front["summary"]).strip() if front.get("summary") else None,
-        related=tuple(related),
+        title=title,
+        aliases=tuple(names),
+        summary=field("summary", _concept_text),
+        related=tuple(field("related", _names) or ()),
         body=doc.body,
         link_policy=policy,
         extra={k: v for k, v in front.items() if k not in CONCEPT_KEYS},
+        ambiguous=_words(front.get("ambiguous")),
+        context=_words(front.get("context")),
         body_line=doc.body_line,
     )
-    return concept, problems
+    return concept, problems + policy_problems
+
+
+# An alias is a name, not a passage: jieba is taught every Chinese alias as a word, and its
+# segmentation slows with the square of the longest word (a 10,000-character alias took a build
+# from 4 s to 4 minutes), so longer ones are refused.
+MAX_ALIAS_CHARS = 64
+
+
+def _usable_aliases(names: Iterable[str], rel: str, line: int | None,
+                    problems: list[Diagnostic]) -> list[str]:
+    """The names worth linking: too long ones, and ones with no letter or ideograph ("...",
+    "2023"), which would link every ellipsis or number, are reported and left out."""
+    usable = []
+    for name in names:
+        if not name.strip():
+            continue
+        if len(name) > MAX_ALIAS_CHARS:
+            problems.append(Diagnostic(rel, f"alias '{name[:20]}…' is {len(name)} characters long "
+                                       f"(at most {MAX_ALIAS_CHARS}); not linked", "error", line))
+        elif not any(char.isalpha() for char in name):
+            problems.append(Diagnostic(rel, f"alias '{name}' has no letter or ideograph and would "
+                                       "match everywhere; not linked", "warning", line))
+        else:
+            usable.append(name)
+    return usable
+
+
+def _concept_text(value) -> str | None:
+    """A title or summary: text or a number written bare; None when absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"expected text, got {_kind(value)}")
+    return str(value).strip() or None
+
+
+def _names(value) -> list[str]:
+    """aliases or related: one name, or a list of names."""
+    if value is None:
+        return []
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return [str(value)]
+    if not isinstance(value, list):
+        raise ValueError(f"expected a list of names, got {_kind(value)}")
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            raise ValueError(f"expected a list of names, one item is {_kind(item)}")
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+def _words(value) -> tuple[str, ...]:
+    """A list of words from front-matter; one word may be written without the list."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    return tuple(str(v).strip() for v in items if isinstance(v, (str, int, float)) and str(v).strip())
 
 
 def _link_policy(value, rel: str, line: int | None) -> tuple[LinkPolicy | None, list[Diagnostic]]:
@@ -111,13 +198,36 @@ def _load_all(paths: Iterable[Path], docs_dir: Path, loader, cache: AnalysisCach
         except GardenError as exc:
             problems.append(exc.diagnostic)
             continue
+        problems.extend(_control_problems(rel, text))
+        text = drop_control(text)
         digests[rel] = digest(text)
         key = (loader.__name__, rel, digests[rel])
-        item, diagnostics = cache.get(key, lambda rel=rel, text=text: _safely(loader, rel, text))
+        found = cache.get(key, partial(_safely, loader, rel, text))
+        if not _well_formed(found, _KINDS[loader.__name__]):
+            found = _safely(loader, rel, text)  # a cache file from elsewhere: read it afresh
+        item, diagnostics = found
         problems.extend(diagnostics)
         if item is not None:
             items.append(item)
     return items, problems
+
+
+def _well_formed(found, kind: type) -> bool:
+    return (isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], list)
+            and (found[0] is None or isinstance(found[0], kind))
+            and all(isinstance(d, Diagnostic) for d in found[1]))
+
+
+def _control_problems(rel: str, text: str) -> list[Diagnostic]:
+    """Control characters (a NUL deep in a pasted file) reach no page: the site drops them, and
+    check names the first line that holds them."""
+    found = control_lines(text)
+    if not found:
+        return []
+    line, codes = found[0]
+    more = f" (and on {len(found) - 1} more lines)" if len(found) > 1 else ""
+    return [Diagnostic(rel, f"control characters {codes}{more}: no page can show them; "
+                       "delete them", "error", line)]
 
 
 def _safely(loader, rel: str, text: str):
@@ -125,6 +235,9 @@ def _safely(loader, rel: str, text: str):
         return loader(rel, text)
     except RecursionError:
         return None, [Diagnostic(rel, "front-matter nested too deeply")]
+
+
+_KINDS = {"load_article": Article, "load_concept": Concept}
 
 
 def updated_from_git(articles: list[Article], docs_dir: Path, cache: AnalysisCache) -> list[Article]:

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 
 import numpy as np
@@ -42,7 +42,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-+.][A-Za-z0-9]+)*\+*")
 # Words that say nothing about a subject (the list `gardener suggest` uses, and what pictures
 # and addresses leave in text); rare ones are discounted by their document frequency anyway.
 _ENGLISH_FILLER = frozenset(
-    w for line in resources.files("gardener.garden.concepts").joinpath("words", "en-stop.txt")
+    w for line in resources.files("gardener.garden.concepts").joinpath("words").joinpath("en-stop.txt")
     .read_text(encoding="utf-8").splitlines() if not line.startswith("#") for w in line.split()
 ) | {"image", "images", "figure", "http", "https", "www", "com", "html", "png", "jpg"}
 
@@ -124,8 +124,12 @@ def related_articles(articles: Sequence[Article], concept_counts: Mapping[str, M
         (a.path, a.slug, a.listed, a.duplicate_of, k, c)
         for a, k, c in zip(articles, keys, concepts, strict=True)])))
     return cache.get(key, lambda: _rank(
-        articles, [cache.get(k, lambda a=a: TermVector.of(article_terms(a))) for a, k in zip(
-            articles, keys, strict=True)], concepts, count))
+        articles, [cache.get(k, partial(_vector, a)) for a, k in zip(articles, keys, strict=True)],
+        concepts, count))
+
+
+def _vector(article: Article) -> TermVector:
+    return TermVector.of(article_terms(article))
 
 
 def _terms_key(article: Article, digests: Mapping[str, str]) -> Hashable:

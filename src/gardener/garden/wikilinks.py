@@ -216,6 +216,7 @@ class WikiIndex:
             return WikiTarget(problem=found.problem)
         if found.asset is not None:
             return WikiTarget(path=found.asset, asset=True)
+        assert found.page is not None  # resolved: a page when not a file
         return WikiTarget(path=found.page.path, anchor=found.anchor)
 
     def _rank(self, name: str, page: Page) -> int:
@@ -301,7 +302,8 @@ def check_wikilinks(garden: Garden) -> list[Diagnostic]:
     """`gardener check`: every wikilink of every article and concept note, with file and line."""
     index = garden_index(garden)
     problems = []
-    for page in (*garden.articles, *garden.concepts):
+    pages: list[Article | Concept] = [*garden.articles, *garden.concepts]
+    for page in pages:
         links = find_wikilinks(page.body)
         if links:
             resolved = [index.resolve(link, page.path) for link in links]

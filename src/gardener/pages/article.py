@@ -7,7 +7,7 @@ import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from gardener.articles.model import Article, Concept
 from gardener.pages.common import ArticleRef, ConceptRef, md_text, rel_link
@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from gardener.pages.view import GardenView
 
 
-class Discussed(NamedTuple):
+@dataclass(frozen=True)  # not a NamedTuple: its `count` would hide tuple.count
+class Discussed:
     """A concept the article mentions: how often, and its other names."""
 
     concept: ConceptRef
@@ -87,7 +88,7 @@ def duplicate_notice(page: ArticleInputs) -> str:
     if original is None:
         return ""
     link = rel_link(page.article.path, original.path)
-    title = html.escape(original.title)
+    title = md_text(original.title)
     return (f'!!! note "重复文章"\n    本文与《[{title}]({link})》内容重复，'
             "已从导航和搜索中隐去，原文保留在此。\n\n")
 

@@ -9,13 +9,13 @@ when something it shows has changed, and a key cannot leave out anything the pag
 
 from __future__ import annotations
 
-import html
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
 from gardener.articles.model import Article, Concept
 from gardener.text.dates import PartialDate
+from gardener.text.markdown import escape_inline
 from gardener.text.natural import natural_titles
 
 
@@ -65,16 +65,13 @@ def rel_link(from_path: str, to_path: str) -> str:
 
 @lru_cache(maxsize=65536)
 def md_text(text: str) -> str:
-    """Text safe inside a Markdown link label or table cell: HTML escaped, brackets neutralised."""
-    escaped = html.escape(text, quote=False)
-    for char in "[]|*_`":
-        escaped = escaped.replace(char, f"\\{char}")
-    return escaped
+    """Text safe inside a Markdown link label or table cell (see escape_inline)."""
+    return escape_inline(text)
 
 
 def asset(name: str) -> str:
     """A stylesheet or script shipped in the package (src/gardener/assets), for the site."""
-    return resources.files("gardener").joinpath("assets", name).read_text(encoding="utf-8")
+    return resources.files("gardener").joinpath("assets").joinpath(name).read_text(encoding="utf-8")
 
 
 def article_date(article: Article | ArticleRef) -> str:

@@ -4,7 +4,7 @@ mention it and its events."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from gardener.articles.model import Concept
 from gardener.garden.concepts.index import related_concepts
@@ -22,7 +22,8 @@ BACKLINKS_HEADING = "## 提到它的文章 {data-search-exclude}"
 BACKLINKS_SHOWN = 100
 
 
-class Citation(NamedTuple):
+@dataclass(frozen=True)  # not a NamedTuple: its `count` would hide tuple.count
+class Citation:
     """One article that mentions the concept: how often, and the sentence of the first time."""
 
     article: ArticleRef

@@ -36,12 +36,20 @@ class FeedSite:
 
 def newest(articles: Iterable[Article], length: int = LENGTH) -> list[Article]:
     """The newest listed, dated articles, newest first."""
-    dated = [a for a in articles if a.listed and a.date is not None and a.date.year is not None]
-    return sorted(dated, key=lambda a: (a.date.sort_key(), a.slug), reverse=True)[:length]
+    dated = [(when, a.slug, a) for a in articles if a.listed and (when := moment(a.date))]
+    return [a for _, _, a in sorted(dated, key=lambda d: (d[0], d[1]), reverse=True)[:length]]
 
 
-def moment(date: PartialDate) -> datetime:
+def moment(date: PartialDate | None) -> datetime | None:
+    """A date as the instant feeds need: its first day at midnight UTC; None without a year."""
+    if date is None or date.year is None:
+        return None
     return datetime(date.year, date.month or 1, date.day or 1, tzinfo=timezone.utc)
+
+
+def _last_change(articles: Sequence[Article]) -> datetime | None:
+    changes = [when for a in articles for when in (moment(a.updated), moment(a.date)) if when]
+    return max(changes, default=None)
 
 
 def _absolute(site: FeedSite, url: str) -> str:
@@ -56,9 +64,11 @@ def rss_feed(site: FeedSite, articles: Sequence[Article], url_of: Callable[[str]
     feed.description(site.description or site.title)
     feed.language(site.language)
     feed.generator("gardener")
-    if articles:
-        # The newest article, not the build time: the same garden always gives the same feed.
-        feed.lastBuildDate(moment(articles[0].updated or articles[0].date))
+    last = _last_change(articles)
+    if last:
+        # The latest change to an article, not the build time: the same garden always gives
+        # the same feed.
+        feed.lastBuildDate(last)
     for article in articles:
         _rss_item(feed, site, article, url_of)
     return feed.rss_str(pretty=True).decode("utf-8")
@@ -70,7 +80,9 @@ def _rss_item(feed: FeedGenerator, site: FeedSite, article: Article, url_of) -> 
     entry.title(article.title)
     entry.link(href=link)
     entry.guid(link, permalink=True)
-    entry.pubDate(moment(article.date))
+    published = moment(article.date)
+    if published:
+        entry.pubDate(published)
     if article.summary:
         entry.description(article.summary)
     for author in article.authors:
@@ -83,10 +95,11 @@ def json_feed(site: FeedSite, articles: Sequence[Article], url_of: Callable[[str
     items = []
     for article in articles:
         link = _absolute(site, url_of(article.path))
-        item = {"id": link, "url": link, "title": article.title,
-                "date_published": moment(article.date).isoformat()}
-        if article.updated and article.updated.year:
-            item["date_modified"] = moment(article.updated).isoformat()
+        item: dict[str, object] = {"id": link, "url": link, "title": article.title}
+        for field, date in (("date_published", article.date), ("date_modified", article.updated)):
+            when = moment(date)
+            if when:
+                item[field] = when.isoformat()
         if article.summary:
             item["summary"] = item["content_text"] = article.summary
         else:

@@ -40,7 +40,7 @@ def graph_data(articles: Iterable[Article], concepts: Iterable[Concept],
     for article in articles:
         if article.listed:
             index[article.path] = len(nodes)
-            node = {"id": url_of(article.path), "t": article.title, "k": ARTICLE}
+            node: dict[str, object] = {"id": url_of(article.path), "t": article.title, "k": ARTICLE}
             if article.tags:
                 node["g"] = list(article.tags)
             nodes.append(node)

@@ -7,7 +7,6 @@ the same summary anywhere in it with the marker line `<!-- gardener:home -->`.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -90,7 +89,7 @@ def _connected(view: GardenView) -> tuple[tuple[ConceptRef, int, int], ...]:
 
 
 def emit(page: HomeInputs) -> str:
-    title = html.escape(page.site_name, quote=False)
+    title = md_text(page.site_name)
     head = ["---", "title: 首页", "hide:", "  - navigation", "---", "", f"# {title}", ""]
     return "\n".join(head) + emit_summary(page)
 

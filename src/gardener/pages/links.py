@@ -121,7 +121,8 @@ def link_mentions(
     if not chosen:
         return markdown
     tails: dict[str, str | None] = {}
-    pieces, pos = [], 0
+    pieces: list[str] = []
+    pos = 0
     for mention in chosen:
         concept, start, end = mention.concept, mention.start, mention.end
         if concept not in tails:

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
-from gardener.articles.model import Diagnostic, Garden
+from gardener.articles.model import Article, Concept, Diagnostic, Garden
 from gardener.garden.cache import AnalysisCache
 from gardener.garden.concepts.index import ConceptIndex, analyse_concepts
 from gardener.garden.connections import Connections, connect
@@ -27,13 +28,17 @@ from gardener.pages.common import asset
 from gardener.pages.links import Linker
 from gardener.pages.urls import page_url
 from gardener.pages.view import GardenView
+from gardener.sources.decoding import drop_control
 from gardener.text.cjk import has_cjk
+from gardener.text.markdown import MAX_NESTING, cap_nesting
 from gardener.text.pinyin import spellings
 
 CSS = "assets/gardener/gardener.css"
 TIMELINE_CSS = "assets/gardener/timeline.css"
 TIMELINE_JS = "assets/gardener/timeline.js"
 CONNECTIONS_CSS = "assets/gardener/connections.css"
+
+Inputs = TypeVar("Inputs", bound=Hashable)  # what one page emitter is written from
 
 
 def extra_css(options: Options) -> list[str]:
@@ -82,12 +87,21 @@ class GardenSite:
         """The site-relative URL of a page, as the builder names it."""
         return page_url(path, self.options.use_directory_urls)
 
-    def _render(self, emit: Callable[[Hashable], str], inputs: Hashable) -> str:
+    def _render(self, emit: Callable[[Inputs], str], inputs: Inputs) -> str:
         """A page written from its inputs alone, kept (while serving) until they change."""
         return self.cache.get(inputs, lambda: emit(inputs), persist=False)
 
     def generated(self, existing: set[str]) -> dict[str, str]:
-        """Docs-relative path -> content of every file gardener adds."""
+        """Docs-relative path -> content of every file gardener adds. A file of the site's own
+        at one of those paths wins: see shadowed()."""
+        return {path: content for path, content in self._generated(existing).items()
+                if path not in existing}
+
+    def shadowed(self, existing: set[str]) -> list[str]:
+        """Paths where a file of the site's own replaces one gardener would add."""
+        return sorted(set(self._generated(existing)) & existing - {home.PATH})
+
+    def _generated(self, existing: set[str]) -> dict[str, str]:
         files = {CSS: asset("gardener.css")}
         if self.options.home and home.PATH not in existing:
             files[home.PATH] = self._render(home.emit, self._home)
@@ -98,16 +112,15 @@ class GardenSite:
             files[timeline.PATH] = self._render(timeline.emit, timeline.inputs(self.view))
             files[TIMELINE_CSS] = timeline.timeline_css()
             files[TIMELINE_JS] = timeline.timeline_js()
-        files.update(self._connection_files(existing))
+        files.update(self._connection_files())
         return files
 
-    def _connection_files(self, existing: set[str]) -> dict[str, str]:
+    def _connection_files(self) -> dict[str, str]:
         """The graph page, and the data files and scripts of graphs, previews and feeds."""
         options, garden = self.options, self.garden
         files = {CONNECTIONS_CSS: asset("connections/connections.css")}
         if options.graph:
-            if graph.PATH not in existing:
-                files[graph.PATH] = graph.emit_graph_page(options.site_name)
+            files[graph.PATH] = graph.emit_graph_page(options.site_name)
             files[graph.DATA] = self._graph_data()
             files[graph.SCRIPT] = asset("connections/graph.js")
             files[graph.LIBRARY] = asset("force-graph/force-graph.min.js")
@@ -159,12 +172,20 @@ class GardenSite:
         found = self._articles.get(path)
         return found is not None and not found.listed
 
+    def note(self, path: str) -> Article | Concept | None:
+        """The article or concept note read from the page at path."""
+        return self._articles.get(path) or self._concepts.get(path)
+
     def manages(self, path: str) -> bool:
         """Articles and concept notes: the pages whose front-matter gardener reads."""
         return path in self._articles or path in self._concepts
 
     def page_markdown(self, path: str, markdown: str) -> str:
         """A page's Markdown with everything gardener adds; other pages come back unchanged."""
+        if path in self._articles or path in self._concepts:
+            # check reports both: no page shows control characters, and Python-Markdown
+            # takes minutes over lists nested hundreds of levels deep
+            markdown = cap_nesting(drop_control(markdown), MAX_NESTING)
         if path in self._articles:
             return self._render(article.emit, article.inputs(self.view, self._articles[path],
                                                              markdown))

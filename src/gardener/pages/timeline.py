@@ -13,7 +13,6 @@ follow. Unresolved events (no year) are never shown.
 from __future__ import annotations
 
 import html
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING
 from gardener.articles.model import Event, EventKind, FrozenMap
 from gardener.pages.common import ArticleRef, ConceptRef, asset, rel_link
 from gardener.text.dates import PartialDate
+from gardener.text.markdown import escape_inline
 
 if TYPE_CHECKING:
     from gardener.pages.view import GardenView
@@ -48,18 +48,11 @@ _KIND_ORDER = {EventKind.CURATED: 0, EventKind.EVENT: 1, EventKind.PUBLICATION: 
 _EDGE_WORDS = {"early": "初", "mid": "中", "late": "底"}
 _SIDE_WORDS = {"before": " 之前", "after": " 之后"}
 
-# Python-Markdown un-escapes exactly these after a backslash; other characters are harmless
-# in the middle of a line that starts with a <time> tag.
-_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_[]{}"})
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HREF_ESCAPES = str.maketrans({" ": "%20", "<": "%3C", ">": "%3E", "\t": "%09"})
 
 def _md(text: str) -> str:
     """User text (titles, event text) as inline Markdown that renders as exactly that text."""
-    # Control characters go: Python-Markdown's placeholders for stashed HTML are built from
-    # \x02 and \x03, so text carrying them could bring raw HTML back.
-    text = " ".join(_CONTROL.sub("", " ".join(text.split())).split())
-    return html.escape(text, quote=False).translate(_MD_ESCAPES)
+    return escape_inline(text)
 
 
 def _attr(text: str) -> str:
@@ -93,7 +86,7 @@ def date_label(event: Event) -> str:
 def _point_label(date: PartialDate, qualifier: str | None) -> str:
     if qualifier in _SIDE_WORDS:
         return date.iso() + _SIDE_WORDS[qualifier]
-    edge = _EDGE_WORDS.get(qualifier, "")
+    edge = _EDGE_WORDS.get(qualifier, "") if qualifier is not None else ""
     if date.precision == "year":
         return f"{date.year} 年{edge}"
     if edge and date.precision == "month":
@@ -113,7 +106,7 @@ class TimelineInputs:
 def inputs(view: GardenView, concept: str | None = None) -> TimelineInputs:
     """The timeline page's inputs; with a concept slug, those of that concept's section."""
     whole = concept is None
-    shown = view.shown if whole else view.events_by_concept.get(concept, ())
+    shown = view.shown if concept is None else view.events_by_concept.get(concept, ())
     cited = sorted({slug for event in shown for slug in event.sources} & view.readable.keys())
     named = sorted({slug for event in shown for slug in event.concepts} & view.concepts.keys()
                    if whole else ())
@@ -255,7 +248,7 @@ def emit(page: TimelineInputs, page_path: str = PATH) -> str:
     lines = ["---", "search:", "  exclude: true", "---", "", f"# {TITLE}", ""]
     if not shown:
         return "\n".join(lines + ["花园里还没有带日期的事件。", ""])
-    years = sorted({e.date.year for e in shown})
+    years = sorted({e.date.year for e in shown if e.date.year is not None})  # all have one
     lines += [
         f"从文章中摘出的 {len(shown)} 条带日期的事件，{years[0]}–{years[-1]} 年，按年、月排列，"
         "最早的在前；每条都链接到讲述它的文章段落。标着“发表”的是文章本身的发表日期，"

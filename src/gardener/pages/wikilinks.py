@@ -26,7 +26,8 @@ def write_wikilinks(markdown: str, targets: Mapping[tuple, WikiTarget], page_pat
     links = find_wikilinks(markdown)
     if not links:
         return markdown
-    pieces, pos = [], 0
+    pieces: list[str] = []
+    pos = 0
     for link in links:
         target = targets.get(link.key) or WikiTarget(problem=f"no page is called '{link.target}'")
         pieces += (markdown[pos:link.start], _written(link, target, page_path))

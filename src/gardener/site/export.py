@@ -16,6 +16,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from gardener.articles import matter
 from gardener.articles.model import Diagnostic, GardenError
+from gardener.articles.schema import for_theme
+from gardener.files import describe, write_atomic
 from gardener.garden.loading import all_files
 from gardener.options import plugin_entry, plugin_options, site_fields
 from gardener.pages.common import nav_tree
@@ -25,6 +27,8 @@ from gardener.site import math_assets
 
 # jieba reads its user dictionary relative to the folder the build runs in: the export's root.
 WORDS_FILE = "gardener-words.txt"
+# Written first into every export folder: `--force` overwrites only a folder that holds it.
+MARKER = ".gardener-export"
 NAV_TITLES = {"index.md": "首页", "glossary.md": "术语表", "graph.md": "关系图", "timeline.md": "时间线"}
 # Material reads page templates from here (theme.custom_dir): the feeds' links in every head.
 OVERRIDES = "overrides"
@@ -43,14 +47,23 @@ def _yaml() -> YAML:
     return yaml
 
 
-def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lambda _p: None
-           ) -> ExportResult:
+def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lambda _p: None,
+           *, force: bool = False) -> ExportResult:
     result = ExportResult()
     config = _yaml().load(config_file.read_text(encoding="utf-8"))
     options, problems = plugin_options(plugin_entry(config), **site_fields(config, config_file))
     if problems:
         raise GardenError(Diagnostic(str(config_file), "; ".join(problems)))
     docs = options.docs_dir
+    refusal = unsafe_target(out, config_file, docs, force)
+    if refusal:
+        raise GardenError(Diagnostic(str(out), refusal))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        write_atomic(out / MARKER, "This folder was written by `gardener export`; "
+                     "`gardener export --force` may overwrite it.\n")
+    except OSError as exc:
+        raise GardenError(Diagnostic(str(out), describe(exc))) from None
     site = GardenSite(docs, options)
     result.diagnostics.extend(site.diagnostics)
     out_docs = out / "docs"
@@ -60,6 +73,9 @@ def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lamb
         rel = source.relative_to(docs).as_posix()
         _write(out_docs, rel, _exported(site, rel, source), result)
     existing = {p.relative_to(docs).as_posix() for p in sources}
+    result.diagnostics.extend(
+        Diagnostic(rel, f"the site's own file: gardener's generated {rel} is not added",
+                   "warning") for rel in site.shadowed(existing))
     for rel, content in site.generated(existing).items():
         _write(out_docs, rel, content.encode("utf-8"), result)
     math = math_assets.uses_math(config.get("markdown_extensions"))
@@ -71,6 +87,26 @@ def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lamb
     feeds = _feed_templates(out, config, site, result)
     _write(out, "mkdocs.yml", _mkdocs_yml(config, site, existing, feeds), result)
     return result
+
+
+def unsafe_target(out: Path, config_file: Path, docs: Path, force: bool) -> str | None:
+    """Why the export must not write to out, or None. The export replaces mkdocs.yml and every
+    page with processed copies, so the garden, anything around its sources and a folder of
+    someone else's files are refused; so is an earlier export, unless forced."""
+    target, garden, docs = out.resolve(), config_file.resolve().parent, docs.resolve()
+    if target == garden or garden.is_relative_to(target):
+        return "is the garden itself (or holds it); export to a new folder"
+    if target.is_relative_to(docs) or docs.is_relative_to(target):
+        return f"lies inside the docs folder {docs}; export to a folder outside it"
+    if target.is_file():
+        return "is a file; export to a new folder"
+    if not target.is_dir() or not any(target.iterdir()):
+        return None
+    if not (target / MARKER).is_file():
+        return "is not empty and was not written by `gardener export`; export to a new folder"
+    if not force:
+        return "holds an earlier export; add --force to overwrite it"
+    return None
 
 
 def _exported(site: GardenSite, rel: str, source: Path) -> bytes:
@@ -88,6 +124,9 @@ def _exported(site: GardenSite, rel: str, source: Path) -> bytes:
     if doc.front is None:
         return body.encode("utf-8")
     front = doc.front
+    note = site.note(rel)
+    if note is not None:  # what any builder's theme reads: the title and tags gardener read
+        for_theme(front, note.title, getattr(note, "tags", None))
     if site.hidden_from_search(rel):
         front["search"] = CommentedMap(exclude=True)
     return matter.render(front, body, doc.newline).encode("utf-8")
@@ -99,7 +138,11 @@ def _write(root: Path, rel: str, content: bytes, result: ExportResult) -> None:
         result.diagnostics.append(Diagnostic(rel, "path leaves the export folder; not written"))
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
+    try:
+        write_atomic(target, content, durable=False)  # made again by exporting again
+    except OSError as exc:
+        result.diagnostics.append(Diagnostic(rel, describe(exc)))
+        return
     result.written.append(target)
 
 
@@ -156,7 +199,7 @@ def nav(site: GardenSite, pages: set[str]) -> list:
     other pages, then articles by year (duplicates and, by default, concept notes left out)."""
     hidden = site.hidden_from_nav()
     articles_dir, concepts_dir = site.options.articles_dir + "/", site.options.concepts_dir + "/"
-    entries = [{NAV_TITLES[p]: p} for p in NAV_TITLES if p in pages]
+    entries: list[str | dict] = [{NAV_TITLES[p]: p} for p in NAV_TITLES if p in pages]  # as in mkdocs.yml
     for page in sorted(pages):
         if (page.endswith(".md") and page not in NAV_TITLES and page not in hidden
                 and not page.startswith((articles_dir, concepts_dir))):

@@ -44,8 +44,13 @@ def _parse(path: Path) -> _Page:
                  [html.unescape(v) for v in _HREF.findall(text)])
 
 
+def html_pages(site: Path) -> list[Path]:
+    """The site's pages: files named *.html (a folder or a dangling link so named is no page)."""
+    return [p for p in site.rglob("*.html") if p.is_file()]
+
+
 def check_site(site: Path) -> list[BrokenLink]:
-    pages = {p.relative_to(site).as_posix(): p for p in site.rglob("*.html")}
+    pages = {p.relative_to(site).as_posix(): p for p in html_pages(site)}
     parsed = {rel: _parse(path) for rel, path in pages.items()}
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     broken = []
@@ -58,8 +63,9 @@ def check_site(site: Path) -> list[BrokenLink]:
             key = (folder, href) if not href.startswith("#") else (rel, href)
             if key not in judged:
                 judged[key] = _problem(files, rel, href, parsed)
-            if judged[key]:
-                broken.append(BrokenLink(rel, href, judged[key]))
+            problem = judged[key]
+            if problem:
+                broken.append(BrokenLink(rel, href, problem))
     return broken
 
 
@@ -75,9 +81,10 @@ def _problem(files: set[str], rel: str, href: str, parsed: dict[str, _Page]) -> 
         joined = posixpath.normpath(posixpath.join(base, path.lstrip("/")) or ".")
         if joined.startswith(".."):
             return "leaves the site"
-        target = _resolve(files, joined)
-        if target is None:
+        resolved = _resolve(files, joined)
+        if resolved is None:
             return "no such page or file"
+        target = resolved
     anchor = unquote(parts.fragment)
     if anchor and target.endswith(".html") and anchor not in parsed[target].ids:
         return f"no anchor '{anchor}' in {target}"

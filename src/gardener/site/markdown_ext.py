@@ -172,7 +172,7 @@ class _Layout:
         opens = self.src.opens_verbatim(index)
         item = None if opens or _RULE.match(line) else _ITEM.match(line)
         place = self._place(item) if item is not None else None
-        if place is not None:
+        if item is not None and place is not None:
             shift = self._item(item, *place)
         else:
             math = self.src.display_math(index, last)

@@ -30,6 +30,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 BINARY_SHARE = 0.01
 REPORTED_LINES = 5
+# UTF-16 without a BOM shows itself by its zero bytes: every ASCII character (newlines, spaces,
+# Markdown marks) has one, always on the same side of the pair. Chinese text has few ASCII
+# characters, but its lines still end in one.
+UTF16_ZERO_SHARE = 0.05
 
 
 def decode(data: bytes, path: str, warnings: list[Diagnostic] | None = None) -> tuple[str, str]:
@@ -49,15 +53,13 @@ def decode(data: bytes, path: str, warnings: list[Diagnostic] | None = None) -> 
 def _drop_control(text: str, path: str, warnings: list[Diagnostic]) -> str:
     if len(_CONTROL.findall(text)) > max(1, len(text) * BINARY_SHARE):
         raise GardenError(Diagnostic(path, "binary data, not text (control bytes found)", "error"))
-    lines = text.split("\n")
-    hit = [n for n, line in enumerate(lines, 1) if _CONTROL.search(line)]
-    for n in hit[:REPORTED_LINES]:
-        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(lines[n - 1])}))
+    hit = control_lines(text)
+    for n, codes in hit[:REPORTED_LINES]:
         warnings.append(Diagnostic(path, f"dropped control characters ({codes})", "warning", n))
     if len(hit) > REPORTED_LINES:
         warnings.append(Diagnostic(path, f"dropped control characters on {len(hit) - REPORTED_LINES} "
-                                   "more lines", "warning", hit[REPORTED_LINES]))
-    return _CONTROL.sub("", text)
+                                   "more lines", "warning", hit[REPORTED_LINES][0]))
+    return drop_control(text)
 
 
 def _decode(data: bytes, path: str) -> tuple[str, str]:
@@ -68,6 +70,12 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise _undecodable(path, data, exc, encoding) from None
     head = data[:65536]
+    utf16 = _utf16_without_bom(head)
+    if utf16:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError as exc:
+            raise _undecodable(path, data, exc, f"{utf16} (it has no BOM)") from None
     if len(_CONTROL_BYTES.findall(head)) > max(1, len(head) * BINARY_SHARE):
         raise GardenError(Diagnostic(path, "binary data, not text (control bytes found)", "error"))
     try:
@@ -88,6 +96,32 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
         # wins; a tie goes to GB18030.
         _share, _gb, encoding, text = max(readings)
         return text, encoding
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when zero bytes sit on one side of the byte pairs only."""
+    pairs = len(head) // 2
+    if pairs == 0:
+        return None
+    even, odd = head[0:pairs * 2:2].count(0), head[1:pairs * 2:2].count(0)
+    if odd >= pairs * UTF16_ZERO_SHARE and even <= odd // 20:
+        return "utf-16-le"
+    if even >= pairs * UTF16_ZERO_SHARE and odd <= even // 20:
+        return "utf-16-be"
+    return None
+
+
+def control_lines(text: str) -> list[tuple[int, str]]:
+    """(line, "U+0000, …") for each line holding control characters no page can show."""
+    if not _CONTROL.search(text):
+        return []
+    return [(n, ", ".join(sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(line)})))
+            for n, line in enumerate(text.split("\n"), 1) if _CONTROL.search(line)]
+
+
+def drop_control(text: str) -> str:
+    """Text without the control characters no page can show (tab, newlines, form feed stay)."""
+    return _CONTROL.sub("", text)
 
 
 def _common_share(text: str, encoding: str) -> float:

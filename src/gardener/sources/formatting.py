@@ -51,6 +51,8 @@ def format_text(text: str, path: str) -> Formatted:
         problem = Diagnostic(path, "no front-matter (run `gardener import` on raw files)", "error", 1)
         return Formatted(path, text, text, (problem,))
     original = doc.front
+    if not isinstance(original, CommentedMap):  # `load` keeps comments and order; `read` does not
+        raise TypeError(f"{path}: front-matter read without comments cannot be written back")
     norm = normalize(original, path, doc.line_of)
     if "title" not in norm.fields and not _invalid_title(norm):
         original = _with_title(original, fallback_title(doc.body, path))

@@ -180,7 +180,8 @@ def _unwrap_keyword_links(text: str, found: Findings) -> str:
     sites = sorted({_site(m.group("url")) for m in unwrap})
     found.note(f"unwrapped {len(unwrap)} keyword links to search, tag or quote pages of "
                f"{', '.join(sites)}")
-    pieces, pos = [], 0
+    pieces: list[str] = []
+    pos = 0
     for match in unwrap:
         pieces += (text[pos:match.start()], match.group("text"))
         pos = match.end()

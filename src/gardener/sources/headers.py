@@ -101,9 +101,9 @@ def extract_title(text: str, found: Findings) -> str:
         start = sum(len(line) + 1 for line in lines[:first])
         end = start + len(lines[first])
     before, after = text[:start], text[end:].lstrip("\n").split("\n")
-    title = found.first("title").value
+    title = found.first("title")  # the one just added, or one the source's metadata gave
     again = next((i for i, line in enumerate(after) if line.strip()), None)
-    if again is not None and plain_title(after[again].lstrip("# ")) == title:
+    if title is not None and again is not None and plain_title(after[again].lstrip("# ")) == title.value:
         del after[again]  # scraped pages repeat the title below the breadcrumb
     return before + "\n".join(after)
 
@@ -187,7 +187,7 @@ def extract_labels(text: str, found: Findings) -> str:
 
 
 def _code_lines(text: str) -> set[int]:
-    lines = set()
+    lines: set[int] = set()
     for start, end in fenced_code(text):
         lines.update(range(text.count("\n", 0, start), text.count("\n", 0, end) + 1))
     return lines
@@ -263,7 +263,7 @@ def _source(name: str, value: str, found: Findings, where: str) -> bool:
         if name == "source" and link and plain_title(link.group("text")):
             found.add("title", plain_title(link.group("text")), f"link text of {where}")
         if name == "first published":
-            mention = _first_date(value[(link or bare).end():])
+            mention = _first_date(value[(link.end() if link else bare.end() if bare else 0):])
             if mention is not None:
                 found.add("date", mention.date, where)
         return True

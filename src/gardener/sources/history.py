@@ -135,7 +135,9 @@ def last_changes(folder: Path, cache=None) -> dict[str, PartialDate]:
     One `git log` for the whole folder, cached under the HEAD commit: a rebuild with no new
     commit asks git one `rev-parse` and nothing else."""
     root = repository_root(folder)
-    head = head_commit(root) if root is not None else None
+    if root is None:
+        return {}
+    head = head_commit(root)
     if head is None:
         return {}
 

@@ -8,7 +8,6 @@ reported and skipped; every other file is imported.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap
 from gardener.articles import matter
 from gardener.articles.model import Diagnostic, GardenError, TextEnum
 from gardener.articles.schema import FIELDS, normalize, to_yaml_value
+from gardener.files import clear_leftovers, describe, folder_lock, write_atomic
 from gardener.garden.duplicates import find_duplicates
 from gardener.sources import slugs
 from gardener.sources.assets import AssetPlan, relink_images
@@ -26,7 +26,9 @@ from gardener.sources.findings import Findings
 from gardener.sources.formats import SOURCE_SUFFIXES, read_source
 from gardener.sources.history import FileHistory, histories, repository_root
 from gardener.sources.inference import Inferred, infer
+from gardener.sources.sanitizing import sanitize
 from gardener.sources.splitting import split_articles
+from gardener.text.markdown import MAX_NESTING, cap_nesting, deep_lines
 
 # Near-duplicates are judged on the start of each body: MinHash over every shingle of a 50 MB
 # dump took minutes and gigabytes, and reposts of one essay already agree on their first pages.
@@ -41,6 +43,7 @@ class ImportStatus(TextEnum):
     UNCHANGED = "unchanged"
     KEPT_EDITED = "kept (edited since import; --force overwrites)"
     KEPT_LINK = "kept (a symbolic link; not written)"
+    FAILED = "not written"
 
 
 @dataclass
@@ -69,18 +72,43 @@ class ImportResult:
         return not self.failures
 
 
-def expand_sources(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
-    """Files as given, folders walked for source files, in a stable order."""
-    files, problems = [], []
+def expand_sources(paths: Iterable[Path], skip: Path | None = None
+                   ) -> tuple[list[Path], list[Diagnostic]]:
+    """Files as given, folders walked for source files, in a stable order.
+
+    A walk leaves out the folder `skip` (the import's own target, when it lies inside a source,
+    would otherwise be imported again on every run) and files that are links leading out of the
+    folder walked: a link to /etc/passwd in a clippings folder is not an article."""
+    files: list[Path] = []
+    problems: list[Diagnostic] = []
+    skip = skip.resolve() if skip is not None else None
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SOURCE_SUFFIXES
-                                and p.is_file() and not _saved_page_part(p, path)))
+            found, outside = _walk(path, skip)
+            files.extend(found)
+            problems.extend(Diagnostic(str(p), "a symbolic link leading out of the source "
+                                       "folder; not imported", "warning") for p in outside)
         elif path.is_file():
             files.append(path)
         else:
             problems.append(Diagnostic(str(path), "no such file or folder"))
     return list(dict.fromkeys(files)), problems
+
+
+def _walk(root: Path, skip: Path | None) -> tuple[list[Path], list[Path]]:
+    """(source files inside root, links leading out of it), each in a stable order."""
+    real_root = root.resolve()
+    found: list[Path] = []
+    outside: list[Path] = []
+    for path in sorted(root.rglob("*")):
+        if path.suffix.lower() not in SOURCE_SUFFIXES or not path.is_file():
+            continue
+        real = path.resolve()
+        if not real.is_relative_to(real_root):
+            outside.append(path)
+        elif not (skip is not None and real.is_relative_to(skip)) and not _saved_page_part(path, root):
+            found.append(path)
+    return found, outside
 
 
 def _saved_page_part(path: Path, root: Path) -> bool:
@@ -95,36 +123,84 @@ def _saved_page_part(path: Path, root: Path) -> bool:
 
 
 def import_sources(
-    paths: Iterable[Path], into: Path, *, force: bool = False,
+    paths: Iterable[Path], into: Path, *, force: bool = False, trust: bool = False,
     progress: Callable[[Path], None] = lambda _p: None,
 ) -> ImportResult:
+    """Import every source into the folder; the folder is held for the whole run, so a second
+    import into it waits instead of choosing the same new file names. Active content (scripts,
+    event handlers, javascript: links) is removed unless the sources are trusted."""
     result = ImportResult()
-    files, result.failures = expand_sources(paths)
+    files, problems = expand_sources(paths, skip=into)
+    result.failures = [p for p in problems if p.severity == "error"]
+    result.warnings = [p for p in problems if p.severity != "error"]
+    try:
+        with folder_lock(into):
+            _import_files(files, into, Run(force, trust, progress), result)
+    except OSError as exc:  # the folder itself cannot be made or locked
+        result.failures.append(Diagnostic(str(exc.filename or into), describe(exc)))
+    return result
+
+
+@dataclass(frozen=True)
+class Run:
+    """How one import treats its sources and the articles already there."""
+
+    force: bool = False
+    trust: bool = False
+    progress: Callable[[Path], None] = lambda _p: None
+
+
+def _import_files(files: list[Path], into: Path, run: Run, result: ImportResult) -> None:
+    clear_leftovers(into)
     existing = _existing_articles(into)
     taken = {slug for slug, _origin, _body in existing.values()}
-    by_origin = {origin: slug for slug, origin, _body in existing.values() if origin}
+    ours = _by_origin(existing)
     history = git_histories(files)
     for file in files:
-        progress(file)
+        run.progress(file)
         try:
-            drafts = _read_file(file, result, history.get(file.resolve()))
+            drafts = _read_file(file, result, history.get(file.resolve()), run.trust)
         except GardenError as exc:
             problem = exc.diagnostic
             (result.failures if problem.severity == "error" else result.warnings).append(problem)
             continue
         for draft in drafts:
-            draft.slug = by_origin.get(draft.origin) or slugs.unique(draft.slug, taken)
+            draft.slug = _claim(ours, draft) or slugs.unique(draft.slug, taken)
             taken.add(draft.slug)
             draft.body, draft.assets = relink_images(draft.body, file.parent, draft.slug)
             result.articles.append(draft)
     _mark_duplicates(result.articles, existing)
-    into.mkdir(parents=True, exist_ok=True)
     for draft in result.articles:
-        _write(draft, into, force)
+        try:
+            _write(draft, into, run.force)
+        except OSError as exc:
+            draft.status = ImportStatus.FAILED
+            result.failures.append(Diagnostic(str(draft.path or into), describe(exc)))
+            continue
         if draft.status == ImportStatus.KEPT_LINK:
             result.warnings.append(Diagnostic(str(draft.path), f"{draft.status}: it may point "
                                               "outside the garden", "warning"))
-    return result
+
+
+def _by_origin(existing: dict[Path, tuple[str, str | None, str]]) -> dict[str, list[str]]:
+    """origin -> slugs of the articles an earlier import wrote from a source of that name."""
+    found: dict[str, list[str]] = {}
+    for slug, origin, _body in existing.values():
+        if isinstance(origin, str) and origin:
+            found.setdefault(origin, []).append(slug)
+    return found
+
+
+def _claim(ours: dict[str, list[str]], draft: Imported) -> str | None:
+    """The slug of the article this draft was imported as before, if any. Each earlier article
+    is claimed once: two sources of the same name (a/index.md, b/index.md) keep two articles,
+    the one whose slug the draft would take itself first."""
+    slugs_of = ours.get(draft.origin)
+    if not slugs_of:
+        return None
+    slug = draft.slug if draft.slug in slugs_of else slugs_of[0]
+    slugs_of.remove(slug)
+    return slug
 
 
 def git_histories(files: list[Path]) -> dict[Path, FileHistory]:
@@ -136,8 +212,9 @@ def git_histories(files: list[Path]) -> dict[Path, FileHistory]:
         folder = file.resolve().parent
         if folder not in roots:
             roots[folder] = repository_root(folder)
-        if roots[folder] is not None:
-            by_root.setdefault(roots[folder], []).append(folder)
+        root = roots[folder]
+        if root is not None:
+            by_root.setdefault(root, []).append(folder)
     found: dict[Path, FileHistory] = {}
     for root, folders in by_root.items():
         common = Path(os.path.commonpath([str(f) for f in folders]))
@@ -145,7 +222,8 @@ def git_histories(files: list[Path]) -> dict[Path, FileHistory]:
     return found
 
 
-def _read_file(file: Path, result: ImportResult, history: FileHistory | None = None) -> list[Imported]:
+def _read_file(file: Path, result: ImportResult, history: FileHistory | None = None,
+               trust: bool = False) -> list[Imported]:
     name = str(file)
     source = read_source(file)
     result.warnings.extend(source.warnings)
@@ -162,11 +240,19 @@ def _read_file(file: Path, result: ImportResult, history: FileHistory | None = N
     for part in parts:
         found = Findings(list(source.facts), list(source.notes))
         body = clean(part.text, found)
+        if not trust:
+            body = _without_active_content(body, name, doc.body_line + part.first_line - 1, result)
+        if deep_lines(body, MAX_NESTING):
+            result.warnings.append(Diagnostic(name, f"lists or quotes nested more than "
+                                              f"{MAX_NESTING} levels deep; brought back to "
+                                              f"{MAX_NESTING}", "warning"))
+            body = cap_nesting(body, MAX_NESTING)
         inferred = infer(body, found, front, history)
-        origin = file.name if len(parts) == 1 else f"{file.name}#{part.index}"
+        file_name, stem = _text_name(file.name), _text_name(file.stem)
+        origin = file_name if len(parts) == 1 else f"{file_name}#{part.index}"
         title = inferred.fields.get("title")
         if not title:
-            title = file.stem if len(parts) == 1 else f"{file.stem} ({part.index})"
+            title = stem if len(parts) == 1 else f"{stem} ({part.index})"
             inferred.set("title", title, "file name")
         if not body.strip():
             result.warnings.append(Diagnostic(name, f"article '{title}' has an empty body", "warning",
@@ -176,15 +262,33 @@ def _read_file(file: Path, result: ImportResult, history: FileHistory | None = N
     return drafts
 
 
+def _without_active_content(body: str, name: str, line: int, result: ImportResult) -> str:
+    body, removed = sanitize(body)
+    if removed:
+        result.warnings.append(Diagnostic(
+            name, f"removed active content ({', '.join(removed)}); import with --trust to keep "
+            "it from a source you trust", "warning", line))
+    return body
+
+
+def _text_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by Python as lone surrogates, which
+    no file can hold) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _existing_articles(into: Path) -> dict[Path, tuple[str, str | None, str]]:
     """path -> (slug, origin, body) for articles a previous import wrote."""
-    found = {}
+    found: dict[Path, tuple[str, str | None, str]] = {}
     if not into.is_dir():
         return found
     for path in sorted(into.glob("*.md")):
         try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_size == 0:
+                continue  # holds nothing (a write cut short): free for the article it was meant for
             doc = matter.load(path.read_text(encoding="utf-8"), str(path))
         except (GardenError, UnicodeDecodeError, OSError):
+            found[path] = (path.stem, None, "")  # not one of ours, but its name is taken
             continue
         front = doc.front or {}
         found[path] = (str(front.get("slug") or path.stem), front.get("origin"), doc.body)
@@ -200,13 +304,15 @@ def _mark_duplicates(articles: list[Imported], existing: dict) -> None:
     texts += [(a.slug, a.body[:DUPLICATE_SAMPLE_CHARS]) for a in articles]
     for pair in find_duplicates(texts):
         first, second = new.get(pair.first), new.get(pair.second)
-        if first is None and second is None:
-            continue
-        if first is None or second is None:
-            keep, copy = (pair.first, second) if first is None else (pair.second, first)
-        else:
+        if first is not None and second is not None:
             keep_a, copy = sorted((first, second), key=_canonical_rank)
             keep = keep_a.slug
+        elif second is not None:  # only one of the pair is new: it is the copy
+            keep, copy = pair.first, second
+        elif first is not None:
+            keep, copy = pair.second, first
+        else:
+            continue
         if "duplicate_of" not in copy.inferred.fields:
             copy.inferred.fields["duplicate_of"] = keep
             copy.inferred.provenance["duplicate_of"] = f"near-duplicate ({pair.similarity:.0%} similar)"
@@ -247,17 +353,17 @@ def _write(draft: Imported, into: Path, force: bool) -> None:
         # The link may point outside the garden: import writes only files of its own.
         draft.status = ImportStatus.KEPT_LINK
         return
-    if path.exists():
-        current = path.read_text(encoding="utf-8")
-        if current == text:
+    if path.exists() and path.stat().st_size:
+        # Compared as bytes: what lies there may not be UTF-8 (a GB18030 or truncated file).
+        if path.read_bytes() == text.encode("utf-8"):
             draft.status = ImportStatus.UNCHANGED
             return
         if not force:
             draft.status = ImportStatus.KEPT_EDITED
             return
         draft.status = ImportStatus.UPDATED
-    path.write_text(text, encoding="utf-8")
+    write_atomic(path, text)
     for source, target in draft.assets.copies:
         destination = into / target
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, destination)
+        write_atomic(destination, source.read_bytes())

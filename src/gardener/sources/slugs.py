@@ -17,7 +17,8 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 def slugify(title: str, fallback: str = "article") -> str:
     words = [_ascii(token) for token in _tokens(title)]
-    slug, length = [], 0
+    slug: list[str] = []
+    length = 0
     for word in filter(None, words):
         if slug and length + len(word) + 1 > SLUG_MAX:
             break

@@ -69,7 +69,9 @@ class PartialDate:
             raise InvalidDate(f"day {self.day} given without a month")
         if self.month is not None and not 1 <= self.month <= 12:
             raise InvalidDate(f"month {self.month} is not between 1 and 12")
-        if self.day is not None and not 1 <= self.day <= _days_in(self.year, self.month):
+        # (a day always has a month by now; the check is for the type checker)
+        if self.day is not None and self.month is not None \
+                and not 1 <= self.day <= _days_in(self.year, self.month):
             raise InvalidDate(f"day {self.day} does not exist in {self._iso_prefix()}")
 
     def _iso_prefix(self) -> str:
@@ -301,13 +303,14 @@ def _month_span(year: int | None, g: dict[str, str]) -> tuple[PartialDate, Parti
     if last is None:
         return date, None
     # "11 月至 2 月" runs into the next year.
-    wraps = year is not None and month is not None and last <= month
-    return date, PartialDate(year + 1 if wraps else year, last)
+    if year is None or month is None or last > month:
+        return date, PartialDate(year, last)
+    return date, PartialDate(year + 1, last)
 
 
-def _calendar(year: int | None, g: dict[str, str], **flags: object) -> _Found:
+def _calendar(year: int | None, g: dict[str, str], relative: bool = False, resolved: bool = True) -> _Found:
     date, end_date = _month_span(year, g)
-    return _Found(date, end_date, qualifier=_qualifier(g), **flags)
+    return _Found(date, end_date, relative, resolved, _qualifier(g))
 
 
 def _anchored(offset: int, g: dict[str, str], anchor: PartialDate | None) -> _Found:

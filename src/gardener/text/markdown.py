@@ -136,7 +136,8 @@ _DEFINITION = re.compile(r"""\n[ ]{0,3}(\[(?!\^)([^\]\n]+)\]:[^\n]*(?:\n[ \t]*["
 # a produced link's destination could otherwise complete it into a tag.
 _INLINE = re.compile(
     r"""
-      \[(?:[^\[\]]++|\[[^\[\]]*+\])*+\][ \t\n]?\[[^\[\]\n]*\]          # [text][ref], [text][]
+      <span\ class="gd-missing-asset"[^>]*>[^<]*</span>             # a missing image's placeholder
+    | \[(?:[^\[\]]++|\[[^\[\]]*+\])*+\][ \t\n]?\[[^\[\]\n]*\]          # [text][ref], [text][]
     | \[\^[^\]\n]+\]                                                 # [^1]
     | <(?:[a-z][a-z0-9+.\-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>]+)>      # <http://...>, <a@b>
     | </?[a-z][a-z0-9\-]*(?:\s(?:"[^"\n]*+"|'[^'\n]*+'|[^'"<>]++)*+)?/?>   # HTML tag
@@ -252,6 +253,54 @@ def links(markdown: str) -> list[Link]:
     return found
 
 
+# An HTML tag as Python-Markdown passes it through; attributes may run over several lines.
+# Python-Markdown's looser reading ("<svg/onload=x>") is the second alternative.
+_HTML_TAG = re.compile(r"""</?[a-z][a-z0-9\-]*(?:[\s/](?:"[^"]*+"|'[^']*+'|[^'"<>]++)*+)?/?>"""
+                       r"""|</?[a-z][^<>@\s]*(?:\s[^<>]*)?>""", re.I)
+# Where a link's destination starts: after "](" in an inline link or image, after "]:" in a
+# definition (the destination may then sit on the next line).
+_DESTINATION = re.compile(
+    r"""\]\([ \t]*\n?[ \t]*(?P<inline><[^>\n]*>|[^\s)]+)"""
+    r"""|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*\n?[ \t]*(?P<defined><[^>\n]*>|\S+)""",
+    re.M,
+)
+
+
+def active_markup(markdown: str) -> tuple[list[Span], list[Span]]:
+    """(raw HTML, link destinations): the two ways a page's Markdown reaches the browser as
+    written. Raw HTML is what Python-Markdown passes through as it is: HTML blocks, elements
+    such as <script> or <a> whole, and single tags in running text (sorted, merged).
+    Destinations are those of inline links and images and of link definitions, angle brackets
+    included. Code (fenced, indented, spans), math and comments hold neither."""
+    scan = _Structure(markdown, headings=False)
+    lifted = [(start, end) for start, end in scan.opaque + scan.raw
+              if markdown.startswith("<", start) and not markdown.startswith("<!--", start)]
+    masked = _mask(scan.masked, scan.code, _FILLER)
+    return _merge(lifted + _tags(masked)), _destinations(masked)
+
+
+def _destinations(masked: str) -> list[Span]:
+    return [m.span(g) for m in _DESTINATION.finditer(masked)
+            for g in ("inline", "defined") if m.group(g) is not None]
+
+
+def _tags(masked: str) -> list[Span]:
+    """Every tag under either reading; overlapping readings are merged by the caller."""
+    spans, pos = [], 0
+    while (match := _HTML_TAG.search(masked, pos)) is not None:
+        spans.append(match.span())
+        pos = match.start() + 1
+    return spans
+
+
+def loose_markup(markdown: str) -> tuple[list[Span], list[Span]]:
+    """(tags, link destinations) anywhere outside fenced code, code spans and raw HTML included:
+    for a reader that must not miss one where the renderer's reading is in doubt."""
+    fences = fenced_code(markdown)
+    masked = _mask(markdown, fences, _FILLER)
+    return _merge(_tags(masked)), _destinations(masked)
+
+
 class _Structure:
     """The structural passes shared by protected spans and links: front
     matter, fences, code spans and raw HTML, then the line scan."""
@@ -345,9 +394,9 @@ def _fence_opener(line: str) -> str | None:
         return None
     for option in _FENCE_OPTION.finditer(opener.group("options") or ""):
         name, value = option.group("name"), option.group("value")
-        check = _FENCE_OPTION_VALUES.get(name, False)
-        if check is False:
+        if name not in _FENCE_OPTION_VALUES:
             return None
+        check = _FENCE_OPTION_VALUES[name]
         if check is not None and check.match(name if value is None else value) is None:
             return None
     return opener.group("fence")
@@ -866,7 +915,7 @@ class _BlockReader:
         and quoted paragraph lines; True when the line opens a container."""
         quote = _QUOTE.match(line)
         quoted = quote is not None
-        if quoted:
+        if quote is not None:
             line = line[quote.end() :]
             if not line.strip():
                 self._end_paragraph()
@@ -1064,6 +1113,15 @@ def inline_text(markdown: str, *, keep_code: bool = True, gap: str = "") -> str:
     return "".join(pieces)
 
 
+_LINK_REMNANT = re.compile(r"\]\([^)\s]*\)?|[\[\]]")
+
+
+def without_link_remnants(text: str) -> str:
+    """Plain text cut out of a longer line, less the brackets and "](target" of a link the
+    cut went through ("[《统计公报》](" becomes "《统计公报》")."""
+    return _LINK_REMNANT.sub("", text) if "[" in text or "]" in text else text
+
+
 def only_links(markdown: str) -> bool:
     """Whether a line holds nothing but inline links (a row of navigation)."""
     return _LINKS_ONLY.match(markdown.strip()) is not None
@@ -1142,3 +1200,76 @@ def code_and_comments(markdown: str) -> list[Span]:
         or markdown[start:start + 5].lower() in ("<code", "<pre>", "<pre ")
     ]
     return _merge(fences + verbatim + [span for span in (unclosed, tail) if span])
+
+
+# What Python-Markdown un-escapes after a backslash ("|" with the tables extension): escaping
+# every one of them makes any text literal, wherever on a line it lands.
+_INLINE_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!>|"})
+# Python-Markdown builds its placeholders for stashed HTML from \x02 and \x03: text carrying
+# them could bring raw HTML back, and no page can show a control character anyway.
+_INLINE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def escape_inline(text: str) -> str:
+    """Plain text (a title, a name, an event) as inline Markdown that renders as exactly that
+    text on one line: inside a link label, a list item, a table cell or a heading. Every
+    generated page writes user text through this one function."""
+    # str.split counts \x1c-\x1f as spaces: they become spaces before the rest are dropped.
+    text = " ".join(_INLINE_CONTROL.sub("", " ".join(text.split())).split())
+    return html.escape(text, quote=False).translate(_INLINE_ESCAPES)
+
+
+# Quote markers, list markers and indentation at the start of a line: each opens a level.
+_NEST_PREFIX = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
+_LAST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]+$")
+# Deeper than any article needs (a list four levels down in a quote is 10), far below what
+# slows Python-Markdown (200 levels take a second, 400 exhaust its stack).
+MAX_NESTING = 40
+
+
+def _nest_prefix(line: str, end: int) -> str:
+    found = _NEST_PREFIX.match(line, 0, end)
+    return found.group() if found else ""  # always found: the pattern matches nothing too
+
+
+def _nesting(prefix: str) -> int:
+    """Levels a line's prefix opens: each quote or list marker, and each two columns of
+    indentation (the narrowest step a nested list takes)."""
+    columns = sum(4 if char == "\t" else 1 for char in prefix if char in " \t")
+    markers = len(prefix) - sum(char in " \t" for char in prefix)
+    return columns // 2 + markers - sum(char.isdigit() for char in prefix)
+
+
+def deep_lines(markdown: str, limit: int) -> list[tuple[int, int]]:
+    """(0-based line, levels) of every line outside code fences nested deeper than limit.
+
+    Python-Markdown parses each level of lists and quotes by recursion: a few hundred levels
+    take minutes or exhaust the stack."""
+    if not re.search(rf"^[ \t>*+\-\d.)]{{{limit}}}", markdown, re.MULTILINE):
+        return []  # the common case, decided without finding fences
+    lines = markdown.split("\n")
+    fenced = fenced_lines(lines)
+    found = []
+    for number, line in enumerate(lines):
+        if fenced[number] or len(line) < limit:
+            continue
+        # Past 4 * limit characters no prefix can stay within the limit: read no further.
+        depth = _nesting(_nest_prefix(line, 4 * limit + 4))
+        if depth > limit:
+            found.append((number, depth))
+    return found
+
+
+def cap_nesting(markdown: str, limit: int) -> str:
+    """The text with every line nested deeper than limit brought back to limit levels: its
+    indentation cut and its outer markers dropped, its own list marker and text kept."""
+    deep = deep_lines(markdown, limit)
+    if not deep:
+        return markdown
+    lines = markdown.split("\n")
+    for number, _depth in deep:  # the whole prefix now, to cut it
+        prefix = _nest_prefix(lines[number], len(lines[number]))
+        marker = _LAST_MARKER.search(prefix)
+        lines[number] = (" " * (2 * (limit - 1)) + (marker.group() if marker else "  ")
+                         + lines[number][len(prefix):])
+    return "\n".join(lines)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 from gardener.articles.model import Article, Garden
 from gardener.garden.cache import AnalysisCache, digest
-from gardener.garden.concepts.matcher import ConceptMatcher, Mention, find_mentions
+from gardener.garden.concepts.matcher import ConceptMatcher, Mention, find_mentions, matcher_for
 from gardener.text.markdown import inline_text
 
 SNIPPET_CHARS = 90
@@ -41,31 +42,40 @@ def alias_map(garden: Garden) -> dict[str, tuple[str, ...]]:
     return {c.slug: c.aliases for c in garden.concepts}
 
 
-def matcher_signature(aliases: dict[str, tuple[str, ...]], headings: bool) -> str:
-    text = repr(sorted(aliases.items())) + repr(headings)
+def matcher_signature(aliases: dict[str, tuple[str, ...]], headings: bool, senses: object = ()) -> str:
+    text = repr(sorted(aliases.items())) + repr(headings) + repr(senses)
     return digest(text)
+
+
+def sense_data(garden: Garden) -> list[tuple]:
+    """What the matcher's sense decisions read besides the aliases."""
+    return sorted((c.slug, c.ambiguous, c.context, c.related) for c in garden.concepts)
 
 
 def analyse_concepts(garden: Garden, *, link_headings: bool = False,
                      cache: AnalysisCache | None = None) -> ConceptIndex:
     cache = cache or AnalysisCache()
     aliases = alias_map(garden)
-    signature = matcher_signature(aliases, link_headings)
+    signature = matcher_signature(aliases, link_headings, sense_data(garden))
     # Built once per alias set: every `serve` rebuild that keeps the aliases reuses it.
-    matcher = cache.latest("matcher", signature, lambda: ConceptMatcher(aliases))
+    matcher = cache.latest("matcher", signature, lambda: matcher_for(garden.concepts))
     summaries, current = {}, {}
     for article in garden.articles:
         # Only the per-concept summary is kept, not the mention list: a long article has
         # hundreds of mentions, and pages find their own when they are linked.
         key = garden.digests.get(article.path) or digest(article.body)
-        summaries[article.path] = cache.get(("summary", signature, key), lambda a=article: _summary(
-            a.body, tuple(find_mentions(a.body, matcher, headings=not link_headings))))
+        summaries[article.path] = cache.get(("summary", signature, key),
+                                            partial(_body_summary, article.body, matcher, link_headings))
         if article.listed:
             current[article.path] = (key, article, summaries[article.path])
     aggregate = cache.latest("aggregate", signature, _Aggregate)
     aggregate.update(current)
     return ConceptIndex(matcher, signature, summaries, dict(aggregate.sorted),
                         aggregate.cooccurring())
+
+
+def _body_summary(body: str, matcher: ConceptMatcher, link_headings: bool) -> dict[str, tuple[int, tuple]]:
+    return _summary(body, tuple(find_mentions(body, matcher, headings=not link_headings)))
 
 
 def _summary(body: str, mentions: tuple[Mention, ...]) -> dict[str, tuple[int, tuple]]:
@@ -138,17 +148,23 @@ def _newest(link: Backlink) -> tuple:
 
 def snippet(body: str, mention: Mention, width: int = SNIPPET_CHARS) -> tuple[str, str, str]:
     """The sentence around a mention, markup removed, cut to about width characters."""
-    start = max(body.rfind(ch, 0, mention.start) for ch in _SENTENCE_END) + 1
-    ends = [i for i in (body.find(ch, mention.end) for ch in _SENTENCE_END) if i >= 0]
+    return sentence_around(body, mention.start, mention.end, width)
+
+
+def sentence_around(body: str, first: int, last: int, width: int = SNIPPET_CHARS) -> tuple[str, str, str]:
+    """(text before, the words first..last, text after) within their sentence, markup removed,
+    cut to about width characters: a mention of a concept, or a link."""
+    start = max(body.rfind(ch, 0, first) for ch in _SENTENCE_END) + 1
+    ends = [i for i in (body.find(ch, last) for ch in _SENTENCE_END) if i >= 0]
     end = min(ends) + 1 if ends else len(body)
-    before = _plain(body[start:mention.start])
-    after = _plain(body[mention.end:end])
-    room = max(10, (width - (mention.end - mention.start)) // 2)
+    before = _plain(body[start:first])
+    after = _plain(body[last:end])
+    room = max(10, (width - (last - first)) // 2)
     if len(before) > room:
         before = "…" + before[-room:]
     if len(after) > room:
         after = after[:room] + "…"
-    return before.lstrip(), _plain(body[mention.start:mention.end]), after.rstrip()
+    return before.lstrip(), _plain(body[first:last]), after.rstrip()
 
 
 def _plain(text: str) -> str:

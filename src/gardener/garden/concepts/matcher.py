@@ -15,9 +15,19 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from gardener.garden.concepts.sense import (
+    Sense,
+    SenseFilter,
+    detected_ambiguous,
+    expanded_acronym,
+    glued,
+    reference_heading,
+    splits_word,
+    wrong_case,
+)
 from gardener.text.markdown import Span, analyse
 
-__all__ = ["ConceptMatcher", "Mention", "find_mentions", "normalise"]
+__all__ = ["ConceptMatcher", "Mention", "find_mentions", "matcher_for", "normalise", "sort_mentions"]
 
 # --------------------------------------------------------------------------
 # Normalisation
@@ -113,8 +123,11 @@ class ConceptMatcher:
     concept that declared it.
     """
 
-    def __init__(self, aliases: Mapping[str, Iterable[str]]) -> None:
-        """concept id -> aliases; one automaton over all normalised aliases."""
+    def __init__(self, aliases: Mapping[str, Iterable[str]],
+                 senses: Mapping[str, Sense] | None = None) -> None:
+        """concept id -> aliases; one automaton over all normalised aliases. With ``senses``
+        (concept id -> Sense) mentions of ambiguous aliases are kept only in their sense
+        (see `gardener.garden.concepts.sense`)."""
         owners: dict[str, list[str]] = {}
         declared: dict[str, tuple[str, str]] = {}
         for concept, names in aliases.items():
@@ -131,6 +144,13 @@ class ConceptMatcher:
         self._entries: list[tuple[str, str]] = []
         self._automaton = self._build(declared)
         self._fold = _fold_pattern(declared)
+        self.norm_of = {alias: norm for norm, (_c, alias) in declared.items()}
+        self._declared = declared
+        self.senses: SenseFilter | None = None
+        if senses is not None:
+            detected = {norm: why for norm, (_c, alias) in declared.items()
+                        if (why := detected_ambiguous(alias))}
+            self.senses = SenseFilter(senses, owners, detected)
 
     def _build(self, declared: Mapping[str, tuple[str, str]]) -> ahocorasick.Automaton | None:
         if not declared:
@@ -142,6 +162,11 @@ class ConceptMatcher:
             self._entries.append(entry)
         automaton.make_automaton()
         return automaton
+
+    def concept_of(self, alias: str) -> str | None:
+        """The concept an alias (as written) matches, or None."""
+        entry = self._declared.get(normalise(alias))
+        return entry[0] if entry else None
 
     def find(self, text: str) -> list[Mention]:
         """All non-overlapping matches in plain text, leftmost-longest.
@@ -198,7 +223,7 @@ class ConceptMatcher:
         # Matches arrive in order of their end, so byte -> character offsets
         # are converted incrementally by counting continuation bytes.
         count, counted, skipped = continuation.count, 0, 0
-        found = []
+        found: list[tuple[int, int, int]] = []
         append = found.append
         for last, (length, flags, entry, chars) in self._automaton.iter(view):
             end = last + 1
@@ -312,13 +337,53 @@ _SETTERS = tuple(getattr(Mention, field).__set__ for field in Mention.__dataclas
 
 
 def find_mentions(markdown: str, matcher: ConceptMatcher, *, headings: bool = True) -> list[Mention]:
-    """Mentions outside protected spans, with line and nearest heading.
+    """Mentions outside protected spans, with line and nearest heading, where a reader would
+    read the concept (see `sort_mentions`)."""
+    return sort_mentions(markdown, matcher, headings=headings)[0]
+
+
+def sort_mentions(markdown: str, matcher: ConceptMatcher, *,
+                  headings: bool = True) -> tuple[list[Mention], list[Mention]]:
+    """(mentions meant as concepts, mentions of ambiguous aliases skipped for their sense).
 
     Protected matches are discarded before overlaps are resolved, so an alias
-    running into a code span does not hide a shorter one next to it.
+    running into a code span does not hide a shorter one next to it. Matches
+    glued into identifiers, versioned names, acronyms in another case, words of
+    a spelled-out expansion and anything under a reference heading are dropped.
     """
     candidates = matcher._candidates(markdown)
     if not candidates:
-        return []
+        return [], []
     spans, heads = analyse(markdown, headings=headings)
-    return matcher._pick(markdown, candidates, spans, heads)
+    mentions = [m for m in matcher._pick(markdown, candidates, spans, heads) if _placed(matcher, markdown, m)]
+    if matcher.senses is None or not mentions:
+        return mentions, []
+    return matcher.senses.choose(markdown, normalise(markdown), mentions, matcher.norm_of.__getitem__)
+
+
+def _placed(matcher: ConceptMatcher, markdown: str, mention: Mention) -> bool:
+    start, end = mention.start, mention.end
+    if (glued(markdown, start, end) or wrong_case(mention.alias, markdown, start, end)
+            or reference_heading(mention.heading) or splits_word(markdown, start, end)):
+        return False
+    # Words of another name's expansion are that name, not this concept; the expansion of the
+    # concept's own acronym ("PPO（Proximal Policy Optimization）") is the concept.
+    acronym = expanded_acronym(markdown, start, end)
+    return acronym is None or matcher.concept_of(acronym) == mention.concept
+
+
+def matcher_for(concepts: Iterable) -> ConceptMatcher:
+    """The garden's matcher: every concept's aliases with its sense data (ambiguous aliases,
+    context words, related concepts both ways)."""
+    concepts = list(concepts)
+    related: dict[str, set[str]] = {c.slug: set(c.related) for c in concepts}
+    for concept in concepts:
+        for other in concept.related:
+            related.setdefault(other, set()).add(concept.slug)
+    senses = {
+        c.slug: Sense(frozenset(normalise(a) for a in getattr(c, "ambiguous", ())),
+                      tuple(normalise(w) for w in getattr(c, "context", ())),
+                      frozenset(related[c.slug]))
+        for c in concepts
+    }
+    return ConceptMatcher({c.slug: c.aliases for c in concepts}, senses)

@@ -54,7 +54,8 @@ _CONNECTORS = frozenset({"of", "and", "for", "the", "to", "in", "on", "as"})
 
 def _word_list(name: str) -> frozenset[str]:
     """A whitespace-separated word list shipped in words/ ("#" starts a comment line)."""
-    text = resources.files("gardener.garden.concepts").joinpath("words", name).read_text(encoding="utf-8")
+    words = resources.files("gardener.garden.concepts").joinpath("words")
+    text = words.joinpath(name).read_text(encoding="utf-8")
     return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
 
 

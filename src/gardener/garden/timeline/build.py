@@ -36,7 +36,9 @@ def build_timeline(garden: Garden, matcher: ConceptMatcher | None,
     if curated_file is None:
         return Timeline(tuple(merged), tuple(problems))
     entries, curated_problems = load_curated(curated_file, curated_name)
-    problems += curated_problems + curated_diagnostics(merged, entries)
+    known = {"concepts": {c.slug for c in garden.concepts},
+             "sources": {a.slug for a in garden.articles}}
+    problems += curated_problems + curated_diagnostics(merged, entries, known)
     return Timeline(tuple(apply_curated(merged, entries)), tuple(problems))
 
 

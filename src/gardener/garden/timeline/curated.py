@@ -28,7 +28,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import YAMLError
 
-from gardener.articles.model import Diagnostic, Event, EventKind
+from gardener.articles.matter import screen
+from gardener.articles.model import Diagnostic, Event, EventKind, GardenError
 from gardener.text.dates import YEAR_MAX, YEAR_MIN, InvalidDate, PartialDate, parse_date
 
 __all__ = ["CuratedEntry", "Selector", "apply_curated", "curated_diagnostics", "load_curated"]
@@ -62,6 +63,7 @@ class CuratedEntry:
     concepts: tuple[str, ...] | None = None  # None: leave a corrected event's own
     sources: tuple[str, ...] | None = None
     selector: Selector | None = None
+    lines: tuple[tuple[str, int], ...] = ()  # (key, file line) of concepts and sources
 
 
 def _squash(text: str) -> str:
@@ -101,7 +103,10 @@ def load_curated(path: str | Path,
     yaml = YAML()
     yaml.Constructor = _Constructor
     try:
+        screen(text, name, first_line=1, subject="timeline file", invalid="not valid YAML")
         data = yaml.load(text)
+    except GardenError as exc:
+        return [], [exc.diagnostic]
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return [], [Diagnostic(name, f"not valid YAML: {getattr(exc, 'problem', exc)}",
@@ -183,14 +188,27 @@ def _fields(raw: Mapping, line: int, *, required: bool) -> dict:
             raise _Problem("missing date", line)
         fields["date"] = _date(raw["date"], _key_line(raw, "date", line))
     if "text" in raw or required:
-        text = raw.get("text")
-        if not isinstance(text, str) or not text.strip():
-            raise _Problem("missing text", _key_line(raw, "text", line))
-        fields["text"] = " ".join(text.split())
+        fields["text"] = _text(raw, line)
     for key in ("concepts", "sources"):
         if key in raw:
             fields[key] = _names(raw[key], key, _key_line(raw, key, line))
+            fields["lines"] = (*fields.get("lines", ()), (key, _key_line(raw, key, line)))
     return fields
+
+
+def _text(raw: Mapping, line: int) -> str:
+    if "text" not in raw or raw["text"] is None:
+        raise _Problem("missing text", line if "text" not in raw else _key_line(raw, "text", line))
+    text = raw["text"]
+    where = _key_line(raw, "text", line)
+    if not isinstance(text, str):
+        kind = {bool: "true or false", int: "a number", float: "a number"}.get(
+            type(text), "a list" if isinstance(text, Sequence) else
+            "a mapping" if isinstance(text, Mapping) else type(text).__name__)
+        raise _Problem(f"text: expected text, got {kind} (quote it)", where)
+    if not text.strip():
+        raise _Problem("text is empty", where)
+    return " ".join(text.split())
 
 
 def _date(value: Any, line: int) -> PartialDate:
@@ -237,6 +255,8 @@ def _corrected(event: Event, entry: CuratedEntry) -> Event:
 
 
 def _added(entry: CuratedEntry) -> Event:
+    if entry.date is None or entry.text is None:  # the reader requires both of an addition
+        raise ValueError(f"{entry.path}:{entry.line}: an added event needs a date and a text")
     return Event(date=entry.date, text=entry.text, sources=entry.sources or (),
                  concepts=entry.concepts or (), kind=EventKind.CURATED)
 
@@ -249,21 +269,23 @@ def apply_curated(mined: Iterable[Event], entries: Iterable[CuratedEntry]) -> li
     events = list(mined)
     added = []
     for entry in entries:
-        if entry.action == "add":
+        selector = entry.selector
+        if selector is None:  # an addition; hides and corrections always select
             added.append(_added(entry))
         elif entry.action == "hide":
-            events = [e for e in events if not entry.selector.matches(e)]
+            events = [e for e in events if not selector.matches(e)]
         else:
-            events = [_corrected(e, entry) if entry.selector.matches(e) else e for e in events]
+            events = [_corrected(e, entry) if selector.matches(e) else e for e in events]
     return events + added
 
 
-def curated_diagnostics(mined: Iterable[Event],
-                        entries: Iterable[CuratedEntry]) -> list[Diagnostic]:
+def curated_diagnostics(mined: Iterable[Event], entries: Iterable[CuratedEntry],
+                        known: Mapping[str, set[str]] | None = None) -> list[Diagnostic]:
     """A warning for every hide or correction that matches no mined event: the text it was
-    written for has changed, or the selector has a typo."""
-    mined = list(mined)
-    found = []
+    written for has changed, or the selector has a typo. With `known` ("concepts" and
+    "sources" -> the garden's slugs), an error for every slug an entry names that is not one."""
+    mined, entries = list(mined), list(entries)
+    found = _unknown_slugs(entries, known) if known is not None else []
     for entry in entries:
         if entry.selector is None or any(entry.selector.matches(e) for e in mined):
             continue
@@ -272,4 +294,16 @@ def curated_diagnostics(mined: Iterable[Event],
             wanted += f" containing '{entry.selector.contains}'"
         found.append(Diagnostic(entry.path, f"{entry.action}: no timeline event on {wanted}",
                                 "warning", entry.line))
+    return found
+
+
+def _unknown_slugs(entries: list[CuratedEntry], known: Mapping[str, set[str]]) -> list[Diagnostic]:
+    found = []
+    what = {"concepts": "concept", "sources": "article"}
+    for entry in entries:
+        for key, line in entry.lines:
+            for slug in getattr(entry, key) or ():
+                if slug not in known.get(key, set()):
+                    found.append(Diagnostic(entry.path, f"{key}: no {what[key]} has the slug "
+                                            f"'{slug}'", "error", line))
     return found

@@ -1,7 +1,9 @@
 """Merging retellings: one timeline event per happening, however many articles tell it.
 
-Events of one date and qualifier whose texts share enough letter bigrams (dates left out) are
-one happening told again; they become one event listing every telling as a source.
+Events of one year and qualifier whose dates agree as far as both are known ("1914" and
+"1914-07", never "1914-07" and "1914-08") and whose texts share enough letter bigrams (dates
+left out) are one happening told again; they become one event, dated as precisely as any
+telling dates it, listing every telling as a source.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from functools import lru_cache
 from gardener.articles.model import Article, Event, EventKind
 from gardener.text.dates import PartialDate, find_dates
 
-__all__ = ["MERGE_THRESHOLD", "merge_events", "text_similarity"]
+__all__ = ["MERGE_THRESHOLD", "compatible", "merge_events", "text_similarity"]
 
 # In this garden, retellings of one statement score 0.46 (reworded) to 1.0 (re-punctuated), while
 # different events of one date stay below 0.1; 0.4 sits in the gap (see tests/garden/test_events.py).
@@ -49,6 +51,16 @@ def _mergeable(event: Event) -> bool:
     return event.kind == EventKind.EVENT and event.resolved
 
 
+def compatible(a: PartialDate, b: PartialDate) -> bool:
+    """Whether two dates can name the same day: equal wherever both are known."""
+    return all(x is None or y is None or x == y
+               for x, y in ((a.year, b.year), (a.month, b.month), (a.day, b.day)))
+
+
+def _fits(event: Event, group: list[Event]) -> bool:
+    return all(compatible(event.date, other.date) for other in group)
+
+
 def _cluster(bucket: list[Event], threshold: float) -> list[list[Event]]:
     """Single-link groups: an event joins the first group one of whose members it resembles.
 
@@ -64,8 +76,8 @@ def _cluster(bucket: list[Event], threshold: float) -> list[list[Event]]:
     for event, own in zip(bucket, grams, strict=True):
         prefix = _prefix(own, frequency, threshold) if own else []
         candidates = {other for g in prefix for other in by_prefix[g]}
-        home = min((first_group[o] for o in candidates if _jaccard(own, o) >= threshold),
-                   default=None)
+        home = min((g for g in (first_group[o] for o in candidates if _jaccard(own, o) >= threshold)
+                    if _fits(event, groups[g])), default=None)
         if home is None:
             home = len(groups)
             groups.append([])
@@ -101,15 +113,19 @@ def _combine(group: list[Event], dates: Mapping[str, PartialDate | None],
 
     sources = tuple(sorted(tellings, key=by_date))
     concepts = tuple(dict.fromkeys(c for e in [best, *group] for c in e.concepts))
-    return replace(best, sources=sources, anchors=tuple(tellings[s] for s in sources),
+    precise = max(group, key=lambda e: _PRECISION_RANK[e.date.precision]).date
+    return replace(best, date=precise, sources=sources, anchors=tuple(tellings[s] for s in sources),
                    concepts=concepts)
+
+
+_PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
 
 
 def merge_events(events: Iterable[Event], articles: Iterable[Article] = (),
                  threshold: float = MERGE_THRESHOLD) -> list[Event]:
-    """One event per happening: retellings on the same date with alike texts become one event
-    whose sources are ordered by article date (undated last). Only events of one date and
-    qualifier are compared, so the work grows with the size of a date, not of the garden.
+    """One event per happening: retellings on agreeing dates with alike texts become one event
+    whose sources are ordered by article date (undated last). Only events of one year and
+    qualifier are compared, so the work grows with the size of a year, not of the garden.
     Unresolved, published and hand-written events pass through untouched."""
     articles = list(articles)
     dates = {a.slug: a.date for a in articles}
@@ -120,7 +136,7 @@ def merge_events(events: Iterable[Event], articles: Iterable[Article] = (),
         if not _mergeable(event):
             slots.append(event)
             continue
-        key = (event.date.iso(), event.qualifier)
+        key = (event.date.year, event.qualifier)
         if key not in buckets:
             buckets[key] = []
             slots.append(key)

@@ -24,7 +24,7 @@ def _config_option(default: Any, choices: tuple | None) -> opt.BaseConfigOption:
 
 
 # Made, not written out: MkDocs reads a config's options from its class attributes.
-GardenerConfig = type("GardenerConfig", (Config,), {
+GardenerConfig: type[Config] = type("GardenerConfig", (Config,), {
     "__doc__": "The `plugins: - gardener:` entry of mkdocs.yml: one option per field of Options.",
     **{name: _config_option(default, choices) for name, default, choices in plugin_fields()},
 })

@@ -25,8 +25,10 @@ def _section(title: str, entries: list, pages: dict[str, Page], parent: Section)
     section = Section(title, [])
     section.parent = parent
     for entry in entries:
-        if isinstance(entry, tuple):
-            child = _section(*entry, pages, section)
+        child: Section | Page
+        if isinstance(entry, tuple):  # (month label, articles)
+            label, group = entry
+            child = _section(label, group, pages, section)
         else:
             child = pages[entry.path]
             child.parent = section

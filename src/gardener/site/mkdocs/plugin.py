@@ -15,13 +15,16 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from gardener.articles.schema import for_theme
 from gardener.garden.cache import shared_cache
+from gardener.garden.loading import MAX_ALIAS_CHARS
 from gardener.pages import feeds
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets
 from gardener.site.mkdocs.config import GardenerConfig, to_options
 from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
 from gardener.site.mkdocs.search_index import compact_search_index
+from gardener.sources.sanitizing import safe_url
 from gardener.text.segmenter import forget, teach
 
 log = logging.getLogger("mkdocs.plugins.gardener")
@@ -42,7 +45,10 @@ def timed(hook):
     return wrapper
 
 
-class GardenerPlugin(BasePlugin[GardenerConfig]):
+class GardenerPlugin(BasePlugin):
+    # The options' class is made from Options when this module loads: a value, so it is set
+    # here rather than given as the type argument, which must be a class the checker knows.
+    config_class = GardenerConfig
     supports_multiple_instances = False
 
     def __init__(self) -> None:
@@ -89,6 +95,10 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
             if file.src_uri in hidden:
                 file.inclusion = InclusionLevel.NOT_IN_NAV
         existing = {f.src_uri for f in files}
+        for path in self.site.shadowed(existing):
+            log.info(f"gardener: warning: {path} is the site's own file, so gardener does not "
+                     f"add its generated {path} (turn that page off in the plugin's options to "
+                     "silence this)")
         for path, content in self.site.generated(existing).items():
             files.append(File.generated(config, path, content=content))
         if math_assets.uses_math(config.markdown_extensions):
@@ -107,7 +117,8 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         for item in nav.items:
             if isinstance(item, Section):
                 folder = _section_folder(item)
-                item.title = titles.get(folder, item.title)
+                if folder is not None:  # a section without pages has no folder
+                    item.title = titles.get(folder, item.title)
                 if folder == options.articles_dir and options.nav_by_date:
                     arrange_articles(item, self.site.garden)
         relink_pages(nav)
@@ -119,7 +130,8 @@ class GardenerPlugin(BasePlugin[GardenerConfig]):
         if self.site is None:
             return markdown
         if self.site.manages(page.file.src_uri):
-            escape_meta(page)
+            normalise_meta(page, self.site.note(page.file.src_uri))
+        escape_meta(page)
         if self.site.hidden_from_search(page.file.src_uri):
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return self.site.page_markdown(page.file.src_uri, markdown)
@@ -162,15 +174,32 @@ def announce_feeds(config: MkDocsConfig, options) -> None:
                  '"partials/gardener-feeds.html" %} to its extrahead block to link the feeds')
 
 
+def normalise_meta(page: Page, note) -> None:
+    """MkDocs and Material read the raw front-matter: give them the title and tags gardener
+    read, whatever the file called them (`headline:`, `tags: "a, b"`), so the title, the h1
+    and the navigation agree with gardener's pages."""
+    for_theme(page.meta, note.title, getattr(note, "tags", None))
+
+
 def escape_meta(page: Page) -> None:
-    """Titles and tags come from user files, and MkDocs and Material print them unescaped
-    (<title>, the h1, navigation, tag chips, search results): escape them once, here."""
-    title = page.meta.get("title")
-    if isinstance(title, str):
-        page.meta["title"] = html.escape(title)
-    tags = page.meta.get("tags")
-    if isinstance(tags, list):
-        page.meta["tags"] = [html.escape(t) if isinstance(t, str) else t for t in tags]
+    """Front-matter values come from user files, and MkDocs and Material print many of them
+    unescaped (<title>, the h1, <meta> description and author, the navigation's subtitle and
+    status, tag chips, search results): escape every value once, here, rather than the few a
+    theme prints today. A redirect target must also be a web address."""
+    page.meta.update({key: _escaped(value) for key, value in page.meta.items()})  # shared dict
+    location = page.meta.get("location")
+    if isinstance(location, str) and not safe_url(html.unescape(location)):
+        page.meta["location"] = "#"
+
+
+def _escaped(value):
+    if isinstance(value, str):
+        return html.escape(value)
+    if isinstance(value, (list, tuple)):
+        return [_escaped(item) for item in value]
+    if isinstance(value, dict):
+        return {_escaped(key): _escaped(item) for key, item in value.items()}
+    return value
 
 
 def report_to_mkdocs(diagnostics) -> None:
@@ -189,7 +218,8 @@ def report_to_mkdocs(diagnostics) -> None:
 
 def teach_segmenter(site: GardenSite) -> None:
     """Give jieba every Chinese alias as a word, so search indexes "缩放定律" as one token."""
-    teach(site.segmenter_words())
+    teach(word for word in site.segmenter_words()
+          if len(word) <= MAX_ALIAS_CHARS)  # jieba's cost grows with the square of its longest word
 
 
 def _section_folder(section: Section) -> str | None:

@@ -13,12 +13,14 @@ Two savings, neither of which changes what the search finds:
 
 from __future__ import annotations
 
+import io
 import json
-import os
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
+
+from gardener.files import write_atomic
 
 INDEX = Path("search") / "search_index.json"
 ZWSP = "\u200b"
@@ -47,18 +49,15 @@ def compact_search_index(site_dir: Path) -> tuple[int, int] | None:
             for field in ("title", "text"):
                 if isinstance(doc.get(field), str) and ZWSP in doc[field]:
                     doc[field] = drop.sub("", doc[field])
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".search_index-")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
-        after = os.path.getsize(temp)
-        if after < before:
-            os.replace(temp, path)
-            return before, after
-        return before, before
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+
+    def dump(out: BinaryIO) -> None:
+        text = io.TextIOWrapper(out, encoding="utf-8")
+        json.dump(data, text, ensure_ascii=False, separators=(",", ":"))
+        text.flush()
+        text.detach()  # the writer closes the file itself
+
+    write_atomic(path, dump, durable=False)  # keeps the mode the index was written with
+    return before, path.stat().st_size
 
 
 @lru_cache(maxsize=8)

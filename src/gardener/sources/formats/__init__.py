@@ -63,8 +63,8 @@ def read_source(path: Path) -> Source:
 
         if b"%PDF-" not in data[:PDF_HEADER_WINDOW]:
             raise GardenError(Diagnostic(name, "not a PDF (no %PDF- header); file skipped", "error", 1))
-        text, facts, warnings = read_pdf(data, name)
-        return Source(text, kind, facts, warnings)
+        text, facts, pdf_warnings = read_pdf(data, name)
+        return Source(text, kind, facts, pdf_warnings)
     warnings: list[Diagnostic] = []  # stray control characters dropped while decoding
     text = _decode_html(data, name, warnings) if kind == "html" else decode(data, name, warnings)[0]
     if kind == "text":

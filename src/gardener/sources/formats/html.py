@@ -20,17 +20,14 @@ import lxml.etree
 import lxml.html
 import trafilatura
 from markdownify import MarkdownConverter
+from trafilatura.settings import Document
 
 from gardener.articles.model import Diagnostic, GardenError
 from gardener.articles.schema import normalize
 from gardener.sources.findings import Fact
+from gardener.sources.sanitizing import ACTIVE_ELEMENTS, safe_url
 from gardener.text.cjk import WIDE
 
-# Everything here runs code, loads other pages or asks for input: none of it is article text.
-_ACTIVE = ("script", "style", "noscript", "iframe", "frame", "frameset", "object", "embed",
-           "applet", "template", "form", "input", "button", "select", "textarea", "dialog",
-           "svg", "canvas", "link", "meta", "base")
-_UNSAFE_URL = re.compile(r"^\s*(?:javascript|vbscript|data|file):", re.IGNORECASE)
 _LANGUAGE = re.compile(r"^(?:language|lang)-([\w+#.-]+)$")
 _WORDS = re.compile(r"[\W_]+")
 _CJK_BREAK = re.compile(f"([{WIDE}])[ \\t]*\\n[ \\t]*([{WIDE}])")
@@ -52,7 +49,7 @@ class _Converter(MarkdownConverter):
     """markdownify, with text that Python-Markdown would read as raw HTML escaped."""
 
     def escape(self, text: str, parent_tags: Any) -> str:
-        text = super().escape(text, parent_tags)
+        text = super().escape(text, parent_tags)  # type: ignore[misc]  # markdownify's stub omits escape
         return _TAG_START.sub("&lt;", _ENTITY_START.sub("&amp;", text))
 
 
@@ -67,7 +64,7 @@ def read_html(text: str, path: str, folder: Path) -> tuple[str, list[Fact], list
         date_extraction_params={"extensive_search": False, "original_date": True})
     facts, warnings = _facts(root, page, path)
     source = next((f.value for f in facts if f.field == "source"), None)
-    article = page.body if page is not None and page.body is not None else None
+    article = page.body if isinstance(page, Document) and page.body is not None else None
     main = _main_element(root, "\n".join(article.itertext()) if article is not None else "")
     unlinked = _clean(main, source, folder)
     markdown = _markdown(main)
@@ -111,7 +108,7 @@ def _text_sizes(root: Any) -> Iterator[tuple[Any, int]]:
 
 def _clean(main: Any, base: str | None, folder: Path) -> list[str]:
     """Strip what is not article text; return the relative links that had to lose their target."""
-    for element in list(main.iter(*_ACTIVE)):
+    for element in list(main.iter(*ACTIVE_ELEMENTS)):
         element.drop_tree()
     for element in list(main.iter(tag=lxml.etree.Element)):
         if element.get("hidden") is not None:
@@ -151,7 +148,7 @@ def _fix_url(element: Any, attribute: str, base: str | None, folder: Path | None
     """Unsafe URLs go; relative ones are made absolute against the page's canonical URL, except
     images saved next to the page, which the importer copies."""
     url = (element.get(attribute) or "").strip()
-    if _UNSAFE_URL.match(url):
+    if not safe_url(url):
         element.attrib.pop(attribute)
         return
     if not url or url.startswith("#") or urlsplit(url).scheme or base is None:
@@ -209,8 +206,9 @@ def _facts(root: Any, page: Any, path: str) -> tuple[list[Fact], list[Diagnostic
         if found:
             raw[name], where[name] = value, found
     tags = [t for t in (page.tags or []) + (page.categories or []) if _stated_in(evidence, t, "tags")]
-    if tags:
-        raw["tags"], where["tags"] = tags, _stated_in(evidence, tags[0], "tags")
+    stated = _stated_in(evidence, tags[0], "tags") if tags else None
+    if stated:
+        raw["tags"], where["tags"] = tags, stated
     norm = normalize(raw, path)
     warnings = [Diagnostic(path, f"page metadata ignored: {d.message}", "warning")
                 for d in norm.diagnostics if "missing required" not in d.message]

@@ -102,8 +102,9 @@ def _info_facts(reader: pypdf.PdfReader, path: str) -> tuple[list[Fact], list[Di
     title = (info.title or "").strip()
     if title and not _FILE_TITLE.search(title):
         raw["title"], where["title"] = title, "/Title"
-    if (info.author or "").strip():
-        raw["authors"], where["authors"] = info.author.strip(), "/Author"
+    author = (info.author or "").strip()
+    if author:
+        raw["authors"], where["authors"] = author, "/Author"
     created = _PDF_DATE.match(str(info.get("/CreationDate") or ""))
     if created:
         raw["date"], where["date"] = "-".join(p for p in created.groups() if p), "/CreationDate"
