@@ -18,13 +18,12 @@ import uuid
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_hostile import invoke
 
 import gardener
 from gardener.articles import matter
-from gardener.site.cli import main
 from tests.conftest import SEEDS, build_site
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -34,19 +33,6 @@ OTHER = "# 缩放定律\n\n作者：李四\n\n损失随算力按幂律下降。�
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(Path(gardener.__file__).parents[1]))
 
 
-def invoke(*args: str, cwd: Path | None = None):
-    """The real CLI in-process; an exception other than the exit is a crash."""
-    old = Path.cwd()
-    if cwd:
-        os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(old)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"crashed: {result.exception!r}\n{result.output}") from result.exception
-    assert "Traceback" not in result.output
-    return result
 
 
 def gardener(*args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess:

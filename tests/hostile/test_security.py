@@ -14,13 +14,12 @@ from pathlib import Path
 import lxml.html
 import markdown
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_hostile import invoke
 
 import gardener
 from gardener.articles import matter
-from gardener.site.cli import main
 from tests.conftest import build_site
 
 # Processes run the same gardener as the tests themselves.
@@ -31,17 +30,6 @@ PAYLOADS = ['"><script>alert(1)</script>', "<img src=x onerror=alert(2)>",
 RAW = re.compile(r"<script>alert|<img src=x onerror|<svg onload", re.I)
 
 
-def invoke(*args: str, cwd: Path | None = None):
-    old = Path.cwd()
-    if cwd:
-        os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(old)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise AssertionError(f"crashed: {result.exception!r}\n{result.output}") from result.exception
-    return result
 
 
 @pytest.fixture()
