@@ -18,7 +18,7 @@ pages, hard-wrapped PDF dumps), then measures, side by side in one run:
   with the seconds spent in gardener's hooks (the garden's share of the rebuild).
 
 Usage: python scripts/bench.py [--sizes 100,1000,10000] [--repeat 2] [--extra DIR] [--work DIR]
-                              [--plain-folder-max 1000] [--incremental-max 1000]
+                              [--plain-folder-max 1000] [--incremental-max 1000] [--connections]
 """
 
 from __future__ import annotations
@@ -238,6 +238,9 @@ def main() -> None:
                         help="largest garden to build plain with MkDocs' folder navigation")
     parser.add_argument("--incremental-max", type=int, default=1000,
                         help="largest garden to time the serve-style one-edit rebuild in")
+    parser.add_argument("--connections", action="store_true",
+                        help="also build each garden with wikilinks added, connections on and off "
+                             "(scripts/bench_connections.py)")
     parser.add_argument("--child-build", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_build:
@@ -261,6 +264,11 @@ def main() -> None:
         row.update(builds(garden, args.repeat, folder_nav=n <= args.plain_folder_max))
         if n <= args.incremental_max:
             row.update(incremental(garden))
+        if args.connections:
+            import bench_connections
+
+            row["connections"] = bench_connections.measure(garden, args.repeat)
+            bench_connections.print_table(n, row["connections"])
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
     print_table(rows)

@@ -31,6 +31,9 @@ class Options:
     config_file: Path | None = field(default=None, metadata=_SITE)
     docs_dir: Path = field(default=Path("docs"), metadata=_SITE)
     site_name: str = field(default=DEFAULT_SITE_NAME, metadata=_SITE)
+    site_url: str = field(default="", metadata=_SITE)  # feeds need it for absolute links
+    site_description: str = field(default="", metadata=_SITE)
+    use_directory_urls: bool = field(default=True, metadata=_SITE)
 
     # -- the plugin's options, as written under `plugins: - gardener:`
     enabled: bool = True
@@ -55,6 +58,19 @@ class Options:
     timeline: bool = True
     # Hand-written timeline entries (add, hide, correct), relative to mkdocs.yml.
     timeline_file: str = "timeline.yml"
+    # -- connections between pages
+    # `[[Title]]`, `[[slug|text]]`, `[[Title#heading]]`, `![[image.png]]` in articles and notes.
+    wikilinks: bool = True
+    # "链接到本文" / "引用本页": the pages that link to a page, with the sentence around each link.
+    backlinks: bool = True
+    # "相关文章": how many articles alike in words and concepts each article lists (0: none).
+    related: int = 5
+    # The graph page of the whole garden (graph.md) and each page's own neighbourhood graph.
+    graph: bool = True
+    # Hover previews of links to other pages: title, date, authors, summary.
+    previews: bool = True
+    # RSS and JSON feeds of this many newest articles (0: none); they need `site_url`.
+    feeds: int = 20
     # Per-file analysis cached by content hash: in memory during `serve`, on disk between runs.
     cache: bool = True
     cache_dir: str = ".cache/gardener"
@@ -156,7 +172,10 @@ def site_fields(config: Mapping, config_file: Path | None,
     base = config_file.parent if config_file else Path(".")
     return {"config_file": config_file,
             "docs_dir": Path(docs_dir or base / config.get("docs_dir", "docs")),
-            "site_name": config.get("site_name") or DEFAULT_SITE_NAME}
+            "site_name": config.get("site_name") or DEFAULT_SITE_NAME,
+            "site_url": config.get("site_url") or "",
+            "site_description": config.get("site_description") or "",
+            "use_directory_urls": config.get("use_directory_urls", True) is not False}
 
 
 def read_options(config_file: Path | None = None, docs_dir: Path | None = None) -> Options:

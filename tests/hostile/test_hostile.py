@@ -20,7 +20,6 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import build_site
 from gardener.articles import matter
 from gardener.articles.model import GardenError
 from gardener.articles.schema import normalize
@@ -29,6 +28,7 @@ from gardener.sources.cleaning import clean
 from gardener.sources.findings import Findings
 from gardener.text.cjk import CJK_CHAR
 from gardener.text.dates import InvalidDate, find_dates, parse_date
+from tests.conftest import build_site
 
 GOOD = "# 大模型的对齐问题\n\n作者：张三\n\nDate: 2023-05-04\n\n对齐（Alignment）让模型的行为符合人类的意图。这是第一段，足够长，可以作为摘要使用。\n"
 GOOD_SLUG = "da-moxing-de-duiqi-wenti"

@@ -8,8 +8,8 @@ import pytest
 import yaml
 from test_hostile import BODY, error_line, invoke
 
-from conftest import build_site
 from gardener.sources.decoding import decode
+from tests.conftest import build_site
 
 TEXT = "# 标题\n\n这是 UTF-16 的正文，没有字节顺序标记。\nEnglish words too.\n"
 

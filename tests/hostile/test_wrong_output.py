@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_hostile import BODY, GOOD, error_line, invoke, snapshot
 
-from conftest import build_site
 from gardener.articles.model import Severity
 from gardener.garden.loading import load_garden
 from gardener.sources.importing import import_sources
+from tests.conftest import build_site
 
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
 

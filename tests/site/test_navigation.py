@@ -5,10 +5,10 @@ import re
 
 from mkdocs.utils.yaml import yaml_load
 
-from conftest import build_site
 from gardener.articles import matter
 from gardener.pages.common import MONTHS_ABOVE
 from gardener.site.export import export
+from tests.conftest import build_site
 
 # 2021 gets more articles than one section should hold; 2019 stays a plain year section
 MONTHS = [3] * 30 + [5] * 30 + [None] * 5

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from conftest import build_site
 from gardener.site.mkdocs.search_index import ZWSP, compact_search_index
+from tests.conftest import build_site
 
 SEPARATOR = "[\\s\\u200b\\u3000\\-、。，．？！；]+"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from mkdocs.utils.yaml import yaml_load
 
-from conftest import build_site
 from gardener.articles import matter
 from gardener.site.export import export
 from gardener.text.natural import natural_key
+from tests.conftest import build_site
 
 CHAPTERS = [f"第{n}章 大模型部署" for n in (12, 1, 10, 2, 9)]
 ISSUES = ["周刊第 60 期", "周刊第 9 期", "周刊第十二期"]

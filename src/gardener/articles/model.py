@@ -212,6 +212,7 @@ class Concept:
     # Aliases that also have everyday senses, and words whose nearness shows the concept's sense.
     ambiguous: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
+    body_line: int = 1  # the file line the body starts on, for messages about body lines
 
     def __post_init__(self) -> None:
         _freeze_field(self, "link_policy", LinkPolicy)

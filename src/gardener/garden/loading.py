@@ -108,6 +108,7 @@ def load_concept(rel: str, text: str) -> tuple[Concept | None, list[Diagnostic]]
         extra={k: v for k, v in front.items() if k not in CONCEPT_KEYS},
         ambiguous=_words(front.get("ambiguous")),
         context=_words(front.get("context")),
+        body_line=doc.body_line,
     )
     return concept, problems + policy_problems
 

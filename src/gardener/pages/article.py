@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from gardener.articles.model import Article, Concept
 from gardener.pages.common import ArticleRef, ConceptRef, md_text, rel_link
+from gardener.pages.connections import Around
 from gardener.pages.links import Linker
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class ArticleInputs:
     header: bool  # whether to add the header of facts and notices
     original: ArticleRef | None  # the article this one repeats (with a header only)
     concepts: tuple[Discussed, ...]  # most mentioned first
+    around: Around  # where it sits in the garden: wikilinks, related articles, backlinks, graph
 
 
 def inputs(view: GardenView, article: Article, markdown: str) -> ArticleInputs:
@@ -48,14 +50,16 @@ def inputs(view: GardenView, article: Article, markdown: str) -> ArticleInputs:
         original=view.article_refs[original.path] if original and header else None,
         concepts=tuple(Discussed(view.concept_refs[slug], count, distinct_names(known[slug]))
                        for slug, count in counts),
+        around=Around.of(view, article.path),
     )
 
 
 def emit(page: ArticleInputs) -> str:
-    linked = page.linker.link(page.article.path, page.markdown)
+    own = page.around.before(page.article.path, page.markdown)
+    linked = page.linker.link(page.article.path, own)
     if page.header:
         linked = header(page.article) + "\n" + duplicate_notice(page) + linked
-    return linked + concepts_footer(page)
+    return linked + concepts_footer(page) + page.around.after()
 
 
 def _item(label: str, value: str, css: str) -> str:

@@ -10,6 +10,7 @@ from gardener.articles.model import Concept
 from gardener.garden.concepts.index import related_concepts
 from gardener.pages import timeline
 from gardener.pages.common import ArticleRef, ConceptRef, article_date, md_text, rel_link
+from gardener.pages.connections import Around
 from gardener.pages.links import Linker
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class ConceptInputs:
     citations: tuple[Citation, ...]  # the newest BACKLINKS_SHOWN
     cited_by: int  # how many listed articles mention it in all
     timeline: timeline.TimelineInputs | None  # None when the site has no timeline
+    around: Around  # its wikilinks, the pages linking to it, its own graph
 
 
 def inputs(view: GardenView, concept: Concept, markdown: str) -> ConceptInputs:
@@ -52,15 +54,18 @@ def inputs(view: GardenView, concept: Concept, markdown: str) -> ConceptInputs:
                         for b in links[:BACKLINKS_SHOWN]),
         cited_by=len(links),
         timeline=timeline.inputs(view, concept.slug) if view.options.timeline else None,
+        around=Around.of(view, concept.path, concept=True),
     )
 
 
 def emit(page: ConceptInputs) -> str:
     concept = page.concept
-    linked = page.linker.link(concept.path, page.markdown, exclude=(concept.slug,))
+    own = page.around.before(concept.path, page.markdown)
+    linked = page.linker.link(concept.path, own, exclude=(concept.slug,))
     parts = [linked, emit_sections(page)]
     if page.timeline is not None:
         parts.append(timeline.emit_section(page.timeline, concept.path))
+    parts.append(page.around.after())
     return "\n\n".join(p for p in parts if p)
 
 

@@ -1,9 +1,9 @@
 """Everything gardener adds to a site, independent of any site builder.
 
 `GardenSite` holds the analysed garden and answers three questions: which extra files exist
-(home, glossary, timeline, styles, script), which pages stay out of navigation and search, and
-what each page's Markdown becomes. The MkDocs plugin asks them during a build; `gardener export`
-asks them once and writes the answers to disk.
+(home, glossary, timeline, graph, feeds, data files, styles, scripts), which pages stay out of
+navigation and search, and what each page's Markdown becomes. The MkDocs plugin asks them
+during a build; `gardener export` asks them once and writes the answers to disk.
 
 Each page kind's module says what the page shows (`inputs`) and how it is written (`emit`);
 a rendered page is kept under its inputs, so nothing here decides what a page depends on.
@@ -19,12 +19,14 @@ from typing import TypeVar
 from gardener.articles.model import Article, Concept, Diagnostic, Garden
 from gardener.garden.cache import AnalysisCache
 from gardener.garden.concepts.index import ConceptIndex, analyse_concepts
+from gardener.garden.connections import Connections, connect
 from gardener.garden.loading import load_garden
 from gardener.garden.timeline.build import Timeline, build_timeline
 from gardener.options import Options
-from gardener.pages import article, concept, glossary, home, timeline
+from gardener.pages import article, concept, feeds, glossary, graph, home, previews, timeline
 from gardener.pages.common import asset
 from gardener.pages.links import Linker
+from gardener.pages.urls import page_url
 from gardener.pages.view import GardenView
 from gardener.sources.decoding import drop_control
 from gardener.text.cjk import has_cjk
@@ -34,16 +36,22 @@ from gardener.text.pinyin import spellings
 CSS = "assets/gardener/gardener.css"
 TIMELINE_CSS = "assets/gardener/timeline.css"
 TIMELINE_JS = "assets/gardener/timeline.js"
+CONNECTIONS_CSS = "assets/gardener/connections.css"
 
 Inputs = TypeVar("Inputs", bound=Hashable)  # what one page emitter is written from
 
 
 def extra_css(options: Options) -> list[str]:
-    return [CSS, TIMELINE_CSS] if options.timeline else [CSS]
+    return [CSS, TIMELINE_CSS, CONNECTIONS_CSS] if options.timeline else [CSS, CONNECTIONS_CSS]
 
 
 def extra_javascript(options: Options) -> list[str]:
-    return [TIMELINE_JS] if options.timeline else []
+    scripts = [TIMELINE_JS] if options.timeline else []
+    if options.graph:
+        scripts.append(graph.SCRIPT)
+    if options.previews:
+        scripts.append(previews.SCRIPT)
+    return scripts
 
 
 class GardenSite:
@@ -65,11 +73,19 @@ class GardenSite:
         # object, and comparing their keys stops at its identity.
         linker = Linker.of(self.garden, self.concepts, options)
         linker = self.cache.latest("linker", linker, lambda: linker)
-        self.view = GardenView(self.garden, self.concepts, self.timeline.events, options, linker)
+        self.connections: Connections = connect(self.garden, self.concepts, self.cache,
+                                                related=options.related)
+        self.view = GardenView(self.garden, self.concepts, self.timeline.events, options, linker,
+                               self.connections)
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
-        return self.garden.diagnostics + self.timeline.diagnostics
+        wikilinks = self.connections.diagnostics if self.options.wikilinks else ()
+        return self.garden.diagnostics + self.timeline.diagnostics + wikilinks
+
+    def url_of(self, path: str) -> str:
+        """The site-relative URL of a page, as the builder names it."""
+        return page_url(path, self.options.use_directory_urls)
 
     def _render(self, emit: Callable[[Inputs], str], inputs: Inputs) -> str:
         """A page written from its inputs alone, kept (while serving) until they change."""
@@ -96,7 +112,41 @@ class GardenSite:
             files[timeline.PATH] = self._render(timeline.emit, timeline.inputs(self.view))
             files[TIMELINE_CSS] = timeline.timeline_css()
             files[TIMELINE_JS] = timeline.timeline_js()
+        files.update(self._connection_files())
         return files
+
+    def _connection_files(self) -> dict[str, str]:
+        """The graph page, and the data files and scripts of graphs, previews and feeds."""
+        options, garden = self.options, self.garden
+        files = {CONNECTIONS_CSS: asset("connections/connections.css")}
+        if options.graph:
+            files[graph.PATH] = graph.emit_graph_page(options.site_name)
+            files[graph.DATA] = self._graph_data()
+            files[graph.SCRIPT] = asset("connections/graph.js")
+            files[graph.LIBRARY] = asset("force-graph/force-graph.min.js")
+        if options.previews:
+            files[previews.DATA] = previews.previews_json(previews.preview_data(
+                garden.articles, garden.concepts, self.url_of, self._opening))
+            files[previews.SCRIPT] = asset("connections/previews.js")
+        if options.feeds and options.site_url:
+            site = feeds.FeedSite(options.site_url, options.site_name, options.site_description)
+            newest = feeds.newest(garden.articles, options.feeds)
+            files[feeds.RSS] = feeds.rss_feed(site, newest, self.url_of)
+            files[feeds.JSON] = feeds.json_feed(site, newest, self.url_of)
+        return files
+
+    def _graph_data(self) -> str:
+        mentions = {path: tuple(found) for path, found in self.concepts.per_article.items()}
+        similar = {path: [r.path for r in rows[:graph.RELATED_EDGES]]
+                   for path, rows in self.connections.related.items()}
+        return graph.graph_json(graph.graph_data(
+            self.garden.articles, self.garden.concepts, self.connections.links.outgoing, mentions,
+            self.url_of, similar))
+
+    def _opening(self, page) -> str:
+        """The first words of a page without a summary, read once per content."""
+        key = ("opening", self.garden.digests.get(page.path) or page.path)
+        return self.cache.get(key, lambda: previews.opening(page.body))
 
     @cached_property
     def _home(self) -> home.HomeInputs:

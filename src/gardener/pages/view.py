@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from gardener.articles.model import Article, Concept, Event, Garden
+from gardener.garden.cache import AnalysisCache
 from gardener.garden.concepts.index import ConceptIndex, analyse_concepts
+from gardener.garden.connections import Connections, connect
 from gardener.options import DEFAULTS, Options
 from gardener.pages.common import ArticleRef, ConceptRef
 from gardener.pages.links import Linker
@@ -27,12 +29,15 @@ class GardenView:
     events: tuple[Event, ...]  # the timeline's events; () when the site has no timeline
     options: Options
     linker: Linker
+    connections: Connections | None = None  # links between pages, related articles
 
     @classmethod
     def of(cls, garden: Garden, options: Options = DEFAULTS, events: Iterable[Event] = (),
            index: ConceptIndex | None = None) -> GardenView:
         index = index or analyse_concepts(garden, link_headings=options.link_headings)
-        return cls(garden, index, tuple(events), options, Linker.of(garden, index, options))
+        connections = connect(garden, index, AnalysisCache(), related=options.related)
+        return cls(garden, index, tuple(events), options, Linker.of(garden, index, options),
+                   connections)
 
     @cached_property
     def concepts(self) -> dict[str, Concept]:

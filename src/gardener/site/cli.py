@@ -16,6 +16,7 @@ from gardener.garden.checks import run_checks, timeline_check
 from gardener.garden.concepts.suggest import suggest
 from gardener.garden.concepts.variants import alias_variants
 from gardener.garden.loading import load_garden, markdown_files
+from gardener.garden.wikilinks import check_wikilinks
 from gardener.options import DEFAULT_SITE_NAME, read_options
 from gardener.site import report
 from gardener.site.export import export
@@ -218,7 +219,10 @@ def check_command(docs_dir: Path | None, config_file: Path | None) -> None:
     """Validate the garden: schema, slugs, duplicates, assets, links. Exit 1 on errors."""
     options = _garden_options(config_file, docs_dir)
     garden = load_garden(options.docs_dir, options.articles_dir, options.concepts_dir)
-    found = run_checks(garden, [timeline_check(options.timeline_path, _shown(options.timeline_path))])
+    checks = [timeline_check(options.timeline_path, _shown(options.timeline_path))]
+    if options.wikilinks:
+        checks.append(check_wikilinks)
+    found = run_checks(garden, checks)
     report.diagnostics(out, found)
     errors = sum(d.severity == "error" for d in found)
     warnings = sum(d.severity == "warning" for d in found)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -20,6 +21,7 @@ from gardener.files import describe, write_atomic
 from gardener.garden.loading import all_files
 from gardener.options import plugin_entry, plugin_options, site_fields
 from gardener.pages.common import nav_tree
+from gardener.pages.feeds import head_links
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets
 
@@ -27,7 +29,9 @@ from gardener.site import math_assets
 WORDS_FILE = "gardener-words.txt"
 # Written first into every export folder: `--force` overwrites only a folder that holds it.
 MARKER = ".gardener-export"
-NAV_TITLES = {"index.md": "首页", "glossary.md": "术语表", "timeline.md": "时间线"}
+NAV_TITLES = {"index.md": "首页", "glossary.md": "术语表", "graph.md": "关系图", "timeline.md": "时间线"}
+# Material reads page templates from here (theme.custom_dir): the feeds' links in every head.
+OVERRIDES = "overrides"
 
 
 @dataclass
@@ -80,7 +84,8 @@ def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lamb
             _write(out_docs, rel, data, result)
     words = "".join(f"{word}\n" for word in site.segmenter_words())
     _write(out, WORDS_FILE, words.encode("utf-8"), result)
-    _write(out, "mkdocs.yml", _mkdocs_yml(config, site, existing), result)
+    feeds = _feed_templates(out, config, site, result)
+    _write(out, "mkdocs.yml", _mkdocs_yml(config, site, existing, feeds), result)
     return result
 
 
@@ -141,8 +146,27 @@ def _write(root: Path, rel: str, content: bytes, result: ExportResult) -> None:
     result.written.append(target)
 
 
-def _mkdocs_yml(config: CommentedMap, site: GardenSite, existing: set[str]) -> bytes:
+def _feed_templates(out: Path, config: CommentedMap, site: GardenSite, result: ExportResult) -> bool:
+    """gardener's page template (the feeds' links in every head) as the export's theme
+    overrides; False when there are no feeds or the site has overrides of its own."""
+    if not (site.options.feeds and site.options.site_url):
+        return False
+    if (config.get("theme") or {}).get("custom_dir"):
+        result.diagnostics.append(Diagnostic(
+            str(site.options.config_file), "theme.custom_dir is set: add "
+            '{% include "partials/gardener-feeds.html" %} to its main.html to link the feeds', "info"))
+        return False
+    theme = resources.files("gardener") / "templates" / "theme"
+    for name in ("main.html", "partials/gardener-feeds.html"):
+        _write(out / OVERRIDES, name, theme.joinpath(name).read_bytes(), result)
+    return True
+
+
+def _mkdocs_yml(config: CommentedMap, site: GardenSite, existing: set[str], feeds: bool) -> bytes:
     config["docs_dir"] = "docs"
+    if feeds:
+        config.setdefault("theme", CommentedMap())["custom_dir"] = OVERRIDES
+        config.setdefault("extra", CommentedMap())["gardener_feeds"] = head_links(site.options.site_name)
     config.pop("site_dir", None)
     config["plugins"] = CommentedSeq(_plugin_entry(p) for p in config.get("plugins") or []
                                      if not (isinstance(p, dict) and "gardener" in p)

@@ -152,7 +152,7 @@ _INLINE = re.compile(
 # Links as `gardener check` reads them: the destination up to the first blank
 # (or in angle brackets), then an optional title.
 _LINK_TARGET = re.compile(
-    r"""(?<!\\)(?P<image>!?)\[[^\]\n]*\]\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+"[^"\n]*")?\)"""
+    r"""(?<!\\)(?P<image>!?)\[(?P<words>[^\]\n]*)\]\((?P<target><[^>\n]+>|[^)\s]+)(?:\s+"[^"\n]*")?\)"""
 )
 
 _NON_NEWLINE = re.compile(r"[^\n]+")
@@ -212,11 +212,14 @@ def fenced_lines(lines: Sequence[str]) -> list[bool]:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """An inline link or image: where it starts and its destination as written."""
+    """An inline link or image: where it starts and its destination as written (and where it
+    ends, and its words, for the pages that quote the sentence around a link)."""
 
     start: int
     target: str
     image: bool
+    end: int = 0
+    text: str = ""
 
 
 # One inline link or image as it is written on a line: its text, its destination and an optional
@@ -245,7 +248,8 @@ def links(markdown: str) -> list[Link]:
         if any(start <= match.start() < end for start, end in hidden):
             continue
         target = markdown[match.start("target") : match.end("target")]
-        found.append(Link(match.start(), target.strip("<>"), bool(match.group("image"))))
+        words = markdown[match.start("words") : match.end("words")]
+        found.append(Link(match.start(), target.strip("<>"), bool(match.group("image")), match.end(), words))
     return found
 
 

@@ -35,3 +35,30 @@ def jieba_keywords():
     from jieba import analyse
 
     return analyse
+
+
+# Words taught to jieba for this build: word -> (its frequency before, the frequency given).
+_TAUGHT: dict[str, tuple[int | None, int]] = {}
+
+
+def teach(words) -> None:
+    """Give jieba the garden's own words (search then keeps "缩放定律" whole). `forget` undoes it
+    exactly, so what jieba makes of a text never depends on what an earlier build taught it."""
+    tokenizer = jieba().dt
+    tokenizer.check_initialized()
+    for word in words:
+        if word in _TAUGHT:
+            continue
+        before = tokenizer.FREQ.get(word)
+        tokenizer.add_word(word)
+        _TAUGHT[word] = (before, tokenizer.FREQ[word])
+
+
+def forget() -> None:
+    """jieba's dictionary as it was before `teach`: a build taught new names while serving
+    must segment like a fresh process."""
+    tokenizer = jieba().dt
+    for word, (before, given) in _TAUGHT.items():
+        tokenizer.FREQ[word] = before or 0  # a zero entry is a prefix, never a word
+        tokenizer.total -= given
+    _TAUGHT.clear()

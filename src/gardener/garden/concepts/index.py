@@ -148,17 +148,23 @@ def _newest(link: Backlink) -> tuple:
 
 def snippet(body: str, mention: Mention, width: int = SNIPPET_CHARS) -> tuple[str, str, str]:
     """The sentence around a mention, markup removed, cut to about width characters."""
-    start = max(body.rfind(ch, 0, mention.start) for ch in _SENTENCE_END) + 1
-    ends = [i for i in (body.find(ch, mention.end) for ch in _SENTENCE_END) if i >= 0]
+    return sentence_around(body, mention.start, mention.end, width)
+
+
+def sentence_around(body: str, first: int, last: int, width: int = SNIPPET_CHARS) -> tuple[str, str, str]:
+    """(text before, the words first..last, text after) within their sentence, markup removed,
+    cut to about width characters: a mention of a concept, or a link."""
+    start = max(body.rfind(ch, 0, first) for ch in _SENTENCE_END) + 1
+    ends = [i for i in (body.find(ch, last) for ch in _SENTENCE_END) if i >= 0]
     end = min(ends) + 1 if ends else len(body)
-    before = _plain(body[start:mention.start])
-    after = _plain(body[mention.end:end])
-    room = max(10, (width - (mention.end - mention.start)) // 2)
+    before = _plain(body[start:first])
+    after = _plain(body[last:end])
+    room = max(10, (width - (last - first)) // 2)
     if len(before) > room:
         before = "…" + before[-room:]
     if len(after) > room:
         after = after[:room] + "…"
-    return before.lstrip(), _plain(body[mention.start:mention.end]), after.rstrip()
+    return before.lstrip(), _plain(body[first:last]), after.rstrip()
 
 
 def _plain(text: str) -> str:

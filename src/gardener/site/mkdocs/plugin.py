@@ -6,6 +6,7 @@ import functools
 import html
 import logging
 import time
+from importlib import resources
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -17,13 +18,14 @@ from mkdocs.structure.pages import Page
 from gardener.articles.schema import for_theme
 from gardener.garden.cache import shared_cache
 from gardener.garden.loading import MAX_ALIAS_CHARS
+from gardener.pages import feeds
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets
 from gardener.site.mkdocs.config import GardenerConfig, to_options
 from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
 from gardener.site.mkdocs.search_index import compact_search_index
 from gardener.sources.sanitizing import safe_url
-from gardener.text.segmenter import jieba
+from gardener.text.segmenter import forget, teach
 
 log = logging.getLogger("mkdocs.plugins.gardener")
 # Seconds spent in gardener's hooks during the last build, by hook: the garden's share of a
@@ -75,6 +77,7 @@ class GardenerPlugin(BasePlugin):
                                 if p not in config.extra_css)
         config.extra_javascript.extend(p for p in math_assets.extra_javascript(extensions)
                                        if p not in config.extra_javascript)
+        announce_feeds(config, self.options)
         return config
 
     @timed
@@ -83,6 +86,7 @@ class GardenerPlugin(BasePlugin):
             return files
         LAST_BUILD.clear()
         self.cache.reset_counts()
+        forget()  # the last build's words: the analysis reads texts as a fresh process does
         self.site = GardenSite(Path(config.docs_dir), self.options, self.cache)
         report_to_mkdocs(self.site.diagnostics)
         teach_segmenter(self.site)
@@ -152,6 +156,24 @@ class GardenerPlugin(BasePlugin):
         return server
 
 
+def announce_feeds(config: MkDocsConfig, options) -> None:
+    """Every page's head links to the feeds. Material's documented way to add to the head is a
+    `main.html` that extends `base.html` and fills its `extrahead` block: gardener ships one,
+    placed after the site's own overrides, so a site's own `main.html` still wins."""
+    if not options.feeds:
+        return
+    if not options.site_url:
+        log.info("gardener: no feeds: they need absolute links, and mkdocs.yml has no site_url")
+        return
+    config.extra["gardener_feeds"] = feeds.head_links(options.site_name)
+    templates = str(resources.files("gardener") / "templates" / "theme")
+    if templates not in config.theme.dirs:
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, templates)
+    if config.theme.custom_dir and (Path(config.theme.custom_dir) / "main.html").is_file():
+        log.info('gardener: your main.html replaces gardener\'s: add {% include '
+                 '"partials/gardener-feeds.html" %} to its extrahead block to link the feeds')
+
+
 def normalise_meta(page: Page, note) -> None:
     """MkDocs and Material read the raw front-matter: give them the title and tags gardener
     read, whatever the file called them (`headline:`, `tags: "a, b"`), so the title, the h1
@@ -196,10 +218,8 @@ def report_to_mkdocs(diagnostics) -> None:
 
 def teach_segmenter(site: GardenSite) -> None:
     """Give jieba every Chinese alias as a word, so search indexes "缩放定律" as one token."""
-    segmenter = jieba()
-    for word in site.segmenter_words():
-        if len(word) <= MAX_ALIAS_CHARS:  # jieba's cost grows with the square of its longest word
-            segmenter.add_word(word)
+    teach(word for word in site.segmenter_words()
+          if len(word) <= MAX_ALIAS_CHARS)  # jieba's cost grows with the square of its longest word
 
 
 def _section_folder(section: Section) -> str | None:

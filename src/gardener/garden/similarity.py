@@ -1,0 +1,263 @@
+"""Related articles: the articles most alike in words and concepts, by sparse TF-IDF.
+
+Each article becomes a weighted bag of terms: jieba's words for Chinese, words for English, the
+concepts it mentions and its tags. Only its strongest terms are kept, so the similarity product
+touches only pairs of articles sharing a distinctive term (an inverted index, done as one sparse
+matrix product per block of rows): never all pairs. The terms of an article depend only on its
+text and are cached with it; the ranking is cached for the garden as a whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from importlib import resources
+
+import numpy as np
+from scipy import sparse
+
+from gardener.articles.model import Article
+from gardener.garden.cache import AnalysisCache, digest
+from gardener.text.cjk import CJK_RUN
+from gardener.text.markdown import protected_spans
+from gardener.text.segmenter import jieba
+
+RELATED_COUNT = 5
+# Reading the start of an article is enough to know what it is about, and bounds the time jieba
+# takes on very long ones.
+TEXT_CHARS = 4000
+TERMS_KEPT = 60  # the strongest terms of each article
+MIN_SCORE = 0.08  # below this, two articles share only incidental words
+CONCEPT_WEIGHT = 2.0
+TAG_WEIGHT = 1.5
+TITLE_REPEAT = 3
+ROWS_PER_BLOCK = 512
+CONCEPT, TAG = "concept:", "tag:"
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-+.][A-Za-z0-9]+)*\+*")
+# Words that say nothing about a subject (the list `gardener suggest` uses, and what pictures
+# and addresses leave in text); rare ones are discounted by their document frequency anyway.
+_ENGLISH_FILLER = frozenset(
+    w for line in resources.files("gardener.garden.concepts").joinpath("words").joinpath("en-stop.txt")
+    .read_text(encoding="utf-8").splitlines() if not line.startswith("#") for w in line.split()
+) | {"image", "images", "figure", "http", "https", "www", "com", "html", "png", "jpg"}
+
+
+@dataclass(frozen=True)
+class Related:
+    path: str
+    score: float
+    concepts: tuple[str, ...]  # concept slugs both articles mention, strongest first
+
+
+def article_terms(article: Article) -> Counter:
+    """Words of the title (counted thrice), summary, tags and the start of the body."""
+    body = _prose(article.body[: TEXT_CHARS * 2])[:TEXT_CHARS]
+    head = " ".join([article.title] * TITLE_REPEAT + [article.summary or ""])
+    terms = Counter(_words(head + "\n" + body))
+    terms.update({TAG + tag.casefold(): 1 for tag in article.tags})
+    return terms
+
+
+def _prose(markdown: str) -> str:
+    """The text outside code, math, links, HTML and URLs (what the scanner protects)."""
+    pieces, pos = [], 0
+    for start, end in protected_spans(markdown, headings=False):
+        pieces.append(markdown[pos:start])
+        pos = end
+    pieces.append(markdown[pos:])
+    return " ".join(pieces)
+
+
+def _words(text: str) -> list[str]:
+    words = [w.lower() for w in _LATIN_WORD.findall(text)]
+    words = [w for w in words if len(w) > 1 and w not in _ENGLISH_FILLER]
+    # One call over the Chinese runs joined by a separator: jieba's cost per call is high. Full
+    # mode gives every word its dictionary finds, overlapping ones too, without choosing a best
+    # reading: about 2.5 times as fast on Chinese text, and the related lists read as well.
+    chinese = "\n".join(CJK_RUN.findall(text))
+    # Single characters are mostly particles; a two-character word or longer carries meaning.
+    words.extend(w for w in jieba().lcut(chinese, cut_all=True) if len(w) > 1)
+    return words
+
+
+@dataclass(frozen=True)
+class TermVector:
+    """An article's terms as stable 64-bit hashes with their counts (and a weight factor per
+    term: tags count more), so a whole garden's vocabulary is built by numpy, not term by term."""
+
+    hashes: np.ndarray
+    counts: np.ndarray
+    boosts: np.ndarray
+
+    @classmethod
+    def of(cls, terms: Mapping[str, int]) -> TermVector:
+        names = list(terms)
+        return cls(np.array([term_hash(t) for t in names], dtype=np.int64),
+                   np.array([terms[t] for t in names], dtype=np.float64),
+                   np.array([TAG_WEIGHT if t.startswith(TAG) else 1.0 for t in names]))
+
+
+@lru_cache(maxsize=1 << 16)
+def term_hash(term: str) -> int:
+    """The same number for the same term in every process (the disk cache keeps them)."""
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little",
+                          signed=True)
+
+
+def related_articles(articles: Sequence[Article], concept_counts: Mapping[str, Mapping[str, int]],
+                     *, cache: AnalysisCache | None = None, digests: Mapping[str, str] | None = None,
+                     count: int = RELATED_COUNT, signature: str = "") -> dict[str, tuple[Related, ...]]:
+    """path -> up to `count` related listed articles, best first, for every article. An article
+    is never related to itself, nor to an article it duplicates or that duplicates it.
+    `signature` names the concept aliases the counts come from: a ranking made with other
+    aliases is never reused."""
+    cache = cache or AnalysisCache()
+    digests = digests or {}
+    keys = [_terms_key(a, digests) for a in articles]
+    concepts = [tuple(sorted(concept_counts.get(a.path, {}).items())) for a in articles]
+    key = ("related", count, signature, digest(repr([
+        (a.path, a.slug, a.listed, a.duplicate_of, k, c)
+        for a, k, c in zip(articles, keys, concepts, strict=True)])))
+    return cache.get(key, lambda: _rank(
+        articles, [cache.get(k, partial(_vector, a)) for a, k in zip(articles, keys, strict=True)],
+        concepts, count))
+
+
+def _vector(article: Article) -> TermVector:
+    return TermVector.of(article_terms(article))
+
+
+def _terms_key(article: Article, digests: Mapping[str, str]) -> Hashable:
+    return ("related-terms", digests.get(article.path) or digest(
+        repr((article.title, article.summary, article.tags, article.body))))
+
+
+def _rank(articles: Sequence[Article], vectors: list[TermVector],
+          concepts: list[tuple[tuple[str, int], ...]], count: int) -> dict[str, tuple[Related, ...]]:
+    """`concepts`: each article's (concept slug, mentions)."""
+    by_hash = {term_hash(CONCEPT + slug): slug for found in concepts for slug, _ in found}
+    matrix, vocabulary = _weights(vectors, concepts)
+    listed = np.array([a.listed for a in articles])
+    candidates = matrix[listed]
+    candidate_index = np.flatnonzero(listed)
+    family = _families(articles)
+    shares = _concept_weights(matrix, vocabulary, by_hash)
+    related: dict[str, tuple[Related, ...]] = {}
+    for first in range(0, len(articles), ROWS_PER_BLOCK):
+        block = matrix[first:first + ROWS_PER_BLOCK]
+        scores = (block @ candidates.T).tocsr()
+        for offset in range(block.shape[0]):
+            row = first + offset
+            found = _best(scores, offset, candidate_index, row, family, articles, count)
+            related[articles[row].path] = tuple(
+                Related(articles[j].path, round(score, 4), _shared(shares[row], shares[j]))
+                for j, score in found)
+    return related
+
+
+def _weights(vectors: list[TermVector], concepts: list[tuple[tuple[str, int], ...]]
+             ) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Rows of (1 + log tf) * idf, each cut to its TERMS_KEPT strongest terms, unit length; and
+    the vocabulary (the term hashes of the columns, sorted)."""
+    n = len(vectors)
+    parts = [_with_concepts(v, found) for v, found in zip(vectors, concepts, strict=True)]
+    hashes = np.concatenate([p[0] for p in parts]) if parts else np.array([], dtype=np.int64)
+    counts = np.concatenate([p[1] for p in parts]) if parts else np.array([])
+    boosts = np.concatenate([p[2] for p in parts]) if parts else np.array([])
+    rows = np.repeat(np.arange(n), [len(p[0]) for p in parts])
+    vocabulary, columns = np.unique(hashes, return_inverse=True)
+    documents = np.bincount(columns, minlength=len(vocabulary))
+    # A term in one article links nothing; one in most articles says nothing.
+    useful = (documents > 1) & ((n < 20) | (documents <= n // 2))
+    keep = useful[columns]
+    rows, columns, counts, boosts = rows[keep], columns[keep], counts[keep], boosts[keep]
+    idf = np.log((1 + n) / (1 + documents)) + 1.0
+    weights = (1.0 + np.log(counts)) * idf[columns] * boosts
+    kept = _strongest(rows, weights)
+    rows, columns, weights = rows[kept], columns[kept], weights[kept]
+    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n))
+    weights = weights / np.where(norms > 0, norms, 1.0)[rows]
+    shape = (n, len(vocabulary))
+    return sparse.csr_matrix((weights.astype(np.float32), (rows, columns)), shape=shape), vocabulary
+
+
+def _with_concepts(vector: TermVector, found: tuple[tuple[str, int], ...]):
+    if not found:
+        return vector.hashes, vector.counts, vector.boosts
+    extra = np.array([term_hash(CONCEPT + slug) for slug, _ in found], dtype=np.int64)
+    return (np.concatenate([vector.hashes, extra]),
+            np.concatenate([vector.counts, np.array([n for _, n in found], dtype=np.float64)]),
+            np.concatenate([vector.boosts, np.full(len(found), CONCEPT_WEIGHT)]))
+
+
+def _strongest(rows: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Indices of each row's TERMS_KEPT heaviest entries (ties in the order the terms came)."""
+    order = np.lexsort((-weights, rows))
+    sorted_rows = rows[order]
+    starts = np.searchsorted(sorted_rows, sorted_rows, side="left")
+    rank = np.arange(len(order)) - starts
+    return order[rank < TERMS_KEPT]
+
+
+def _families(articles: Sequence[Article]) -> list[str]:
+    """An article and its duplicates share one family name: the original's slug."""
+    return [a.duplicate_of or a.slug for a in articles]
+
+
+def _best(scores: sparse.csr_matrix, offset: int, candidate_index: np.ndarray, row: int,
+          family: list[str], articles: Sequence[Article], count: int) -> list[tuple[int, float]]:
+    start, end = scores.indptr[offset], scores.indptr[offset + 1]
+    columns, values = scores.indices[start:end], scores.data[start:end]
+    strong = values >= MIN_SCORE
+    columns, values = columns[strong], values[strong]
+    wanted = count + 4  # room for the article itself and its duplicates
+    while True:
+        chosen = _top(values, wanted)
+        found = []
+        for k in chosen:
+            j = int(candidate_index[columns[k]])
+            if j == row or family[j] == family[row] or articles[j].slug == articles[row].duplicate_of:
+                continue
+            found.append((j, float(values[k])))
+            if len(found) == count:
+                return found
+        if len(chosen) == len(values):
+            return found
+        wanted *= 4
+
+
+def _top(values: np.ndarray, wanted: int) -> np.ndarray:
+    """Indices of the `wanted` largest values (and any equal to the last), largest first, equal
+    ones in their order: a partial sort, as a row can hold a score for every article."""
+    if len(values) > wanted:
+        threshold = np.partition(values, len(values) - wanted)[len(values) - wanted]
+        kept = np.flatnonzero(values >= threshold)
+    else:
+        kept = np.arange(len(values))
+    return kept[np.argsort(-values[kept], kind="stable")]
+
+
+def _concept_weights(matrix: sparse.csr_matrix, vocabulary: np.ndarray,
+                     by_hash: Mapping[int, str]) -> list[dict[str, float]]:
+    """Each row's concepts (slug -> weight) among its kept terms."""
+    where = np.searchsorted(vocabulary, list(by_hash)) if by_hash else np.array([], dtype=np.int64)
+    columns = {int(i): slug for i, (h, slug) in zip(where, by_hash.items(), strict=True)
+               if i < len(vocabulary) and vocabulary[i] == h}
+    kept = np.array(sorted(columns), dtype=np.int64)
+    part = matrix[:, kept].tocsr() if len(kept) else sparse.csr_matrix((matrix.shape[0], 0))
+    slugs = [columns[int(c)] for c in kept]
+    return [{slugs[c]: w for c, w in zip(part.indices[part.indptr[r]:part.indptr[r + 1]].tolist(),
+                                          part.data[part.indptr[r]:part.indptr[r + 1]].tolist(),
+                                          strict=True)}
+            for r in range(matrix.shape[0])]
+
+
+def _shared(a: Mapping[str, float], b: Mapping[str, float]) -> tuple[str, ...]:
+    """The concepts two articles share, those weighing most in both first (at most three)."""
+    shared = sorted(((w * b[slug], slug) for slug, w in a.items() if slug in b), reverse=True)
+    return tuple(slug for _, slug in shared[:3])

@@ -1,0 +1,46 @@
+""""相关文章": the articles most like this one, with the concepts they share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from gardener.articles.model import Concept
+from gardener.garden.similarity import Related
+from gardener.pages.common import ArticleRef, article_date, md_text, rel_link
+
+HEADING = "相关文章"
+
+
+class RelatedRow(NamedTuple):
+    article: ArticleRef
+    concepts: tuple[str, ...]  # titles of the concepts both articles mention
+
+
+@dataclass(frozen=True)
+class RelatedInputs:
+    page_path: str
+    rows: tuple[RelatedRow, ...]  # most alike first
+
+
+def inputs(page_path: str, related: Iterable[Related], articles: Mapping[str, ArticleRef],
+           concepts: Mapping[str, Concept]) -> RelatedInputs:
+    """`articles`: listings' references by path; `concepts`: notes by slug."""
+    rows = tuple(RelatedRow(articles[r.path], tuple(concepts[s].title for s in r.concepts if s in concepts))
+                 for r in related if r.path in articles)
+    return RelatedInputs(page_path, rows)
+
+
+def emit(page: RelatedInputs) -> str:
+    """A Markdown section, or "" when no article is close enough to name."""
+    if not page.rows:
+        return ""
+    lines = [f"## {HEADING} {{data-search-exclude}}", "", '<div class="gd-related" markdown>', ""]
+    for row in page.rows:
+        shared = "、".join(md_text(title) for title in row.concepts)
+        why = f' <span class="gd-related__why">共同概念：{shared}</span>' if shared else ""
+        link = f"[{md_text(row.article.title)}]({rel_link(page.page_path, row.article.path)})"
+        lines.append(f"- {article_date(row.article)} · {link}{why}")
+    lines += ["", "</div>", ""]
+    return "\n".join(lines)
