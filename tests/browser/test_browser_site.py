@@ -26,9 +26,14 @@ def test_concept_link_tooltip_and_click(site):
         link = page.locator('article a[href$="concepts/scaling-law/"]').first
         link.scroll_into_view_if_needed()
         link.hover()
-        tooltip = page.locator(".md-tooltip2--active")
-        tooltip.wait_for(state="visible", timeout=5000)
-        assert tooltip.inner_text().strip() == next(c.summary for c in GARDEN.concepts if c.slug == "scaling-law")
+        # the definition comes from the site's previews file: no page carries it
+        card = page.locator(".gd-preview")
+        card.wait_for(state="visible", timeout=5000)
+        summary = next(c.summary for c in GARDEN.concepts if c.slug == "scaling-law")
+        assert card.locator(".gd-preview__summary").inner_text() == summary
+        assert card.locator(".gd-preview__meta").inner_text() == "概念"
+        page.mouse.move(2, 2)
+        card.wait_for(state="detached", timeout=3000)
         link.click()
         page.wait_for_url("**/concepts/scaling-law/")
         assert "缩放定律" in page.locator("article h1").inner_text()

@@ -379,7 +379,7 @@ def test_odd_garden_builds_and_check_reports_twins_and_risky_aliases(odd_garden)
     for name in ("twin-a", "twin-b", "fence", "comment", "regex", "linked", "yanlun"):
         assert (site / name / "index.html").is_file(), name
     regex = (site / "regex" / "index.html").read_text(encoding="utf-8")
-    assert 'title="元字符">C++</a>' in regex
+    assert 'concepts/meta-a/">C++</a>' in regex
     assert "acb 与 Cxx 不是" in regex  # 'a.b' and 'C++' are not regexes
     fence = (site / "fence" / "index.html").read_text(encoding="utf-8")
     assert "print" in fence and "x = 2" in fence

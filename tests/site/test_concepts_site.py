@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import posixpath
 import re
 from html.parser import HTMLParser
 
@@ -9,7 +11,8 @@ from click.testing import CliRunner
 
 from gardener.garden.loading import load_garden
 from gardener.site.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, build_site
+from tests.site.test_options import configure
 
 GARDEN = load_garden(ROOT / "docs")
 
@@ -65,11 +68,29 @@ def concept_summary(slug: str) -> str:
 
 
 def test_clipping_links_scaling_law_with_hover_summary(built_repo_site):
+    """The definition a hovered link shows is held once, in the site's previews file, under the
+    address the link goes to; the link itself carries none."""
     clipping = article_by_origin("003_")
-    links = content_links(html_of(built_repo_site, f"articles/{clipping.slug}"))
+    page = f"articles/{clipping.slug}/"
+    links = content_links(html_of(built_repo_site, page))
     scaling = [link for link in links if link["href"].endswith("concepts/scaling-law/")]
     assert scaling and scaling[0]["text"] == "Scaling Law"
+    assert scaling[0]["title"] is None
+    previews = json.loads((built_repo_site / "assets/gardener/previews.json").read_text("utf-8"))
+    key = posixpath.normpath(posixpath.join(page, scaling[0]["href"])) + "/"
+    assert previews[key]["s"] == concept_summary("scaling-law")
+    assert previews[key]["k"] == "c"
+
+
+def test_links_carry_their_definition_when_previews_are_off(repo_copy):
+    configure(repo_copy, previews="false")
+    run = build_site(repo_copy)
+    assert run.returncode == 0, run.stderr
+    clipping = article_by_origin("003_")
+    links = content_links(html_of(repo_copy / "site", f"articles/{clipping.slug}"))
+    scaling = [link for link in links if link["href"].endswith("concepts/scaling-law/")]
     assert scaling[0]["title"] == concept_summary("scaling-law")
+    assert not (repo_copy / "site/assets/gardener/previews.json").exists()
 
 
 def test_qa_article_links_rlhf(built_repo_site):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -63,7 +64,9 @@ def test_edits_reach_dependent_pages_and_bad_input_is_survived(server):
     note.write_text("---\ntitle: 新冠疫情（Covid-19）\naliases: [Covid-19, 新冠疫情]\n"
                     "summary: 2020 年起在全球流行的传染病。\n---\n\n一次全球大流行。\n", encoding="utf-8")
     wait_for(lambda: "concepts/covid-19/" in fetch(base + "glossary/"), what="the glossary entry")
-    assert 'title="2020 年起在全球流行的传染病。">Covid-19</a>' in fetch(base + clipping)
+    assert 'covid-19/">Covid-19</a>' in fetch(base + clipping)
+    previews = json.loads(fetch(base + "assets/gardener/previews.json"))
+    assert previews["concepts/covid-19/"]["s"] == "2020 年起在全球流行的传染病。"
 
     timeline = root / "timeline.yml"
     timeline.write_text(timeline.read_text(encoding="utf-8")

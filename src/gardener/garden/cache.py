@@ -54,6 +54,10 @@ class AnalysisCache:
         if path is not None:
             self._load(path)
 
+    def __contains__(self, key: Hashable) -> bool:
+        """Whether a kept (persisted) result exists for key."""
+        return key in self.entries
+
     def get(self, key: Hashable, compute: Callable[[], Any], *, persist: bool = True) -> Any:
         if not persist and not self.keep_volatile:
             return compute()

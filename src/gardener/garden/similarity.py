@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from importlib import resources
@@ -22,6 +22,7 @@ from scipy import sparse
 
 from gardener.articles.model import Article
 from gardener.garden.cache import AnalysisCache, digest
+from gardener.garden.sidework import SideWork
 from gardener.text.cjk import CJK_RUN
 from gardener.text.markdown import protected_spans
 from gardener.text.segmenter import jieba
@@ -130,6 +131,21 @@ def related_articles(articles: Sequence[Article], concept_counts: Mapping[str, M
 
 def _vector(article: Article) -> TermVector:
     return TermVector.of(article_terms(article))
+
+
+def read_terms(articles: Sequence[Article], cache: AnalysisCache,
+               digests: Mapping[str, str]) -> Callable[[], None]:
+    """Start reading the terms of every article not in the cache, on the second core; the
+    function returned waits for them and puts them in the cache, where `related_articles`
+    finds them. The analysis goes on meanwhile: the terms depend on nothing else."""
+    missing = {_terms_key(a, digests): a for a in articles}
+    missing = {key: a for key, a in missing.items() if key not in cache}
+    work = SideWork(_vector, list(missing.values()))
+
+    def collect() -> None:
+        for key, vector in zip(missing, work.results(), strict=True):
+            cache.get(key, lambda vector=vector: vector)
+    return collect
 
 
 def _terms_key(article: Article, digests: Mapping[str, str]) -> Hashable:

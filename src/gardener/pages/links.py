@@ -1,5 +1,6 @@
-"""Concept links written into a page's Markdown: chosen mentions become links with the concept's
-summary as their title. Sources are never touched; only the Markdown handed to the builder.
+"""Concept links written into a page's Markdown: chosen mentions become links, with the concept's
+summary as their title when the site has no hover previews (which show it otherwise). Sources
+are never touched; only the Markdown handed to the builder.
 
 Produced link format::
 
@@ -75,13 +76,19 @@ class Linker:
     aliases: str
     policy: LinkPolicy
     headings: bool  # whether headings may hold links
-    targets: FrozenMap  # concept slug -> (note path, summary)
+    # concept slug -> (note path, the summary a link carries as its title, or None)
+    targets: FrozenMap
     overrides: FrozenMap  # concept slug -> the note's own policy
 
     @classmethod
     def of(cls, garden: Garden, index: ConceptIndex, options: Options) -> Linker:
+        # With previews on, a hovered concept link shows its definition from the site's one
+        # previews file, so no page repeats definitions (they were a third of what a page
+        # rendered). Without them, each link carries its definition as its title.
+        titled = not options.previews
         return cls(index.matcher, index.signature, options.link_policy, options.link_headings,
-                   FrozenMap({c.slug: (c.path, c.summary) for c in garden.concepts}),
+                   FrozenMap({c.slug: (c.path, c.summary if titled else None)
+                              for c in garden.concepts}),
                    FrozenMap({c.slug: c.link_policy for c in garden.concepts if c.link_policy}))
 
     def link(self, path: str, markdown: str, exclude: Container[str] = ()) -> str:

@@ -21,6 +21,7 @@ from gardener.garden.cache import AnalysisCache
 from gardener.garden.concepts.index import ConceptIndex, analyse_concepts
 from gardener.garden.connections import Connections, connect
 from gardener.garden.loading import load_garden
+from gardener.garden.similarity import read_terms
 from gardener.garden.timeline.build import Timeline, build_timeline
 from gardener.options import Options
 from gardener.pages import article, concept, feeds, glossary, graph, home, previews, timeline
@@ -60,6 +61,9 @@ class GardenSite:
         self.cache = cache or AnalysisCache()
         self.garden: Garden = load_garden(docs_dir, options.articles_dir, options.concepts_dir,
                                           self.cache)
+        # Related articles read every article's words; the worker does it meanwhile.
+        terms = read_terms(self.garden.articles, self.cache, self.garden.digests) \
+            if options.related else None
         self.concepts: ConceptIndex = analyse_concepts(
             self.garden, link_headings=options.link_headings, cache=self.cache)
         self.timeline = Timeline(())
@@ -73,6 +77,8 @@ class GardenSite:
         # object, and comparing their keys stops at its identity.
         linker = Linker.of(self.garden, self.concepts, options)
         linker = self.cache.latest("linker", linker, lambda: linker)
+        if terms is not None:
+            terms()
         self.connections: Connections = connect(self.garden, self.concepts, self.cache,
                                                 related=options.related)
         self.view = GardenView(self.garden, self.concepts, self.timeline.events, options, linker,
