@@ -1,0 +1,66 @@
+"""Work on the second core: the same results, in order, as doing it here, whoever did each part."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import numpy as np
+
+from gardener.garden import sidework
+from gardener.garden.cache import AnalysisCache
+from gardener.garden.loading import load_garden
+from gardener.garden.sidework import SideWork
+from gardener.garden.similarity import _terms_key, _vector, read_terms
+from tests.conftest import ROOT
+
+PARENT = os.getpid()
+
+
+def square_and_pid(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+def dies_in_worker(n: int) -> int:
+    if os.getpid() != PARENT and n == 1:
+        os._exit(3)  # as a worker killed for memory would
+    return n + 1
+
+
+def test_results_in_order_from_both_processes():
+    items = list(range(sidework.MIN_ITEMS * 3))
+    work = SideWork(square_and_pid, items)
+    work.futures[0].result()  # the worker has done at least its first batch
+    found = work.results()
+    assert [square for square, _ in found] == [n * n for n in items]
+    pids = {pid for _, pid in found}
+    assert PARENT in pids and len(pids) == 2
+
+
+def test_a_worker_that_dies_is_replaced_by_this_process():
+    items = list(range(sidework.MIN_ITEMS * 2))
+    work = SideWork(dies_in_worker, items)
+    assert work.futures[0].exception() is not None  # the worker is gone
+    assert work.results() == [n + 1 for n in items]
+
+
+def test_few_items_stay_in_this_process():
+    work = SideWork(square_and_pid, [1, 2, 3])
+    assert work.pool is None
+    assert work.results() == [(1, PARENT), (4, PARENT), (9, PARENT)]
+
+
+def test_terms_read_on_the_side_equal_terms_read_here():
+    """The real articles of the repo's garden, each in several lengths so there are enough to
+    hand to a worker."""
+    garden = load_garden(ROOT / "docs")
+    articles = [dataclasses.replace(a, path=f"articles/{k}-{a.slug}.md", body=a.body[: 400 * (k + 1)])
+                for a in garden.articles for k in range(sidework.MIN_ITEMS // len(garden.articles) + 1)]
+    assert len(articles) >= sidework.MIN_ITEMS
+    cache = AnalysisCache()
+    read_terms(articles, cache, {})()
+    for article in articles:
+        key = _terms_key(article, {})
+        assert key in cache
+        side, here = cache.get(key, lambda: None), _vector(article)
+        assert np.array_equal(side.hashes, here.hashes) and np.array_equal(side.counts, here.counts)
