@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 BACKLINKS_HEADING = "## 提到它的文章 {data-search-exclude}"
 # A concept that most articles mention would otherwise list thousands of them on one page.
 BACKLINKS_SHOWN = 100
+# The newest this many come with the sentence that mentions the concept; older ones are listed
+# by date and title. Quotes were most of what a concept page rendered (and searched past), and a
+# reader meets the concept's use in a few of them.
+QUOTED = 20
 
 
 @dataclass(frozen=True)  # not a NamedTuple: its `count` would hide tuple.count
@@ -94,12 +98,12 @@ def _articles(page: ConceptInputs) -> str:
     lines = [BACKLINKS_HEADING, ""]
     if page.cited_by > BACKLINKS_SHOWN:
         lines += [f"共 {page.cited_by} 篇，以下是最新的 {BACKLINKS_SHOWN} 篇，其余的可以用搜索找到。", ""]
-    for cited in page.citations:
-        before, term, after = cited.snippet
-        quote = f"{md_text(before)}**{md_text(term)}**{md_text(after)}"
-        lines.append(
-            f"- {article_date(cited.article)} · "
-            f"[{md_text(cited.article.title)}]({rel_link(page.concept.path, cited.article.path)})"
-            f"（{cited.count} 次）<br><small>{quote}</small>"
-        )
+    for number, cited in enumerate(page.citations):
+        line = (f"- {article_date(cited.article)} · "
+                f"[{md_text(cited.article.title)}]({rel_link(page.concept.path, cited.article.path)})"
+                f"（{cited.count} 次）")
+        if number < QUOTED:
+            before, term, after = cited.snippet
+            line += f"<br><small>{md_text(before)}**{md_text(term)}**{md_text(after)}</small>"
+        lines.append(line)
     return "\n".join(lines)
