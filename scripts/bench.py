@@ -130,7 +130,7 @@ def plain_config(garden: Path) -> Path:
 def plain_nav_config(garden: Path) -> Path:
     """The plain build with the navigation the plugin would make, written out as `nav:`."""
     from gardener.garden.loading import load_garden
-    from gardener.pages.common import nav_tree
+    from gardener.pages.nav_tree import nav_tree
     from gardener.site.export import nav_entry
 
     loaded = load_garden(garden / "docs")

@@ -101,29 +101,3 @@ def by_year(articles) -> list[tuple[str, list]]:
     # Undated articles have no newest: 第1章 … 第12章 read in their own order.
     return [(year, natural_titles(groups[year]) if year == UNDATED else newest_first(groups[year]))
             for year in order]
-
-
-# A year with more articles than this is divided into months. Material prunes each page's
-# navigation to its own section, so a section's length is paid on every page in it: bounded
-# sections keep a build linear in the number of articles, and keep the list readable.
-MONTHS_ABOVE = 60
-NO_MONTH = "月份不详"
-
-
-def nav_tree(articles) -> list[tuple[str, list]]:
-    """The articles' navigation: (year, entries) newest year first, undated last. Entries are
-    articles, newest first, or for a large year (month label, articles) pairs, newest first,
-    with articles dated only to the year in a last group."""
-    tree = []
-    for year, group in by_year(articles):
-        if len(group) <= MONTHS_ABOVE or year == UNDATED:
-            tree.append((year, group))
-            continue
-        months: dict[str, list] = {}
-        for article in group:  # already newest first, so months come out in order
-            label = f"{article.date.month} 月" if article.date.month else NO_MONTH
-            months.setdefault(label, []).append(article)
-        if NO_MONTH in months:
-            months[NO_MONTH] = months.pop(NO_MONTH)
-        tree.append((year, list(months.items())))
-    return tree

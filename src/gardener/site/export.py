@@ -20,8 +20,8 @@ from gardener.articles.schema import for_theme
 from gardener.files import describe, write_atomic
 from gardener.garden.loading import all_files
 from gardener.options import plugin_entry, plugin_options, site_fields
-from gardener.pages.common import nav_tree
 from gardener.pages.feeds import head_links
+from gardener.pages.nav_tree import nav_tree
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets
 
@@ -206,7 +206,7 @@ def nav(site: GardenSite, pages: set[str]) -> list:
             entries.append(page)
     listed = [a for a in site.garden.articles if a.path not in hidden]
     years = [nav_entry(year, group)
-             for year, group in nav_tree(listed)]
+             for year, group in nav_tree(listed, site.options.articles_dir)]
     if years:
         entries.append({site.options.articles_title: years})
     if site.options.concepts_in_nav:

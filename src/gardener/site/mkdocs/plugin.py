@@ -120,7 +120,7 @@ class GardenerPlugin(BasePlugin):
                 if folder is not None:  # a section without pages has no folder
                     item.title = titles.get(folder, item.title)
                 if folder == options.articles_dir and options.nav_by_date:
-                    arrange_articles(item, self.site.garden)
+                    arrange_articles(item, self.site.garden, options.articles_dir)
         relink_pages(nav)
         return nav
 
