@@ -192,3 +192,19 @@ def test_check_lists_ambiguous_aliases_with_their_counts():
 def test_skipped_mentions_are_counted_apart():
     kept, skipped = sort_mentions("打开终端，看到 shell 的 prompt 之后输入命令。", MATCHER)
     assert not kept and [m.alias for m in skipped] == ["prompt"]
+
+
+def test_the_english_word_list_is_let_go_after_the_aliases_are_judged():
+    """wordfreq keeps its whole English list once asked; a build keeps only the aliases' scores,
+    and judges them the same after the list is gone."""
+    wordfreq = pytest.importorskip("wordfreq")
+    from gardener.garden.concepts import sense
+
+    sense._english_zipf.cache_clear()
+    first = matcher_for(GARDEN.concepts)
+    assert wordfreq.get_frequency_dict.cache_info().currsize == 0
+    assert sense._english_zipf.cache_info().currsize > 0
+    sense._english_zipf.cache_clear()  # judged again from a list loaded anew
+    again = matcher_for(GARDEN.concepts)
+    assert first.senses.detected == again.senses.detected
+    assert any("English" in why for why in first.senses.detected.values())

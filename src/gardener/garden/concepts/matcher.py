@@ -22,6 +22,7 @@ from gardener.garden.concepts.sense import (
     expanded_acronym,
     glued,
     reference_heading,
+    release_word_lists,
     splits_word,
     wrong_case,
 )
@@ -150,6 +151,7 @@ class ConceptMatcher:
         if senses is not None:
             detected = {norm: why for norm, (_c, alias) in declared.items()
                         if (why := detected_ambiguous(alias))}
+            release_word_lists()
             self.senses = SenseFilter(senses, owners, detected)
 
     def _build(self, declared: Mapping[str, tuple[str, str]]) -> ahocorasick.Automaton | None:

@@ -29,7 +29,8 @@ from importlib import resources
 
 from gardener.text.cjk import has_cjk
 
-__all__ = ["AMBIGUOUS_FREQ", "ENGLISH_ZIPF", "PROFILE_MIN", "Sense", "SenseFilter", "detected_ambiguous"]
+__all__ = ["AMBIGUOUS_FREQ", "ENGLISH_ZIPF", "PROFILE_MIN", "Sense", "SenseFilter", "detected_ambiguous",
+           "release_word_lists"]
 
 # jieba counts a word this often in general Chinese (out of ~60 million words) when it has an
 # everyday sense: 对齐 22, 微调 50, 幻觉 239, 推理 614; terms of art (预训练, 语料库) are rarer or absent.
@@ -63,12 +64,25 @@ def _jieba_frequency():
     return segmenter.get_FREQ
 
 
+@lru_cache(maxsize=4096)  # one entry per alias ever asked about: a rebuild asks again
 def _english_zipf(word: str) -> float:
     try:
         from wordfreq import zipf_frequency
     except ImportError:  # without the word list only declared ambiguity applies
         return 0.0
     return zipf_frequency(word, "en")
+
+
+def release_word_lists() -> None:
+    """Let go of wordfreq's English list (about 27 MB, which it keeps for the life of the
+    process once asked): the aliases' frequencies are kept above, and the memory goes to the
+    pages the build renders next. A new alias loads the list again."""
+    try:
+        import wordfreq
+    except ImportError:
+        return
+    for table in (wordfreq.get_frequency_dict, wordfreq.get_frequency_list):
+        table.cache_clear()
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z][a-z]*")  # one word, capitalised at most: "token", "Claude"
