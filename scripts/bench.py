@@ -223,8 +223,22 @@ def timed_build(garden: Path, config: Path, site: Path) -> dict:
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
-def builds(garden: Path, repeat: int, folder_nav: bool) -> dict:
+def without_search(config: Path) -> Path:
+    """The same config without Material's search plugin: what search costs each build."""
+    text = config.read_text(encoding="utf-8")
+    bare = re.sub(r"^  - search:\n(?:      .*\n|        .*\n)*", "", text, flags=re.M)
+    if bare == text:
+        raise SystemExit(f"no search plugin found in {config}")
+    out = config.with_name(config.stem + "-nosearch.yml")
+    out.write_text(bare, encoding="utf-8")
+    return out
+
+
+def builds(garden: Path, repeat: int, folder_nav: bool, no_search: bool = False) -> dict:
     configs = {"plugin": garden / "mkdocs.yml", "plain_nav": plain_nav_config(garden)}
+    if no_search:
+        configs["plugin_nosearch"] = without_search(configs["plugin"])
+        configs["plain_nav_nosearch"] = without_search(configs["plain_nav"])
     if folder_nav:
         configs["plain"] = plain_config(garden)
     best: dict[str, dict] = {}
@@ -244,8 +258,9 @@ def builds(garden: Path, repeat: int, folder_nav: bool) -> dict:
     for name, result in best.items():
         index = garden / f"site-{name}" / "search" / "search_index.json"
         row.update({f"build_{name}_s": result["seconds"], f"rss_{name}_mb": result["rss_mb"],
-                    f"tree_{name}_mb": result["tree_mb"],
-                    f"index_{name}_mb": index.stat().st_size / 1e6})
+                    f"tree_{name}_mb": result["tree_mb"]})
+        if index.exists():
+            row[f"index_{name}_mb"] = index.stat().st_size / 1e6
     return row
 
 
@@ -293,6 +308,8 @@ def main() -> None:
     parser.add_argument("--connections", action="store_true",
                         help="also build each garden with wikilinks added, connections on and off "
                              "(scripts/bench_connections.py)")
+    parser.add_argument("--no-search", action="store_true",
+                        help="also build both without Material's search plugin, to see its share")
     parser.add_argument("--child-build", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_build:
@@ -313,7 +330,8 @@ def main() -> None:
               f"{row['import_s']:.1f} s", flush=True)
         row.update(analysis(garden))
         print(f"[{n}] analysis {row['analysis_s']:.2f} s", flush=True)
-        row.update(builds(garden, args.repeat, folder_nav=n <= args.plain_folder_max))
+        row.update(builds(garden, args.repeat, folder_nav=n <= args.plain_folder_max,
+                          no_search=args.no_search))
         if n <= args.incremental_max:
             row.update(incremental(garden))
         if args.connections:
@@ -324,6 +342,18 @@ def main() -> None:
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
     print_table(rows)
+    if args.no_search:
+        print("\n| articles | plugin s | plain s | ratio | without search: plugin s | plain s | ratio "
+              "| search's share of the gap s |")
+        print("|" + "---|" * 8)
+        for r in rows:
+            gap = r["build_plugin_s"] - r["build_plain_nav_s"]
+            bare = r["build_plugin_nosearch_s"] - r["build_plain_nav_nosearch_s"]
+            print(f"| {r['n']:,} | {r['build_plugin_s']:.1f} | {r['build_plain_nav_s']:.1f} "
+                  f"| {r['build_plugin_s'] / r['build_plain_nav_s']:.2f} "
+                  f"| {r['build_plugin_nosearch_s']:.1f} | {r['build_plain_nav_nosearch_s']:.1f} "
+                  f"| {r['build_plugin_nosearch_s'] / r['build_plain_nav_nosearch_s']:.2f} "
+                  f"| {gap - bare:.1f} of {gap:.1f} |")
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 
