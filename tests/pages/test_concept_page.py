@@ -20,10 +20,10 @@ def test_only_the_newest_citations_carry_quotes(repo_copy):
     assert cited > concept.QUOTED
     page = concept.inputs(site.view, busiest, busiest.body)
     section = concept._articles(page)
-    entries = [line for line in section.splitlines() if line.startswith("- ")]
+    entries = re.findall(r"<li>(.*?)</li>", section)
     assert len(entries) == min(cited, concept.BACKLINKS_SHOWN)
     quoted = [line for line in entries if "<small>" in line]
     assert quoted == entries[:concept.QUOTED]
     # newest first, as the quotes are of the newest
-    dates = [re.match(r"- (\S+) ·", line).group(1) for line in entries]
+    dates = [re.match(r"(\S+) ·", line).group(1) for line in entries]
     assert [d for d in dates if d != "日期不详"] == sorted((d for d in dates if d != "日期不详"), reverse=True)

@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from gardener.articles.model import Article, Concept
-from gardener.pages.common import ArticleRef, ConceptRef, md_text, rel_link
+from gardener.pages.common import ArticleRef, ConceptRef, html_link, html_list, md_text, rel_link
 from gardener.pages.connections import Around
 from gardener.pages.links import Linker
 
@@ -36,6 +36,7 @@ class ArticleInputs:
     original: ArticleRef | None  # the article this one repeats (with a header only)
     concepts: tuple[Discussed, ...]  # most mentioned first
     around: Around  # where it sits in the garden: wikilinks, related articles, backlinks, graph
+    directory_urls: bool  # how the site names pages, for the links written as HTML
 
 
 def inputs(view: GardenView, article: Article, markdown: str) -> ArticleInputs:
@@ -51,6 +52,7 @@ def inputs(view: GardenView, article: Article, markdown: str) -> ArticleInputs:
         concepts=tuple(Discussed(view.concept_refs[slug], count, distinct_names(known[slug]))
                        for slug, count in counts),
         around=Around.of(view, article.path),
+        directory_urls=view.options.use_directory_urls,
     )
 
 
@@ -127,11 +129,10 @@ def concepts_footer(page: ArticleInputs) -> str:
     so the article is found under any name of a concept it discusses)."""
     if not page.concepts:
         return ""
-    lines = ["", "## 本文涉及的概念", "", '<div class="gd-concepts" markdown>', ""]
+    items = []
     for row in page.concepts:
-        others = "、".join(md_text(a) for a in row.names)
-        names = f' <span class="gd-aliases">{others}</span>' if others else ""
-        lines.append(f"- [{md_text(row.concept.title)}]({rel_link(page.article.path, row.concept.path)})"
-                     f" × {row.count}{names}")
-    lines += ["", "</div>", ""]
-    return "\n".join(lines)
+        link = html_link(row.concept.title, page.article.path, row.concept.path, page.directory_urls)
+        others = html.escape("、".join(row.names))
+        items.append(f"{link} × {row.count}" + (f' <span class="gd-aliases">{others}</span>'
+                                               if others else ""))
+    return "\n## 本文涉及的概念\n\n" + html_list("gd-concepts", items) + "\n"

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from gardener.garden.backlinks import Citation
-from gardener.pages.common import md_text, rel_link
+from gardener.pages.common import html_link, html_list, html_quote
 
 ARTICLE_HEADING = "链接到本文"
 CONCEPT_HEADING = "引用本页"
@@ -27,13 +27,14 @@ class BacklinksInputs:
     concept: bool  # a concept note's section has its own heading
     links: tuple[Backlink, ...]  # the first SHOWN, in garden order
     total: int
+    directory_urls: bool = True  # how the site names pages, for the links written as HTML
 
 
 def inputs(page_path: str, citations: Iterable[Citation], titles: Mapping[str, str], *,
-           concept: bool = False) -> BacklinksInputs:
+           concept: bool = False, directory_urls: bool = True) -> BacklinksInputs:
     citations = tuple(citations)
     shown = tuple(Backlink(c.source, titles.get(c.source, c.source), c.context) for c in citations[:SHOWN])
-    return BacklinksInputs(page_path, concept, shown, len(citations))
+    return BacklinksInputs(page_path, concept, shown, len(citations), directory_urls)
 
 
 def emit(page: BacklinksInputs) -> str:
@@ -42,13 +43,9 @@ def emit(page: BacklinksInputs) -> str:
     if not page.links:
         return ""
     heading = CONCEPT_HEADING if page.concept else ARTICLE_HEADING
-    lines = [f"## {heading} {{data-search-exclude}}", "", '<div class="gd-backlinks" markdown>', ""]
+    lines = [f"## {heading} {{data-search-exclude}}", ""]
     if page.total > len(page.links):
         lines += [f"共 {page.total} 个页面链接到这里，以下是其中 {len(page.links)} 个。", ""]
-    for link in page.links:
-        before, words, after = link.context
-        quote = f"{md_text(before)}**{md_text(words)}**{md_text(after)}"
-        lines.append(f"- [{md_text(link.title)}]({rel_link(page.page_path, link.path)})"
-                     f"<br><small>{quote}</small>")
-    lines += ["", "</div>", ""]
-    return "\n".join(lines)
+    items = [html_link(link.title, page.page_path, link.path, page.directory_urls) + "<br>"
+             + html_quote(link.context) for link in page.links]
+    return "\n".join(lines) + "\n" + html_list("gd-backlinks", items)

@@ -9,11 +9,13 @@ when something it shows has changed, and a key cannot leave out anything the pag
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
 from gardener.articles.model import Article, Concept
+from gardener.pages.urls import relative_url
 from gardener.text.dates import PartialDate
 from gardener.text.markdown import escape_inline
 from gardener.text.natural import natural_titles
@@ -67,6 +69,25 @@ def rel_link(from_path: str, to_path: str) -> str:
 def md_text(text: str) -> str:
     """Text safe inside a Markdown link label or table cell (see escape_inline)."""
     return escape_inline(text)
+
+
+def html_link(text: str, from_path: str, to_path: str, directory_urls: bool) -> str:
+    return (f'<a href="{html.escape(relative_url(from_path, to_path, directory_urls))}">'
+            f"{html.escape(text)}</a>")
+
+
+def html_list(css: str, items: list[str]) -> str:
+    """A list written as HTML, which the Markdown renderer passes through as it is: the lists
+    gardener adds to every page (concepts, related articles, backlinks) cost several times
+    more to render as Markdown inside HTML than the article's own text."""
+    rows = "".join(f"<li>{item}</li>\n" for item in items)
+    return f'<div class="{css}"><ul>\n{rows}</ul></div>\n'
+
+
+def html_quote(snippet: tuple[str, str, str]) -> str:
+    """A sentence with the words it is quoted for in bold."""
+    before, words, after = (html.escape(part) for part in snippet)
+    return f"<small>{before}<strong>{words}</strong>{after}</small>"
 
 
 def asset(name: str) -> str:

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 from gardener.articles.model import Concept
 from gardener.garden.concepts.index import related_concepts
 from gardener.pages import timeline
-from gardener.pages.common import ArticleRef, ConceptRef, article_date, md_text, rel_link
+from gardener.pages.common import (
+    ArticleRef,
+    ConceptRef,
+    article_date,
+    html_link,
+    html_list,
+    html_quote,
+    md_text,
+    rel_link,
+)
 from gardener.pages.connections import Around
 from gardener.pages.links import Linker
 
@@ -45,6 +54,7 @@ class ConceptInputs:
     cited_by: int  # how many listed articles mention it in all
     timeline: timeline.TimelineInputs | None  # None when the site has no timeline
     around: Around  # its wikilinks, the pages linking to it, its own graph
+    directory_urls: bool  # how the site names pages, for the links written as HTML
 
 
 def inputs(view: GardenView, concept: Concept, markdown: str) -> ConceptInputs:
@@ -59,6 +69,7 @@ def inputs(view: GardenView, concept: Concept, markdown: str) -> ConceptInputs:
         cited_by=len(links),
         timeline=timeline.inputs(view, concept.slug) if view.options.timeline else None,
         around=Around.of(view, concept.path, concept=True),
+        directory_urls=view.options.use_directory_urls,
     )
 
 
@@ -98,12 +109,10 @@ def _articles(page: ConceptInputs) -> str:
     lines = [BACKLINKS_HEADING, ""]
     if page.cited_by > BACKLINKS_SHOWN:
         lines += [f"共 {page.cited_by} 篇，以下是最新的 {BACKLINKS_SHOWN} 篇，其余的可以用搜索找到。", ""]
+    items = []
     for number, cited in enumerate(page.citations):
-        line = (f"- {article_date(cited.article)} · "
-                f"[{md_text(cited.article.title)}]({rel_link(page.concept.path, cited.article.path)})"
-                f"（{cited.count} 次）")
-        if number < QUOTED:
-            before, term, after = cited.snippet
-            line += f"<br><small>{md_text(before)}**{md_text(term)}**{md_text(after)}</small>"
-        lines.append(line)
-    return "\n".join(lines)
+        link = html_link(cited.article.title, page.concept.path, cited.article.path,
+                         page.directory_urls)
+        item = f"{article_date(cited.article)} · {link}（{cited.count} 次）"
+        items.append(item + "<br>" + html_quote(cited.snippet) if number < QUOTED else item)
+    return "\n".join(lines) + "\n" + html_list("gd-citations", items)

@@ -34,9 +34,10 @@ class Around:
         return cls(
             wikilinks=connections.wiki_targets(path) if options.wikilinks else None,
             related=None if ranked is None else related.inputs(
-                path, ranked, view.article_refs, view.concepts),
+                path, ranked, view.article_refs, view.concepts, options.use_directory_urls),
             backlinks=backlinks.inputs(path, connections.citations(path), connections.titles,
-                                       concept=concept) if options.backlinks else None,
+                                       concept=concept, directory_urls=options.use_directory_urls)
+            if options.backlinks else None,
             graph_node=page_url(path, options.use_directory_urls) if options.graph else None,
         )
 
