@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 
 import numpy as np
 
@@ -64,3 +65,16 @@ def test_terms_read_on_the_side_equal_terms_read_here():
         assert key in cache
         side, here = cache.get(key, lambda: None), _vector(article)
         assert np.array_equal(side.hashes, here.hashes) and np.array_equal(side.counts, here.counts)
+
+
+def test_a_process_with_other_threads_is_not_forked():
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        work = SideWork(square_and_pid, list(range(sidework.MIN_ITEMS * 2)))
+        assert work.pool is None
+        assert {pid for _, pid in work.results()} == {PARENT}
+    finally:
+        stop.set()
+        other.join()

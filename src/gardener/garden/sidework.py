@@ -7,7 +7,8 @@ it goes to a forked worker in small batches. When this process has finished its 
 takes back every batch the worker has not started and does it itself, so both cores stay busy
 until the end and nothing waits on a slow worker. Forking shares what is already loaded, so
 the worker starts in milliseconds; where fork is not available (or for a few items, where a
-worker would cost more than it saves) the work is done here, in order, when asked for.
+worker would cost more than it saves, or in a process with other threads) the work is done
+here, in order, when asked for.
 
 The worker's own memory (jieba's intermediate lists) is returned to the system when it exits,
 so the build process does not keep it for the rest of the build.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Generic, TypeVar
@@ -35,6 +37,13 @@ def _run_batch(function: Callable, batch: Sequence) -> list:
     return [function(item) for item in batch]
 
 
+def _can_fork() -> bool:
+    """Fork only a process with one thread: a lock another thread holds (a server's, while
+    `mkdocs serve` rebuilds) would stay held forever in the child. Rebuilds while serving read
+    a few edited articles, so they lose nothing."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 class SideWork(Generic[Item, Result]):
     """`function` over `items`, started now, collected by `results()` in the items' order.
     `function` must be a module-level function (it is sent to the worker by name)."""
@@ -44,7 +53,7 @@ class SideWork(Generic[Item, Result]):
         self.batches = [list(items[i:i + BATCH]) for i in range(0, len(items), BATCH)]
         self.pool: ProcessPoolExecutor | None = None
         self.futures: list[Future] = []
-        if len(items) >= MIN_ITEMS and "fork" in multiprocessing.get_all_start_methods():
+        if len(items) >= MIN_ITEMS and _can_fork():
             try:
                 self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
                 self.futures = [self.pool.submit(_run_batch, function, b) for b in self.batches]
