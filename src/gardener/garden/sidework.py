@@ -48,12 +48,17 @@ class SideWork(Generic[Item, Result]):
     """`function` over `items`, started now, collected by `results()` in the items' order.
     `function` must be a module-level function (it is sent to the worker by name)."""
 
-    def __init__(self, function: Callable[[Item], Result], items: Sequence[Item]) -> None:
+    def __init__(self, function: Callable[[Item], Result], items: Sequence[Item],
+                 before_fork: Callable[[], object] | None = None) -> None:
+        """`before_fork`: loads what both processes need (a dictionary), once, so the worker
+        shares it instead of loading its own copy."""
         self.function = function
         self.batches = [list(items[i:i + BATCH]) for i in range(0, len(items), BATCH)]
         self.pool: ProcessPoolExecutor | None = None
         self.futures: list[Future] = []
         if len(items) >= MIN_ITEMS and _can_fork():
+            if before_fork is not None:
+                before_fork()
             try:
                 self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
                 self.futures = [self.pool.submit(_run_batch, function, b) for b in self.batches]

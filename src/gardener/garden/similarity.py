@@ -140,7 +140,8 @@ def read_terms(articles: Sequence[Article], cache: AnalysisCache,
     finds them. The analysis goes on meanwhile: the terms depend on nothing else."""
     missing = {_terms_key(a, digests): a for a in articles}
     missing = {key: a for key, a in missing.items() if key not in cache}
-    work = SideWork(_vector, list(missing.values()))
+    # jieba's dictionary is loaded before the fork: the analysis needs it here anyway.
+    work = SideWork(_vector, list(missing.values()), before_fork=jieba().initialize)
 
     def collect() -> None:
         for key, vector in zip(missing, work.results(), strict=True):
