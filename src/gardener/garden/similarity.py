@@ -145,8 +145,12 @@ def read_terms(articles: Sequence[Article], cache: AnalysisCache,
 
     def collect() -> None:
         for key, vector in zip(missing, work.results(), strict=True):
-            cache.get(key, lambda vector=vector: vector)
+            cache.get(key, partial(_same, vector))
     return collect
+
+
+def _same(value: TermVector) -> TermVector:
+    return value
 
 
 def _terms_key(article: Article, digests: Mapping[str, str]) -> Hashable:
