@@ -157,3 +157,21 @@ def test_undated_articles_go_by_folder(repo_copy):
 def export_nav(root) -> str:
     export(root / "mkdocs.yml", root / "exported")
     return (root / "exported" / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_a_crowded_month_is_cut_into_runs_of_days(repo_copy):
+    source = sorted((repo_copy / "docs" / "articles").glob("*.md"))[0]
+    body = matter.split(source.read_text(encoding="utf-8"))[1]
+    for i in range(130):
+        (repo_copy / "docs" / "articles" / f"day-{i}.md").write_text(
+            f"---\ntitle: 日报 {i}\nslug: day-{i}\ndate: '2024-03-{i % 28 + 1:02d}'\n---\n{body}",
+            encoding="utf-8")
+    tree = nav_tree(load_garden(repo_copy / "docs").articles)
+    months = dict(tree)["2024"]
+    (label, runs), = [m for m in months if m[0] == "3 月"]
+    assert max(len(entries) for _, entries in sections(tree)) <= SECTION_MAX
+    assert len(runs) == 3 and sum(len(run[1]) for run in runs) == 130
+    for run_label, entries in runs:  # newest first, labelled by the days they cover
+        days = [a.date.day for a in entries]
+        assert days == sorted(days, reverse=True)
+        assert run_label == f"{min(days)}–{max(days)} 日"
