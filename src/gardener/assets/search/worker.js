@@ -1,0 +1,287 @@
+/* gardener's search worker. Material's page script talks to it exactly as to Material's own
+ * worker (messages SETUP 0 -> READY 1, QUERY 2 -> RESULT 3, results in the shape Material's
+ * result list renders), so the search box, its results and its keys are Material's. What
+ * differs is where answers come from: search/search_index.json holds only a table of shards
+ * (written by gardener.site.search_shards), and a query fetches the few shards its words fall
+ * in and the pages it shows, never the whole index. */
+"use strict"
+
+const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
+const OPTIONAL = 0, REQUIRED = 1, PROHIBITED = 2
+const HAN = /\p{sc=Han}+/u
+const HAN_RUNS = /(\p{sc=Han}+)/u
+// Longest Chinese word looked up when cutting a query (aliases longer than this are rare).
+const LONGEST_WORD = 12
+// Material's teaser shows at most two blocks of a section with matches in them.
+const BLOCK_END = /(?<=<\/(?:p|li|pre|h[1-6]|td|th|dd|dt|blockquote|figcaption|table|ul|ol)>)/
+
+let search = null
+
+/* Queries are answered one after another, so results arrive in the order they were asked
+ * and the list always ends on the reader's last query. */
+let queue = Promise.resolve()
+addEventListener("message", ev => {
+  queue = queue.then(() => handle(ev.data)).then(message => postMessage(message))
+})
+
+async function handle(message) {
+  switch (message.type) {
+    case SETUP:
+      search = new ShardedSearch(message.data)
+      return { type: READY }
+    case QUERY:
+      try {
+        return { type: RESULT, data: await search.query(message.data) }
+      } catch (err) {
+        console.warn(`Search failed for ${message.data}`, err)
+        return { type: RESULT, data: { items: [] } }
+      }
+    default:
+      throw new TypeError("Invalid message type")
+  }
+}
+
+class ShardedSearch {
+  constructor({ config, options }) {
+    this.manifest = config.gardener
+    this.separator = new RegExp(config.separator, "g")
+    this.stop = new Set(this.manifest.stopwords)
+    this.suggest = !!(options && options.suggest)
+    this.base = new URL("../../search/", self.location.href)
+    this.shards = new Map()
+    this.pages = new Map()
+  }
+
+  fetchJSON(path) {
+    const url = new URL(`${path}?v=${this.manifest.build}`, this.base)
+    return fetch(url).then(response => {
+      if (!response.ok) throw new Error(`${url}: ${response.status}`)
+      return response.json()
+    })
+  }
+
+  shard(i) {
+    if (!this.shards.has(i)) this.shards.set(i, this.fetchJSON(`shards/${i}.json`))
+    return this.shards.get(i)
+  }
+
+  page(i) {
+    if (!this.pages.has(i)) this.pages.set(i, this.fetchJSON(`pages/${i}.json`))
+    return this.pages.get(i)
+  }
+
+  /* The shard whose range holds a term: the last one starting at or before it. */
+  shardOf(term) {
+    const table = this.manifest.shards
+    let lo = 0, hi = table.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (table[mid][0] <= term) lo = mid
+      else hi = mid - 1
+    }
+    return lo
+  }
+
+  /* The terms a query word stands for, with their postings: the word itself and the longer
+   * words it begins, as far as a bounded number of bytes of shards reaches. */
+  async expand(term) {
+    const first = this.shardOf(term)
+    const wanted = [first]
+    if ([...term].length > 1) {
+      const last = this.shardOf(term + "\uffff")
+      let bytes = this.manifest.shards[first][1]
+      for (let i = first + 1; i <= last; i++) {
+        bytes += this.manifest.shards[i][1]
+        if (bytes > this.manifest.prefix_bytes) break
+        wanted.push(i)
+      }
+    }
+    const found = new Map()
+    for (const shard of await Promise.all(wanted.map(i => this.shard(i))))
+      for (const key in shard)
+        if (key.startsWith(term)) found.set(key, shard[key])
+    return found
+  }
+
+  /* A run of Chinese characters cut into the longest words the index knows, as Material's
+   * worker cuts it with its own vocabulary; an unknown character stands alone. */
+  async segment(run) {
+    const chars = [...run]
+    const candidates = []
+    for (let i = 0; i < chars.length; i++)
+      for (let j = i + 2; j <= Math.min(chars.length, i + LONGEST_WORD); j++)
+        candidates.push(chars.slice(i, j).join(""))
+    const shards = new Map()
+    for (const word of candidates) {
+      const i = this.shardOf(word)
+      if (!shards.has(i)) shards.set(i, this.shard(i))
+    }
+    const loaded = new Map()
+    for (const [i, shard] of shards) loaded.set(i, await shard)
+    const known = word => word in loaded.get(this.shardOf(word))
+    const words = []
+    for (let i = 0; i < chars.length;) {
+      let j = Math.min(chars.length, i + LONGEST_WORD)
+      while (j > i + 1 && !known(chars.slice(i, j).join(""))) j--
+      words.push(chars.slice(i, j).join(""))
+      i = j
+    }
+    return words
+  }
+
+  /* The query's clauses, read as Material reads a query: words split by the site's separator,
+   * "+word" and quoted words required, "-word" excluded, every word also a prefix. */
+  async clauses(query) {
+    const clauses = []
+    const parts = query.trim().split(/"([^"]+)"/g)
+    for (let p = 0; p < parts.length; p++)
+      for (let raw of parts[p].split(/\s+/)) {
+        let presence = p & 1 ? REQUIRED : OPTIONAL
+        if (raw.startsWith("+")) presence = REQUIRED
+        if (raw.startsWith("-")) presence = PROHIBITED
+        raw = raw.replace(/^[+\-]+/, "").replace(/^(?:title|text|tags):/, "")
+          .replace(/[~^]\d*$/, "").replace(/\*/g, "")
+        for (const word of this.words(raw))
+          for (const piece of word.split(HAN_RUNS)) {
+            if (!piece) continue
+            const terms = HAN.test(piece) ? await this.segment(piece) : [piece]
+            for (const term of terms)
+              if (!this.stop.has(term)) clauses.push({ term, presence })
+          }
+      }
+    return clauses
+  }
+
+  /* Words of a text as the index has them: split on the separator, lower case. */
+  words(text) {
+    const words = []
+    split(text, this.separator, (start, end) => words.push(text.slice(start, end).toLowerCase()))
+    return words
+  }
+
+  async query(query) {
+    const clauses = await this.clauses(query)
+    if (!clauses.length) return { items: [] }
+    const expansions = await Promise.all(clauses.map(clause => this.expand(clause.term)))
+    const hits = new Map()      // page * 65536 + section -> {score, clauses, terms}
+    const excluded = new Set()
+    clauses.forEach((clause, c) => {
+      for (const [term, postings] of expansions[c]) {
+        let page = 0
+        for (let i = 0; i < postings.length; i += 3) {
+          page += postings[i]
+          const key = page * 65536 + postings[i + 1]
+          if (clause.presence === PROHIBITED) {
+            excluded.add(key)
+            continue
+          }
+          let hit = hits.get(key)
+          if (!hit) hits.set(key, hit = { score: 0, clauses: new Set(), terms: new Set() })
+          hit.score += postings[i + 2] / 10
+          hit.clauses.add(c)
+          hit.terms.add(term)
+        }
+      }
+    })
+    const counted = clauses.filter(clause => clause.presence !== PROHIBITED)
+    const required = clauses.flatMap((clause, c) => clause.presence === REQUIRED ? [c] : [])
+    const ranked = []
+    for (const [key, hit] of hits) {
+      if (excluded.has(key) || !required.every(c => hit.clauses.has(c))) continue
+      const section = key % 65536
+      // Material's own boost: a page over its sections, and more of the query's words found
+      const boost = +(section === 0) + hit.clauses.size / counted.length
+      ranked.push({ key, page: (key - section) / 65536, section, hit,
+                    score: hit.score * (1 + boost ** 2) })
+    }
+    ranked.sort((a, b) => b.score - a.score)
+    const groups = new Map()
+    for (const item of ranked) {
+      if (!groups.has(item.page)) {
+        if (groups.size >= this.manifest.results) continue
+        groups.set(item.page, [])
+      }
+      groups.get(item.page).push(item)
+    }
+    const pages = await Promise.all([...groups.keys()].map(page => this.page(page)))
+    const items = [...groups.values()].map((group, g) =>
+      this.render(group, pages[g], clauses))
+    const result = { items }
+    if (this.suggest) result.suggest = this.suggestions(items, clauses)
+    return result
+  }
+
+  /* One page's results in Material's shape: its matching sections, and the page itself. */
+  render(group, sections, clauses) {
+    const items = group.filter(item => sections[item.section]).map(item => {
+      const [location, title, text, tags] = sections[item.section]
+      const terms = {}
+      clauses.forEach((clause, c) => {
+        if (clause.presence !== PROHIBITED) terms[clause.term] = item.hit.clauses.has(c)
+      })
+      const doc = { location, title: this.mark(title, item.hit.terms),
+                    text: teaser(this.mark(text, item.hit.terms)), score: item.score, terms }
+      if (tags) doc.tags = tags
+      return doc
+    })
+    if (!group.some(item => item.section === 0) && sections[0]) {
+      const [location, title, text, tags] = sections[0]
+      const doc = { location, title, text: teaser(text), score: 0, terms: {} }
+      if (tags) doc.tags = tags
+      items.push(doc)
+    }
+    return items
+  }
+
+  /* An entry's HTML with every word the query matched in it wrapped in <mark>. */
+  mark(html, terms) {
+    return html.split(/(<[^>]*>)/).map(part => {
+      if (part.startsWith("<")) return part
+      let out = "", at = 0
+      split(part, this.separator, (start, end) => {
+        if (terms.has(part.slice(start, end).toLowerCase())) {
+          out += part.slice(at, start) + "<mark>" + part.slice(start, end) + "</mark>"
+          at = end
+        }
+      })
+      return out + part.slice(at)
+    }).join("")
+  }
+
+  /* Completions for the last word, as Material offers them: the words of the best result's
+   * title that the query's words begin. */
+  suggestions(items, clauses) {
+    const best = items.length && items[0][0]
+    if (!best) return []
+    const words = this.words(best.title.replace(/<[^>]*>/g, ""))
+    const found = []
+    for (const clause of clauses) {
+      const word = words.find(w => w.startsWith(clause.term))
+      if (!word) return []
+      found.push(word)
+    }
+    return found
+  }
+}
+
+/* Material's splitting: the ranges between matches of the separator. */
+function split(input, separator, fn) {
+  separator.lastIndex = 0
+  let index = 0, match
+  do {
+    match = separator.exec(input)
+    const until = match ? match.index : input.length
+    if (index < until) fn(index, until)
+    if (match) {
+      index = match.index + match[0].length
+      if (match[0].length === 0) separator.lastIndex = match.index + 1
+    }
+  } while (match)
+}
+
+/* The blocks of a section's text that hold a match (two at most), or its first block. */
+function teaser(html) {
+  const blocks = html.split(BLOCK_END)
+  const marked = blocks.filter(block => block.includes("<mark>"))
+  return (marked.length ? marked.slice(0, 2) : blocks.slice(0, 1)).join("")
+}

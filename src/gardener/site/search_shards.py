@@ -1,0 +1,292 @@
+"""A search index the browser reads in pieces: the first query fetches kilobytes, not the whole
+site's text.
+
+Material's search sends one file with every page's text to the reader's browser before the
+first result (72 MB at 10,000 articles). This module writes the same entries (location, title,
+text, tags, boost, as Material's search plugin makes them, jieba's word marks included) as:
+
+- `search/search_index.json`: Material's `config` (separator, fields, pipeline) plus a small
+  table of shards under `config.gardener`, and no documents. Material's page script fetches it
+  and hands it to the search worker, which is gardener's (`assets/search/worker.js`);
+- `search/shards/N.json`: the terms in one alphabetical range, each with the sections holding
+  it and a precomputed score. A query fetches only the ranges its words (and the longer words
+  they begin) fall in;
+- `search/pages/N.json`: one page's sections (title, text, location, tags), fetched for the
+  pages a query shows.
+
+Terms are cut exactly as Material's worker cuts them (the configured separator, lower case,
+lunr's stop words), and scored as lunr scores them with `b = 0` (BM25 without length
+normalisation, field and page boosts), so the ranking matches what readers see today.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import shutil
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from gardener.files import write_atomic
+
+INDEX = Path("search") / "search_index.json"
+SHARDS = Path("search") / "shards"
+PAGES = Path("search") / "pages"
+WORKER = "assets/gardener/search-worker.js"
+FORMAT = 1
+# lunr's BM25 saturation constant; Material sets b (length normalisation) to 0.
+K1 = 1.2
+# A shard's size in bytes of JSON, before compression: big enough that a word's longer forms
+# usually share its shard, small enough that a query fetches little.
+SHARD_BYTES = 48_000
+# The best-scored sections kept for one term. A word in most sections of a large garden would
+# otherwise cost a reader megabytes for matches never shown; sections holding it rarely rank
+# below these.
+MAX_POSTINGS = 2_000
+# Pages a query shows (Material shows ten, then more as the reader scrolls).
+RESULT_PAGES = 30
+# What a query may fetch to expand a word into the longer words it begins ("sca" -> "scaling").
+PREFIX_BYTES = 400_000
+# The pipeline steps gardener reproduces; a site asking for others keeps Material's index.
+SUPPORTED_PIPELINE = {"stopWordFilter"}
+_TAG = re.compile(r"<[^>]*>")
+
+
+class Unsupported(Exception):
+    """The site's search settings ask for something only Material's own index does."""
+
+
+@dataclass
+class _Postings:
+    """Postings of one term, as parallel arrays (a Python tuple per posting would cost ten
+    times the memory at 10,000 articles)."""
+
+    pages: array = field(default_factory=lambda: array("I"))
+    sections: array = field(default_factory=lambda: array("H"))
+    weights: array = field(default_factory=lambda: array("f"))
+    fields: int = 0  # how many field entries hold the term, lunr's document frequency
+
+
+def settings_problem(config: Mapping, plugins: Iterable[str]) -> str | None:
+    """Why the sharded index cannot stand in for Material's, or None when it can."""
+    if list(config.get("lang") or ["en"]) != ["en"]:
+        return "search languages other than English need lunr's own stemmers"
+    extra = set(config.get("pipeline") or ()) - SUPPORTED_PIPELINE
+    if extra:
+        return f"the search pipeline's {', '.join(sorted(extra))} runs only in lunr"
+    if any(name.split("/")[-1] == "offline" for name in plugins):
+        return "the offline plugin reads the whole index from one file"
+    try:
+        re.compile(config.get("separator") or r"[\s\-]+")
+    except re.error:
+        return "the search separator is a JavaScript expression Python does not read"
+    if stop_words() is None:
+        return "lunr's stop words were not found in Material's search worker"
+    return None
+
+
+def write_sharded_index(site_dir: Path, config: Mapping, docs: Iterable[Mapping]) -> dict:
+    """Write the manifest, shards and page files for these entries (Material's `docs`, in
+    its order: each page's own entry, then its sections). Returns figures for the build log.
+
+    The one seam between whoever produces the entries and the files the browser reads."""
+    words = Words(config.get("separator") or r"[\s\-]+", stop_words() or frozenset())
+    boosts = {name: float((spec or {}).get("boost", 1.0))
+              for name, spec in (config.get("fields") or {"title": {}, "text": {}}).items()}
+    pages_dir, shards_dir = site_dir / PAGES, site_dir / SHARDS
+    for folder in (pages_dir, shards_dir):
+        shutil.rmtree(folder, ignore_errors=True)  # no stale piece of an earlier build stays
+        folder.mkdir(parents=True)
+    postings: dict[str, _Postings] = {}
+    count = pages = 0
+    for pages, sections in enumerate(_pages(docs), start=1):
+        _index_page(pages - 1, sections, words, boosts, postings)
+        _write_json(pages_dir / f"{pages - 1}.json", [_shown(doc) for doc in sections])
+        count += len(sections)
+    shards = _write_shards(shards_dir, postings, count) or [["", 0]]
+    manifest = {"format": FORMAT, "pages": pages, "shards": shards,
+                "stopwords": sorted(words.stop), "results": RESULT_PAGES,
+                "prefix_bytes": PREFIX_BYTES}
+    manifest["build"] = hashlib.sha256(json.dumps(manifest).encode()).hexdigest()[:12]
+    index = {"config": {**config, "gardener": manifest}, "docs": []}
+    _write_json(site_dir / INDEX, index)
+    return {"sections": count, "terms": len(postings), "shards": len(shards),
+            "shard_bytes": sum(size for _first, size in shards)}
+
+
+def rewrite_index(site_dir: Path) -> dict | None:
+    """Replace Material's search_index.json in a built site by the sharded index. None when
+    the site has no index."""
+    path = site_dir / INDEX
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        return None
+    return write_sharded_index(site_dir, data.get("config") or {}, data.get("docs") or ())
+
+
+class Words:
+    """Cuts text into search terms as Material's worker does: HTML tags are markup, the rest is
+    split on the configured separator and lower-cased, and lunr's stop words are dropped."""
+
+    def __init__(self, separator: str, stop: frozenset[str]):
+        self.split = re.compile(separator).split
+        self.stop = stop
+
+    def __call__(self, value) -> Iterator[str]:
+        if isinstance(value, list):
+            for item in value:
+                yield from self(item)
+            return
+        if not isinstance(value, str):
+            return
+        for text in _TAG.split(value):
+            for word in self.split(text):
+                if word:
+                    word = word.lower()
+                    if word not in self.stop:
+                        yield word
+
+
+def _pages(docs: Iterable[Mapping]) -> Iterator[list[Mapping]]:
+    """Entries grouped by page, as Material's worker groups them: a page's first entry is the
+    page itself, the entries after it with the same address before `#` are its sections."""
+    current: list[Mapping] = []
+    path = None
+    for doc in docs:
+        location = str(doc.get("location", ""))
+        page = location.split("#", 1)[0]
+        if current and page != path:
+            yield current
+            current = []
+        path = page
+        current.append(doc)
+    if current:
+        yield current
+
+
+def _index_page(number: int, sections: list[Mapping], words: Words, boosts: dict[str, float],
+                postings: dict[str, _Postings]) -> None:
+    for position, doc in enumerate(sections[:65535]):
+        boost = float(doc.get("boost", 1.0) or 1.0)
+        weights: Counter[str] = Counter()
+        for name, field_boost in boosts.items():
+            counts = Counter(words(doc.get(name)))
+            for term, tf in counts.items():
+                weights[term] += field_boost * boost * (K1 + 1) * tf / (K1 + tf)
+                postings.setdefault(term, _Postings()).fields += 1
+        for term, weight in weights.items():
+            entry = postings[term]
+            entry.pages.append(number)
+            entry.sections.append(position)
+            entry.weights.append(weight)
+
+
+def _shown(doc: Mapping) -> list:
+    """What a result shows of one entry: [location, title, text, tags]."""
+    tags = doc.get("tags")
+    return [str(doc.get("location", "")), str(doc.get("title", "")), str(doc.get("text", "")),
+            [str(t) for t in tags] if isinstance(tags, list) else None]
+
+
+def _write_shards(folder: Path, postings: dict[str, _Postings], count: int) -> list:
+    """Terms in JavaScript's string order, cut into shards of about SHARD_BYTES. Returns
+    [[first term, bytes], ...] for the manifest."""
+    shards: list = []
+    pending: dict[str, list[int]] = {}
+    size = 0
+
+    def flush() -> None:
+        nonlocal pending, size
+        if pending:
+            data = _write_json(folder / f"{len(shards)}.json", pending)
+            shards.append([next(iter(pending)), data])
+        pending, size = {}, 0
+
+    for term in sorted(postings, key=_js_order):
+        encoded = _encode(postings.pop(term), count)
+        cost = len(term.encode()) + 6 + sum(len(str(n)) + 1 for n in encoded)
+        if size and size + cost > SHARD_BYTES:
+            flush()
+        pending[term] = encoded
+        size += cost
+    flush()
+    return shards
+
+
+def _encode(entry: _Postings, count: int) -> list[int]:
+    """[page, section, score, ...] for the best MAX_POSTINGS sections, pages as the difference
+    from the one before, scores as lunr computes them (idf times the field weights), times 10."""
+    idf = math.log(1 + abs((count - entry.fields + 0.5) / (entry.fields + 0.5)))
+    order = range(len(entry.pages))
+    if len(entry.pages) > MAX_POSTINGS:
+        weights = entry.weights
+        order = sorted(sorted(order, key=weights.__getitem__, reverse=True)[:MAX_POSTINGS])
+    out: list[int] = []
+    last = 0
+    for i in order:
+        page = entry.pages[i]
+        out += [page - last, entry.sections[i], max(1, round(entry.weights[i] * idf * 10))]
+        last = page
+    return out
+
+
+def _js_order(term: str) -> bytes:
+    """JavaScript compares strings by UTF-16 code units; the worker's binary search needs the
+    shards in that order, which differs from Python's for characters beyond U+FFFF."""
+    return term.encode("utf-16-be")
+
+
+def _write_json(path: Path, value) -> int:
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    write_atomic(path, data, durable=False)
+    return len(data)
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str] | None:
+    """lunr's English stop words, read from the search worker Material ships, so the index
+    drops exactly the words the browser drops from a query."""
+    try:
+        workers = resources.files("material") / "templates" / "assets" / "javascripts" / "workers"
+        for worker in workers.iterdir():
+            if worker.name.endswith(".min.js"):
+                found = re.search(r"stopWordFilter=\w+\.generateStopWordFilter\((\[[^\]]*\])\)",
+                                  worker.read_text(encoding="utf-8"))
+                if found:
+                    return frozenset(json.loads(found.group(1)))
+    except (ModuleNotFoundError, OSError, ValueError):
+        return None
+    return None
+
+
+_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+_WORKER_URL = re.compile(r'("search":\s*)"[^"]*"')
+
+
+def use_worker(html: str, page_url: str) -> str:
+    """A page of the built site with Material's search worker replaced by gardener's: the
+    worker's address in the page's `__config` (relative, as Material writes it)."""
+    from mkdocs.utils import get_relative_url
+
+    address = json.dumps(get_relative_url(WORKER, page_url or "."))
+
+    def swap(found: re.Match) -> str:
+        config = _WORKER_URL.sub(lambda m: m.group(1) + address, found.group(2), count=1)
+        return found.group(1) + config + found.group(3)
+
+    return _CONFIG.sub(swap, html, count=1)
+
+
+def worker_script() -> str:
+    """The search worker the site loads instead of Material's."""
+    return (resources.files("gardener") / "assets" / "search" / "worker.js").read_text(
+        encoding="utf-8")
