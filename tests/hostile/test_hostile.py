@@ -8,7 +8,6 @@ and not one byte of any input file changed.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from gardener.articles import matter
 from gardener.articles.model import GardenError
 from gardener.articles.schema import normalize
 from gardener.site.cli import main
+from gardener.site.search_shards import read_entries
 from gardener.sources.cleaning import clean
 from gardener.sources.findings import Findings
 from gardener.text.cjk import CJK_CHAR
@@ -323,10 +323,10 @@ def test_script_in_title_is_escaped_everywhere(repo_copy):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     for name in ("glossary", "timeline"):
         assert "<script>alert(1)" not in (site / name / "index.html").read_text(encoding="utf-8")
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    for doc in index["docs"]:
+    entries = read_entries(site)
+    for doc in entries:
         assert "<script>alert(1)" not in doc["title"] and "<script>alert(1)" not in doc["text"]
-    assert any("alert(1)" in doc["title"] for doc in index["docs"])
+    assert any("alert(1)" in doc["title"] for doc in entries)
 
 
 @pytest.fixture()

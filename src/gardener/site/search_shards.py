@@ -133,6 +133,24 @@ def rewrite_index(site_dir: Path) -> dict | None:
     return write_sharded_index(site_dir, data.get("config") or {}, data.get("docs") or ())
 
 
+def read_entries(site_dir: Path) -> list[dict]:
+    """A built site's search entries (location, title, text, tags) whichever index it has:
+    Material's, or the sharded one's page files in page order."""
+    index = json.loads((site_dir / INDEX).read_text(encoding="utf-8"))
+    manifest = index.get("config", {}).get("gardener")
+    if not manifest:
+        return index.get("docs", [])
+    entries = []
+    for number in range(manifest["pages"]):
+        path = site_dir / PAGES / f"{number}.json"
+        for location, title, text, tags in json.loads(path.read_text(encoding="utf-8")):
+            entry = {"location": location, "title": title, "text": text}
+            if tags is not None:
+                entry["tags"] = tags
+            entries.append(entry)
+    return entries
+
+
 class Words:
     """Cuts text into search terms as Material's worker does: HTML tags are markup, the rest is
     split on the configured separator and lower-cased, and lunr's stop words are dropped."""
@@ -269,19 +287,21 @@ def stop_words() -> frozenset[str] | None:
 
 
 _CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
-_WORKER_URL = re.compile(r'("search":\s*)"[^"]*"')
+_WORKER_URL = re.compile(r'("search":\s*")([^"]*)(")')
 
 
-def use_worker(html: str, page_url: str) -> str:
-    """A page of the built site with Material's search worker replaced by gardener's: the
-    worker's address in the page's `__config` (relative, as Material writes it)."""
-    from mkdocs.utils import get_relative_url
+def use_worker(html: str) -> str:
+    """A page of the built site with Material's search worker replaced by gardener's: in the
+    page's `__config`, the worker's address keeps the page's way to the site's root (relative,
+    or absolute on the 404 page) and names gardener's worker."""
 
-    address = json.dumps(get_relative_url(WORKER, page_url or "."))
+    def address(found: re.Match) -> str:
+        old = found.group(2)
+        root = old[:old.find("assets/")] if "assets/" in old else ""
+        return found.group(1) + root + WORKER + found.group(3)
 
     def swap(found: re.Match) -> str:
-        config = _WORKER_URL.sub(lambda m: m.group(1) + address, found.group(2), count=1)
-        return found.group(1) + config + found.group(3)
+        return found.group(1) + _WORKER_URL.sub(address, found.group(2), count=1) + found.group(3)
 
     return _CONFIG.sub(swap, html, count=1)
 

@@ -144,7 +144,13 @@ class GardenerPlugin(BasePlugin):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.sharded_search:
             return output
-        return search_shards.use_worker(output, page.url)
+        return search_shards.use_worker(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str,
+                         config: MkDocsConfig) -> str | None:
+        if not self.sharded_search:
+            return output_content
+        return search_shards.use_worker(output_content)  # 404.html is built from a template
 
     @event_priority(-100)  # after the search plugin has written its index
     @timed
