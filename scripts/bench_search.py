@@ -4,7 +4,7 @@ for Material's single index and gardener's sharded one, side by side on the same
 
 Each garden is built once by the plugin with `search_shards: false` (Material's index, as sites
 had it before); the sharded variant is that same site with the plugin's own post-build steps
-applied (`search_shards.rewrite_index`, `search_shards.use_worker` on every page), so both
+applied (`search_shards.shard_built_site`, what `gardener search-index` runs), so both
 variants hold exactly the same pages and entries.
 
 - cost: in headless Chromium, a cold browser opens the home page and types a query; the bytes of
@@ -96,13 +96,8 @@ def shard_site(material: Path, sharded: Path) -> dict:
         shutil.rmtree(sharded)
     shutil.copytree(material, sharded)
     start = time.perf_counter()
-    figures = search_shards.rewrite_index(sharded) or {}
+    figures = search_shards.shard_built_site(sharded)
     figures["shard_s"] = time.perf_counter() - start
-    worker = sharded / search_shards.WORKER
-    worker.write_text(search_shards.worker_script(), encoding="utf-8")
-    for page in sharded.rglob("*.html"):
-        html = page.read_text(encoding="utf-8")
-        page.write_text(search_shards.use_worker(html), encoding="utf-8")
     return figures
 
 

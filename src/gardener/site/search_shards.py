@@ -133,6 +133,38 @@ def rewrite_index(site_dir: Path) -> dict | None:
     return write_sharded_index(site_dir, data.get("config") or {}, data.get("docs") or ())
 
 
+def shard_built_site(site_dir: Path) -> dict:
+    """Give a site already built with Material's search (by MkDocs without gardener's plugin,
+    as `gardener export` leaves it, or another builder) the sharded index: the index, the
+    worker, and every page's worker address. Raises Unsupported, naming the reason, when the
+    site's search settings need Material's own index."""
+    try:
+        index = json.loads((site_dir / INDEX).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise Unsupported(f"{site_dir / INDEX}: no search index (is this a built site with "
+                          "Material's search?)") from None
+    except ValueError as exc:
+        raise Unsupported(f"{site_dir / INDEX}: not a search index ({exc})") from None
+    config = index.get("config") or {}
+    if "gardener" in config:
+        raise Unsupported(f"{site_dir / INDEX}: already sharded")
+    problem = settings_problem(config, ())
+    if problem:
+        raise Unsupported(f"{site_dir}: {problem}")
+    figures = write_sharded_index(site_dir, config, index.get("docs") or ())
+    del index
+    (site_dir / WORKER).parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(site_dir / WORKER, worker_script(), durable=False)
+    pages = 0
+    for page in site_dir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        changed = use_worker(html)
+        if changed != html:
+            write_atomic(page, changed, durable=False)
+            pages += 1
+    return {**figures, "pages_rewritten": pages}
+
+
 def read_entries(site_dir: Path) -> list[dict]:
     """A built site's search entries (location, title, text, tags) whichever index it has:
     Material's, or the sharded one's page files in page order."""
