@@ -54,6 +54,8 @@ MAX_POSTINGS = 2_000
 RESULT_PAGES = 30
 # What a query may fetch to expand a word into the longer words it begins ("sca" -> "scaling").
 PREFIX_BYTES = 400_000
+# What one query may fetch of shards in all; a shard beyond it counts as holding no word.
+QUERY_BYTES = 1_200_000
 # The pipeline steps gardener reproduces; a site asking for others keeps Material's index.
 SUPPORTED_PIPELINE = {"stopWordFilter"}
 _TAG = re.compile(r"<[^>]*>")
@@ -113,7 +115,7 @@ def write_sharded_index(site_dir: Path, config: Mapping, docs: Iterable[Mapping]
     shards = _write_shards(shards_dir, postings, count) or [["", 0]]
     manifest = {"format": FORMAT, "pages": pages, "shards": shards,
                 "stopwords": sorted(words.stop), "results": RESULT_PAGES,
-                "prefix_bytes": PREFIX_BYTES}
+                "prefix_bytes": PREFIX_BYTES, "query_bytes": QUERY_BYTES}
     manifest["build"] = hashlib.sha256(json.dumps(manifest).encode()).hexdigest()[:12]
     index = {"config": {**config, "gardener": manifest}, "docs": []}
     _write_json(site_dir / INDEX, index)

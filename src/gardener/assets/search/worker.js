@@ -60,9 +60,16 @@ class ShardedSearch {
     })
   }
 
+  /* A shard, fetched once. Within one query, shards beyond its byte budget count as empty
+   * (a long pasted sentence must not fetch the whole index); a later query may fetch them. */
   shard(i) {
-    if (!this.shards.has(i)) this.shards.set(i, this.fetchJSON(`shards/${i}.json`))
-    return this.shards.get(i)
+    if (this.shards.has(i)) return this.shards.get(i)
+    const size = this.manifest.shards[i][1]
+    if (!size || size > this.budget) return Promise.resolve({})
+    this.budget -= size
+    const shard = this.fetchJSON(`shards/${i}.json`)
+    this.shards.set(i, shard)
+    return shard
   }
 
   page(i) {
@@ -160,6 +167,7 @@ class ShardedSearch {
   }
 
   async query(query) {
+    this.budget = this.manifest.query_bytes
     const clauses = await this.clauses(query)
     if (!clauses.length) return { items: [] }
     const expansions = await Promise.all(clauses.map(clause => this.expand(clause.term)))
@@ -248,19 +256,17 @@ class ShardedSearch {
     }).join("")
   }
 
-  /* Completions for the last word, as Material offers them: the words of the best result's
-   * title that the query's words begin. */
+  /* Completions, as Material offers them: in the best-ranked title holding a word begun by
+   * each of the query's words, those words (the last one completes what is being typed). */
   suggestions(items, clauses) {
-    const best = items.length && items[0][0]
-    if (!best) return []
-    const words = this.words(best.title.replace(/<[^>]*>/g, ""))
-    const found = []
-    for (const clause of clauses) {
-      const word = words.find(w => w.startsWith(clause.term))
-      if (!word) return []
-      found.push(word)
-    }
-    return found
+    const wanted = clauses.filter(clause => clause.presence !== PROHIBITED)
+    for (const group of items)
+      for (const item of group) {
+        const words = this.words(item.title.replace(/<[^>]*>/g, ""))
+        const found = wanted.map(clause => words.find(word => word.startsWith(clause.term)))
+        if (found.every(word => word !== undefined)) return found
+      }
+    return []
   }
 }
 
