@@ -35,6 +35,7 @@ from importlib import resources
 from pathlib import Path
 
 from gardener.files import write_atomic
+from gardener.site.mkdocs.search_index import redundant_marks
 
 INDEX = Path("search") / "search_index.json"
 SHARDS = Path("search") / "shards"
@@ -108,9 +109,10 @@ def write_sharded_index(site_dir: Path, config: Mapping, docs: Iterable[Mapping]
         folder.mkdir(parents=True)
     postings: dict[str, _Postings] = {}
     count = pages = 0
+    marks = redundant_marks(config.get("separator"))
     for pages, sections in enumerate(_pages(docs), start=1):
         _index_page(pages - 1, sections, words, boosts, postings)
-        _write_json(pages_dir / f"{pages - 1}.json", [_shown(doc) for doc in sections])
+        _write_json(pages_dir / f"{pages - 1}.json", [_shown(doc, marks) for doc in sections])
         count += len(sections)
     shards = _write_shards(shards_dir, postings, count) or [["", 0]]
     manifest = {"format": FORMAT, "pages": pages, "shards": shards,
@@ -242,10 +244,14 @@ def _index_page(number: int, sections: list[Mapping], words: Words, boosts: dict
             entry.weights.append(weight)
 
 
-def _shown(doc: Mapping) -> list:
-    """What a result shows of one entry: [location, title, text, tags]."""
+def _shown(doc: Mapping, marks: re.Pattern | None) -> list:
+    """What a result shows of one entry: [location, title, text, tags], without the word marks
+    that split nothing the separator does not already split."""
     tags = doc.get("tags")
-    return [str(doc.get("location", "")), str(doc.get("title", "")), str(doc.get("text", "")),
+    title, text = str(doc.get("title", "")), str(doc.get("text", ""))
+    if marks is not None:
+        title, text = marks.sub("", title), marks.sub("", text)
+    return [str(doc.get("location", "")), title, text,
             [str(t) for t in tags] if isinstance(tags, list) else None]
 
 

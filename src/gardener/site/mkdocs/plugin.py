@@ -160,7 +160,7 @@ class GardenerPlugin(BasePlugin):
         if self.serving:
             return  # a served site is never published: keep rebuilds fast
         if self.sharded_search:
-            figures = search_shards.rewrite_index(Path(config.site_dir))
+            figures = write_search_shards(config)
             log.debug(f"gardener: sharded search index {figures}")
         elif self.options.compact_search_index:
             compact_search_index(Path(config.site_dir))
@@ -175,11 +175,29 @@ class GardenerPlugin(BasePlugin):
         return server
 
 
+def write_search_shards(config: MkDocsConfig) -> dict | None:
+    """The sharded index, made from the entries Material's search plugin holds (reading back
+    the index it has just written would hold them twice at the build's peak), or from its file
+    when a version of Material keeps them elsewhere."""
+    site_dir = Path(config.site_dir)
+    index = getattr(_search_plugin(config), "search_index", None)
+    entries, settings = getattr(index, "entries", None), getattr(index, "config", None)
+    if not isinstance(entries, list) or not isinstance(settings, dict):
+        return search_shards.rewrite_index(site_dir)
+    keys = ("lang", "separator", "pipeline", "fields")
+    return search_shards.write_sharded_index(site_dir, {k: settings[k] for k in keys
+                                                        if k in settings}, entries)
+
+
+def _search_plugin(config: MkDocsConfig):
+    return config.plugins.get("material/search") or config.plugins.get("search")
+
+
 def shards_fit(config: MkDocsConfig, serving: bool) -> bool:
     """Whether the sharded index can stand in for Material's: Material's theme and search,
     settings it reproduces, and a built site (a served one keeps Material's index, which its
     rebuilds update without gardener)."""
-    search = config.plugins.get("material/search") or config.plugins.get("search")
+    search = _search_plugin(config)
     if serving or config.theme.name != "material" or search is None:
         return False
     if not getattr(search.config, "enabled", True):
