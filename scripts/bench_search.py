@@ -178,13 +178,23 @@ def _gzip_size(site: Path, url_path: str) -> int:
 
 
 def ranked_results(site: Path, queries: list[str]) -> dict[str, list[str]]:
-    """query -> result page addresses in the order shown."""
-    from tests.browser.chromium import browser_page, search, serve
+    """query -> result page addresses in the order shown, all typed into one opened page (its
+    search loaded once, as a reader's would be)."""
+    from tests.browser.chromium import browser_page, serve
 
     found = {}
     with serve(site) as base, browser_page() as page:
+        page.goto(base, wait_until="domcontentloaded")
+        box = page.locator(".md-search__input")
+        box.click()
         for query in queries:
-            hrefs = [r["href"] for r in search(page, base, query)]
+            box.fill("")
+            box.press("End")
+            page.wait_for_function(
+                "() => !document.querySelector('.md-search-result__item')", timeout=600_000)
+            _query(page, query)
+            items = page.locator(".md-search-result__item > a.md-search-result__link")
+            hrefs = [items.nth(i).get_attribute("href") for i in range(items.count())]
             found[query] = [h.split("#")[0].split("?")[0].removeprefix(base) for h in hrefs]
     return found
 

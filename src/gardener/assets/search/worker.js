@@ -234,7 +234,7 @@ class ShardedSearch {
     })
     if (!group.some(item => item.section === 0) && sections[0]) {
       const [location, title, text, tags] = sections[0]
-      const doc = { location, title, text: teaser(text), score: 0, terms: {} }
+      const doc = { location, title, text, score: 0, terms: {} }
       if (tags) doc.tags = tags
       items.push(doc)
     }
@@ -285,9 +285,9 @@ function split(input, separator, fn) {
   } while (match)
 }
 
-/* The blocks of a section's text that hold a match (two at most), or its first block. */
+/* The blocks of a section's text that hold a match (two at most) or, as Material shows a
+ * section matched by its title alone, the whole text. */
 function teaser(html) {
-  const blocks = html.split(BLOCK_END)
-  const marked = blocks.filter(block => block.includes("<mark>"))
-  return (marked.length ? marked.slice(0, 2) : blocks.slice(0, 1)).join("")
+  const marked = html.split(BLOCK_END).filter(block => block.includes("<mark>"))
+  return marked.length ? marked.slice(0, 2).join("") : html
 }
