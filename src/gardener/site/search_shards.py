@@ -114,6 +114,7 @@ def write_sharded_index(site_dir: Path, config: Mapping, docs: Iterable[Mapping]
         _index_page(pages - 1, sections, words, boosts, postings)
         _write_json(pages_dir / f"{pages - 1}.json", [_shown(doc, marks) for doc in sections])
         count += len(sections)
+    terms = len(postings)
     shards = _write_shards(shards_dir, postings, count) or [["", 0]]
     manifest = {"format": FORMAT, "pages": pages, "shards": shards,
                 "stopwords": sorted(words.stop), "results": RESULT_PAGES,
@@ -121,7 +122,7 @@ def write_sharded_index(site_dir: Path, config: Mapping, docs: Iterable[Mapping]
     manifest["build"] = hashlib.sha256(json.dumps(manifest).encode()).hexdigest()[:12]
     index = {"config": {**config, "gardener": manifest}, "docs": []}
     _write_json(site_dir / INDEX, index)
-    return {"sections": count, "terms": len(postings), "shards": len(shards),
+    return {"sections": count, "terms": terms, "shards": len(shards),
             "shard_bytes": sum(size for _first, size in shards)}
 
 
@@ -195,6 +196,18 @@ class Words:
         self.split = re.compile(separator).split
         self.stop = stop
 
+    def counts(self, value) -> Counter[str]:
+        """How often each term occurs in a field's value (a string, or a list of tags)."""
+        if isinstance(value, list):
+            return sum((self.counts(item) for item in value), Counter())
+        if not isinstance(value, str):
+            return Counter()
+        split = self.split
+        found = Counter(word.lower() for text in _TAG.split(value) for word in split(text) if word)
+        for word in self.stop.intersection(found):
+            del found[word]
+        return found
+
     def __call__(self, value) -> Iterator[str]:
         if isinstance(value, list):
             for item in value:
@@ -233,10 +246,14 @@ def _index_page(number: int, sections: list[Mapping], words: Words, boosts: dict
         boost = float(doc.get("boost", 1.0) or 1.0)
         weights: Counter[str] = Counter()
         for name, field_boost in boosts.items():
-            counts = Counter(words(doc.get(name)))
+            counts = words.counts(doc.get(name))
+            factor = field_boost * boost * (K1 + 1)
             for term, tf in counts.items():
-                weights[term] += field_boost * boost * (K1 + 1) * tf / (K1 + tf)
-                postings.setdefault(term, _Postings()).fields += 1
+                weights[term] += factor * tf / (K1 + tf)
+                entry = postings.get(term)
+                if entry is None:
+                    entry = postings[term] = _Postings()
+                entry.fields += 1
         for term, weight in weights.items():
             entry = postings[term]
             entry.pages.append(number)
@@ -271,7 +288,7 @@ def _write_shards(folder: Path, postings: dict[str, _Postings], count: int) -> l
 
     for term in sorted(postings, key=_js_order):
         encoded = _encode(postings.pop(term), count)
-        cost = len(term.encode()) + 6 + sum(len(str(n)) + 1 for n in encoded)
+        cost = len(term.encode()) + 6 + 4 * len(encoded)  # about what JSON spends on it
         if size and size + cost > SHARD_BYTES:
             flush()
         pending[term] = encoded
