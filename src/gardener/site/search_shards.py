@@ -27,8 +27,8 @@ import math
 import re
 import shutil
 from array import array
-from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -244,7 +244,7 @@ def _index_page(number: int, sections: list[Mapping], words: Words, boosts: dict
                 postings: dict[str, _Postings]) -> None:
     for position, doc in enumerate(sections[:65535]):
         boost = float(doc.get("boost", 1.0) or 1.0)
-        weights: Counter[str] = Counter()
+        weights: dict[str, float] = defaultdict(float)
         for name, field_boost in boosts.items():
             counts = words.counts(doc.get(name))
             factor = field_boost * boost * (K1 + 1)
@@ -301,7 +301,7 @@ def _encode(entry: _Postings, count: int) -> list[int]:
     """[page, section, score, ...] for the best MAX_POSTINGS sections, pages as the difference
     from the one before, scores as lunr computes them (idf times the field weights), times 10."""
     idf = math.log(1 + abs((count - entry.fields + 0.5) / (entry.fields + 0.5)))
-    order = range(len(entry.pages))
+    order: Sequence[int] = range(len(entry.pages))
     if len(entry.pages) > MAX_POSTINGS:
         weights = entry.weights
         order = sorted(sorted(order, key=weights.__getitem__, reverse=True)[:MAX_POSTINGS])
