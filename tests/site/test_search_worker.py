@@ -153,3 +153,15 @@ def test_chinese_words_are_cut_by_the_index_vocabulary(finely_sharded):
     items = answer["message"]["data"]["items"]
     assert "concepts/scaling-law/" in pages_of(answer["message"])[:3]
     assert {key for group in items for item in group for key in item["terms"]} == {"缩放定律"}
+
+
+@pytest.mark.parametrize("query", ["scaling law", "对齐", "缩放定律", "transf", "+scaling -gpt"])
+def test_materials_whole_index_is_answered_as_the_shards_answer(material_search_site, sharded,
+                                                                 query):
+    """A served site keeps Material's whole index; the worker indexes it itself and gives the
+    answers a built site's shards give."""
+    _ready, [whole] = ask(material_search_site, query)
+    _ready, [shards] = ask(sharded, query)
+    assert not [path for path, _size in whole["fetched"] if "/search/" in path]
+    assert whole["message"]["data"]["items"]
+    assert whole["message"] == shards["message"]

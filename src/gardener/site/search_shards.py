@@ -364,6 +364,9 @@ def use_worker(html: str) -> str:
 
 
 def worker_script() -> str:
-    """The search worker the site loads instead of Material's."""
-    return (resources.files("gardener") / "assets" / "search" / "worker.js").read_text(
+    """The search worker the site loads instead of Material's, with lunr's stop words for when
+    it indexes Material's whole index itself (a served site)."""
+    script = (resources.files("gardener") / "assets" / "search" / "worker.js").read_text(
         encoding="utf-8")
+    words = json.dumps(sorted(stop_words() or ()))
+    return script.replace("/* stop words */[]", words, 1)

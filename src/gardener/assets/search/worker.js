@@ -15,6 +15,11 @@ const LONGEST_WORD = 12
 // Material's teaser shows at most two blocks of a section with matches in them.
 const BLOCK_END = /(?<=<\/(?:p|li|pre|h[1-6]|td|th|dd|dt|blockquote|figcaption|table|ul|ol)>)/
 
+// lunr's English stop words, written in by gardener from the worker Material ships.
+const STOP_WORDS = /* stop words */[]
+// Pages a query shows when the whole index is held here (a built site's manifest says).
+const RESULT_PAGES = 30
+
 let search = null
 
 /* Queries are answered one after another, so results arrive in the order they were asked
@@ -42,14 +47,66 @@ async function handle(message) {
 }
 
 class ShardedSearch {
-  constructor({ config, options }) {
-    this.manifest = config.gardener
+  constructor({ config, docs, options }) {
     this.separator = new RegExp(config.separator, "g")
-    this.stop = new Set(this.manifest.stopwords)
     this.suggest = !!(options && options.suggest)
     this.base = new URL("../../search/", self.location.href)
     this.shards = new Map()
     this.pages = new Map()
+    if (config.gardener) {
+      this.manifest = config.gardener
+      this.stop = new Set(this.manifest.stopwords)
+    } else {
+      this.stop = new Set(STOP_WORDS)
+      this.indexHere(config, docs || [])
+    }
+  }
+
+  /* Material's whole index, as `mkdocs serve` writes it: indexed here, into one shard and
+   * pages held in memory, scored as gardener.site.search_shards scores a built site's. */
+  indexHere(config, docs) {
+    const boosts = Object.entries(config.fields || { title: {}, text: {} })
+      .map(([name, spec]) => [name, spec && spec.boost !== undefined ? +spec.boost : 1])
+    const pages = [], postings = new Map()
+    let path = null, count = 0
+    for (const doc of docs) {
+      const page = String(doc.location).split("#")[0]
+      if (!pages.length || page !== path) pages.push([])
+      path = page
+      const number = pages.length - 1, section = pages[number].length
+      pages[number].push([doc.location, doc.title, doc.text, doc.tags || null])
+      count++
+      const boost = doc.boost ? +doc.boost : 1
+      const weights = new Map()
+      for (const [name, fieldBoost] of boosts) {
+        const values = Array.isArray(doc[name]) ? doc[name] : [doc[name]]
+        const counts = new Map()
+        for (const value of values)
+          if (typeof value === "string")
+            for (const word of this.words(value.replace(/<[^>]*>/g, " ")))
+              if (!this.stop.has(word)) counts.set(word, (counts.get(word) || 0) + 1)
+        for (const [word, tf] of counts) {
+          weights.set(word, (weights.get(word) || 0) + fieldBoost * boost * 2.2 * tf / (1.2 + tf))
+          if (!postings.has(word)) postings.set(word, { fields: 0, list: [] })
+          postings.get(word).fields++
+        }
+      }
+      for (const [word, weight] of weights) postings.get(word).list.push(number, section, weight)
+    }
+    const shard = {}
+    for (const [word, { fields, list }] of postings) {
+      const idf = Math.log(1 + Math.abs((count - fields + 0.5) / (fields + 0.5)))
+      const encoded = []
+      for (let i = 0, last = 0; i < list.length; i += 3) {
+        encoded.push(list[i] - last, list[i + 1], Math.max(1, Math.round(list[i + 2] * idf * 10)))
+        last = list[i]
+      }
+      shard[word] = encoded
+    }
+    this.manifest = { shards: [["", 1]], results: RESULT_PAGES, prefix_bytes: Infinity,
+                      query_bytes: Infinity, build: "" }
+    this.shards.set(0, Promise.resolve(shard))
+    pages.forEach((sections, i) => this.pages.set(i, Promise.resolve(sections)))
   }
 
   fetchJSON(path) {
@@ -202,7 +259,7 @@ class ShardedSearch {
       ranked.push({ key, page: (key - section) / 65536, section, hit,
                     score: hit.score * (1 + boost ** 2) })
     }
-    ranked.sort((a, b) => b.score - a.score)
+    ranked.sort((a, b) => b.score - a.score || a.key - b.key)  // ties in the site's order
     const groups = new Map()
     for (const item of ranked) {
       if (!groups.has(item.page)) {

@@ -79,7 +79,7 @@ class GardenerPlugin(BasePlugin):
         config.extra_javascript.extend(p for p in math_assets.extra_javascript(extensions)
                                        if p not in config.extra_javascript)
         announce_feeds(config, self.options)
-        self.sharded_search = self.options.search_shards and shards_fit(config, self.serving)
+        self.sharded_search = self.options.search_shards and shards_fit(config)
         return config
 
     @timed
@@ -193,12 +193,13 @@ def _search_plugin(config: MkDocsConfig):
     return config.plugins.get("material/search") or config.plugins.get("search")
 
 
-def shards_fit(config: MkDocsConfig, serving: bool) -> bool:
-    """Whether the sharded index can stand in for Material's: Material's theme and search,
-    settings it reproduces, and a built site (a served one keeps Material's index, which its
-    rebuilds update without gardener)."""
+def shards_fit(config: MkDocsConfig) -> bool:
+    """Whether gardener's search worker and sharded index can stand in for Material's:
+    Material's theme and search, with settings the worker reproduces. (A served site keeps
+    Material's whole index, which its rebuilds update without gardener; the same worker reads
+    it whole, so served pages are the pages a build writes.)"""
     search = _search_plugin(config)
-    if serving or config.theme.name != "material" or search is None:
+    if config.theme.name != "material" or search is None:
         return False
     if not getattr(search.config, "enabled", True):
         return False
