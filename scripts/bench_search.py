@@ -260,7 +260,27 @@ def cost(work: Path, n: int) -> dict:
             if best is None or result["first_query_s"] < best["first_query_s"]:
                 row[name] = result
     row["material_index_bytes"] = (material / "search" / "search_index.json").stat().st_size
+    # Material's first query costs its whole index whatever is typed; the sharded one's
+    # depends on the words: a single letter, a stop word, the most common Chinese word, a
+    # long pasted sentence
+    sentence = _long_sentence(sharded)
+    row["sharded_queries"] = {}
+    for query in ("s", "the", "的", "模型 scaling law", sentence):
+        result = first_query(sharded, query, "scaling")
+        row["sharded_queries"][query[:12]] = result
+        print(f"[{n}] sharded {query[:12]!r}: {result}", flush=True)
     return row
+
+
+def _long_sentence(site: Path) -> str:
+    """Sixty Chinese characters of a page's text, as a reader might paste them."""
+    from gardener.site.search_shards import read_entries
+
+    for entry in read_entries(site):
+        chinese = "".join(ch for ch in entry["text"] if "\u4e00" <= ch <= "\u9fff")
+        if len(chinese) >= 60:
+            return chinese[:60]
+    return "模型" * 30
 
 
 def main() -> None:
@@ -285,6 +305,13 @@ def main() -> None:
 
 
 def print_cost(rows: list[dict]) -> None:
+    print("\n| articles | sharded, first query | bytes (gzip) | files | open+first query s |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        for query, r in row.get("sharded_queries", {}).items():
+            print(f"| {row['n']:,} | {query} | {r['first_query_bytes'] / 1e6:.2f} MB "
+                  f"({r['first_query_gzip_bytes'] / 1e6:.2f} MB) | {r['first_query_files']} "
+                  f"| {r['first_query_s']:.2f} |")
     print("\n| articles | load | index | first query bytes (gzip) | files | open+first query s "
           "| second query s |")
     print("|---|---|---|---|---|---|---|")

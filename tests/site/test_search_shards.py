@@ -171,3 +171,16 @@ def test_a_stemming_site_keeps_materials_index(repo_copy):
     assert "gardener" not in index["config"] and len(index["docs"]) > 100
     home = (repo_copy / "site" / "index.html").read_text(encoding="utf-8")
     assert "search-worker" not in home and not (repo_copy / "site" / "search" / "shards").exists()
+
+
+def test_a_changed_page_changes_the_version_browsers_fetch(tmp_path):
+    """An edit that leaves every shard as it was (same words) still gives the files a new
+    version, so no browser shows a cached page file of the earlier build."""
+    config = {"separator": r"[\s\-]+", "fields": {"title": {"boost": 1000}, "text": {"boost": 1}}}
+    docs = [{"location": "a/", "title": "A", "text": "<p>Scaling law</p>"}]
+    write_sharded_index(tmp_path / "one", config, docs)
+    docs[0]["text"] = "<p>SCALING LAW</p>"  # same words, same sizes
+    write_sharded_index(tmp_path / "two", config, docs)
+    one, two = manifest(tmp_path / "one"), manifest(tmp_path / "two")
+    assert one["shards"] == two["shards"]
+    assert one["build"] != two["build"]

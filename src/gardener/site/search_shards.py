@@ -79,7 +79,8 @@ class _Postings:
 
 def settings_problem(config: Mapping, plugins: Iterable[str]) -> str | None:
     """Why the sharded index cannot stand in for Material's, or None when it can."""
-    if list(config.get("lang") or ["en"]) != ["en"]:
+    lang = config.get("lang") or ["en"]
+    if (lang if isinstance(lang, list) else [lang]) != ["en"]:
         return "search languages other than English need lunr's own stemmers"
     extra = set(config.get("pipeline") or ()) - SUPPORTED_PIPELINE
     if extra:
@@ -110,16 +111,20 @@ def write_sharded_index(site_dir: Path, config: Mapping, docs: Iterable[Mapping]
     postings: dict[str, _Postings] = {}
     count = pages = 0
     marks = redundant_marks(config.get("separator"))
+    # Every file's bytes: the version the worker asks for, so a browser never mixes a cached
+    # page or shard of an earlier build with this manifest.
+    digest = hashlib.sha256()
     for pages, sections in enumerate(_pages(docs), start=1):
         _index_page(pages - 1, sections, words, boosts, postings)
-        _write_json(pages_dir / f"{pages - 1}.json", [_shown(doc, marks) for doc in sections])
+        _write_json(pages_dir / f"{pages - 1}.json", [_shown(doc, marks) for doc in sections],
+                    digest)
         count += len(sections)
     terms = len(postings)
-    shards = _write_shards(shards_dir, postings, count) or [["", 0]]
+    shards = _write_shards(shards_dir, postings, count, digest) or [["", 0]]
     manifest = {"format": FORMAT, "pages": pages, "shards": shards,
                 "stopwords": sorted(words.stop), "results": RESULT_PAGES,
-                "prefix_bytes": PREFIX_BYTES, "query_bytes": QUERY_BYTES}
-    manifest["build"] = hashlib.sha256(json.dumps(manifest).encode()).hexdigest()[:12]
+                "prefix_bytes": PREFIX_BYTES, "query_bytes": QUERY_BYTES,
+                "build": digest.hexdigest()[:12]}
     index = {"config": {**config, "gardener": manifest}, "docs": []}
     _write_json(site_dir / INDEX, index)
     return {"sections": count, "terms": terms, "shards": len(shards),
@@ -272,7 +277,7 @@ def _shown(doc: Mapping, marks: re.Pattern | None) -> list:
             [str(t) for t in tags] if isinstance(tags, list) else None]
 
 
-def _write_shards(folder: Path, postings: dict[str, _Postings], count: int) -> list:
+def _write_shards(folder: Path, postings: dict[str, _Postings], count: int, digest) -> list:
     """Terms in JavaScript's string order, cut into shards of about SHARD_BYTES. Returns
     [[first term, bytes], ...] for the manifest."""
     shards: list = []
@@ -282,7 +287,7 @@ def _write_shards(folder: Path, postings: dict[str, _Postings], count: int) -> l
     def flush() -> None:
         nonlocal pending, size
         if pending:
-            data = _write_json(folder / f"{len(shards)}.json", pending)
+            data = _write_json(folder / f"{len(shards)}.json", pending, digest)
             shards.append([next(iter(pending)), data])
         pending, size = {}, 0
 
@@ -320,8 +325,10 @@ def _js_order(term: str) -> bytes:
     return term.encode("utf-16-be")
 
 
-def _write_json(path: Path, value) -> int:
+def _write_json(path: Path, value, digest=None) -> int:
     data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if digest is not None:
+        digest.update(data)
     write_atomic(path, data, durable=False)
     return len(data)
 
