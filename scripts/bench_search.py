@@ -124,6 +124,7 @@ class _CountingHandler(http.server.SimpleHTTPRequestHandler):
 def counting_server(root: Path):
     handler = functools.partial(_CountingHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.handle_error = lambda request, address: None  # a browser closed mid-transfer
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
