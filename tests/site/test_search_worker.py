@@ -27,8 +27,10 @@ const sandbox = {
   fetch: async url => {
     const file = path.join(site, decodeURIComponent(new URL(url).pathname))
     if (!fs.existsSync(file)) return { ok: false, status: 404 }
-    fetched.push([new URL(url).pathname, fs.statSync(file).size])
-    return { ok: true, status: 200, json: async () => JSON.parse(fs.readFileSync(file, "utf8")) }
+    const size = fs.statSync(file).size
+    fetched.push([new URL(url).pathname, size])
+    return { ok: true, status: 200, headers: { get: () => String(size) }, clone() { return this },
+             json: async () => JSON.parse(fs.readFileSync(file, "utf8")) }
   },
   addEventListener: (type, fn) => { listener = fn },
   postMessage: message => out.push(message),
@@ -80,6 +82,7 @@ def finely_sharded(material_search_site, tmp_path_factory) -> Path:
     patch = pytest.MonkeyPatch()
     patch.setattr(search_shards, "SHARD_BYTES", 2_000)
     patch.setattr(search_shards, "QUERY_BYTES", 30_000)
+    patch.setattr(search_shards, "PAGE_BYTES", 1)
     try:
         rewrite_index(site)
     finally:
@@ -165,3 +168,12 @@ def test_materials_whole_index_is_answered_as_the_shards_answer(material_search_
     assert not [path for path, _size in whole["fetched"] if "/search/" in path]
     assert whole["message"]["data"]["items"]
     assert whole["message"] == shards["message"]
+
+
+def test_pages_past_the_first_ten_only_while_within_the_budget(sharded, finely_sharded):
+    _ready, [generous] = ask(sharded, "模型")
+    _ready, [frugal] = ask(finely_sharded, "模型")
+    assert len(generous["message"]["data"]["items"]) > 10
+    assert len(frugal["message"]["data"]["items"]) == 10
+    assert len([p for p, _size in frugal["fetched"] if "/pages/" in p]) == 10
+    assert pages_of(frugal["message"]) == pages_of(generous["message"])[:10]

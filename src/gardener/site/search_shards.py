@@ -56,7 +56,10 @@ RESULT_PAGES = 30
 # What a query may fetch to expand a word into the longer words it begins ("sca" -> "scaling").
 PREFIX_BYTES = 400_000
 # What one query may fetch of shards in all; a shard beyond it counts as holding no word.
-QUERY_BYTES = 1_200_000
+QUERY_BYTES = 900_000
+# Pages are fetched ten at a time (Material shows ten); the next ten only while a query's pages
+# have cost less than this.
+PAGE_BYTES = 400_000
 # The pipeline steps gardener reproduces; a site asking for others keeps Material's index.
 SUPPORTED_PIPELINE = {"stopWordFilter"}
 _TAG = re.compile(r"<[^>]*>")
@@ -124,6 +127,7 @@ def write_sharded_index(site_dir: Path, config: Mapping, docs: Iterable[Mapping]
     manifest = {"format": FORMAT, "pages": pages, "shards": shards,
                 "stopwords": sorted(words.stop), "results": RESULT_PAGES,
                 "prefix_bytes": PREFIX_BYTES, "query_bytes": QUERY_BYTES,
+                "page_bytes": PAGE_BYTES,
                 "build": digest.hexdigest()[:12]}
     index = {"config": {**config, "gardener": manifest}, "docs": []}
     _write_json(site_dir / INDEX, index)

@@ -107,6 +107,7 @@ class ShardedSearch {
                       query_bytes: Infinity, build: "" }
     this.shards.set(0, Promise.resolve(shard))
     pages.forEach((sections, i) => this.pages.set(i, Promise.resolve(sections)))
+    this.manifest.page_bytes = Infinity
   }
 
   fetchJSON(path) {
@@ -129,9 +130,17 @@ class ShardedSearch {
     return shard
   }
 
-  page(i) {
-    if (!this.pages.has(i)) this.pages.set(i, this.fetchJSON(`pages/${i}.json`))
-    return this.pages.get(i)
+  /* A page's sections and the bytes fetching them cost now (none once fetched). */
+  async page(i) {
+    if (this.pages.has(i)) return [await this.pages.get(i), 0]
+    const url = new URL(`pages/${i}.json?v=${this.manifest.build}`, this.base)
+    const response = fetch(url).then(response => {
+      if (!response.ok) throw new Error(`${url}: ${response.status}`)
+      return response
+    })
+    this.pages.set(i, response.then(r => r.clone().json()))
+    const fetched = await response
+    return [await this.pages.get(i), +fetched.headers.get("content-length") || 0]
   }
 
   /* The shard whose range holds a term: the last one starting at or before it. */
@@ -268,9 +277,19 @@ class ShardedSearch {
       }
       groups.get(item.page).push(item)
     }
-    const pages = await Promise.all([...groups.keys()].map(page => this.page(page)))
-    const items = [...groups.values()].map((group, g) =>
-      this.render(group, pages[g], clauses))
+    // Pages ten at a time, as Material shows them: more only while the pages fetched stay
+    // within the query's budget (a few very long pages must not cost megabytes).
+    const order = [...groups.keys()], pages = []
+    let bytes = 0
+    for (let start = 0; start < order.length; start += 10) {
+      if (start && bytes > this.manifest.page_bytes) break
+      for (const [sections, size] of await Promise.all(
+        order.slice(start, start + 10).map(page => this.page(page)))) {
+        pages.push(sections)
+        bytes += size
+      }
+    }
+    const items = pages.map((sections, g) => this.render(groups.get(order[g]), sections, clauses))
     const result = { items }
     if (this.suggest) result.suggest = this.suggestions(items, clauses)
     return result
