@@ -245,7 +245,7 @@ def quality(work: Path, corpora: Path) -> dict:
     return out
 
 
-def cost(work: Path, n: int) -> dict:
+def cost(work: Path, n: int, variants: tuple[str, ...] = ("material", "sharded")) -> dict:
     garden = work / f"garden-{n}"
     if not (garden / "docs" / "articles").is_dir() or \
             len(list((garden / "docs" / "articles").glob("*.md"))) < n:
@@ -255,6 +255,8 @@ def cost(work: Path, n: int) -> dict:
     # alternating, twice each: the two variants share the machine's load alike
     for attempt in range(2):
         for name, site in (("material", material), ("sharded", sharded)):
+            if name not in variants:
+                continue
             result = first_query(site, "模型", "scaling")
             print(f"[{n}] {name} #{attempt + 1}: {result}", flush=True)
             best = row.get(name)
@@ -290,6 +292,11 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/gardener-bench-search"))
     parser.add_argument("--corpora", type=Path, default=ROOT.parent.parent / "shared" / "corpora")
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--variants", default="material,sharded",
+                        help="which indexes to time the first query of (Material's takes minutes "
+                             "at 10,000 articles)")
+    parser.add_argument("--reshard", action="store_true",
+                        help="make the sharded sites again from the Material builds")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -299,7 +306,9 @@ def main() -> None:
         report["quality"] = quality(args.work, args.corpora)
         print_quality(report["quality"])
     for n in (int(s) for s in args.sizes.split(",") if s):
-        report["cost"].append(cost(args.work, n))
+        if args.reshard:
+            shutil.rmtree(args.work / f"garden-{n}" / "site-sharded-search", ignore_errors=True)
+        report["cost"].append(cost(args.work, n, tuple(args.variants.split(","))))
         print_cost(report["cost"])
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -318,6 +327,8 @@ def print_cost(rows: list[dict]) -> None:
     print("|---|---|---|---|---|---|---|")
     for row in rows:
         for name in ("material", "sharded"):
+            if name not in row:
+                continue
             r = row[name]
             print(f"| {row['n']:,} | {row['load']:.1f} | {name} | {r['first_query_bytes'] / 1e6:.2f} MB "
                   f"({r['first_query_gzip_bytes'] / 1e6:.2f} MB) | {r['first_query_files']} "
