@@ -177,3 +177,26 @@ def test_pages_past_the_first_ten_only_while_within_the_budget(sharded, finely_s
     assert len(frugal["message"]["data"]["items"]) == 10
     assert len([p for p, _size in frugal["fetched"] if "/pages/" in p]) == 10
     assert pages_of(frugal["message"]) == pages_of(generous["message"])[:10]
+
+
+def test_required_and_excluded_words_are_not_prefixes(sharded):
+    """Material adds no wildcard to a +word or a -word: "+scal" asks for the word "scal"."""
+    _ready, (prefix, required) = ask(sharded, "scal", "+scal")
+    assert "concepts/scaling-law/" in pages_of(prefix["message"])
+    assert required["message"]["data"]["items"] == []
+
+
+@pytest.mark.parametrize("sharded_index", [False, True])
+def test_words_named_like_javascript_internals_are_words(tmp_path, sharded_index):
+    separator = "[\\s\\-]+"
+    docs = [{"location": "js/", "title": "Prototypes", "text": "<p>__proto__ and constructor</p>"},
+            {"location": "other/", "title": "Other", "text": "<p>nothing here</p>"}]
+    config = {"lang": ["en"], "separator": separator, "pipeline": ["stopWordFilter"],
+              "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}}}
+    (tmp_path / "search").mkdir()
+    if sharded_index:
+        search_shards.write_sharded_index(tmp_path, config, docs)
+    else:
+        (tmp_path / INDEX).write_text(json.dumps({"config": config, "docs": docs}))
+    _ready, answers = ask(tmp_path, "__proto__", "constructor", "toString")
+    assert [pages_of(a["message"]) for a in answers] == [["js/"], ["js/"], []]

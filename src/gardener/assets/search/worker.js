@@ -93,7 +93,7 @@ class ShardedSearch {
       }
       for (const [word, weight] of weights) postings.get(word).list.push(number, section, weight)
     }
-    const shard = {}
+    const shard = Object.create(null)  // a page may hold the word "__proto__"
     for (const [word, { fields, list }] of postings) {
       const idf = Math.log(1 + Math.abs((count - fields + 0.5) / (fields + 0.5)))
       const encoded = []
@@ -155,10 +155,17 @@ class ShardedSearch {
     return lo
   }
 
-  /* The terms a query word stands for, with their postings: the word itself and the longer
-   * words it begins, as far as a bounded number of bytes of shards reaches. */
-  async expand(term) {
+  /* The terms a query word stands for, with their postings: the word itself and, unless it
+   * is required or excluded (Material adds no wildcard to those), the longer words it begins,
+   * as far as a bounded number of bytes of shards reaches. */
+  async expand(term, exact) {
     const first = this.shardOf(term)
+    const found = new Map()
+    if (exact) {
+      const shard = await this.shard(first)
+      if (has(shard, term)) found.set(term, shard[term])
+      return found
+    }
     const wanted = [first]
     if ([...term].length > 1) {
       const last = this.shardOf(term + "\uffff")
@@ -169,9 +176,8 @@ class ShardedSearch {
         wanted.push(i)
       }
     }
-    const found = new Map()
     for (const shard of await Promise.all(wanted.map(i => this.shard(i))))
-      for (const key in shard)
+      for (const key of Object.keys(shard))
         if (key.startsWith(term)) found.set(key, shard[key])
     return found
   }
@@ -191,7 +197,7 @@ class ShardedSearch {
     }
     const loaded = new Map()
     for (const [i, shard] of shards) loaded.set(i, await shard)
-    const known = word => word in loaded.get(this.shardOf(word))
+    const known = word => has(loaded.get(this.shardOf(word)), word)
     const words = []
     for (let i = 0; i < chars.length;) {
       let j = Math.min(chars.length, i + LONGEST_WORD)
@@ -236,7 +242,8 @@ class ShardedSearch {
     this.budget = this.manifest.query_bytes
     const clauses = await this.clauses(query)
     if (!clauses.length) return { items: [] }
-    const expansions = await Promise.all(clauses.map(clause => this.expand(clause.term)))
+    const expansions = await Promise.all(clauses.map(clause =>
+      this.expand(clause.term, clause.presence !== OPTIONAL)))
     const hits = new Map()      // page * 65536 + section -> {score, clauses, terms}
     const excluded = new Set()
     clauses.forEach((clause, c) => {
@@ -344,6 +351,10 @@ class ShardedSearch {
       }
     return []
   }
+}
+
+function has(shard, word) {
+  return Object.prototype.hasOwnProperty.call(shard, word)
 }
 
 /* Material's splitting: the ranges between matches of the separator. */
