@@ -124,3 +124,44 @@ def test_the_best_results_are_the_ones_materials_index_gives(site, material_site
         ours = pages(site, search(page, site, query))
         theirs = pages(material_site, search(page, material_site, query))
     assert ours[:3] == theirs[:3]
+
+
+def test_a_served_site_searches_with_the_same_worker(request):
+    """`mkdocs serve` keeps Material's whole index; gardener's worker reads it and answers."""
+    require_browser()
+    import os
+    import subprocess
+    import sys
+
+    from tests.site.test_serve import fetch, free_port, wait_for
+
+    root = request.getfixturevalue("repo_copy")
+    port = free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                               cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env=env)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: "search-worker.js" in fetch(base), 90, "the first build")
+        with browser_page() as page:
+            urls: list[str] = []
+            page.on("request", lambda r: urls.append(r.url) if "/search/" in r.url else None)
+            # not search(): the reload script's long poll keeps the network busy while serving
+            page.goto(base, wait_until="load")
+            box = page.locator(".md-search__input")
+            box.click()
+            box.fill("缩放定律")
+            box.press("End")
+            page.wait_for_function(
+                "() => document.querySelectorAll('.md-search-result__item').length > 0",
+                timeout=30000)
+            links = page.locator(".md-search-result__item > a.md-search-result__link")
+            hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+            assert not [e for e in page.console_errors if "favicon" not in e]
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert any("/concepts/scaling-law/" in h for h in hrefs), hrefs
+    assert any(u.endswith("/search/search_index.json") for u in urls)
+    assert not [u for u in urls if "/search/shards/" in u or "/search/pages/" in u]
