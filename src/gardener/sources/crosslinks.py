@@ -49,6 +49,12 @@ class Siblings:
 
     def slug_for(self, source: Path, destination: str) -> str | None:
         """The slug of the sibling a link's destination names, or None."""
+        try:
+            return self._slug_for(source, destination)
+        except (ValueError, OSError):  # no address ("http://[x", a NUL byte, a name too long)
+            return None
+
+    def _slug_for(self, source: Path, destination: str) -> str | None:
         parts = urlsplit(destination)
         path = unquote(parts.path)
         if not path.lower().endswith((".md", ".markdown", ".txt")):
