@@ -76,6 +76,9 @@ class Options:
     cache_dir: str = ".cache/gardener"
     # Rewrite the search index as UTF-8 instead of \u escapes: about half the size for Chinese.
     compact_search_index: bool = True
+    # Search that loads little: the index is cut into shards by word and the browser fetches
+    # only those a query needs (off: Material's single index, fetched whole before a search).
+    search_shards: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "link_policy", LinkPolicy(self.link_policy))
