@@ -35,7 +35,8 @@ class Fingerprint:
     def __init__(self, skip: frozenset[str] = frozenset(),
                  known: Mapping[int, int] | None = None,
                  opaque: Callable[[object], object | None] | None = None) -> None:
-        self._hash = hashlib.blake2b(digest_size=20)
+        self._text = bytearray()  # hashed at the end: one call instead of one per value
+        self._digest: bytes | None = None
         self._skip = skip
         self._known = known or {}
         self._opaque = opaque
@@ -43,11 +44,14 @@ class Fingerprint:
         self._alive: list[object] = []  # ids stay unique while the objects live
 
     def add(self, value: object) -> Fingerprint:
+        self._digest = None
         self._walk(value, root=True)
         return self
 
     def digest(self) -> bytes:
-        return self._hash.digest()
+        if self._digest is None:
+            self._digest = hashlib.blake2b(self._text, digest_size=20).digest()
+        return self._digest
 
     def references(self, kinds: tuple[type, ...], *roots: object) -> dict[int, int]:
         """The objects walked that are of one of kinds, or are one of roots, by id(): what
@@ -57,66 +61,77 @@ class Fingerprint:
                 if key in wanted or isinstance(self._alive[number], kinds)}
 
     def _write(self, tag: bytes, data: bytes = b"") -> None:
-        self._hash.update(tag + len(data).to_bytes(8, "little") + data)
+        text = self._text
+        text += tag
+        text += len(data).to_bytes(8, "little")
+        text += data
 
     def _walk(self, value: object, root: bool = False) -> None:
         # An explicit stack: the navigation links pages to their neighbours, so following
         # attributes recursively would go as deep as the site is long.
-        stack: list[object] = [(value, root)]
+        stack: list[object] = []
+        self._push(value, root, stack)
+        write = self._write
         while stack:
-            item, is_root = stack.pop()  # type: ignore[misc]
-            if isinstance(item, _Token):
-                self._write(b"t", item.data)
+            item = stack.pop()
+            kind = type(item)
+            if kind is str:
+                write(b"s", item.encode("utf-8", "surrogatepass"))  # type: ignore[attr-defined]
+            elif kind is _Token:
+                write(b"t", item.data)  # type: ignore[attr-defined]
+            elif isinstance(item, _ATOMS):
+                write(kind.__name__.encode(), item if kind is bytes else repr(item).encode())
             else:
-                stack.extend(reversed(self._parts(item, is_root)))
+                self._push(item, False, stack)
 
-    def _parts(self, value: object, root: bool) -> list:
-        """Write what value is; return the values inside it, to be walked next."""
+    def _push(self, value: object, root: bool, stack: list) -> None:
+        """Write what value is; put the values inside it on the stack, to be walked next."""
         if isinstance(value, _ATOMS):
-            data = (value if isinstance(value, bytes) else value.encode("utf-8", "surrogatepass")
-                    if isinstance(value, str) else repr(value).encode())
-            self._write(type(value).__name__.encode(), data)
-            return []
+            stack.append(value)
+            return
         key = id(value)
         if key in self._known and not root:
             self._write(b"known", str(self._known[key]).encode())
-            return []
+            return
         if key in self.seen:
             self._write(b"again", str(self.seen[key]).encode())
-            return []
+            return
         self.seen[key] = len(self.seen)
         self._alive.append(value)
         if self._opaque is not None and not root:
             stand_in = self._opaque(value)
             if stand_in is not None:
                 self._write(b"opaque", _name(type(value)))
-                return [(stand_in, False)]
-        return self._inside(value, root)
+                stack.append(stand_in)
+                return
+        stack.extend(reversed(self._inside(value, root)))
 
     def _inside(self, value: object, root: bool) -> list:
         if isinstance(value, (list, tuple)):
             self._write(b"seq", str(len(value)).encode())
-            return [(item, False) for item in value]
+            return list(value)
         if isinstance(value, (set, frozenset)):
             # iteration order of a set depends on hashing, not on its content
             self._write(b"set", str(len(value)).encode())
-            return [(_Token(piece), False) for piece in sorted(_sub(self, v) for v in value)]
+            if all(type(v) is str for v in value):
+                return sorted(value)
+            return [_Token(piece) for piece in sorted(_sub(self, v) for v in value)]
         if isinstance(value, Mapping):
             self._write(b"map", _name(type(value)) + str(len(value)).encode())
-            return [(pair, False) for pair in value.items()]
+            return [part for pair in value.items() for part in pair]
         if isinstance(value, partial):
             self._write(b"partial")
-            return [(value.func, False), (value.args, False), (value.keywords, False)]
+            return [value.func, value.args, value.keywords]
         if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type,
                               types.ModuleType)):
             self._write(b"code", _name(value))
-            closure = [c.cell_contents for c in getattr(value, "__closure__", None) or ()]
-            defaults = (getattr(value, "__defaults__", None), getattr(value, "__kwdefaults__", None))
-            return [(closure, False), (defaults, False)] if isinstance(
-                value, types.FunctionType) else []
+            if not isinstance(value, types.FunctionType):
+                return []
+            closure = [c.cell_contents for c in value.__closure__ or ()]
+            return [closure, (value.__defaults__, value.__kwdefaults__)]
         if isinstance(value, types.MethodType):
             self._write(b"method", _name(value.__func__))
-            return [(value.__self__, False)]
+            return [value.__self__]
         return self._object(value, set() if root else self._skip)
 
     def _object(self, value: object, skip) -> list:
@@ -131,13 +146,14 @@ class Fingerprint:
             return []
         self._write(b"obj", _name(type(value)))
         derived = _cached_properties(type(value))
-        fields = [(name, item) for name, item in (state or {}).items()
-                  if name not in skip and name not in derived]
+        fields = [part for name, item in (state or {}).items()
+                  if name not in skip and name not in derived for part in (name, item)]
         # a cached property is in the object's state only once something asked for it: ask
-        fields += [(name, _value_of(value, name)) for name in derived if name not in skip]
-        fields += [(name, getattr(value, name)) for name in slots
-                   if name not in skip and hasattr(value, name)]
-        return [(pair, False) for pair in fields]
+        fields += [part for name in derived if name not in skip
+                   for part in (name, _value_of(value, name))]
+        fields += [part for name in slots if name not in skip and hasattr(value, name)
+                   for part in (name, getattr(value, name))]
+        return fields
 
 
 @lru_cache(maxsize=256)

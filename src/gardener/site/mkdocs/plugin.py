@@ -85,6 +85,10 @@ class GardenerPlugin(BasePlugin):
         announce_feeds(config, self.options)
         return config
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.served is not None and self.config.enabled and self.config.reuse_served_pages:
+            self.served.set_aside(config.site_dir)
+
     @timed
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:

@@ -18,13 +18,22 @@ theme that printed another page's text would need `reuse_served_pages: false`. T
 MkDocs puts in every context (`build_date_utc`) is left out: it is not an input of a page.
 
 Only the results of the build before are kept, so memory stays that of one build.
+
+Two costs of a served rebuild are MkDocs' own and do not depend on what changed: emptying the
+served folder (`mkdocs serve` builds into a temporary folder it empties first; removing a
+thousand page folders one by one takes seconds on some file systems) and compiling the theme's
+templates again for a fresh Jinja environment. The old pages are set aside into a hidden folder
+(MkDocs leaves hidden entries alone) and removed in the background, and compiled templates are
+kept by Jinja's own bytecode cache, which compiles a template again whenever its source changes.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sysconfig
+import threading
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -99,6 +108,8 @@ class ServedPages:
         self.counts: dict[str, int] = {}
         self._capture = _Capture()
         self._build: _Build | None = None
+        self._compiled = _Compiled()
+        self._set_aside = 0
 
     def start(self, config: MkDocsConfig) -> None:
         for kept in (self.renders, self.searches, self.outputs):
@@ -154,13 +165,32 @@ class ServedPages:
 
     # -- templates
 
+    def set_aside(self, site_dir: str) -> None:
+        """Called before MkDocs empties the served folder: move its entries into a hidden
+        folder there and remove them in the background, so the rebuild does not wait."""
+        folder = Path(site_dir)
+        if not folder.is_dir():
+            return
+        entries = [e for e in folder.iterdir() if not e.name.startswith(".")]
+        if not entries:
+            return
+        self._set_aside += 1
+        aside = folder / ".gardener-old" / str(self._set_aside)
+        shutil.rmtree(aside, ignore_errors=True)  # left by an earlier server in this folder
+        aside.mkdir(parents=True)
+        for entry in entries:
+            entry.rename(aside / entry.name)
+        threading.Thread(target=shutil.rmtree, args=(aside, True), daemon=True,
+                         name="gardener-set-aside").start()
+
     def route_templates(self, env: jinja2.Environment, files: Files) -> None:
         """Called in on_env: every page renders through a template that asks this object."""
         build = self._build
         if build is None:
             return
+        env.bytecode_cache = self._compiled
         env.loader = jinja2.ChoiceLoader([
-            jinja2.DictLoader({TEMPLATE: "{{ %s() }}" % RENDER}), env.loader])
+            jinja2.DictLoader({TEMPLATE: "{{ " + RENDER + "() }}"}), env.loader])
         build.env = env
         for file in files.documentation_pages():
             if file.page is not None:
@@ -227,6 +257,8 @@ class _Build:
         self._files: Fingerprint | None = None
         self._site: Fingerprint | None = None
         self._shared: dict[int, int] = {}
+        self._search_settings: bytes | None = None
+        self._file_refs: dict[int, int] = {}
         self._unstable = False
 
     def render_key(self, page: Page, markdown: str, config: MkDocsConfig,
@@ -235,16 +267,25 @@ class _Build:
             if self._files is None:
                 self._files = Fingerprint(OTHER_PAGES_TEXT | {"page"}, opaque=_stand_in)
                 self._files.add((config, list(files)))
+                self._file_refs = self._files.references((File, Config))
             # Python-Markdown reads the page, never its place among the other pages
-            return Fingerprint(OTHER_PAGES_TEXT, opaque=_without_neighbours).add(
+            return Fingerprint(OTHER_PAGES_TEXT, known=self._file_refs,
+                               opaque=_without_neighbours).add(
                 self._files.digest()).add(page).add(markdown).digest()
         except Unstable as why:
             return self._no_reuse(why)
 
+    def _files_digest(self) -> bytes:
+        # the numbers of the files named in a key mean something only with the files' digest
+        return self._files.digest() if self._files is not None else b""
+
     def search_key(self, page: Page) -> bytes | None:
         try:
-            return Fingerprint(OTHER_PAGES_TEXT, opaque=_without_neighbours).add(page).add(
-                self.search.settings()).digest()
+            if self._search_settings is None:
+                self._search_settings = Fingerprint().add(self.search.settings()).digest()
+            return Fingerprint(OTHER_PAGES_TEXT, known=self._file_refs,
+                               opaque=_without_neighbours).add(self._files_digest()).add(
+                page).add(self._search_settings).digest()
         except Unstable as why:
             return self._no_reuse(why)
 
@@ -316,6 +357,22 @@ def theme_stamp(config) -> list[tuple[str, int, int]]:
                 info = os.stat(path)
                 stamp.append((path, info.st_mtime_ns, info.st_size))
     return stamp
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates, from one build's environment to the next. Jinja keys each by its
+    name and file and checks the source's checksum before using it."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 class _Capture(logging.Handler):
