@@ -4,6 +4,7 @@ file (and line), an exit status CI can act on, and every other file still read.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import resource
@@ -14,24 +15,32 @@ import time
 from pathlib import Path
 
 import pytest
-from test_hostile import BODY, GOOD, GOOD_SLUG, error_line, invoke, snapshot
+from hypothesis import given, settings
 
-from gardener.articles.model import Article
+from gardener.articles import matter
+from gardener.articles.model import Article, GardenError
+from gardener.articles.schema import normalize
 from gardener.garden.cache import AnalysisCache, digest
 from gardener.garden.loading import MAX_ALIAS_CHARS, load_garden
 from gardener.options import read_options
 from gardener.pages.site import GardenSite
+from gardener.text.dates import InvalidDate, find_dates, parse_date
 from gardener.text.markdown import MAX_NESTING
 from tests.conftest import build_site
+from tests.hostile.hostile_support import (
+    BODY,
+    GOOD,
+    GOOD_SLUG,
+    HOSTILE_ARTICLES,
+    error_line,
+    import_one,
+    invoke,
+    pieces,
+    snapshot,
+    yaml_bomb,
+)
 
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-
-
-@pytest.fixture()
-def fresh(tmp_path) -> Path:
-    """A garden exactly as `gardener new` makes it."""
-    assert invoke("new", str(tmp_path / "g")).exit_code == 0
-    return tmp_path / "g"
 
 
 def gardener(*args: str, cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -250,3 +259,145 @@ def test_deep_lists_are_capped_at_import_reported_by_check_and_build_fast(fresh,
     page = (fresh / "site" / "articles" / "hand" / "index.html").read_text(encoding="utf-8")
     # every item is still there (the page also lists the deep import among related articles)
     assert page.count("<li>层") == 3000
+
+
+# ---------------------------------------------------------------------------------------------
+# A hostile file next to good ones: refused by name, the rest read
+# ---------------------------------------------------------------------------------------------
+
+FAILING = {
+    # name: (file content, "file:line" the message must name, reason in the message)
+    "invalid-yaml": ("---\ntitle: [oops\n---\n" + BODY, "bad.md:2", "invalid front-matter YAML"),
+    "yaml-tabs": ("---\ntitle: 标题\n\ttags: [a]\n---\n" + BODY, "bad.md:3",
+                  "invalid front-matter YAML"),
+    "yaml-bomb": (yaml_bomb(), "bad.md:2", "too many nodes (YAML alias bomb?)"),
+    "front-matter-list": ("---\n- title\n- tags\n---\n" + BODY, "bad.md:2",
+                          "front-matter must be a mapping of keys, not a list"),
+    "title-list": ("---\ntitle: [a, b]\n---\n" + BODY, "bad.md:2", "title: expected text, got a list"),
+    "tags-map": ("---\ntitle: 标题\ntags: {a: 1}\n---\n" + BODY, "bad.md:3",
+                 "tags: expected a list, got a mapping"),
+    "date-number": ("---\ntitle: 标题\ndate: 12345\n---\n" + BODY, "bad.md:3",
+                    "date: '12345' is not a date"),
+    "draft-maybe": ("---\ntitle: 标题\ndraft: maybe\n---\n" + BODY, "bad.md:3",
+                    "draft: expected true or false, got 'maybe'"),
+    "date-feb-30": ("---\ntitle: 标题\ndate: 2023-02-30\n---\n" + BODY, "bad.md:3",
+                    "day 30 does not exist in 2023-02"),
+    "date-month-13": ("---\ntitle: 标题\ndate: 2023年13月\n---\n" + BODY, "bad.md:3",
+                      "month 13 is not between 1 and 12"),
+    "slug-dotdot": ("---\ntitle: 标题\nslug: ../../evil\n---\n" + BODY, "bad.md:3",
+                    "slug: '../../evil' is not a slug (lowercase a-z, 0-9 and single hyphens)"),
+    "slug-absolute": ("---\ntitle: 标题\nslug: /tmp/evil\n---\n" + BODY, "bad.md:3",
+                      "slug: '/tmp/evil' is not a slug (lowercase a-z, 0-9 and single hyphens)"),
+    "binary": (bytes(range(256)) * 64, "bad.md", "binary data, not text"),
+    "latin1": ("caf\xe9 na\xefve \xff\xfe\xfd".encode("latin-1"), "bad.md:1", "cannot decode"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FAILING))
+def test_import_refuses_a_bad_file_and_imports_the_rest(tmp_path, case):
+    content, where, reason = FAILING[case]
+    src, out = tmp_path / "src", tmp_path / "docs" / "articles"
+    src.mkdir()
+    (src / "good.md").write_text(GOOD, encoding="utf-8")
+    bad = src / "bad.md"
+    bad.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    before = snapshot(src)
+    result = invoke("import", str(src), "--into", str(out))
+    assert result.exit_code == 1, result.output
+    assert reason in error_line(result.output, where), (where, result.output)
+    assert sorted(p.name for p in out.glob("*.md")) == [f"{GOOD_SLUG}.md"]
+    assert snapshot(src) == before
+    # nothing written anywhere else (../ or absolute slugs)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()
+                  and not p.is_relative_to(src)) == [f"docs/articles/{GOOD_SLUG}.md"]
+    assert not Path("/tmp/evil.md").exists()
+
+
+def test_check_names_every_hostile_article_and_loads_the_rest(hostile_garden):
+    before = snapshot(hostile_garden / "docs")
+    result = invoke("check", "--config", str(hostile_garden / "mkdocs.yml"))
+    assert result.exit_code == 1
+    for _content, where, reason in HOSTILE_ARTICLES.values():
+        assert reason in error_line(result.output, f"articles/{where}"), (where, result.output)
+    assert "not UTF-8" in error_line(result.output, "articles/gbk.md")
+    assert "error" in error_line(result.output, "articles/binary.md")
+    assert "9 articles," in result.output  # the repo's nine articles are all still there
+    assert snapshot(hostile_garden / "docs") == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources too big or too deep to read slowly, and cycles
+# ---------------------------------------------------------------------------------------------
+
+def test_import_50_mb_article_finishes(tmp_path):
+    paragraph = ("2017 年 6 月，Google 发布 Transformer 论文，大语言模型从此快速发展。"
+                 "The scaling law says loss falls as a power law of compute {}.\n\n")
+    count = 50 * 1024 * 1024 // len(paragraph.format(0).encode("utf-8")) + 1
+    data = ("# 很大的文章\n\n" + "".join(paragraph.format(i) for i in range(count))).encode("utf-8")
+    assert len(data) >= 50 * 1024 * 1024
+    text, _ = import_one(tmp_path, data, "huge.md")
+    assert text.rstrip().endswith(f"compute {count - 1}.")
+
+
+def test_import_100k_lines(tmp_path):
+    lines = "".join(f"第 {i} 行：一些文字 line {i}\n" for i in range(100_000))
+    text, _ = import_one(tmp_path, ("# 十万行\n\n" + lines).encode("utf-8"), "lines.md")
+    assert "第 0 行" in text and "第 99999 行：一些文字 line 99999" in text
+
+
+def test_yaml_bomb_is_refused_quickly_by_every_reader(tmp_path):
+    text = yaml_bomb(15)
+    for reader in (matter.load, matter.read):
+        with pytest.raises(GardenError, match="alias bomb"):
+            reader(text, "bomb.md")
+    src = tmp_path / "bomb.md"
+    src.write_text(text, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "gardener.site.cli", "import", str(src), "--into",
+                          str(tmp_path / "out")], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1
+    assert "bomb.md:2: error: front-matter expands to too many nodes" in run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_related_cycle_does_not_loop(odd_garden):
+    from gardener.garden.concepts.index import analyse_concepts
+    from gardener.garden.loading import load_garden
+
+    root, _outside = odd_garden
+    garden = load_garden(root / "docs")
+    index = analyse_concepts(garden)
+    assert {"meta-a", "meta-b"} <= {c.slug for c in garden.concepts}
+    assert index is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Fuzzing the parsers: a diagnostic or a result, never an exception
+# ---------------------------------------------------------------------------------------------
+
+YAMLISH = pieces("abc:-[]{}&*!|>'\"#\t\n ,.?%@`12大模型",
+                  ["2023-02-30", "title: ", "\n- ", "&a ", "*a", "date: ", "tags: ", "!!python/name:x"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(YAMLISH)
+def test_fuzz_front_matter(text):
+    source = f"---\n{text}\n---\nbody\n"
+    for reader in (matter.read, matter.load):
+        try:
+            doc = reader(source, "fuzz.md")
+        except GardenError:
+            continue
+        if doc.front is not None:
+            normalize(doc.front, "fuzz.md", doc.line_of)
+
+
+DATEISH = pieces("0123456789年月日号-/.：: 前后去今明上下初底中旬春夏秋冬Q季度世纪代ab",
+                  ["2023", "年底", "上半年", "20世纪", "90年代", "2023-02-30", "13月", "March"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(DATEISH)
+def test_fuzz_dates(text):
+    find_dates(text)
+    with contextlib.suppress(InvalidDate):
+        parse_date(text)

@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_hostile import invoke
 
 import gardener
 from gardener.articles import matter
 from tests.conftest import SEEDS, build_site
+from tests.hostile.hostile_support import BODY, HOSTILE_ARTICLES, error_line, invoke, snapshot
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 ONE = "# 大模型的对齐问题\n\n作者：张三\n\n对齐让模型的行为符合人类的意图。这是一篇完整的文章。\n"
@@ -41,7 +41,8 @@ def gardener(*args: str, cwd: Path | None = None, **env: str) -> subprocess.Comp
                           capture_output=True, text=True, env=dict(ENV, **env), timeout=600)
 
 
-def snapshot(root: Path) -> dict[str, bytes]:
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Bytes of every file below root by its path from root, so two trees compare."""
     return {p.relative_to(root).as_posix(): p.read_bytes()
             for p in sorted(root.rglob("*")) if p.is_file()}
 
@@ -65,11 +66,11 @@ def test_export_refuses_the_garden_its_docs_and_foreign_folders(garden, target):
     (garden.parent / "foreign").mkdir()
     (garden.parent / "foreign" / "notes.txt").write_text("mine\n", encoding="utf-8")
     (garden / "foreign").symlink_to(garden.parent / "foreign")
-    before = snapshot(garden.parent)
+    before = tree_bytes(garden.parent)
     result = invoke("export", target, cwd=garden)
     assert result.exit_code == 1, result.output
     assert "export to a" in result.output
-    assert snapshot(garden.parent) == before
+    assert tree_bytes(garden.parent) == before
 
 
 def test_export_force_overwrites_only_an_earlier_export(garden, tmp_path):
@@ -199,7 +200,7 @@ def test_sigkill_during_import_then_rerun_keeps_one_article_per_source(tmp_path)
         rerun = gardener("import", str(src), "--into", str(out))
         assert rerun.returncode == 0, rerun.stderr
         assert sorted(p.name for p in out.glob("*.md")) == names, delay
-        assert snapshot(out) == snapshot(tmp_path / "clean"), delay
+        assert tree_bytes(out) == tree_bytes(tmp_path / "clean"), delay
 
 
 def test_an_empty_file_left_at_the_slug_is_reused_not_sidestepped(tmp_path):
@@ -223,11 +224,11 @@ def test_two_sources_of_the_same_name_keep_their_own_articles(tmp_path):
         (tmp_path / folder / "index.md").write_text(text, encoding="utf-8")
     sources = [str(tmp_path / "a"), str(tmp_path / "b")]
     assert invoke("import", *sources, "--into", str(out)).exit_code == 0
-    first = snapshot(out)
+    first = tree_bytes(out)
     assert len(first) == 2
     again = invoke("import", *sources, "--into", str(out))
     assert again.exit_code == 0
-    assert snapshot(out) == first
+    assert tree_bytes(out) == first
     assert "kept (edited" not in again.output
 
 
@@ -309,7 +310,7 @@ def test_import_into_a_folder_inside_the_source_is_stable(tmp_path):
     for _ in range(3):
         result = invoke("import", str(src), "--into", str(src / "out"))
         assert result.exit_code == 0, result.output
-        runs.append(snapshot(src / "out"))
+        runs.append(tree_bytes(src / "out"))
     assert runs[0] and runs[1] == runs[0] and runs[2] == runs[0]
     origins = {matter.load(text.decode(), name).front["origin"] for name, text in runs[0].items()}
     assert {origin.split("#")[0] for origin in origins} == {seed.name for seed in SEED_FILES[:2]}
@@ -333,7 +334,7 @@ def test_import_is_the_same_under_every_hash_seed(tmp_path):
         out = tmp_path / f"out-{seed}"
         run = gardener("import", str(src), "--into", str(out), PYTHONHASHSEED=seed)
         assert run.returncode == 0, run.stderr
-        outputs.append(snapshot(out))
+        outputs.append(tree_bytes(out))
         rerun = gardener("import", str(src), "--into", str(out), PYTHONHASHSEED=str(int(seed) + 7))
         assert "kept (edited" not in rerun.stdout, rerun.stdout
     assert any(b"duplicate_of" in data for data in outputs[0].values())
@@ -356,3 +357,54 @@ def test_search_index_has_the_mode_of_every_other_file(garden):
     assert "，".encode() in index.read_bytes()  # compacted: UTF-8, not \\u escapes
     modes = {stat.S_IMODE(p.stat().st_mode) for p in site.rglob("*") if p.is_file()}
     assert modes == {stat.S_IMODE((site / "index.html").stat().st_mode)} == {0o644}
+
+
+# ---------------------------------------------------------------------------------------------
+# fmt and import change no file they cannot rewrite as it was
+# ---------------------------------------------------------------------------------------------
+
+def test_fmt_reports_hostile_articles_and_changes_none(hostile_garden):
+    articles = hostile_garden / "docs" / "articles"
+    before = snapshot(hostile_garden / "docs")
+    result = invoke("fmt", "--config", str(hostile_garden / "mkdocs.yml"), cwd=hostile_garden)
+    assert result.exit_code == 1
+    for _name, (_content, where, reason) in HOSTILE_ARTICLES.items():
+        assert reason in error_line(result.output, where), (where, result.output)
+    assert "not UTF-8" in error_line(result.output, "gbk.md")
+    assert snapshot(hostile_garden / "docs") == before
+    assert not list(hostile_garden.parent.glob("evil*")) and not (articles.parent.parent / "evil.md").exists()
+
+
+def test_fmt_check_bom_and_crlf_keeps_them(repo_copy):
+    articles = repo_copy / "docs" / "articles"
+    (articles / "bom.md").write_bytes(b"\xef\xbb\xbf---\r\ntitle: BOM\r\nauthor: A\r\n---\r\nbody\r\n")
+    before = snapshot(articles / "bom.md")
+    result = invoke("fmt", "--check", str(articles / "bom.md"), "--config", str(repo_copy / "mkdocs.yml"))
+    assert result.exit_code == 1 and "would reformat" in result.output
+    assert snapshot(articles / "bom.md") == before
+    result = invoke("fmt", str(articles / "bom.md"), "--config", str(repo_copy / "mkdocs.yml"))
+    assert result.exit_code == 0
+    data = (articles / "bom.md").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf---\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    assert data.endswith(b"---\r\nbody\r\n") and b"authors:" in data
+
+
+def test_symlink_is_read_but_never_written_through(odd_garden, tmp_path):
+    # Decided: a linked article is read (MkDocs builds it too), but fmt and import never write
+    # through a link, so the file outside docs/ never changes.
+    root, outside = odd_garden
+    before = snapshot(outside)
+    result = invoke("fmt", "--config", str(root / "mkdocs.yml"), cwd=root)
+    assert result.exit_code == 1
+    assert "is reached through a symbolic link; not rewritten" in error_line(result.output, "linked.md")
+    assert snapshot(outside) == before
+    src = tmp_path / "src"
+    src.mkdir()
+    # Re-importing the source the linked article came from would overwrite it (--force).
+    (src / "new.md").write_text("---\ntitle: 新的\n---\n" + BODY, encoding="utf-8")
+    result = invoke("import", str(src), "--into", str(root / "docs" / "articles"), "--force")
+    assert result.exit_code == 0
+    assert "warning: kept (a symbolic link; not written)" in result.output
+    assert "articles/linked.md" in result.output
+    assert snapshot(outside) == before
+    assert (root / "docs" / "articles" / "linked.md").is_symlink()

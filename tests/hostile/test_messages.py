@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
-from test_hostile import BODY, error_line, invoke
 
 from gardener.sources.decoding import decode
 from tests.conftest import build_site
+from tests.hostile.hostile_support import BODY, error_line, invoke, snapshot
 
 TEXT = "# 标题\n\n这是 UTF-16 的正文，没有字节顺序标记。\nEnglish words too.\n"
-
-
-@pytest.fixture()
-def fresh(tmp_path) -> Path:
-    assert invoke("new", str(tmp_path / "g")).exit_code == 0
-    return tmp_path / "g"
 
 
 @pytest.mark.parametrize(("value", "said"), [("123", "got a number"), ("true", "got true or false"),
@@ -103,3 +95,36 @@ def test_check_on_an_mkdocs_yml_that_is_not_yaml(tmp_path):
     assert "mkdocs.yml:2: not valid YAML" in result.output
 
 
+# ---------------------------------------------------------------------------------------------
+# Errors that name the other file or the line of a curated entry
+# ---------------------------------------------------------------------------------------------
+
+def test_alias_collisions_are_errors(repo_copy):
+    concepts = repo_copy / "docs" / "concepts"
+    (concepts / "cpp.md").write_text('---\ntitle: C++\naliases: ["a.b"]\nsummary: x\n---\n',
+                                     encoding="utf-8")
+    (concepts / "cpp2.md").write_text('---\ntitle: c++\naliases: ["A.B", "(x)"]\nsummary: y\n---\n',
+                                      encoding="utf-8")
+    before = snapshot(repo_copy / "docs")
+    result = invoke("check", "--config", str(repo_copy / "mkdocs.yml"))
+    assert result.exit_code == 1
+    assert "concepts/cpp2.md: error: alias 'c++' is also claimed by concepts/cpp.md" in result.output
+    assert "concepts/cpp2.md: error: alias 'a.b' is also claimed by concepts/cpp.md" in result.output
+    assert snapshot(repo_copy / "docs") == before
+
+
+def test_curated_timeline_entry_with_bad_date(repo_copy):
+    timeline = repo_copy / "timeline.yml"
+    timeline.write_text(timeline.read_text(encoding="utf-8")
+                        + "- date: 2023-02-30\n  text: 不存在的日子。\n", encoding="utf-8")
+    line = timeline.read_text(encoding="utf-8").count("\n") - 1
+    before = snapshot(repo_copy)
+    result = invoke("check", "--config", str(repo_copy / "mkdocs.yml"))
+    assert result.exit_code == 1
+    assert "day 30 does not exist" in error_line(result.output, f"timeline.yml:{line}")
+    run = build_site(repo_copy)
+    assert run.returncode == 1
+    assert f"timeline.yml:{line}: error: impossible date '2023-02-30'" in run.stderr
+    assert "Traceback" not in run.stderr
+    snapshot_after = snapshot(repo_copy)
+    assert {p: b for p, b in snapshot_after.items() if p in before} == before

@@ -3,6 +3,7 @@ build do. Every case builds or imports for real and reads what came out."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import re
@@ -16,11 +17,11 @@ import markdown
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_hostile import invoke
 
 import gardener
 from gardener.articles import matter
 from tests.conftest import build_site
+from tests.hostile.hostile_support import error_line, invoke, snapshot
 
 # Processes run the same gardener as the tests themselves.
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(Path(gardener.__file__).parents[1]))
@@ -303,3 +304,52 @@ def test_a_real_article_about_xss_imports_without_a_crash(tmp_path):
     rendered = markdown.markdown(body, extensions=["md_in_html", "pymdownx.superfences"])
     assert _links_and_scripts(rendered) == ([], [], [])
     assert any("removed active content" in w.message for w in result.warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# Slugs that point out of the garden, markup in a title
+# ---------------------------------------------------------------------------------------------
+
+def test_export_with_hostile_articles_writes_only_inside_out(hostile_garden, tmp_path_factory):
+    out = tmp_path_factory.mktemp("export") / "out"
+    before = snapshot(hostile_garden)
+    result = invoke("export", str(out), "--config", str(hostile_garden / "mkdocs.yml"),
+                    cwd=hostile_garden)
+    assert result.exit_code == 1
+    assert "is not a slug" in error_line(result.output, "articles/slug.md:3")
+    assert "alias bomb" in error_line(result.output, "articles/bomb.md:2")
+    assert snapshot(hostile_garden) == before
+    assert (out / "docs" / "articles" / "yanlun.md").is_file()
+    for path in out.rglob("*"):
+        assert path.resolve().is_relative_to(out.resolve())
+    assert not list(out.parent.glob("evil*")) and not list(hostile_garden.rglob("evil*"))
+
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def test_script_in_title_is_escaped_everywhere(repo_copy):
+    article = repo_copy / "docs" / "articles" / "xss.md"
+    article.write_text(
+        f"---\ntitle: '{SCRIPT} \"引号\" 标题'\ndate: 2023-03-01\nsummary: '{SCRIPT} 摘要'\n"
+        f"tags: ['{SCRIPT}']\nauthors: ['<img src=x onerror=alert(1)>']\n---\n\n"
+        "2023 年 3 月 1 日，OpenAI 发布了 ChatGPT，RLHF 让模型对齐人类意图。这是正文。\n",
+        encoding="utf-8")
+    before = snapshot(repo_copy / "docs")
+    run = build_site(repo_copy)
+    assert run.returncode == 0, run.stderr
+    assert snapshot(repo_copy / "docs") == before
+    site = repo_copy / "site"
+    pages = list(site.rglob("*.html"))
+    raw = sorted(str(p.relative_to(site)) for p in pages
+                 if "<script>alert(1)" in (text := p.read_text(encoding="utf-8"))
+                 or "<img src=x" in text)
+    assert raw == [], f"raw title HTML in {len(raw)} pages, e.g. {raw[:5]}"
+    page = (site / "articles" / "xss" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    for name in ("glossary", "timeline"):
+        assert "<script>alert(1)" not in (site / name / "index.html").read_text(encoding="utf-8")
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for doc in index["docs"]:
+        assert "<script>alert(1)" not in doc["title"] and "<script>alert(1)" not in doc["text"]
+    assert any("alert(1)" in doc["title"] for doc in index["docs"])

@@ -9,26 +9,24 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_hostile import BODY, GOOD, error_line, invoke, snapshot
 
 from gardener.articles.model import Severity
 from gardener.garden.loading import load_garden
+from gardener.sources.cleaning import clean
+from gardener.sources.findings import Findings
 from gardener.sources.importing import import_sources
+from gardener.text.cjk import CJK_CHAR
 from tests.conftest import build_site
+from tests.hostile.hostile_support import BODY, GOOD, error_line, import_one, invoke, pieces, snapshot
 
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-
-
-@pytest.fixture()
-def fresh(tmp_path) -> Path:
-    assert invoke("new", str(tmp_path / "g")).exit_code == 0
-    return tmp_path / "g"
 
 
 def check_errors(docs: Path) -> tuple[int, list]:
@@ -256,3 +254,104 @@ def test_export_gives_any_builder_the_title_and_a_tag_list(odd_titles, tmp_path)
         encoding="utf-8").split("---\n")[1])
     assert front["title"] == "用名字键写的题目" and "name" not in front
     assert front["tags"] == ["甲标签", "乙标签"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Encodings, line ends and unclosed constructs: import keeps every word
+# ---------------------------------------------------------------------------------------------
+
+TRADITIONAL = "# 繁體中文的標題\n\n這是一篇用繁體中文寫的文章，討論大型語言模型的發展與應用。\n"
+
+
+def test_import_bom_is_dropped(tmp_path):
+    text, _ = import_one(tmp_path, b"\xef\xbb\xbf" + GOOD.encode("utf-8"))
+    assert "\ufeff" not in text
+    assert text.startswith("---\ntitle: 大模型的对齐问题\n")
+
+
+def test_import_crlf_becomes_lf(tmp_path):
+    text, _ = import_one(tmp_path, GOOD.replace("\n", "\r\n").encode("utf-8"))
+    assert "\r" not in text
+    assert "title: 大模型的对齐问题" in text and "authors:\n  - 张三" in text
+
+
+def test_import_gb18030(tmp_path):
+    text, _ = import_one(tmp_path, GOOD.encode("gb18030"), "gbk.txt")
+    assert "title: 大模型的对齐问题" in text
+    assert "对齐（Alignment）让模型的行为符合人类的意图。" in text
+
+
+def test_import_big5_is_decoded_never_mojibake(tmp_path):
+    # Decided: Big5 is read as Big5 (GB18030 would accept most of its bytes as rare characters).
+    text, _ = import_one(tmp_path, TRADITIONAL.encode("big5"), "big5.txt")
+    assert "title: 繁體中文的標題" in text
+    assert "這是一篇用繁體中文寫的文章，討論大型語言模型的發展與應用。" in text
+
+
+def test_import_short_big5_is_not_taken_for_gb18030(tmp_path):
+    text, _ = import_one(tmp_path, "# 臺灣\n\n機器學習與深度學習\n".encode("big5"), "big5.txt")
+    assert "臺灣" in text and "機器學習與深度學習" in text
+
+
+def test_import_unclosed_code_fence_keeps_the_code(tmp_path):
+    text, _ = import_one(tmp_path, ("# 代码\n\n下面是一段没有结束的代码块，导入时必须原样保留。\n\n"
+                                     "```python\nprint(1)\n# 不是标题\n\n\n\nx = 2\n").encode())
+    assert "```python\nprint(1)\n# 不是标题\n" in text
+    assert "x = 2" in text
+
+
+def test_import_unclosed_html_comment_keeps_the_text(tmp_path):
+    text, _ = import_one(tmp_path, ("# 注释\n\n正文开始 <!-- 从不关闭的注释\n\n后面还有很多正文，"
+                                     "不能丢失。\n").encode())
+    assert "<!-- 从不关闭的注释" in text and "后面还有很多正文，不能丢失。" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Twin slugs, links, unclosed code and concept names that look like patterns
+# ---------------------------------------------------------------------------------------------
+
+def test_odd_garden_builds_and_check_reports_twins_and_risky_aliases(odd_garden):
+    root, outside = odd_garden
+    before = snapshot(root / "docs", outside)
+    result = invoke("check", "--config", str(root / "mkdocs.yml"))
+    assert result.exit_code == 1  # the twin slug is an error
+    out = result.output
+    assert "articles/twin-b.md:1: error: slug 'twin' is also used by articles/twin-a.md" in out
+    assert "concepts/meta-a.md:3: warning: alias '*' has no letter or ideograph" in out
+    assert "concepts/meta-a.md: warning: alias '人' is a single Chinese character" in out
+    assert "fence.md" not in out and "comment.md" not in out  # nothing wrong with them
+    assert "15 articles," in out  # 9 + linked + 2 twins + fence + comment + regex
+    # Decided: duplicate slugs still build (pages live at their file paths); check fails CI.
+    run = build_site(root)
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    site = root / "site" / "articles"
+    for name in ("twin-a", "twin-b", "fence", "comment", "regex", "linked", "yanlun"):
+        assert (site / name / "index.html").is_file(), name
+    regex = (site / "regex" / "index.html").read_text(encoding="utf-8")
+    assert 'title="元字符">C++</a>' in regex
+    assert "acb 与 Cxx 不是" in regex  # 'a.b' and 'C++' are not regexes
+    fence = (site / "fence" / "index.html").read_text(encoding="utf-8")
+    assert "print" in fence and "x = 2" in fence
+    assert "更多正文" in (root / "docs" / "articles" / "comment.md").read_text(encoding="utf-8")
+    assert "外部的正文" in (site / "linked" / "index.html").read_text(encoding="utf-8")
+    assert (root / "site" / "concepts" / "meta-a" / "index.html").is_file()
+    assert snapshot(root / "docs", outside) == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Fuzzing the cleaners
+# ---------------------------------------------------------------------------------------------
+
+CLEANABLE = pieces("大模型的对齐问题人类反馈强化学习。，！？：", "abc ABC 123 *_#>-|`~<!",
+                    ["\n", "\n\n", "\u3000", "```", "# ", "## ", "- ", "• ", "**", "作者：",
+                     "Date: 2023-05-04", "写于", "1\n", "Q1: ", "1.1 ", "阅读原文", "扫码关注"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(CLEANABLE)
+def test_fuzz_cleaners_never_invent_cjk(text):
+    found = Findings()
+    cleaned = clean(text, found)
+    # Facts taken out of the header (title, labels) leave the body; they never add characters.
+    assert not Counter(CJK_CHAR.findall(cleaned)) - Counter(CJK_CHAR.findall(text))

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from gardener.site.mkdocs.search_index import ZWSP, compact_search_index
-from tests.conftest import build_site
+from tests.conftest import ROOT, build_site
 
 SEPARATOR = "[\\s\\u200b\\u3000\\-、。，．？！；]+"
 
@@ -21,8 +21,6 @@ def words(text: str, separator: str) -> list[str]:
 @pytest.fixture(scope="module")
 def material_index(tmp_path_factory, request):
     """The repo garden's index exactly as Material writes it (the plugin's rewrite switched off)."""
-    from conftest import ROOT
-
     root = tmp_path_factory.mktemp("uncompacted")
     shutil.copy(ROOT / "timeline.yml", root / "timeline.yml")
     shutil.copytree(ROOT / "docs", root / "docs")
