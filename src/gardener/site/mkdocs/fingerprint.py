@@ -79,8 +79,10 @@ class Fingerprint:
                 write(b"s", item.encode("utf-8", "surrogatepass"))  # type: ignore[attr-defined]
             elif kind is _Token:
                 write(b"t", item.data)  # type: ignore[attr-defined]
+            elif isinstance(item, bytes):
+                write(b"bytes", item)
             elif isinstance(item, _ATOMS):
-                write(kind.__name__.encode(), item if kind is bytes else repr(item).encode())
+                write(kind.__name__.encode(), repr(item).encode())
             else:
                 self._push(item, False, stack)
 
@@ -145,7 +147,7 @@ class Fingerprint:
             self._write(b"repr", _name(type(value)) + text.encode("utf-8", "surrogatepass"))
             return []
         self._write(b"obj", _name(type(value)))
-        derived = _cached_properties(type(value))
+        derived = _cached_properties(type(value))  # type: ignore[arg-type]
         fields = [part for name, item in (state or {}).items()
                   if name not in skip and name not in derived for part in (name, item)]
         # a cached property is in the object's state only once something asked for it: ask

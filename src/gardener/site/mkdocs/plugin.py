@@ -65,6 +65,8 @@ class GardenerPlugin(BasePlugin):
         self.served = ServedPages() if self.serving and not dirty else None
 
     def on_shutdown(self) -> None:
+        if self.served is not None:
+            self.served.close()
         if self.site is not None:
             self.cache.save()  # while serving, the disk copy is written once, at the end
 

@@ -110,6 +110,7 @@ class ServedPages:
         self._build: _Build | None = None
         self._compiled = _Compiled()
         self._set_aside = 0
+        self._removals: list[threading.Thread] = []
 
     def start(self, config: MkDocsConfig) -> None:
         for kept in (self.renders, self.searches, self.outputs):
@@ -137,7 +138,9 @@ class ServedPages:
         """Called last in on_page_markdown with the final Markdown (MkDocs sets page.markdown
         to it only after the event)."""
         build = self._build
-        key = build and build.render_key(page, markdown, config, files)
+        if build is None:
+            return
+        key = build.render_key(page, markdown, config, files)
         if key is None:
             return
         found = self.renders.get(key)
@@ -153,7 +156,7 @@ class ServedPages:
 
     def after_render(self, page: Page) -> None:
         """Called first in on_page_content: page.content is what Python-Markdown made."""
-        key = self._build and self._build.rendering.pop(page.file.src_uri, None)
+        key = self._build.rendering.pop(page.file.src_uri, None) if self._build else None
         records, self._capture.records = self._capture.records, None
         if key is None:
             return
@@ -180,8 +183,16 @@ class ServedPages:
         aside.mkdir(parents=True)
         for entry in entries:
             entry.rename(aside / entry.name)
-        threading.Thread(target=shutil.rmtree, args=(aside, True), daemon=True,
-                         name="gardener-set-aside").start()
+        removal = threading.Thread(target=shutil.rmtree, args=(aside, True), daemon=True,
+                                   name="gardener-set-aside")
+        removal.start()
+        self._removals = [r for r in self._removals if r.is_alive()] + [removal]
+
+    def close(self) -> None:
+        """The server stops: let the removals finish before MkDocs removes the folder."""
+        for removal in self._removals:
+            removal.join()
+        self._removals = []
 
     def route_templates(self, env: jinja2.Environment, files: Files) -> None:
         """Called in on_env: every page renders through a template that asks this object."""
@@ -190,7 +201,8 @@ class ServedPages:
             return
         env.bytecode_cache = self._compiled
         env.loader = jinja2.ChoiceLoader([
-            jinja2.DictLoader({TEMPLATE: "{{ " + RENDER + "() }}"}), env.loader])
+            jinja2.DictLoader({TEMPLATE: "{{ " + RENDER + "() }}"}),
+            *([env.loader] if env.loader is not None else [])])
         build.env = env
         for file in files.documentation_pages():
             if file.page is not None:
@@ -304,7 +316,7 @@ class _Build:
         except Unstable as why:
             return self._no_reuse(why)
 
-    def _no_reuse(self, why: Unstable) -> None:
+    def _no_reuse(self, why: Unstable) -> bytes | None:
         if not self._unstable:
             log.debug(f"gardener: this rebuild reuses nothing: {why}")
             self._unstable = True
@@ -318,8 +330,10 @@ def _restore(page: Page, found: Rendered, config: MkDocsConfig, files: Files) ->
     page._title_from_render = found.title
     page.present_anchor_ids = found.anchors
     if found.links is not None:
-        page.links_to_anchors = {files.get_file_from_path(uri): dict(links)
-                                 for uri, links in found.links.items()}
+        # the files of this build: the keys hold the same files, or the key would differ
+        targets = {uri: files.get_file_from_path(uri) for uri in found.links}
+        page.links_to_anchors = {target: dict(found.links[uri])
+                                 for uri, target in targets.items() if target is not None}
     for record in found.records:
         logging.getLogger(record.name).handle(record)
 
