@@ -166,7 +166,7 @@ class ServedPages:
             None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
             tuple(records or ())))
 
-    # -- templates
+    # -- the served folder
 
     def set_aside(self, site_dir: str) -> None:
         """Called before MkDocs empties the served folder: move its entries into a hidden
@@ -193,6 +193,8 @@ class ServedPages:
         for removal in self._removals:
             removal.join()
         self._removals = []
+
+    # -- templates and search
 
     def route_templates(self, env: jinja2.Environment, files: Files) -> None:
         """Called in on_env: every page renders through a template that asks this object."""
