@@ -13,7 +13,9 @@ pages, hard-wrapped PDF dumps), then measures, side by side in one run:
   section, which every article page then carries: quadratic, so skipped above
   --plain-folder-max articles) and with the plugin's navigation written out as an explicit
   `nav:` (years, months in large years), the like-for-like comparison at every size;
-- search index size with and without gardener;
+- search index size with and without gardener (the whole search/ folder: with the sharded index,
+  the manifest, shards and page files; `--search` adds what a reader's first query fetches,
+  scripts/bench_search.py);
 - incremental: a warm in-process rebuild after a one-article edit, as `mkdocs serve` does it,
   with the seconds spent in gardener's hooks (the garden's share of the rebuild);
 - save-to-served: a real `mkdocs serve` of the garden and one of its plain twin (a copy with the
@@ -23,7 +25,7 @@ pages, hard-wrapped PDF dumps), then measures, side by side in one run:
 
 Usage: python scripts/bench.py [--sizes 100,1000,10000] [--repeat 2] [--extra DIR] [--work DIR]
                               [--plain-folder-max 1000] [--incremental-max 1000] [--connections]
-                              [--serve-max 1000] [--serve-edits 5] [--serve-only]
+                              [--search] [--serve-max 1000] [--serve-edits 5] [--serve-only]
 """
 
 from __future__ import annotations
@@ -200,9 +202,11 @@ def builds(garden: Path, repeat: int, folder_nav: bool) -> dict:
 
     row = {"broken_links": len(check_site(garden / "site-plugin"))}
     for name, result in best.items():
-        index = garden / f"site-{name}" / "search" / "search_index.json"
+        # the whole search folder: Material's one index, or the sharded index's manifest,
+        # shards and page files (what a reader fetches is measured by bench_search.py)
+        search = [p for p in (garden / f"site-{name}" / "search").rglob("*") if p.is_file()]
         row.update({f"build_{name}_s": result["seconds"], f"rss_{name}_mb": result["rss_mb"],
-                    f"index_{name}_mb": index.stat().st_size / 1e6})
+                    f"index_{name}_mb": sum(p.stat().st_size for p in search) / 1e6})
     return row
 
 
@@ -349,6 +353,9 @@ def main() -> None:
     parser.add_argument("--serve-edits", type=int, default=5)
     parser.add_argument("--serve-only", action="store_true",
                         help="only the save-to-served measurement (no analysis or builds)")
+    parser.add_argument("--search", action="store_true",
+                        help="also measure the first query in Chromium, Material's index against "
+                             "the sharded one (scripts/bench_search.py)")
     parser.add_argument("--child-build", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_build:
@@ -384,6 +391,11 @@ def main() -> None:
 
             row["connections"] = bench_connections.measure(garden, args.repeat)
             bench_connections.print_table(n, row["connections"])
+        if args.search:
+            import bench_search
+
+            row["search"] = bench_search.cost(args.work, n)
+            bench_search.print_cost([row["search"]])
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
     if args.serve_only:

@@ -79,10 +79,25 @@ def build_site(root: Path, *extra: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="session")
 def built_repo_site(tmp_path_factory) -> Path:
     """The repo's own garden, built once per session with --strict."""
-    root = tmp_path_factory.mktemp("repo-site")
+    return _build_repo_garden(tmp_path_factory.mktemp("repo-site"))
+
+
+@pytest.fixture(scope="session")
+def material_search_site(tmp_path_factory) -> Path:
+    """The repo's own garden with Material's single search index (`search_shards: false`)."""
+    return _build_repo_garden(tmp_path_factory.mktemp("repo-site-material-search"),
+                              "      search_shards: false\n")
+
+
+def _build_repo_garden(root: Path, options: str = "") -> Path:
     for name in ("mkdocs.yml", "timeline.yml"):
         shutil.copy(ROOT / name, root / name)
     shutil.copytree(ROOT / "docs", root / "docs")
+    if options:
+        config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+        config = config.replace("  - gardener:\n", "  - gardener:\n" + options, 1)
+        assert options in config
+        (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     run = build_site(root)
     assert run.returncode == 0, run.stderr
     assert "WARNING" not in run.stderr, run.stderr

@@ -79,6 +79,9 @@ class Options:
     # While `mkdocs serve` runs, a rebuild takes every page whose inputs did not change from the
     # build before (its HTML, table of contents and search entries) and renders only the rest.
     reuse_served_pages: bool = True
+    # Search that loads little: the index is cut into shards by word and the browser fetches
+    # only those a query needs (off: Material's single index, fetched whole before a search).
+    search_shards: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "link_policy", LinkPolicy(self.link_policy))

@@ -3,7 +3,6 @@ build do. Every case builds or imports for real and reads what came out."""
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import re
@@ -20,6 +19,7 @@ from hypothesis import strategies as st
 
 import gardener
 from gardener.articles import matter
+from gardener.site.search_shards import read_entries
 from tests.conftest import build_site
 from tests.hostile.hostile_support import error_line, invoke, snapshot
 
@@ -349,7 +349,7 @@ def test_script_in_title_is_escaped_everywhere(repo_copy):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     for name in ("glossary", "timeline"):
         assert "<script>alert(1)" not in (site / name / "index.html").read_text(encoding="utf-8")
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    for doc in index["docs"]:
+    entries = read_entries(site)
+    for doc in entries:
         assert "<script>alert(1)" not in doc["title"] and "<script>alert(1)" not in doc["text"]
-    assert any("alert(1)" in doc["title"] for doc in index["docs"])
+    assert any("alert(1)" in doc["title"] for doc in entries)

@@ -88,3 +88,36 @@ def test_zensical_builds_the_export(exported):
     html = (site / "articles" / "zhongguo-ruhe-quexi-chatgpt-shengyan" / "index.html").read_text(
         encoding="utf-8")
     assert "concepts/scaling-law/" in html and 'class="gd-meta"' in html
+
+
+def test_search_index_command_shards_an_exported_site(exported, tmp_path):
+    """A site built without the plugin gets the sharded index from `gardener search-index`,
+    with every entry Material's index had, and searching it in a browser finds the pages."""
+    import shutil
+
+    from gardener.site.search_shards import WORKER, read_entries
+    from tests.browser.chromium import browser_page, require_browser, search, serve
+
+    built = exported / "site-mkdocs"
+    if not built.exists():
+        run_builder("mkdocs", exported, "-d", str(built))
+    site = tmp_path / "site"
+    shutil.copytree(built, site)
+    before = read_entries(site)
+    result = CliRunner().invoke(main, ["search-index", str(site)])
+    assert result.exit_code == 0, result.output
+    assert "pages use the new index" in result.output
+    after = read_entries(site)
+    assert [e["location"] for e in after] == [e["location"] for e in before]
+    for new, old in zip(after, before, strict=True):
+        for field in ("title", "text"):  # only word marks next to a separator may go
+            assert new[field].replace("\u200b", "") == old[field].replace("\u200b", "")
+    assert (site / WORKER).is_file() and WORKER in (site / "index.html").read_text(encoding="utf-8")
+    again = CliRunner().invoke(main, ["search-index", str(site)])
+    assert again.exit_code == 1 and "already sharded" in again.output
+    missing = CliRunner().invoke(main, ["search-index", str(tmp_path)])
+    assert missing.exit_code == 1 and "no search index" in missing.output
+    require_browser()
+    with serve(site) as base, browser_page() as page:
+        hrefs = [r["href"] for r in search(page, base, "缩放定律")]
+    assert any("/concepts/scaling-law/" in h for h in hrefs), hrefs

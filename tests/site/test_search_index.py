@@ -25,7 +25,8 @@ def material_index(tmp_path_factory, request):
     shutil.copy(ROOT / "timeline.yml", root / "timeline.yml")
     shutil.copytree(ROOT / "docs", root / "docs")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("  - gardener:\n", "  - gardener:\n      compact_search_index: false\n")
+    config = config.replace("  - gardener:\n", "  - gardener:\n      compact_search_index: false\n"
+                                                "      search_shards: false\n")
     assert "compact_search_index: false" in config
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     run = build_site(root)
@@ -59,10 +60,10 @@ def test_compaction_keeps_every_word_and_location(material_index, tmp_path):
     assert after < 0.6 * before
 
 
-def test_the_plugin_writes_the_compacted_index(material_index, built_repo_site, tmp_path):
+def test_the_plugin_writes_the_compacted_index(material_index, material_search_site, tmp_path):
     write_index(tmp_path, material_index)
     compact_search_index(tmp_path)
-    built = (built_repo_site / "search" / "search_index.json").read_bytes()
+    built = (material_search_site / "search" / "search_index.json").read_bytes()
     assert built == (tmp_path / "search" / "search_index.json").read_bytes()
 
 

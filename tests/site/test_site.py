@@ -6,6 +6,7 @@ import json
 import re
 
 from gardener.garden.loading import load_garden
+from gardener.site.search_shards import read_entries
 from tests.conftest import ROOT
 
 GARDEN = load_garden(ROOT / "docs")
@@ -43,8 +44,7 @@ def test_duplicate_is_built_but_hidden_from_nav_and_search(built_repo_site):
     assert "重复文章" in page(built_repo_site, copy)
     home = (built_repo_site / "index.html").read_text(encoding="utf-8")
     assert f"articles/{original.slug}/" in home and f"articles/{copy.slug}/" not in home
-    index = json.loads((built_repo_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    locations = {doc["location"].split("#")[0] for doc in read_entries(built_repo_site)}
     assert f"articles/{original.slug}/" in locations
     assert f"articles/{copy.slug}/" not in locations
 
@@ -61,13 +61,15 @@ def test_home_page_counts_and_latest(built_repo_site):
 
 def test_search_index_segments_chinese(built_repo_site):
     index = json.loads((built_repo_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    text = " ".join(doc["text"] for doc in index["docs"])
+    text = " ".join(doc["text"] for doc in read_entries(built_repo_site))
     assert "\u200b" in text  # jieba inserted word boundaries
     assert index["config"]["separator"].startswith("[\\s\\u200b")
 
 
 def test_search_index_is_written_as_utf8(built_repo_site):
-    raw = (built_repo_site / "search" / "search_index.json").read_bytes()
+    files = list((built_repo_site / "search").rglob("*.json"))
+    raw = b"".join(path.read_bytes() for path in files)
     assert b"\\u5" not in raw and b"\\u4" not in raw  # no escaped CJK ideographs
     assert "对齐".encode() in raw
-    json.loads(raw)
+    for path in files:
+        json.loads(path.read_bytes())

@@ -18,7 +18,7 @@ from gardener.garden.concepts.variants import alias_variants
 from gardener.garden.loading import load_garden, markdown_files
 from gardener.garden.wikilinks import check_wikilinks
 from gardener.options import DEFAULT_SITE_NAME, read_options
-from gardener.site import report
+from gardener.site import report, search_shards
 from gardener.site.export import export
 from gardener.site.linkcheck import check_site, html_pages
 from gardener.site.scaffold import ScaffoldError, new_garden
@@ -209,6 +209,19 @@ def linkcheck_command(site: Path) -> None:
     pages = len(html_pages(site))
     out.print(f"{pages} pages checked, {len(broken)} broken links")
     sys.exit(1 if broken else 0)
+
+
+@main.command("search-index")
+@click.argument("site", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def search_index_command(site: Path) -> None:
+    """Cut a built site's search index into shards its readers fetch by the word (for a site
+    built without the gardener plugin, e.g. from `gardener export`)."""
+    try:
+        figures = search_shards.shard_built_site(site)
+    except search_shards.Unsupported as exc:
+        raise click.ClickException(str(exc)) from None
+    out.print(f"{figures['sections']} sections, {figures['terms']} words in "
+              f"{figures['shards']} shards; {figures['pages_rewritten']} pages use the new index")
 
 
 @main.command("check")

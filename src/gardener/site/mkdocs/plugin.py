@@ -20,7 +20,7 @@ from gardener.garden.cache import shared_cache
 from gardener.garden.loading import MAX_ALIAS_CHARS
 from gardener.pages import feeds
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
-from gardener.site import math_assets
+from gardener.site import math_assets, search_shards
 from gardener.site.mkdocs.config import GardenerConfig, to_options
 from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
 from gardener.site.mkdocs.reuse import ServedPages
@@ -57,6 +57,7 @@ class GardenerPlugin(BasePlugin):
         self.serving = False
         self.served: ServedPages | None = None
         self.reusing: ServedPages | None = None  # self.served, in a build that reuses pages
+        self.sharded_search = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also makes MkDocs keep this object across `serve` rebuilds.
@@ -85,6 +86,7 @@ class GardenerPlugin(BasePlugin):
         config.extra_javascript.extend(p for p in math_assets.extra_javascript(extensions)
                                        if p not in config.extra_javascript)
         announce_feeds(config, self.options)
+        self.sharded_search = self.options.search_shards and shards_fit(config)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -115,6 +117,9 @@ class GardenerPlugin(BasePlugin):
                      "silence this)")
         for path, content in self.site.generated(existing).items():
             files.append(File.generated(config, path, content=content))
+        if self.sharded_search and search_shards.WORKER not in existing:
+            files.append(File.generated(config, search_shards.WORKER,
+                                        content=search_shards.worker_script()))
         if math_assets.uses_math(config.markdown_extensions):
             for path, data in math_assets.math_files().items():
                 if path not in existing:
@@ -187,6 +192,17 @@ class GardenerPlugin(BasePlugin):
 
     on_page_context = CombinedEvent(_reuse_before_context, _reuse_after_context)
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.sharded_search:
+            return output
+        return search_shards.use_worker(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str,
+                         config: MkDocsConfig) -> str | None:
+        if not self.sharded_search:
+            return output_content
+        return search_shards.use_worker(output_content)  # 404.html is built from a template
+
     @event_priority(-100)  # after the search plugin has written its index
     @timed
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -197,7 +213,10 @@ class GardenerPlugin(BasePlugin):
             return
         if self.serving:
             return  # a served site is never published: keep rebuilds fast
-        if self.options.compact_search_index:
+        if self.sharded_search:
+            figures = write_search_shards(config)
+            log.debug(f"gardener: sharded search index {figures}")
+        elif self.options.compact_search_index:
             compact_search_index(Path(config.site_dir))
         self.cache.save()
         log.debug(f"gardener: cache {self.cache.hits} hits, {self.cache.misses} misses")
@@ -212,6 +231,40 @@ class GardenerPlugin(BasePlugin):
         if self.options.timeline and self.options.timeline_path.exists():
             server.watch(str(self.options.timeline_path))
         return server
+
+
+def write_search_shards(config: MkDocsConfig) -> dict | None:
+    """The sharded index, made from the entries Material's search plugin holds (reading back
+    the index it has just written would hold them twice at the build's peak), or from its file
+    when a version of Material keeps them elsewhere."""
+    site_dir = Path(config.site_dir)
+    index = getattr(_search_plugin(config), "search_index", None)
+    entries, settings = getattr(index, "entries", None), getattr(index, "config", None)
+    if not isinstance(entries, list) or not isinstance(settings, dict):
+        return search_shards.rewrite_index(site_dir)
+    keys = ("lang", "separator", "pipeline", "fields")
+    return search_shards.write_sharded_index(site_dir, {k: settings[k] for k in keys
+                                                        if k in settings}, entries)
+
+
+def _search_plugin(config: MkDocsConfig):
+    return config.plugins.get("material/search") or config.plugins.get("search")
+
+
+def shards_fit(config: MkDocsConfig) -> bool:
+    """Whether gardener's search worker and sharded index can stand in for Material's:
+    Material's theme and search, with settings the worker reproduces. (A served site keeps
+    Material's whole index, which its rebuilds update without gardener; the same worker reads
+    it whole, so served pages are the pages a build writes.)"""
+    search = _search_plugin(config)
+    if config.theme.name != "material" or search is None:
+        return False
+    if not getattr(search.config, "enabled", True):
+        return False
+    problem = search_shards.settings_problem(search.config, config.plugins.keys())
+    if problem:
+        log.info(f"gardener: search keeps Material's single index: {problem}")
+    return problem is None
 
 
 def announce_feeds(config: MkDocsConfig, options) -> None:

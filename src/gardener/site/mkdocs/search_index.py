@@ -43,7 +43,7 @@ def compact_search_index(site_dir: Path) -> tuple[int, int] | None:
             data = json.load(handle)
     except FileNotFoundError:
         return None
-    drop = _redundant_marks(data.get("config", {}).get("separator"))
+    drop = redundant_marks(data.get("config", {}).get("separator"))
     if drop is not None:
         for doc in data.get("docs", ()):
             for field in ("title", "text"):
@@ -61,7 +61,7 @@ def compact_search_index(site_dir: Path) -> tuple[int, int] | None:
 
 
 @lru_cache(maxsize=8)
-def _redundant_marks(separator: str | None) -> re.Pattern | None:
+def redundant_marks(separator: str | None) -> re.Pattern | None:
     """A pattern for the zero-width spaces next to another separator character, or None when
     the configured separator does not itself split on U+200B (then every mark matters)."""
     if not isinstance(separator, str):

@@ -1,0 +1,403 @@
+"""A search index the browser reads in pieces: the first query fetches kilobytes, not the whole
+site's text.
+
+Material's search sends one file with every page's text to the reader's browser before the
+first result (72 MB at 10,000 articles). This module writes the same entries (location, title,
+text, tags, boost, as Material's search plugin makes them, jieba's word marks included) as:
+
+- `search/search_index.json`: Material's `config` (separator, fields, pipeline) plus a small
+  table of shards under `config.gardener`, and no documents. Material's page script fetches it
+  and hands it to the search worker, which is gardener's (`assets/search/worker.js`);
+- `search/shards/N.json`: the terms in one alphabetical range, each with the sections holding
+  it and a precomputed score. A query fetches only the ranges its words (and the longer words
+  they begin) fall in;
+- `search/pages/N.json`: one page's sections (title, text, location, tags), fetched for the
+  pages a query shows.
+
+Terms are cut exactly as Material's worker cuts them (the configured separator, lower case,
+lunr's stop words), and scored as lunr scores them with `b = 0` (BM25 without length
+normalisation, field and page boosts), so the ranking matches what readers see today.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from gardener.files import write_atomic
+from gardener.site.mkdocs.search_index import redundant_marks
+
+INDEX = Path("search") / "search_index.json"
+SHARDS = Path("search") / "shards"
+PAGES = Path("search") / "pages"
+WORKER = "assets/gardener/search-worker.js"
+FORMAT = 1
+# lunr's BM25 saturation constant; Material sets b (length normalisation) to 0.
+K1 = 1.2
+# A shard's size in bytes of JSON, before compression: big enough that a word's longer forms
+# usually share its shard, small enough that a query fetches little.
+SHARD_BYTES = 48_000
+# The best-scored sections kept for one term. A word in most sections of a large garden would
+# otherwise cost a reader megabytes for matches never shown; sections holding it rarely rank
+# below these.
+MAX_POSTINGS = 2_000
+# Pages a query shows (Material shows ten, then more as the reader scrolls).
+RESULT_PAGES = 30
+# What a query may fetch to expand a word into the longer words it begins ("sca" -> "scaling").
+PREFIX_BYTES = 400_000
+# What one query may fetch of shards in all; a shard beyond it counts as holding no word.
+QUERY_BYTES = 900_000
+# Pages are fetched ten at a time (Material shows ten); the next ten only while a query's pages
+# have cost less than this.
+PAGE_BYTES = 400_000
+# The pipeline steps gardener reproduces; a site asking for others keeps Material's index.
+SUPPORTED_PIPELINE = {"stopWordFilter"}
+_TAG = re.compile(r"<[^>]*>")
+
+
+class Unsupported(Exception):
+    """The site's search settings ask for something only Material's own index does."""
+
+
+class _Postings:
+    """Every (term, section) pair of the index, as flat arrays: a Python object per posting
+    would cost ten times the memory at 10,000 articles, and the arrays invert with numpy."""
+
+    def __init__(self) -> None:
+        self.vocabulary: dict[str, int] = {}
+        self.terms = array("I")
+        self.pages = array("I")
+        self.sections = array("I")
+        self.weights = array("d")  # double, as the worker computes them when it indexes
+        self.in_fields = array("I")  # a term once per field holding it: lunr's frequency
+
+    def add(self, page: int, section: int, weights: dict[str, float], fields: list) -> None:
+        vocabulary = self.vocabulary
+        ids = [vocabulary.setdefault(term, len(vocabulary)) for term in weights]
+        self.terms.extend(ids)
+        self.pages.extend([page] * len(ids))
+        self.sections.extend([section] * len(ids))
+        self.weights.extend(weights.values())
+        for counts in fields:
+            self.in_fields.extend([vocabulary[term] for term in counts])
+
+
+def settings_problem(config: Mapping, plugins: Iterable[str]) -> str | None:
+    """Why the sharded index cannot stand in for Material's, or None when it can."""
+    lang = config.get("lang") or ["en"]
+    if (lang if isinstance(lang, list) else [lang]) != ["en"]:
+        return "search languages other than English need lunr's own stemmers"
+    extra = set(config.get("pipeline") or ()) - SUPPORTED_PIPELINE
+    if extra:
+        return f"the search pipeline's {', '.join(sorted(extra))} runs only in lunr"
+    if any(name.split("/")[-1] == "offline" for name in plugins):
+        return "the offline plugin reads the whole index from one file"
+    try:
+        re.compile(config.get("separator") or r"[\s\-]+")
+    except re.error:
+        return "the search separator is a JavaScript expression Python does not read"
+    if stop_words() is None:
+        return "lunr's stop words were not found in Material's search worker"
+    return None
+
+
+def write_sharded_index(site_dir: Path, config: Mapping, docs: Iterable[Mapping]) -> dict:
+    """Write the manifest, shards and page files for these entries (Material's `docs`, in
+    its order: each page's own entry, then its sections). Returns figures for the build log.
+
+    The one seam between whoever produces the entries and the files the browser reads."""
+    words = Words(config.get("separator") or r"[\s\-]+", stop_words() or frozenset())
+    boosts = {name: float((spec or {}).get("boost", 1.0))
+              for name, spec in (config.get("fields") or {"title": {}, "text": {}}).items()}
+    pages_dir, shards_dir = site_dir / PAGES, site_dir / SHARDS
+    for folder in (pages_dir, shards_dir):
+        shutil.rmtree(folder, ignore_errors=True)  # no stale piece of an earlier build stays
+        folder.mkdir(parents=True)
+    postings = _Postings()
+    count = pages = 0
+    marks = redundant_marks(config.get("separator"))
+    # Every file's bytes: the version the worker asks for, so a browser never mixes a cached
+    # page or shard of an earlier build with this manifest.
+    digest = hashlib.sha256()
+    for pages, sections in enumerate(_pages(docs), start=1):
+        _index_page(pages - 1, sections, words, boosts, postings)
+        _write_json(pages_dir / f"{pages - 1}.json", [_shown(doc, marks) for doc in sections],
+                    digest)
+        count += len(sections)
+    terms = len(postings.vocabulary)
+    shards = _write_shards(shards_dir, postings, count, digest) or [["", 0]]
+    manifest = {"format": FORMAT, "pages": pages, "shards": shards,
+                "stopwords": sorted(words.stop), "results": RESULT_PAGES,
+                "prefix_bytes": PREFIX_BYTES, "query_bytes": QUERY_BYTES,
+                "page_bytes": PAGE_BYTES,
+                "build": digest.hexdigest()[:12]}
+    index = {"config": {**config, "gardener": manifest}, "docs": []}
+    _write_json(site_dir / INDEX, index)
+    return {"sections": count, "terms": terms, "shards": len(shards),
+            "shard_bytes": sum(size for _first, size in shards)}
+
+
+def rewrite_index(site_dir: Path) -> dict | None:
+    """Replace Material's search_index.json in a built site by the sharded index. None when
+    the site has no index."""
+    path = site_dir / INDEX
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        return None
+    return write_sharded_index(site_dir, data.get("config") or {}, data.get("docs") or ())
+
+
+def shard_built_site(site_dir: Path) -> dict:
+    """Give a site already built with Material's search (by MkDocs without gardener's plugin,
+    as `gardener export` leaves it, or another builder) the sharded index: the index, the
+    worker, and every page's worker address. Raises Unsupported, naming the reason, when the
+    site's search settings need Material's own index."""
+    try:
+        index = json.loads((site_dir / INDEX).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise Unsupported(f"{site_dir / INDEX}: no search index (is this a built site with "
+                          "Material's search?)") from None
+    except ValueError as exc:
+        raise Unsupported(f"{site_dir / INDEX}: not a search index ({exc})") from None
+    config = index.get("config") or {}
+    if "gardener" in config:
+        raise Unsupported(f"{site_dir / INDEX}: already sharded")
+    problem = settings_problem(config, ())
+    if problem:
+        raise Unsupported(f"{site_dir}: {problem}")
+    figures = write_sharded_index(site_dir, config, index.get("docs") or ())
+    del index
+    (site_dir / WORKER).parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(site_dir / WORKER, worker_script(), durable=False)
+    pages = 0
+    for page in site_dir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        changed = use_worker(html)
+        if changed != html:
+            write_atomic(page, changed, durable=False)
+            pages += 1
+    return {**figures, "pages_rewritten": pages}
+
+
+def read_entries(site_dir: Path) -> list[dict]:
+    """A built site's search entries (location, title, text, tags) whichever index it has:
+    Material's, or the sharded one's page files in page order."""
+    index = json.loads((site_dir / INDEX).read_text(encoding="utf-8"))
+    manifest = index.get("config", {}).get("gardener")
+    if not manifest:
+        return index.get("docs", [])
+    entries = []
+    for number in range(manifest["pages"]):
+        path = site_dir / PAGES / f"{number}.json"
+        for location, title, text, tags in json.loads(path.read_text(encoding="utf-8")):
+            entry = {"location": location, "title": title, "text": text}
+            if tags is not None:
+                entry["tags"] = tags
+            entries.append(entry)
+    return entries
+
+
+class Words:
+    """Cuts text into search terms as Material's worker does: HTML tags are markup, the rest is
+    split on the configured separator and lower-cased, and lunr's stop words are dropped."""
+
+    def __init__(self, separator: str, stop: frozenset[str]):
+        pattern = re.compile(separator)
+        self.split = pattern.split
+        self.stop = stop
+        # When a space separates words, markup can become a space and the whole value be split
+        # at once, which is several times faster than splitting between every two tags.
+        self.space_splits = bool(pattern.fullmatch(" "))
+
+    def counts(self, value) -> Counter[str]:
+        """How often each term occurs in a field's value (a string, or a list of tags)."""
+        if isinstance(value, list):
+            return sum((self.counts(item) for item in value), Counter())
+        if not isinstance(value, str):
+            return Counter()
+        if self.space_splits:
+            found = Counter(map(str.lower, filter(None, self.split(_TAG.sub(" ", value)))))
+        else:
+            found = Counter(word.lower() for text in _TAG.split(value)
+                            for word in self.split(text) if word)
+        for word in self.stop.intersection(found):
+            del found[word]
+        return found
+
+    def __call__(self, value) -> Iterator[str]:
+        if isinstance(value, list):
+            for item in value:
+                yield from self(item)
+            return
+        if not isinstance(value, str):
+            return
+        for text in _TAG.split(value):
+            for word in self.split(text):
+                if word:
+                    word = word.lower()
+                    if word not in self.stop:
+                        yield word
+
+
+def _pages(docs: Iterable[Mapping]) -> Iterator[list[Mapping]]:
+    """Entries grouped by page, as Material's worker groups them: a page's first entry is the
+    page itself, the entries after it with the same address before `#` are its sections."""
+    current: list[Mapping] = []
+    path = None
+    for doc in docs:
+        location = str(doc.get("location", ""))
+        page = location.split("#", 1)[0]
+        if current and page != path:
+            yield current
+            current = []
+        path = page
+        current.append(doc)
+    if current:
+        yield current
+
+
+def _index_page(number: int, sections: list[Mapping], words: Words, boosts: dict[str, float],
+                postings: _Postings) -> None:
+    for position, doc in enumerate(sections[:65535]):
+        boost = float(doc.get("boost", 1.0) or 1.0)
+        weights: dict[str, float] = defaultdict(float)
+        fields = []
+        for name, field_boost in boosts.items():
+            counts = words.counts(doc.get(name))
+            factor = field_boost * boost * (K1 + 1)
+            for term, tf in counts.items():
+                weights[term] += factor * tf / (K1 + tf)
+            fields.append(counts)
+        postings.add(number, position, weights, fields)
+
+
+def _shown(doc: Mapping, marks: re.Pattern | None) -> list:
+    """What a result shows of one entry: [location, title, text, tags], without the word marks
+    that split nothing the separator does not already split."""
+    tags = doc.get("tags")
+    title, text = str(doc.get("title", "")), str(doc.get("text", ""))
+    if marks is not None:
+        title, text = marks.sub("", title), marks.sub("", text)
+    return [str(doc.get("location", "")), title, text,
+            [str(t) for t in tags] if isinstance(tags, list) else None]
+
+
+def _write_shards(folder: Path, postings: _Postings, count: int, digest) -> list:
+    """Terms in JavaScript's string order, cut into shards of about SHARD_BYTES. Returns
+    [[first term, bytes], ...] for the manifest."""
+    terms = np.frombuffer(postings.terms, dtype=np.uint32)
+    order = np.argsort(terms, kind="stable")  # each term's postings, in page order
+    starts = np.searchsorted(terms[order], np.arange(len(postings.vocabulary) + 1))
+    pages = np.frombuffer(postings.pages, dtype=np.uint32)[order].astype(np.int64)
+    sections = np.frombuffer(postings.sections, dtype=np.uint32)[order].astype(np.int64)
+    frequency = np.bincount(np.frombuffer(postings.in_fields, dtype=np.uint32),
+                            minlength=len(postings.vocabulary)).astype(np.float64)
+    # lunr's idf and score, rounded as the worker's Math.round rounds (halves up)
+    idf = np.log(1 + np.abs((count - frequency + 0.5) / (frequency + 0.5)))
+    weights = np.frombuffer(postings.weights, dtype=np.float64)[order] * idf[terms[order]] * 10
+    scores = np.maximum(1, np.floor(weights + 0.5)).astype(np.int64)
+    shards: list = []
+    pending: dict[str, list[int]] = {}
+    size = 0
+
+    def flush() -> None:
+        nonlocal pending, size
+        if pending:
+            data = _write_json(folder / f"{len(shards)}.json", pending, digest)
+            shards.append([next(iter(pending)), data])
+        pending, size = {}, 0
+
+    for term in sorted(postings.vocabulary, key=_js_order):
+        i = postings.vocabulary[term]
+        span = slice(starts[i], starts[i + 1])
+        encoded = _encode(pages[span], sections[span], scores[span], weights[span])
+        cost = len(term.encode()) + 6 + 4 * len(encoded)  # about what JSON spends on it
+        if size and size + cost > SHARD_BYTES:
+            flush()
+        pending[term] = encoded
+        size += cost
+    flush()
+    return shards
+
+
+def _encode(pages, sections, scores, weights) -> list[int]:
+    """[page, section, score, ...] for the best MAX_POSTINGS sections (by the score before
+    rounding), pages as the difference from the one before, scores as lunr computes them (idf
+    times the field weights), times 10."""
+    if len(pages) > MAX_POSTINGS:
+        best = np.sort(np.argsort(-weights, kind="stable")[:MAX_POSTINGS])
+        pages, sections, scores = pages[best], sections[best], scores[best]
+    steps = np.diff(pages, prepend=0)
+    return np.column_stack((steps, sections, scores)).ravel().tolist()
+
+
+def _js_order(term: str) -> bytes:
+    """JavaScript compares strings by UTF-16 code units; the worker's binary search needs the
+    shards in that order, which differs from Python's for characters beyond U+FFFF."""
+    return term.encode("utf-16-be")
+
+
+def _write_json(path: Path, value, digest=None) -> int:
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if digest is not None:
+        digest.update(data)
+    write_atomic(path, data, durable=False)
+    return len(data)
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str] | None:
+    """lunr's English stop words, read from the search worker Material ships, so the index
+    drops exactly the words the browser drops from a query."""
+    try:
+        workers = resources.files("material") / "templates" / "assets" / "javascripts" / "workers"
+        for worker in workers.iterdir():
+            if worker.name.endswith(".min.js"):
+                found = re.search(r"stopWordFilter=\w+\.generateStopWordFilter\((\[[^\]]*\])\)",
+                                  worker.read_text(encoding="utf-8"))
+                if found:
+                    return frozenset(json.loads(found.group(1)))
+    except (ModuleNotFoundError, OSError, ValueError):
+        return None
+    return None
+
+
+_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+_WORKER_URL = re.compile(r'("search":\s*")([^"]*)(")')
+
+
+def use_worker(html: str) -> str:
+    """A page of the built site with Material's search worker replaced by gardener's: in the
+    page's `__config`, the worker's address keeps the page's way to the site's root (relative,
+    or absolute on the 404 page) and names gardener's worker."""
+
+    def address(found: re.Match) -> str:
+        old = found.group(2)
+        root = old[:old.find("assets/")] if "assets/" in old else ""
+        return found.group(1) + root + WORKER + found.group(3)
+
+    def swap(found: re.Match) -> str:
+        return found.group(1) + _WORKER_URL.sub(address, found.group(2), count=1) + found.group(3)
+
+    return _CONFIG.sub(swap, html, count=1)
+
+
+def worker_script() -> str:
+    """The search worker the site loads instead of Material's, with lunr's stop words for when
+    it indexes Material's whole index itself (a served site)."""
+    script = (resources.files("gardener") / "assets" / "search" / "worker.js").read_text(
+        encoding="utf-8")
+    words = json.dumps(sorted(stop_words() or ()))
+    return script.replace("/* stop words */[]", words, 1)
