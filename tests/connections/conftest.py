@@ -41,19 +41,7 @@ def make_garden(root: Path, sources: Path) -> Path:
         head, sep, body = text[4:].partition("\n---")
         dated = f"date: {days[origin]}\n" + _DATE.sub("", head + "\n")
         article.path.write_text("---\n" + dated.rstrip("\n") + sep + body, encoding="utf-8")
-    _relink(root)
     return root
-
-
-def _relink(root: Path) -> None:
-    """One article links to another by its file name in the corpus; the import gives that
-    article a new name, so the link is pointed at it, as the garden's writer would."""
-    slugs = origins(root)
-    for path in (root / "docs" / "articles").glob("*.md"):
-        text = path.read_text(encoding="utf-8")
-        fixed = text.replace("(./how-to-take-notes.md)", f"({slugs['How-to-take-notes']}.md)")
-        if fixed != text:
-            path.write_text(fixed, encoding="utf-8")
 
 
 def origins(root: Path) -> dict[str, str]:

@@ -8,6 +8,7 @@ import re
 
 import feedparser
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from gardener.site.cli import main
@@ -133,18 +134,60 @@ def test_unresolved_wikilinks_fail_strict_builds_and_check_with_file_and_line(ga
 
 
 def test_export_writes_ordinary_links_that_plain_mkdocs_builds(garden, tmp_path, n):
+    """What a builder without gardener's plugin shows from an export: links, backlinks, related
+    articles, the graph page with its data, previews' data and the feeds, linked from every head."""
     link_garden(garden, n)
+    config = garden / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + f"\nsite_url: {SITE_URL}\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["export", str(out), "--config", str(garden / "mkdocs.yml")])
+    result = CliRunner().invoke(main, ["export", str(out), "--config", str(config)])
     assert result.exit_code == 0, result.output
+    assert "no feeds" not in result.output
     text = (out / "docs" / "articles" / f"{n.graphql}.md").read_text(encoding="utf-8")
     assert "[[" not in text and f"[GraphQL 的小众特性](<{n.features}.md>)" in text
-    config = (out / "mkdocs.yml").read_text(encoding="utf-8")
-    (out / "mkdocs.yml").write_text(config, encoding="utf-8")
+    exported = yaml.load((out / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.Loader)
+    assert "gardener" not in [p if isinstance(p, str) else next(iter(p)) for p in exported["plugins"]]
     run = build_site(out)
     assert run.returncode == 0, run.stderr
-    assert "链接到本文" in page(out / "site", n.features)
-    assert (out / "site" / "assets" / "gardener" / "graph.json").is_file()
+    site = out / "site"
+    target = page(site, n.features)
+    assert f'href="../{n.graphql}/"' in section(target, "链接到本文")
+    related = set(re.findall(r'href="\.\./([^/"]+)/"', section(page(site, n.months), "相关文章")))
+    assert {n.graphql, n.features} <= related
+    graph = json.loads((site / "assets" / "gardener" / "graph.json").read_text(encoding="utf-8"))
+    assert f"articles/{n.features}/" in {node["id"] for node in graph["nodes"]} and graph["links"]
+    assert "graph.js" in (site / "graph" / "index.html").read_text(encoding="utf-8")
+    previews = json.loads((site / "assets" / "gardener" / "previews.json").read_text(encoding="utf-8"))
+    assert f"articles/{n.features}/" in previews
+    feed = feedparser.parse((site / "feed.xml").read_text(encoding="utf-8"))
+    assert not feed.bozo and feed.entries and feed.entries[0].link.startswith(SITE_URL)
+    head = target.split("</head>")[0]
+    assert 'rel="alternate" type="application/rss+xml"' in head
+
+
+def test_export_without_site_url_says_why_there_are_no_feeds(garden, tmp_path):
+    result = CliRunner().invoke(main, ["export", str(tmp_path / "out"), "--config",
+                                       str(garden / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    assert "no feeds" in result.output and "site_url" in result.output
+    assert not (tmp_path / "out" / "docs" / "feed.xml").exists()
+
+
+def test_a_new_garden_has_every_connection_on(tmp_path):
+    """`gardener new` writes no connection options: the defaults are every feature on, feeds
+    as soon as the writer sets the site_url the file shows them."""
+    from gardener.options import plugin_entry, plugin_options, site_fields
+
+    garden = tmp_path / "garden"
+    assert CliRunner().invoke(main, ["new", str(garden)]).exit_code == 0
+    config_file = garden / "mkdocs.yml"
+    text = config_file.read_text(encoding="utf-8")
+    config = yaml.load(text, Loader=yaml.Loader)  # the file holds a python tag (toc's slugify)
+    options, problems = plugin_options(plugin_entry(config), **site_fields(config, config_file))
+    assert not problems
+    assert options.wikilinks and options.backlinks and options.graph and options.previews
+    assert options.related > 0 and options.feeds > 0
+    assert not options.site_url and re.search(r"^# site_url: ", text, re.M)
 
 
 def test_a_link_added_while_serving_reaches_the_other_page(garden, n, tmp_path):

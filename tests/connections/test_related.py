@@ -3,11 +3,20 @@ never an article's duplicate, and the words of an article are read once per cont
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
+
 from gardener.garden.cache import AnalysisCache
 from gardener.garden.concepts.index import analyse_concepts
 from gardener.garden.loading import load_garden
-from gardener.garden.similarity import related_articles
-from tests.connections.conftest import article_file
+from gardener.garden.similarity import article_terms, related_articles
+from gardener.site.scaffold import new_garden
+from gardener.sources.importing import import_sources
+from tests.connections.conftest import FIXTURES, SOURCES, article_file
+
+RELATED = FIXTURES / "related"
 
 
 def groups(n):
@@ -56,3 +65,65 @@ def test_ranking_is_cached_and_follows_edits(garden, n):
     path.write_text(path.read_text(encoding="utf-8") + "\nGraphQL GraphQL schema resolver\n", encoding="utf-8")
     related(garden, cache)
     assert cache.misses == misses + 2  # the edited article's words, and the ranking
+
+
+@pytest.fixture(scope="module")
+def wider(tmp_path_factory):
+    """The nine articles and fifteen more from gold-miner (CSS, GPU computing, security), and
+    two short notes of self-llm with the same words, imported into a `gardener new` garden,
+    whose starter concepts include GPU."""
+    work = tmp_path_factory.mktemp("related-wider")
+    shutil.copytree(SOURCES, work / "sources" / "gold-miner")
+    shutil.copytree(RELATED, work / "sources" / "related")
+    root = work / "garden"
+    new_garden(root, "相关文章")
+    result = import_sources(sorted((work / "sources").rglob("*.md")), root / "docs" / "articles")
+    assert not result.failures, result.failures
+    garden = load_garden(root / "docs")
+    index = analyse_concepts(garden)
+    counts = {p: {c: n for c, (n, _) in found.items()} for p, found in index.per_article.items()}
+    found = related_articles(garden.articles, counts)
+    origin = {a.path: Path(str(a.origin)).stem if a.origin else a.slug for a in garden.articles}
+    return garden, {origin[p]: [(origin[r.path], r.concepts) for r in rows] for p, rows in found.items()}
+
+
+CSS = {"new-css-features-2021", "will-scss-be-replaced-by-css3", "tools-for-auditing-css"}
+GPU = {"speed-up-your-angular-projects-by-10x-with-gpu-js", "numpy-on-gpu-tpu",
+       "webgpu-computations-performance-in-comparison-to-webgl"}
+
+
+def test_a_concept_both_mention_does_not_outweigh_their_words(wider):
+    """An article on rendering with CSS mentions the GPU (compositing layers); articles on GPU
+    computing mention it throughout. Its neighbours are the CSS articles, and GPU is named as
+    what two articles share only where it is their subject."""
+    _garden, found = wider
+    rendering = found["improve-page-rendering-speed-using-only-css"]
+    assert {slug for slug, _ in rendering[:3]} == CSS, rendering
+    assert not GPU & {slug for slug, _ in rendering}, rendering
+    for slug in CSS:
+        assert not GPU & {other for other, _ in found[slug]}, (slug, found[slug])
+        assert all("gpu" not in concepts for _, concepts in found[slug]), (slug, found[slug])
+    numpy = found["numpy-on-gpu-tpu"]
+    assert numpy[0] == ("speed-up-your-angular-projects-by-10x-with-gpu-js", ("gpu",)), numpy
+
+
+def test_the_same_short_text_twice_is_not_related(wider):
+    """Two short notes of one tutorial series, the same words (too short for the duplicate
+    finder): neither is offered as related to the other."""
+    garden, _found = wider
+    notes = [a for a in garden.articles if a.title.startswith("存储本项目相关代码文件")]
+    assert len(notes) == 2 and not any(a.duplicate_of for a in notes)
+    found = related_articles(garden.articles, {})
+    for note in notes:
+        assert all(r.path not in {n.path for n in notes} for r in found[note.path]), found[note.path]
+
+
+def test_a_chinese_compound_is_one_term_not_its_fragments(wider):
+    """jieba's reading of the text: 开发人员 is one word, not also 开发, 发人 and 人员, so one
+    generic compound does not count three times and its fragments match nothing."""
+    garden, _found = wider
+    article = next(a for a in garden.articles
+                   if a.origin and Path(a.origin).stem == "react-vs-vue-in-2021-best-javascript-framework")
+    terms = article_terms(article)
+    assert terms["开发人员"] >= 10
+    assert "发人" not in terms and "人员" not in terms

@@ -125,7 +125,8 @@ SOURCE_PIECES = st.lists(st.one_of(
     st.sampled_from([b"\xef\xbb\xbf", b"\xff\xfe", b"\x00", b"---\n", b"title: x\n", b"\r\n",
                      "大模型的对齐问题。".encode("gb18030"), "大模型的对齐问题。".encode(),
                      "# 標題\n".encode("big5"), "# 标题\n".encode("utf-16-le"), b"\x1b[31m",
-                     b"<script>alert(1)</script>", b"\n\n", b"```\n", b"- " * 50]),
+                     b"<script>alert(1)</script>", b"\n\n", b"```\n", b"- " * 50,
+                     b"<meta charset=\"utf-8\">", b"<p>\xe4\xb8\xad\x0b\n"]),
 ), max_size=30).map(b"".join)
 
 
@@ -134,6 +135,17 @@ SOURCE_PIECES = st.lists(st.one_of(
 def test_fuzz_any_bytes_import_or_a_diagnostic_naming_the_file(data, name):
     _import_and_check(data, name)
 
+
+
+def test_a_control_character_in_a_page_that_declares_its_charset_is_dropped_and_named():
+    """A declared charset bypassed the control-character screen, and lxml refused the text."""
+    page = ('<html><head><meta charset="utf-8"><title>控制</title></head><body><article>'
+            '<h1>控制字符</h1><p>第一行中\x0b\n文第二行，这是一段足够长的正文。</p></article></body></html>')
+    _import_and_check(page.encode("utf-8"), "post.html")
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "post.html").write_text(page, encoding="utf-8")
+        result = import_sources([Path(folder)], Path(folder) / "out")
+    assert [w.line for w in result.warnings if "control characters" in w.message] == [1]
 
 # ---------------------------------------------------------------------------------------------
 # 19, 25, 26: one reader, one rule

@@ -30,7 +30,7 @@ from gardener.files import write_atomic
 log = logging.getLogger("mkdocs.plugins.gardener")
 MAGIC = b"gardener analysis cache, signed\n"
 SIGNATURE_BYTES = 32
-FORMAT = 3  # bump when cached objects change shape, so an old file is ignored, not misread
+FORMAT = 4  # bump when cached objects change shape or meaning, so an old file is ignored, not misread
 T = TypeVar("T")
 _MISSING = object()
 

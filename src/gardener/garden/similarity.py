@@ -32,7 +32,14 @@ RELATED_COUNT = 5
 TEXT_CHARS = 4000
 TERMS_KEPT = 60  # the strongest terms of each article
 MIN_SCORE = 0.08  # below this, two articles share only incidental words
-CONCEPT_WEIGHT = 2.0
+# A concept counts as one more word, not more: its alias is a word of the text already, and a
+# heavier weight let one concept both articles mention often ("GPU") outweigh all their words.
+CONCEPT_WEIGHT = 1.0
+# Articles with the same words are one text twice (short copies the duplicate finder leaves).
+SAME_TEXT = 0.995
+# A shared concept is named as a reason only when it carries this share of the similarity.
+REASON_SHARE = 0.1
+VERSION = 2  # of the terms and the ranking: cached ones of another version are not reused
 TAG_WEIGHT = 1.5
 TITLE_REPEAT = 3
 ROWS_PER_BLOCK = 512
@@ -76,12 +83,14 @@ def _prose(markdown: str) -> str:
 def _words(text: str) -> list[str]:
     words = [w.lower() for w in _LATIN_WORD.findall(text)]
     words = [w for w in words if len(w) > 1 and w not in _ENGLISH_FILLER]
-    # One call over the Chinese runs joined by a separator: jieba's cost per call is high. Full
-    # mode gives every word its dictionary finds, overlapping ones too, without choosing a best
-    # reading: about 2.5 times as fast on Chinese text, and the related lists read as well.
+    # One call over the Chinese runs joined by a separator: jieba's cost per call is high.
     chinese = "\n".join(CJK_RUN.findall(text))
+    # jieba's best reading, not its full mode: full mode also yields every dictionary word
+    # inside or across others (开发人员 gives 开发, 发人, 人员; 历史记录 gives 史记), so one
+    # generic compound counted three times and fragments matched unrelated articles. The
+    # reading without its model for unknown words is 1.5 times slower than full mode.
     # Single characters are mostly particles; a two-character word or longer carries meaning.
-    words.extend(w for w in jieba().lcut(chinese, cut_all=True) if len(w) > 1)
+    words.extend(w for w in jieba().lcut(chinese, HMM=False) if len(w) > 1)
     return words
 
 
@@ -120,7 +129,7 @@ def related_articles(articles: Sequence[Article], concept_counts: Mapping[str, M
     digests = digests or {}
     keys = [_terms_key(a, digests) for a in articles]
     concepts = [tuple(sorted(concept_counts.get(a.path, {}).items())) for a in articles]
-    key = ("related", count, signature, digest(repr([
+    key = ("related", VERSION, count, signature, digest(repr([
         (a.path, a.slug, a.listed, a.duplicate_of, k, c)
         for a, k, c in zip(articles, keys, concepts, strict=True)])))
     return cache.get(key, lambda: _rank(
@@ -133,7 +142,7 @@ def _vector(article: Article) -> TermVector:
 
 
 def _terms_key(article: Article, digests: Mapping[str, str]) -> Hashable:
-    return ("related-terms", digests.get(article.path) or digest(
+    return ("related-terms", VERSION, digests.get(article.path) or digest(
         repr((article.title, article.summary, article.tags, article.body))))
 
 
@@ -155,7 +164,7 @@ def _rank(articles: Sequence[Article], vectors: list[TermVector],
             row = first + offset
             found = _best(scores, offset, candidate_index, row, family, articles, count)
             related[articles[row].path] = tuple(
-                Related(articles[j].path, round(score, 4), _shared(shares[row], shares[j]))
+                Related(articles[j].path, round(score, 4), _shared(shares[row], shares[j], score))
                 for j, score in found)
     return related
 
@@ -221,7 +230,8 @@ def _best(scores: sparse.csr_matrix, offset: int, candidate_index: np.ndarray, r
         found = []
         for k in chosen:
             j = int(candidate_index[columns[k]])
-            if j == row or family[j] == family[row] or articles[j].slug == articles[row].duplicate_of:
+            if (j == row or family[j] == family[row] or values[k] >= SAME_TEXT
+                    or articles[j].slug == articles[row].duplicate_of):
                 continue
             found.append((j, float(values[k])))
             if len(found) == count:
@@ -257,7 +267,8 @@ def _concept_weights(matrix: sparse.csr_matrix, vocabulary: np.ndarray,
             for r in range(matrix.shape[0])]
 
 
-def _shared(a: Mapping[str, float], b: Mapping[str, float]) -> tuple[str, ...]:
-    """The concepts two articles share, those weighing most in both first (at most three)."""
+def _shared(a: Mapping[str, float], b: Mapping[str, float], score: float) -> tuple[str, ...]:
+    """The concepts two articles share that account for much of their similarity, those
+    weighing most in both first (at most three): a concept both merely mention is no reason."""
     shared = sorted(((w * b[slug], slug) for slug, w in a.items() if slug in b), reverse=True)
-    return tuple(slug for _, slug in shared[:3])
+    return tuple(slug for part, slug in shared[:3] if part >= REASON_SHARE * score)

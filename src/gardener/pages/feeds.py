@@ -22,6 +22,8 @@ JSON = "feed.json"
 RSS_TYPE = "application/rss+xml"
 JSON_TYPE = "application/feed+json"
 LENGTH = 20
+NO_SITE_URL = ("no feeds: they need absolute links, and mkdocs.yml has no site_url "
+               "(set it to the address the site is published at)")
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,7 @@ def export_command(target: Path, force: bool, config_file: Path | None) -> None:
         report.diagnostics(err, [exc.diagnostic])
         sys.exit(1)
     errors = [d for d in result.diagnostics if d.severity == "error"]
-    report.diagnostics(err, errors)
+    report.diagnostics(err, errors + result.notices)
     warnings = sum(d.severity == "warning" for d in result.diagnostics)
     if warnings:
         err.print(f"{warnings} warnings: `gardener check` lists them")

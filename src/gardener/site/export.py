@@ -21,7 +21,7 @@ from gardener.files import describe, write_atomic
 from gardener.garden.loading import all_files
 from gardener.options import plugin_entry, plugin_options, site_fields
 from gardener.pages.common import nav_tree
-from gardener.pages.feeds import head_links
+from gardener.pages.feeds import NO_SITE_URL, head_links
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets
 
@@ -38,6 +38,7 @@ OVERRIDES = "overrides"
 class ExportResult:
     written: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    notices: list[Diagnostic] = field(default_factory=list)  # what the export left out, and why
 
 
 def _yaml() -> YAML:
@@ -149,10 +150,13 @@ def _write(root: Path, rel: str, content: bytes, result: ExportResult) -> None:
 def _feed_templates(out: Path, config: CommentedMap, site: GardenSite, result: ExportResult) -> bool:
     """gardener's page template (the feeds' links in every head) as the export's theme
     overrides; False when there are no feeds or the site has overrides of its own."""
-    if not (site.options.feeds and site.options.site_url):
+    if not site.options.feeds:
+        return False
+    if not site.options.site_url:
+        result.notices.append(Diagnostic(str(site.options.config_file), NO_SITE_URL, "info"))
         return False
     if (config.get("theme") or {}).get("custom_dir"):
-        result.diagnostics.append(Diagnostic(
+        result.notices.append(Diagnostic(
             str(site.options.config_file), "theme.custom_dir is set: add "
             '{% include "partials/gardener-feeds.html" %} to its main.html to link the feeds', "info"))
         return False

@@ -46,11 +46,13 @@ def decode(data: bytes, path: str, warnings: list[Diagnostic] | None = None) -> 
     text, encoding = _decode(data, path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _CONTROL.search(text):
-        text = _drop_control(text, path, warnings if warnings is not None else [])
+        text = screen_control(text, path, warnings if warnings is not None else [])
     return text, encoding
 
 
-def _drop_control(text: str, path: str, warnings: list[Diagnostic]) -> str:
+def screen_control(text: str, path: str, warnings: list[Diagnostic]) -> str:
+    """The text without stray control characters, each line that had some reported; binary
+    data (too many of them) is a GardenError."""
     if len(_CONTROL.findall(text)) > max(1, len(text) * BINARY_SHARE):
         raise GardenError(Diagnostic(path, "binary data, not text (control bytes found)", "error"))
     hit = control_lines(text)

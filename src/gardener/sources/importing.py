@@ -22,6 +22,7 @@ from gardener.garden.duplicates import find_duplicates
 from gardener.sources import slugs
 from gardener.sources.assets import AssetPlan, relink_images
 from gardener.sources.cleaning import clean
+from gardener.sources.crosslinks import Sibling, Siblings, relink
 from gardener.sources.findings import Findings
 from gardener.sources.formats import SOURCE_SUFFIXES, read_source
 from gardener.sources.history import FileHistory, histories, repository_root
@@ -169,6 +170,7 @@ def _import_files(files: list[Path], into: Path, run: Run, result: ImportResult)
             taken.add(draft.slug)
             draft.body, draft.assets = relink_images(draft.body, file.parent, draft.slug)
             result.articles.append(draft)
+    _link_siblings(result.articles)
     _mark_duplicates(result.articles, existing)
     for draft in result.articles:
         try:
@@ -180,6 +182,15 @@ def _import_files(files: list[Path], into: Path, run: Run, result: ImportResult)
         if draft.status == ImportStatus.KEPT_LINK:
             result.warnings.append(Diagnostic(str(draft.path), f"{draft.status}: it may point "
                                               "outside the garden", "warning"))
+
+
+def _link_siblings(articles: list[Imported]) -> None:
+    """Links from one source to another of this import now lead to the imported article."""
+    siblings = Siblings([Sibling(Path(a.source), a.slug) for a in articles])
+    for draft in articles:
+        draft.body, changed = relink(draft.body, Path(draft.source), siblings, draft.slug)
+        if changed:
+            draft.notes.append(f"{changed} link(s) to other imported sources now lead to their articles")
 
 
 def _by_origin(existing: dict[Path, tuple[str, str | None, str]]) -> dict[str, list[str]]:

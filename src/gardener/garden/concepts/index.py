@@ -8,6 +8,7 @@ number of articles.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import partial
@@ -19,7 +20,10 @@ from gardener.text.markdown import inline_text
 
 SNIPPET_CHARS = 90
 RELATED_MAX = 6
-_SENTENCE_END = "。！？!?\n"
+# A sentence ends at Chinese end punctuation, a line's end, or "!" and "?" before a space or
+# Chinese text: not inside an address ("?q=1") or before an image ("![").
+_SENTENCE_END = re.compile(r"[。！？\n]|[!?](?=[\s\"'”’）)」』\u2e80-\U0010ffff]|$)")
+_SENTENCE_SEARCH = 600  # characters either side: far beyond what a snippet shows
 
 
 @dataclass(frozen=True)
@@ -154,17 +158,20 @@ def snippet(body: str, mention: Mention, width: int = SNIPPET_CHARS) -> tuple[st
 def sentence_around(body: str, first: int, last: int, width: int = SNIPPET_CHARS) -> tuple[str, str, str]:
     """(text before, the words first..last, text after) within their sentence, markup removed,
     cut to about width characters: a mention of a concept, or a link."""
-    start = max(body.rfind(ch, 0, first) for ch in _SENTENCE_END) + 1
-    ends = [i for i in (body.find(ch, last) for ch in _SENTENCE_END) if i >= 0]
-    end = min(ends) + 1 if ends else len(body)
+    ends_before = list(_SENTENCE_END.finditer(body, max(0, first - _SENTENCE_SEARCH), first))
+    start = ends_before[-1].end() if ends_before else max(0, first - _SENTENCE_SEARCH)
+    end_after = _SENTENCE_END.search(body, last, last + _SENTENCE_SEARCH)
+    end = end_after.end() if end_after else min(len(body), last + _SENTENCE_SEARCH)
     before = _plain(body[start:first])
+    words = _plain(body[first:last])
     after = _plain(body[last:end])
-    room = max(10, (width - (last - first)) // 2)
+    # The room is what the reader sees: a link's address is markup, not words.
+    room = max(10, (width - len(words)) // 2)
     if len(before) > room:
         before = "…" + before[-room:]
     if len(after) > room:
         after = after[:room] + "…"
-    return before.lstrip(), _plain(body[first:last]), after.rstrip()
+    return before.lstrip(), words, after.rstrip()
 
 
 def _plain(text: str) -> str:

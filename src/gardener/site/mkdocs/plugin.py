@@ -274,7 +274,7 @@ def announce_feeds(config: MkDocsConfig, options) -> None:
     if not options.feeds:
         return
     if not options.site_url:
-        log.info("gardener: no feeds: they need absolute links, and mkdocs.yml has no site_url")
+        log.info(f"gardener: {feeds.NO_SITE_URL}")
         return
     config.extra["gardener_feeds"] = feeds.head_links(options.site_name)
     templates = str(resources.files("gardener") / "templates" / "theme")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from gardener.articles import matter
 from gardener.articles.model import Diagnostic, GardenError
-from gardener.sources.decoding import decode
+from gardener.sources.decoding import decode, screen_control
 from gardener.sources.findings import Fact
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
@@ -83,7 +83,8 @@ def _decode_html(data: bytes, name: str, warnings: list[Diagnostic]) -> str:
     if declared:
         try:
             encoding = codecs.lookup(declared.group(1).decode("ascii")).name
-            return data.decode(encoding).lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+            text = data.decode(encoding).lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+            return screen_control(text, name, warnings)  # lxml refuses text holding them
         except (LookupError, UnicodeDecodeError):
             pass
     return decode(data, name, warnings)[0]
