@@ -17,11 +17,15 @@ pages, hard-wrapped PDF dumps), then measures, side by side in one run:
   the manifest, shards and page files; `--search` adds what a reader's first query fetches,
   scripts/bench_search.py);
 - incremental: a warm in-process rebuild after a one-article edit, as `mkdocs serve` does it,
-  with the seconds spent in gardener's hooks (the garden's share of the rebuild).
+  with the seconds spent in gardener's hooks (the garden's share of the rebuild);
+- save-to-served: a real `mkdocs serve` of the garden and one of its plain twin (a copy with the
+  plugin removed and the same navigation), side by side; an article is saved with a new
+  sentence, alternately in each, and the page is fetched over HTTP until the sentence shows
+  (median of --serve-edits saves; gardens up to --serve-max articles).
 
 Usage: python scripts/bench.py [--sizes 100,1000,10000] [--repeat 2] [--extra DIR] [--work DIR]
                               [--plain-folder-max 1000] [--incremental-max 1000] [--connections]
-                              [--search]
+                              [--search] [--serve-max 1000] [--serve-edits 5] [--serve-only]
 """
 
 from __future__ import annotations
@@ -34,10 +38,14 @@ import random
 import re
 import resource
 import shutil
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -298,6 +306,100 @@ def incremental(garden: Path) -> dict:
             "garden_warm_parts": {k: round(v, 4) for k, v in plugin.LAST_BUILD.items()}}
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        # the server holds a request while it rebuilds, so a long timeout is no delay
+        with urllib.request.urlopen(url, timeout=600) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+class Served:
+    """One `mkdocs serve` process of a garden (or its plain twin), and one article in it."""
+
+    def __init__(self, garden: Path, config: Path, article: Path, name: str) -> None:
+        self.name, self.article = name, article
+        self.port = free_port()
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        self.log = open(garden / f"serve-{name}.log", "w", encoding="utf-8")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-f", str(config),
+             "-a", f"127.0.0.1:{self.port}"],
+            cwd=garden, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        slug = article.stem  # gardener import names files after their slugs
+        self.url = f"http://127.0.0.1:{self.port}/articles/{slug}/"
+
+    def ready(self, timeout: float = 1800) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"mkdocs serve ({self.name}) stopped: see {self.log.name}")
+            if fetch(self.url) is not None:
+                return
+            time.sleep(0.5)
+        raise SystemExit(f"mkdocs serve ({self.name}) did not start in {timeout} s")
+
+    def save_to_served(self, mark: str, timeout: float = 1800) -> float:
+        """Seconds from saving the article with mark in it to the served page showing it."""
+        text = self.article.read_text(encoding="utf-8")
+        start = time.perf_counter()
+        self.article.write_text(f"{text}\n{mark}\n", encoding="utf-8")
+        while time.perf_counter() - start < timeout:
+            page = fetch(self.url)
+            if page is not None and mark in page:
+                return time.perf_counter() - start
+            time.sleep(0.02)
+        raise SystemExit(f"{mark} never showed in {self.url}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def serve_latency(garden: Path, edits: int) -> dict:
+    """Save-to-served seconds in real `mkdocs serve` processes: gardener and the plain twin
+    (its own copy of the docs, so a save wakes one server only), edits alternating."""
+    twin = garden.parent / f"{garden.name}-plain"
+    if twin.exists():
+        shutil.rmtree(twin)
+    shutil.copytree(garden / "docs", twin / "docs")
+    shutil.copy(plain_nav_config(garden), twin / "mkdocs.yml")
+    article = sorted((garden / "docs" / "articles").glob("*.md"))[7]
+    servers = [Served(garden, garden / "mkdocs.yml", article, "gardener"),
+               Served(twin, twin / "mkdocs.yml", twin / "docs" / "articles" / article.name,
+                      "plain")]
+    times: dict[str, list[float]] = {s.name: [] for s in servers}
+    try:
+        for server in servers:
+            server.ready()
+        for i in range(edits):
+            for server in servers:
+                time.sleep(1.0)  # let the watcher settle after the last rebuild
+                seconds = server.save_to_served(f"savemark{i}x{random.randrange(10**9)}")
+                times[server.name].append(seconds)
+                print(f"    serve {server.name} edit {i + 1}: {seconds:.2f} s "
+                      f"(load {os.getloadavg()[0]:.1f})", flush=True)
+    finally:
+        for server in servers:
+            server.stop()
+    row = {f"serve_{name}_s": statistics.median(values) for name, values in times.items()}
+    row.update({f"serve_{name}_all": [round(v, 2) for v in values]
+                for name, values in times.items()})
+    row["serve_load"] = os.getloadavg()[0]
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1000")
@@ -315,6 +417,11 @@ def main() -> None:
                              "(scripts/bench_connections.py)")
     parser.add_argument("--no-search", action="store_true",
                         help="also build both without Material's search plugin, to see its share")
+    parser.add_argument("--serve-max", type=int, default=1000,
+                        help="largest garden to time save-to-served in a real `mkdocs serve` in")
+    parser.add_argument("--serve-edits", type=int, default=5)
+    parser.add_argument("--serve-only", action="store_true",
+                        help="only the save-to-served measurement (no analysis or builds)")
     parser.add_argument("--search", action="store_true",
                         help="also measure the first query in Chromium, Material's index against "
                              "the sharded one (scripts/bench_search.py)")
@@ -336,12 +443,19 @@ def main() -> None:
         row["n"] = n
         print(f"[{n}] imported {row['articles']} articles ({row['raw_mb']:.1f} MB) in "
               f"{row['import_s']:.1f} s", flush=True)
+        if args.serve_only:
+            row.update(serve_latency(garden, args.serve_edits))
+            rows.append(row)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+            continue
         row.update(analysis(garden))
         print(f"[{n}] analysis {row['analysis_s']:.2f} s", flush=True)
         row.update(builds(garden, args.repeat, folder_nav=n <= args.plain_folder_max,
                           no_search=args.no_search))
         if n <= args.incremental_max:
             row.update(incremental(garden))
+        if n <= args.serve_max:
+            row.update(serve_latency(garden, args.serve_edits))
         if args.connections:
             import bench_connections
 
@@ -354,8 +468,11 @@ def main() -> None:
             bench_search.print_cost([row["search"]])
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
-    print_table(rows)
-    if args.no_search:
+    if args.serve_only:
+        print_serve_table(rows)
+    else:
+        print_table(rows)
+    if args.no_search and not args.serve_only:
         print("\n| articles | CPU plugin s | plain s | ratio | without search: plugin s | plain s "
               "| ratio | search's share of the gap s |")
         print("|" + "---|" * 8)
@@ -397,6 +514,15 @@ def print_table(rows: list[dict]) -> None:
               f"| {r['index_plugin_mb']:.2f} "
               f"| {r['index_plain_nav_mb']:.2f} | {ratio(r, 'index_plugin_mb', 'index_plain_nav_mb')} "
               f"| {num(r, 'garden_warm_s', '.3f')} |")
+
+
+def print_serve_table(rows: list[dict]) -> None:
+    print("\n| articles | save-to-served gardener s (median) | plain same nav s (median) | ratio "
+          "| load average |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['n']:,} | {r['serve_gardener_s']:.2f} | {r['serve_plain_s']:.2f} "
+              f"| {r['serve_gardener_s'] / r['serve_plain_s']:.2f} | {r['serve_load']:.1f} |")
 
 
 if __name__ == "__main__":

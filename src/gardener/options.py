@@ -76,6 +76,9 @@ class Options:
     cache_dir: str = ".cache/gardener"
     # Rewrite the search index as UTF-8 instead of \u escapes: about half the size for Chinese.
     compact_search_index: bool = True
+    # While `mkdocs serve` runs, a rebuild takes every page whose inputs did not change from the
+    # build before (its HTML, table of contents and search entries) and renders only the rest.
+    reuse_served_pages: bool = True
     # Search that loads little: the index is cut into shards by word and the browser fetches
     # only those a query needs (off: Material's single index, fetched whole before a search).
     search_shards: bool = True

@@ -62,3 +62,9 @@ def forget() -> None:
         tokenizer.FREQ[word] = before or 0  # a zero entry is a prefix, never a word
         tokenizer.total -= given
     _TAUGHT.clear()
+
+
+def taught() -> tuple[tuple[str, int], ...]:
+    """The words `teach` gave jieba since the last `forget`, with their frequencies: with the
+    dictionary jieba loaded, what decides how a text is segmented."""
+    return tuple(sorted((word, given) for word, (_before, given) in _TAUGHT.items()))

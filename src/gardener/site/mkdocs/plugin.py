@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -23,6 +23,7 @@ from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets, search_shards
 from gardener.site.mkdocs.config import GardenerConfig, to_options
 from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
+from gardener.site.mkdocs.reuse import ServedPages
 from gardener.site.mkdocs.search_index import compact_search_index
 from gardener.sources.sanitizing import safe_url
 from gardener.text.segmenter import forget, teach
@@ -54,13 +55,19 @@ class GardenerPlugin(BasePlugin):
     def __init__(self) -> None:
         self.site: GardenSite | None = None
         self.serving = False
+        self.served: ServedPages | None = None
+        self.reusing: ServedPages | None = None  # self.served, in a build that reuses pages
         self.sharded_search = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also makes MkDocs keep this object across `serve` rebuilds.
         self.serving = command == "serve"
+        # a dirty rebuild renders only the changed files already
+        self.served = ServedPages() if self.serving and not dirty else None
 
     def on_shutdown(self) -> None:
+        if self.served is not None:
+            self.served.close()
         if self.site is not None:
             self.cache.save()  # while serving, the disk copy is written once, at the end
 
@@ -82,12 +89,19 @@ class GardenerPlugin(BasePlugin):
         self.sharded_search = self.options.search_shards and shards_fit(config)
         return config
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if self.served is not None and self.config.enabled and self.config.reuse_served_pages:
+            self.served.set_aside(config.site_dir)
+
     @timed
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return files
         LAST_BUILD.clear()
         self.cache.reset_counts()
+        self.reusing = self.served if self.options.reuse_served_pages else None
+        if self.reusing is not None:
+            self.reusing.start(config)
         forget()  # the last build's words: the analysis reads texts as a fresh process does
         self.site = GardenSite(Path(config.docs_dir), self.options, self.cache)
         report_to_mkdocs(self.site.diagnostics)
@@ -130,7 +144,7 @@ class GardenerPlugin(BasePlugin):
         return nav
 
     @timed
-    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+    def _garden_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
         if self.site is None:
             return markdown
@@ -140,6 +154,43 @@ class GardenerPlugin(BasePlugin):
         if self.site.hidden_from_search(page.file.src_uri):
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return self.site.page_markdown(page.file.src_uri, markdown)
+
+    @event_priority(-100)  # the Markdown is final: every plugin has had its say
+    @timed
+    def _reuse_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> None:
+        if self.reusing is not None:
+            self.reusing.before_render(page, markdown, config, files)
+
+    on_page_markdown = CombinedEvent(_garden_markdown, _reuse_markdown)
+
+    @event_priority(100)  # straight after Python-Markdown, before any plugin changes the HTML
+    @timed
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> None:
+        if self.reusing is not None:
+            self.reusing.after_render(page)
+
+    @timed
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if self.reusing is not None:
+            self.reusing.route_templates(env, files)
+        return env
+
+    @event_priority(1)  # before the search plugin (priority 0) reads the page
+    @timed
+    def _reuse_before_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        if self.reusing is not None:
+            self.reusing.before_context(context, page)
+
+    @event_priority(-100)  # the context is final: every plugin has had its say
+    @timed
+    def _reuse_after_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        if self.reusing is not None:
+            self.reusing.after_context(context, page)
+        return context
+
+    on_page_context = CombinedEvent(_reuse_before_context, _reuse_after_context)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.sharded_search:
@@ -155,6 +206,9 @@ class GardenerPlugin(BasePlugin):
     @event_priority(-100)  # after the search plugin has written its index
     @timed
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.reusing is not None:
+            self.reusing.finish()
+            log.debug(f"gardener: served rebuild: {self.reusing.counts}")
         if self.site is None:
             return
         if self.serving:
@@ -167,6 +221,10 @@ class GardenerPlugin(BasePlugin):
         self.cache.save()
         log.debug(f"gardener: cache {self.cache.hits} hits, {self.cache.misses} misses")
         log.debug(f"gardener: {sum(LAST_BUILD.values()):.3f} s in gardener's hooks")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.reusing is not None:
+            self.reusing.abandon()
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         # The curated timeline file lives outside docs/, so serve would not watch it by itself.

@@ -1,0 +1,411 @@
+"""Served rebuilds that take each unchanged page from the build before.
+
+`mkdocs serve` builds the whole site again after every save. Three steps cost nearly all of a
+rebuild, and each is a function of what it is given:
+
+- Python-Markdown (`Page.render`): of the page's final Markdown, its file and front-matter, the
+  config and the site's files (links are resolved against them);
+- Material's search (`on_page_context`): of the page's HTML, table of contents, address, title
+  and front-matter, the plugin's options and the words jieba was taught;
+- the theme's template: of the template context (the page, the navigation with every page's
+  title, address and front-matter, the config) and the theme's files.
+
+Each result is kept under a fingerprint of those inputs (`fingerprint.py`: a digest of the
+objects themselves, not of chosen fields) and reused while the fingerprint is the same. What a
+page shows of other pages it sees through the navigation, so the navigation is fingerprinted
+once per build without the other pages' text (their Markdown, HTML and table of contents): a
+theme that printed another page's text would need `reuse_served_pages: false`. The build time
+MkDocs puts in every context (`build_date_utc`) is left out: it is not an input of a page.
+
+Only the results of the build before are kept, so memory stays that of one build.
+
+Two costs of a served rebuild are MkDocs' own and do not depend on what changed: emptying the
+served folder (`mkdocs serve` builds into a temporary folder it empties first; removing a
+thousand page folders one by one takes seconds on some file systems) and compiling the theme's
+templates again for a fresh Jinja environment. The old pages are set aside into a hidden folder
+(MkDocs leaves hidden entries alone) and removed in the background, and compiled templates are
+kept by Jinja's own bytecode cache, which compiles a template again whenever its source changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sysconfig
+import threading
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure import StructureItem
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from gardener.site.mkdocs.fingerprint import Fingerprint, Unstable
+from gardener.site.mkdocs.search_entries import SearchEntries
+
+log = logging.getLogger("mkdocs.plugins.gardener")
+
+# Other pages' own text: never shown by a page's template (see the module's docstring).
+OTHER_PAGES_TEXT = frozenset({"content", "markdown", "toc", "present_anchor_ids",
+                              "links_to_anchors", "_content"})
+TEMPLATE = "gardener/served-page.html"  # every page's template while reuse is on
+RENDER = "gardener_served_page"
+_NOT_INPUTS = ("build_date_utc", RENDER)
+# What every page's template sees of the rest of the site, fingerprinted once per build. A
+# page's own values (its front-matter, its table of contents) are always read afresh.
+_SHARED = (StructureItem, File, Navigation, Config, BasePlugin)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What `Page.render` leaves on a page."""
+    content: str
+    toc: Any
+    title: str | None
+    anchors: set[str] | None
+    links: dict[str, dict[str, str]] | None  # target's src_uri -> {anchor: link as written}
+    records: tuple[logging.LogRecord, ...]  # what it logged, said again when reused
+
+
+class Generations:
+    """Results of the last finished build, and of this one so far."""
+
+    def __init__(self) -> None:
+        self.before: dict[bytes, Any] = {}
+        self.now: dict[bytes, Any] = {}
+
+    def start(self) -> None:
+        # a build that failed half-way leaves its results in `now`: keep both
+        self.before, self.now = {**self.before, **self.now}, {}
+
+    def get(self, key: bytes) -> Any:
+        found = self.now.get(key)
+        if found is None and key in self.before:
+            found = self.now[key] = self.before[key]
+        return found
+
+    def put(self, key: bytes, value: Any) -> None:
+        self.now[key] = value
+
+    def finish(self) -> None:
+        self.before, self.now = self.now, {}
+
+
+class ServedPages:
+    """The reuse of one serving process, driven by the plugin's events."""
+
+    def __init__(self) -> None:
+        self.renders, self.searches, self.outputs = Generations(), Generations(), Generations()
+        self.counts: dict[str, int] = {}
+        self._capture = _Capture()
+        self._build: _Build | None = None
+        self._compiled = _Compiled()
+        self._set_aside = 0
+        self._removals: list[threading.Thread] = []
+
+    def start(self, config: MkDocsConfig) -> None:
+        for kept in (self.renders, self.searches, self.outputs):
+            kept.start()
+        self.counts = dict.fromkeys(("render", "search", "template", "reused_render",
+                                     "reused_search", "reused_template"), 0)
+        self._build = _Build(config)
+        self._capture.attach()
+
+    def finish(self) -> None:
+        self._capture.detach()
+        for kept in (self.renders, self.searches, self.outputs):
+            kept.finish()
+        self._build = None
+
+    def abandon(self) -> None:
+        """A build failed: what it made is kept (see Generations.start), nothing else."""
+        self._capture.detach()
+        self._build = None
+
+    # -- Python-Markdown
+
+    def before_render(self, page: Page, markdown: str, config: MkDocsConfig,
+                      files: Files) -> None:
+        """Called last in on_page_markdown with the final Markdown (MkDocs sets page.markdown
+        to it only after the event)."""
+        build = self._build
+        if build is None:
+            return
+        key = build.render_key(page, markdown, config, files)
+        if key is None:
+            return
+        found = self.renders.get(key)
+        if found is not None:
+            self.counts["reused_render"] += 1
+            # MkDocs has no event that skips Python-Markdown, and only making its Markdown
+            # instance costs ~2 ms a page: this page, in this build only, renders from memory.
+            page.render = partial(_restore, page, found)  # type: ignore[method-assign]
+            return
+        self.counts["render"] += 1
+        build.rendering[page.file.src_uri] = key
+        self._capture.records = []
+
+    def after_render(self, page: Page) -> None:
+        """Called first in on_page_content: page.content is what Python-Markdown made."""
+        key = self._build.rendering.pop(page.file.src_uri, None) if self._build else None
+        records, self._capture.records = self._capture.records, None
+        if key is None:
+            return
+        links = page.links_to_anchors
+        self.renders.put(key, Rendered(
+            page.content or "", page.toc, page._title_from_render, page.present_anchor_ids,
+            None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
+            tuple(records or ())))
+
+    # -- the served folder
+
+    def set_aside(self, site_dir: str) -> None:
+        """Called before MkDocs empties the served folder: move its entries into a hidden
+        folder there and remove them in the background, so the rebuild does not wait."""
+        folder = Path(site_dir)
+        if not folder.is_dir():
+            return
+        entries = [e for e in folder.iterdir() if not e.name.startswith(".")]
+        if not entries:
+            return
+        self._set_aside += 1
+        aside = folder / ".gardener-old" / str(self._set_aside)
+        shutil.rmtree(aside, ignore_errors=True)  # left by an earlier server in this folder
+        aside.mkdir(parents=True)
+        for entry in entries:
+            entry.rename(aside / entry.name)
+        removal = threading.Thread(target=shutil.rmtree, args=(aside, True), daemon=True,
+                                   name="gardener-set-aside")
+        removal.start()
+        self._removals = [r for r in self._removals if r.is_alive()] + [removal]
+
+    def close(self) -> None:
+        """The server stops: let the removals finish before MkDocs removes the folder."""
+        for removal in self._removals:
+            removal.join()
+        self._removals = []
+
+    # -- templates and search
+
+    def route_templates(self, env: jinja2.Environment, files: Files) -> None:
+        """Called in on_env: every page renders through a template that asks this object."""
+        build = self._build
+        if build is None:
+            return
+        env.bytecode_cache = self._compiled
+        env.loader = jinja2.ChoiceLoader([
+            jinja2.DictLoader({TEMPLATE: "{{ " + RENDER + "() }}"}),
+            *([env.loader] if env.loader is not None else [])])
+        build.env = env
+        for file in files.documentation_pages():
+            if file.page is not None:
+                build.templates[file.src_uri] = file.page.meta.get("template")
+                file.page.meta["template"] = TEMPLATE
+
+    def before_context(self, context: dict, page: Page) -> None:
+        """Called early in on_page_context, before the search plugin reads the page."""
+        build = self._build
+        if build is None or page.file.src_uri not in build.templates:
+            return
+        original = build.templates[page.file.src_uri]
+        if original is None:
+            page.meta.pop("template", None)
+        else:
+            page.meta["template"] = original
+        if not build.search.active:
+            return
+        key = build.search_key(page)
+        found = None if key is None else self.searches.get(key)
+        build.searching[page.file.src_uri] = (key, found)
+        if found is not None:
+            build.search.skip(page)
+        else:
+            build.search.watch(page)
+
+    def after_context(self, context: dict, page: Page) -> None:
+        """Called last in on_page_context: the context is what the template will see."""
+        build = self._build
+        if build is None or page.file.src_uri not in build.templates:
+            return
+        searched = build.searching.pop(page.file.src_uri, None)
+        if searched is not None:
+            key, found = searched
+            entries = build.search.done(page, found)
+            self.counts["reused_search" if found is not None else "search"] += 1
+            if found is None and key is not None:
+                self.searches.put(key, list(entries))
+        name = page.meta.get("template", "main.html")
+        key = build.output_key(page, context, name)
+        context[RENDER] = partial(self._output, build, key, name, context)
+
+    def _output(self, build: _Build, key: bytes | None, name: str, context: dict) -> Markup:
+        found = None if key is None else self.outputs.get(key)
+        if found is None:
+            self.counts["template"] += 1
+            found = build.env.get_template(name).render(context)
+            if key is not None:
+                self.outputs.put(key, found)
+        else:
+            self.counts["reused_template"] += 1
+        return Markup(found)
+
+
+class _Build:
+    """What one build fingerprints once and shares among its pages."""
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        self.search = SearchEntries(config)
+        self.env: jinja2.Environment = jinja2.Environment()
+        self.templates: dict[str, str | None] = {}
+        self.rendering: dict[str, bytes] = {}
+        self.searching: dict[str, tuple[bytes | None, Any]] = {}
+        self._files: Fingerprint | None = None
+        self._site: Fingerprint | None = None
+        self._shared: dict[int, int] = {}
+        self._search_settings: bytes | None = None
+        self._file_refs: dict[int, int] = {}
+        self._unstable = False
+
+    def render_key(self, page: Page, markdown: str, config: MkDocsConfig,
+                   files: Files) -> bytes | None:
+        try:
+            if self._files is None:
+                self._files = Fingerprint(OTHER_PAGES_TEXT | {"page"}, opaque=_stand_in)
+                self._files.add((config, list(files)))
+                self._file_refs = self._files.references((File, Config))
+            # Python-Markdown reads the page, never its place among the other pages
+            return Fingerprint(OTHER_PAGES_TEXT, known=self._file_refs,
+                               opaque=_without_neighbours).add(
+                self._files.digest()).add(page).add(markdown).digest()
+        except Unstable as why:
+            return self._no_reuse(why)
+
+    def _files_digest(self) -> bytes:
+        # the numbers of the files named in a key mean something only with the files' digest
+        return self._files.digest() if self._files is not None else b""
+
+    def search_key(self, page: Page) -> bytes | None:
+        try:
+            if self._search_settings is None:
+                self._search_settings = Fingerprint().add(self.search.settings()).digest()
+            return Fingerprint(OTHER_PAGES_TEXT, known=self._file_refs,
+                               opaque=_without_neighbours).add(self._files_digest()).add(
+                page).add(self._search_settings).digest()
+        except Unstable as why:
+            return self._no_reuse(why)
+
+    def output_key(self, page: Page, context: dict, name: str) -> bytes | None:
+        """The template's inputs: the page itself in full, everything else through the
+        navigation, the files and the config, fingerprinted once for all pages."""
+        try:
+            if self._site is None:
+                roots = (context.get("nav"), context.get("pages"), context.get("config"))
+                self._site = Fingerprint(OTHER_PAGES_TEXT, opaque=_stand_in).add(
+                    (roots, theme_stamp(context.get("config"))))
+                self._shared = self._site.references(_SHARED, *roots)
+            inputs = {k: v for k, v in context.items() if k not in _NOT_INPUTS}
+            return Fingerprint(OTHER_PAGES_TEXT, known=self._shared, opaque=_stand_in).add(
+                self._site.digest()).add(page).add(inputs).add(name).digest()
+        except Unstable as why:
+            return self._no_reuse(why)
+
+    def _no_reuse(self, why: Unstable) -> bytes | None:
+        if not self._unstable:
+            log.debug(f"gardener: this rebuild reuses nothing: {why}")
+            self._unstable = True
+        return None
+
+
+def _restore(page: Page, found: Rendered, config: MkDocsConfig, files: Files) -> None:
+    del page.render  # the page is a page like any other again: MkDocs' own method
+    page.content = found.content
+    page.toc = found.toc
+    page._title_from_render = found.title
+    page.present_anchor_ids = found.anchors
+    if found.links is not None:
+        # the files of this build: the keys hold the same files, or the key would differ
+        targets = {uri: files.get_file_from_path(uri) for uri in found.links}
+        page.links_to_anchors = {target: dict(found.links[uri])
+                                 for uri, target in targets.items() if target is not None}
+    for record in found.records:
+        logging.getLogger(record.name).handle(record)
+
+
+def _stand_in(value: object) -> object | None:
+    # A plugin object holds its last build (gardener's holds the whole garden); what pages
+    # may depend on is its options.
+    if isinstance(value, BasePlugin):
+        return dict(value.config)
+    return None
+
+
+def _without_neighbours(value: object) -> object | None:
+    if isinstance(value, StructureItem):
+        return "a neighbour in the navigation"
+    return _stand_in(value)
+
+
+def theme_stamp(config) -> list[tuple[str, int, int]]:
+    """Size and time of every template a page may include. An installed theme is the same
+    while a server runs (reinstalling replaces its folder), so its folder stands for it; a
+    theme's files inside the project are read one by one."""
+    if config is None:
+        return []
+    installed = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
+    stamp = []
+    for folder in config.theme.dirs:
+        if any(Path(folder).is_relative_to(base) for base in installed):
+            info = os.stat(folder)
+            stamp.append((folder, info.st_mtime_ns, 0))
+            continue
+        for root, _dirs, names in os.walk(folder):
+            for name in sorted(names):
+                path = os.path.join(root, name)
+                info = os.stat(path)
+                stamp.append((path, info.st_mtime_ns, info.st_size))
+    return stamp
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates, from one build's environment to the next. Jinja keys each by its
+    name and file and checks the source's checksum before using it."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+class _Capture(logging.Handler):
+    """Keeps what Python-Markdown logs for a page, to say it again when the page is reused."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] | None = None
+
+    def attach(self) -> None:
+        logger = logging.getLogger("mkdocs")
+        if self not in logger.handlers:
+            logger.addHandler(self)
+
+    def detach(self) -> None:
+        logging.getLogger("mkdocs").removeHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.records is not None:
+            self.records.append(record)

@@ -1,0 +1,195 @@
+"""Served rebuilds that reuse unchanged pages give the site a fresh build gives.
+
+The garden is served as `mkdocs serve` builds it (one plugin object, `on_startup(command="serve")`,
+a config loaded per build) through a random sequence of edits: article bodies, titles and dates,
+concept notes' aliases and summaries, timeline.yml, renames, deletions and new articles. After
+every edit each HTML file and the search index are compared with a fresh `mkdocs build` of the
+same files in a new process. Any input the reuse missed leaves a page as it was before the edit,
+and the comparison names it.
+
+More sequences: GARDENER_SERVE_SEEDS=1,2,3 (each about ten fresh builds).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gardener.articles import matter
+from gardener.site.mkdocs.search_index import INDEX, compact_search_index
+from gardener.site.search_shards import rewrite_index
+from gardener.text.segmenter import jieba
+from tests.site.test_warm_rebuilds import Server, append, edit_front, fresh_build, html_files
+
+pytestmark = pytest.mark.slow
+
+SEEDS = [int(s) for s in os.environ.get("GARDENER_SERVE_SEEDS", "7").split(",")]
+STEPS = 9
+
+
+@pytest.fixture()
+def server(repo_copy):
+    tokenizer = jieba().dt
+    tokenizer.check_initialized()
+    words, total = dict(tokenizer.FREQ), tokenizer.total
+    running = Server(repo_copy)
+    yield running
+    running.stop()
+    tokenizer.FREQ, tokenizer.total = words, total
+
+
+def articles(root: Path) -> list[Path]:
+    return sorted((root / "docs" / "articles").glob("*.md"))
+
+
+def concepts(root: Path) -> list[Path]:
+    return sorted((root / "docs" / "concepts").glob("*.md"))
+
+
+def front(path: Path) -> dict:
+    return matter.load(path.read_text(encoding="utf-8"), str(path)).front
+
+
+def some_alias(rng: random.Random, root: Path) -> str:
+    note = rng.choice(concepts(root))
+    return rng.choice(front(note).get("aliases") or [front(note)["title"]])
+
+
+def edit_body(rng, root):
+    article = rng.choice(articles(root))
+    year = rng.randint(2015, 2025)
+    sentence = rng.choice([
+        f"{year} 年 {rng.randint(1, 12)} 月 {rng.randint(1, 28)} 日，{some_alias(rng, root)}有了新进展。",
+        f"这一段说的是{some_alias(rng, root)}和{some_alias(rng, root)}。",
+        f"一句与概念无关的话，编号 {rng.randint(1, 10**6)}。",
+    ])
+    append(article, f"\n{sentence}\n")
+    return f"body of {article.name}"
+
+
+def edit_title(rng, root):
+    article = rng.choice(articles(root))
+    edit_front(article, title=f"改过的标题 {rng.randint(1, 10**6)}")
+    return f"title of {article.name}"
+
+
+def edit_date(rng, root):
+    article = rng.choice(articles(root))
+    edit_front(article, date=f"{rng.randint(2010, 2025)}-{rng.randint(1, 12):02d}-"
+                             f"{rng.randint(1, 28):02d}")
+    return f"date of {article.name}"
+
+
+def edit_concept(rng, root):
+    note = rng.choice(concepts(root))
+    doc = matter.load(note.read_text(encoding="utf-8"), str(note))
+    if rng.random() < 0.5 and len(doc.front.get("aliases") or []) > 1:
+        doc.front["aliases"] = doc.front["aliases"][:-1]
+        what = "alias dropped"
+    elif rng.random() < 0.5:
+        doc.front["aliases"] = [*(doc.front.get("aliases") or []), f"新别名{rng.randint(1, 999)}"]
+        what = "alias added"
+    else:
+        doc.front["summary"] = f"改写过的定义，第 {rng.randint(1, 10**6)} 版。"
+        what = "summary"
+    note.write_text(matter.render(doc.front, doc.body, doc.newline), encoding="utf-8")
+    return f"{what} in {note.name}"
+
+
+def edit_timeline(rng, root):
+    append(root / "timeline.yml", f"- date: {rng.randint(2015, 2025)}-0{rng.randint(1, 9)}-1"
+                                  f"{rng.randint(0, 9)}\n  text: 手写的事件 {rng.randint(1, 999)}。\n")
+    return "timeline.yml"
+
+
+def rename(rng, root):
+    article = rng.choice(articles(root))
+    article.rename(article.with_name(f"renamed-{rng.randint(1, 10**6)}.md"))
+    return f"rename of {article.name}"
+
+
+def delete(rng, root):
+    if len(articles(root)) <= 3:
+        return add(rng, root)
+    article = rng.choice(articles(root))
+    article.unlink()
+    return f"deletion of {article.name}"
+
+
+def add(rng, root):
+    source = rng.choice(articles(root))
+    doc = matter.load(source.read_text(encoding="utf-8"), str(source))
+    paragraphs = [p for p in doc.body.split("\n\n") if p.strip()]
+    body = "\n\n".join(rng.sample(paragraphs, min(3, len(paragraphs))))
+    target = source.with_name(f"new-{rng.randint(1, 10**6)}.md")
+    target.write_text(f"---\ntitle: 新文章 {target.stem}\ndate: 2024-0{rng.randint(1, 9)}-15\n"
+                      f"---\n\n{body}\n", encoding="utf-8")
+    return f"new article {target.name}"
+
+
+EDITS = [edit_body, edit_title, edit_date, edit_concept, edit_timeline, rename, delete, add]
+
+
+def search_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted((site / INDEX.parent).rglob("*.json"))}
+
+
+def as_built(served: Path, fresh: Path, scratch: Path) -> Path:
+    """A copy of the served search index, written as the fresh build wrote its own: a served
+    site keeps Material's whole index, which a build shards (or compacts)."""
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    (scratch / INDEX).parent.mkdir(parents=True)
+    shutil.copy(served / INDEX, scratch / INDEX)
+    if "gardener" in json.loads((fresh / INDEX).read_text(encoding="utf-8"))["config"]:
+        rewrite_index(scratch)
+    else:
+        compact_search_index(scratch)
+    return scratch
+
+
+def assert_same(warm: Path, fresh: Path, step: str, scratch: Path) -> None:
+    served, built = html_files(warm), html_files(fresh)
+    assert sorted(served) == sorted(built), step
+    stale = [page for page in built if served[page] != built[page]]
+    assert not stale, f"after {step}: pages differ from a fresh build: {stale}"
+    served_index = search_files(as_built(warm, fresh, scratch))
+    built_index = search_files(fresh)
+    assert sorted(served_index) == sorted(built_index), step
+    assert served_index == built_index, f"after {step}: the search index differs from a fresh build's"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_served_rebuilds_equal_fresh_builds_over_random_edits(server, tmp_path, caplog, seed):
+    caplog.set_level(logging.ERROR)
+    rng = random.Random(seed)
+    root = server.root
+    assert_same(server.build(), fresh_build(root, tmp_path / "fresh"), "the first build",
+                tmp_path / "scratch")
+    edits = EDITS + [rng.choice(EDITS) for _ in range(STEPS - len(EDITS))]
+    rng.shuffle(edits)
+    reused = {}
+    for edit in edits:
+        step = edit(rng, root)
+        warm = server.build()
+        counts = server.plugin.served.counts
+        reused[step] = counts["reused_template"], counts["template"]
+        assert_same(warm, fresh_build(root, tmp_path / "fresh"), step, tmp_path / "scratch")
+    bodies = [counts for step, counts in reused.items() if step.startswith("body")]
+    # an edit that leaves the navigation alone re-renders a few pages, not the site
+    assert bodies and all(kept > made for kept, made in bodies), reused
+
+
+def test_a_served_rebuild_without_edits_renders_nothing(server):
+    server.build()
+    server.build()
+    counts = server.plugin.served.counts
+    assert counts["render"] == counts["search"] == counts["template"] == 0, counts
+    assert counts["reused_template"] > 100, counts
