@@ -137,6 +137,12 @@ def test_fuzz_any_bytes_import_or_a_diagnostic_naming_the_file(data, name):
 
 
 
+def test_a_noncharacter_from_a_stray_byte_order_mark_is_dropped_before_lxml_reads_the_page():
+    """Bytes that decode (as UTF-16) to U+FFFE crashed the HTML reader: lxml refuses it."""
+    _import_and_check(b"\x01\xff\xfe\xff\xfe\x00", "post.html")
+    _import_and_check("<p>正文\ufffe与\uffff其余</p>".encode(), "post.html")
+
+
 def test_a_control_character_in_a_page_that_declares_its_charset_is_dropped_and_named():
     """A declared charset bypassed the control-character screen, and lxml refused the text."""
     page = ('<html><head><meta charset="utf-8"><title>控制</title></head><body><article>'

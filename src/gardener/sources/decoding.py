@@ -24,8 +24,9 @@ _BOMS = (
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 # Control characters other than tab, newline, carriage return and form feed: no page can show
 # them. A stray one (a pasted backspace, a terminal colour code) is dropped; text with many of
-# them is binary data.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# them is binary data. U+FFFE and U+FFFF are no characters at all (what a byte-swapped BOM
+# decodes to) and XML, hence lxml, refuses them like the control characters.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
 # Without a BOM, every encoding read here keeps these bytes for these characters alone.
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 BINARY_SHARE = 0.01
