@@ -62,3 +62,20 @@ def render_garden(tmp_path_factory):
     assert "WARNING" not in run.stderr, run.stderr
     yield root, root / "site"
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture()
+def server(repo_copy):
+    """A garden served the way `mkdocs serve` serves it (tests/site/test_warm_rebuilds.Server)."""
+    from gardener.text.segmenter import jieba
+    from tests.site.test_warm_rebuilds import Server
+
+    # A build teaches the process-wide jieba every alias; later tests slug titles with jieba,
+    # so its dictionary is put back as it was.
+    tokenizer = jieba().dt
+    tokenizer.check_initialized()
+    words, total = dict(tokenizer.FREQ), tokenizer.total
+    running = Server(repo_copy)
+    yield running
+    running.stop()
+    tokenizer.FREQ, tokenizer.total = words, total

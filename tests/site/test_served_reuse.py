@@ -24,24 +24,12 @@ import pytest
 from gardener.articles import matter
 from gardener.site.mkdocs.search_index import INDEX, compact_search_index
 from gardener.site.search_shards import rewrite_index
-from gardener.text.segmenter import jieba
-from tests.site.test_warm_rebuilds import Server, append, edit_front, fresh_build, html_files
+from tests.site.test_warm_rebuilds import append, edit_front, fresh_build, html_files
 
 pytestmark = pytest.mark.slow
 
 SEEDS = [int(s) for s in os.environ.get("GARDENER_SERVE_SEEDS", "7").split(",")]
 STEPS = 9
-
-
-@pytest.fixture()
-def server(repo_copy):
-    tokenizer = jieba().dt
-    tokenizer.check_initialized()
-    words, total = dict(tokenizer.FREQ), tokenizer.total
-    running = Server(repo_copy)
-    yield running
-    running.stop()
-    tokenizer.FREQ, tokenizer.total = words, total
 
 
 def articles(root: Path) -> list[Path]:

@@ -21,7 +21,6 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from gardener.articles import matter
-from gardener.text.segmenter import jieba
 
 pytestmark = pytest.mark.slow
 
@@ -56,19 +55,6 @@ class Server:
         config.plugins.on_shutdown()
         # The plugin object outlives this test (MkDocs keeps it per process): leave it building.
         config.plugins.on_startup(command="build", dirty=False)
-
-
-@pytest.fixture()
-def server(repo_copy):
-    # A build teaches the process-wide jieba every alias; later tests slug titles with jieba,
-    # so its dictionary is put back as it was.
-    tokenizer = jieba().dt
-    tokenizer.check_initialized()
-    words, total = dict(tokenizer.FREQ), tokenizer.total
-    running = Server(repo_copy)
-    yield running
-    running.stop()
-    tokenizer.FREQ, tokenizer.total = words, total
 
 
 def fresh_build(root: Path, into: Path) -> Path:
