@@ -143,6 +143,24 @@ def test_a_noncharacter_from_a_stray_byte_order_mark_is_dropped_before_lxml_read
     _import_and_check("<p>正文\ufffe与\uffff其余</p>".encode(), "post.html")
 
 
+def test_a_form_feed_in_a_page_is_whitespace_not_a_crash():
+    """HTML counts a form feed as whitespace; lxml refused the text holding one (a fuzzer find)."""
+    _import_and_check(b"!\x0c", "post.html")
+    _import_and_check("<article><h1>分页</h1><p>第一页的正文。\f第二页的正文，足够长的一段话。</p></article>"
+                      .encode(), "post.html")
+
+
+def test_control_characters_written_as_character_references_are_dropped_and_reported():
+    page = "<article><h1>引用</h1><p>中&#1;\n文&#xFFFE;的正文&#12;还有一段足够长的话。</p></article>"
+    _import_and_check(page.encode(), "post.html")
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "post.html").write_text(page, encoding="utf-8")
+        result = import_sources([Path(folder)], Path(folder) / "out")
+        text = result.articles[0].path.read_text(encoding="utf-8")
+    assert any("dropped 2 control characters" in w.message for w in result.warnings)
+    assert "中文的正文 还有一段" in text
+
+
 def test_a_control_character_in_a_page_that_declares_its_charset_is_dropped_and_named():
     """A declared charset bypassed the control-character screen, and lxml refused the text."""
     page = ('<html><head><meta charset="utf-8"><title>控制</title></head><body><article>'

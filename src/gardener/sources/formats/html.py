@@ -34,6 +34,9 @@ _CJK_BREAK = re.compile(f"([{WIDE}])[ \\t]*\\n[ \\t]*([{WIDE}])")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
 _SYMBOL_ONLY = re.compile(r"^[\s¶#§🔗⚓]*$")
+# XML 1.0 refuses these characters, so lxml will not set a text or attribute holding one.
+_XML_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_UNSHOWABLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Share of trafilatura's paragraphs an element must hold to count as the article.
 MAIN_SHARE = 0.9
 SNIPPET_CHARS = 30
@@ -59,10 +62,14 @@ def read_html(text: str, path: str, folder: Path) -> tuple[str, list[Fact], list
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise GardenError(Diagnostic(path, f"not readable as HTML ({exc})", "error", 1)) from None
+    dropped = _drop_unshowable(root)
     page = trafilatura.bare_extraction(
         text, with_metadata=True, include_tables=True, include_comments=False, favor_recall=True,
         date_extraction_params={"extensive_search": False, "original_date": True})
     facts, warnings = _facts(root, page, path)
+    if dropped:
+        warnings.append(Diagnostic(path, f"dropped {dropped} control characters the page wrote as "
+                                         "character references (&#1; and the like)", "warning"))
     source = next((f.value for f in facts if f.field == "source"), None)
     article = page.body if isinstance(page, Document) and page.body is not None else None
     main = _main_element(root, "\n".join(article.itertext()) if article is not None else "")
@@ -73,6 +80,28 @@ def read_html(text: str, path: str, folder: Path) -> tuple[str, list[Fact], list
     notes = [f"kept the text of {len(unlinked)} relative links the page gives no base URL for "
              f"(first: {unlinked[0]})"] if unlinked else []
     return markdown, facts, warnings, notes
+
+
+def _drop_unshowable(root: Any) -> int:
+    """Removes what the parser let in but lxml refuses to set again: control characters (most
+    from character references such as &#1;) and U+FFFE/U+FFFF. A form feed is whitespace in
+    HTML and becomes a space. Returns how many characters were removed."""
+    dropped = 0
+
+    def clean(value: str) -> str:
+        nonlocal dropped
+        dropped += len(_UNSHOWABLE.findall(value))
+        return _UNSHOWABLE.sub("", value.replace("\f", " "))
+
+    for element in root.iter():
+        if element.text and _XML_REFUSED.search(element.text):
+            element.text = clean(element.text)
+        if element.tail and _XML_REFUSED.search(element.tail):
+            element.tail = clean(element.tail)
+        for name, value in element.attrib.items():
+            if _XML_REFUSED.search(value):
+                element.set(name, clean(value))
+    return dropped
 
 
 def _main_element(root: Any, text: str) -> Any:
