@@ -24,6 +24,7 @@ from trafilatura.settings import Document
 
 from gardener.articles.model import Diagnostic, GardenError
 from gardener.articles.schema import normalize
+from gardener.sources.decoding import drop_control
 from gardener.sources.findings import Fact
 from gardener.sources.sanitizing import ACTIVE_ELEMENTS, safe_url
 from gardener.text.cjk import WIDE
@@ -34,9 +35,9 @@ _CJK_BREAK = re.compile(f"([{WIDE}])[ \\t]*\\n[ \\t]*([{WIDE}])")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY_START = re.compile(r"&(?=#?\w+;)")
 _SYMBOL_ONLY = re.compile(r"^[\s¶#§🔗⚓]*$")
-# XML 1.0 refuses these characters, so lxml will not set a text or attribute holding one.
-_XML_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_UNSHOWABLE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# XML 1.0 refuses these characters (decoding's control characters and the form feed), so lxml
+# will not set a text or attribute holding one.
+_XML_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Share of trafilatura's paragraphs an element must hold to count as the article.
 MAIN_SHARE = 0.9
 SNIPPET_CHARS = 30
@@ -90,8 +91,9 @@ def _drop_unshowable(root: Any) -> int:
 
     def clean(value: str) -> str:
         nonlocal dropped
-        dropped += len(_UNSHOWABLE.findall(value))
-        return _UNSHOWABLE.sub("", value.replace("\f", " "))
+        kept = drop_control(value.replace("\f", " "))
+        dropped += len(value) - len(kept)
+        return kept
 
     for element in root.iter():
         if element.text and _XML_REFUSED.search(element.text):
