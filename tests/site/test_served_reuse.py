@@ -180,4 +180,5 @@ def test_a_served_rebuild_without_edits_renders_nothing(server):
     server.build()
     counts = server.plugin.served.counts
     assert counts["render"] == counts["search"] == counts["template"] == 0, counts
-    assert counts["reused_template"] > 100, counts
+    assert counts["front_matter"] == 0, counts
+    assert counts["reused_template"] > 100 and counts["reused_front_matter"] > 100, counts

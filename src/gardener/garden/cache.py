@@ -80,6 +80,11 @@ class AnalysisCache:
             held = self.slots[slot] = (key, make())
         return held[1]
 
+    def held(self, slot: str) -> Any:
+        """What a slot holds, whatever key it was made for (None when empty)."""
+        found = self.slots.get(slot)
+        return None if found is None else found[1]
+
     def reset_counts(self) -> None:
         """Start a new build: forget what the last build did not ask for (after the first
         build of the process, which has only the disk copy to go by)."""

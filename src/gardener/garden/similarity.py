@@ -133,9 +133,15 @@ def related_articles(articles: Sequence[Article], concept_counts: Mapping[str, M
     key = ("related", VERSION, count, signature, digest(repr([
         (a.path, a.slug, a.listed, a.duplicate_of, k, c)
         for a, k, c in zip(articles, keys, concepts, strict=True)])))
-    return cache.get(key, lambda: _rank(
-        articles, [cache.get(k, partial(_vector, a)) for a, k in zip(articles, keys, strict=True)],
-        concepts, count))
+
+    def ranked() -> dict[str, tuple[Related, ...]]:
+        vectors = [cache.get(k, partial(_vector, a)) for a, k in zip(articles, keys, strict=True)]
+        # while serving, the ranking of the build before: an edit redoes the rows it reaches
+        before = cache.held(RANKING)
+        return cache.latest(RANKING, key, lambda: rank(
+            articles, vectors, concepts, count, before if isinstance(before, Ranking) else None)
+        ).by_path()
+    return cache.get(key, ranked)
 
 
 def _vector(article: Article) -> TermVector:
@@ -167,53 +173,191 @@ def _terms_key(article: Article, digests: Mapping[str, str]) -> Hashable:
         repr((article.title, article.summary, article.tags, article.body))))
 
 
-def _rank(articles: Sequence[Article], vectors: list[TermVector],
-          concepts: list[tuple[tuple[str, int], ...]], count: int) -> dict[str, tuple[Related, ...]]:
-    """`concepts`: each article's (concept slug, mentions)."""
+Part = tuple[np.ndarray, np.ndarray, np.ndarray]  # an article's term hashes, counts, factors
+Kept = tuple[np.ndarray, np.ndarray]  # an article's strongest term hashes and unit weights
+RANKING = "related-ranking"  # the cache slot holding the latest ranking
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A ranking and what it was made from. The ranking after an edit starts from it and redoes
+    only the rows the edit can reach, giving what a ranking made from nothing gives: a row's
+    weights depend on its own terms and on how many articles hold each of them, its list on
+    its weights and those of the articles it shares a term with."""
+
+    articles: tuple[tuple[str, str, bool, str | None], ...]  # path, slug, listed, duplicate_of
+    count: int
+    vectors: tuple[TermVector, ...]
+    concepts: tuple[tuple[tuple[str, int], ...], ...]
+    parts: tuple[Part, ...]
+    vocabulary: np.ndarray  # the hashes of every article's terms, sorted
+    documents: np.ndarray  # how many articles hold each
+    kept: tuple[Kept, ...]
+    related: tuple[tuple[Related, ...], ...]
+
+    def by_path(self) -> dict[str, tuple[Related, ...]]:
+        return {article[0]: found for article, found in zip(self.articles, self.related,
+                                                             strict=True)}
+
+
+def rank(articles: Sequence[Article], vectors: Sequence[TermVector],
+         concepts: Sequence[tuple[tuple[str, int], ...]], count: int,
+         before: Ranking | None = None) -> Ranking:
+    """Every article's related articles; `concepts`: each article's (concept slug, mentions).
+    With `before`, the rows it holds for the same articles are kept where nothing they depend
+    on changed."""
+    identity = tuple((a.path, a.slug, a.listed, a.duplicate_of) for a in articles)
+    if before is not None and (before.articles != identity or before.count != count):
+        before = None  # other articles, or other duplicates: every row depends on them
+    n = len(articles)
+    edited = _edited(before, vectors, concepts)
+    parts = [_with_concepts(v, c) if before is None or r in edited else before.parts[r]
+             for r, (v, c) in enumerate(zip(vectors, concepts, strict=True))]
+    hashes, rows = _entries([p[0] for p in parts])
+    if before is None:
+        vocabulary, columns = np.unique(hashes, return_inverse=True)
+        documents = np.bincount(columns, minlength=len(vocabulary))
+        redo = np.arange(n)
+    else:  # a term in more or fewer articles than before weighs differently in every row
+        vocabulary, documents, changed = _recount(before, parts, sorted(edited))
+        redo = np.union1d(np.array(sorted(edited), dtype=np.int64),
+                          rows[np.isin(hashes, changed)])
+    kept = list(before.kept) if before is not None else [_EMPTY] * n
+    for row, weights in zip(redo.tolist(), _row_weights([parts[r] for r in redo], vocabulary,
+                                                        documents, n), strict=True):
+        kept[row] = weights
+    matrix, kept_hashes, kept_rows = _assemble(kept, vocabulary)
+    if before is None:
+        rescore = np.arange(n)
+    else:
+        moved = [r for r in redo.tolist() if not _same_kept(kept[r], before.kept[r])]
+        rescore = _sharing(moved, kept, before.kept, kept_hashes, kept_rows)
+    related = list(before.related) if before is not None else [()] * n
+    _score(rescore, matrix, vocabulary, articles, concepts, count, related)
+    return Ranking(identity, count, tuple(vectors), tuple(concepts), tuple(parts), vocabulary,
+                   documents, tuple(kept), tuple(related))
+
+
+_EMPTY: Kept = (np.array([], dtype=np.int64), np.array([], dtype=np.float32))
+
+
+def _edited(before: Ranking | None, vectors: Sequence[TermVector],
+            concepts: Sequence[tuple[tuple[str, int], ...]]) -> set[int]:
+    if before is None:
+        return set(range(len(vectors)))
+    return {r for r, (v, c) in enumerate(zip(vectors, concepts, strict=True))
+            if c != before.concepts[r] or not _same_vector(v, before.vectors[r])}
+
+
+def _same_vector(a: TermVector, b: TermVector) -> bool:
+    return a is b or (np.array_equal(a.hashes, b.hashes) and np.array_equal(a.counts, b.counts)
+                      and np.array_equal(a.boosts, b.boosts))
+
+
+def _same_kept(a: Kept, b: Kept) -> bool:
+    return np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+
+
+def _entries(hashes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """All rows' hashes in one array, and the row of each."""
+    if not hashes:
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    return (np.concatenate(hashes),
+            np.repeat(np.arange(len(hashes)), [len(h) for h in hashes]))
+
+
+def _recount(before: Ranking, parts: Sequence[Part], edited: list[int]
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The terms and how many articles hold each, from the counts before and the edited rows'
+    terms then and now (as counting them all would give); and the terms whose count changed."""
+    old = [before.parts[r][0] for r in edited]
+    new = [parts[r][0] for r in edited]
+    terms = np.concatenate(old + new) if edited else np.array([], dtype=np.int64)
+    signs = np.repeat([-1.0] * len(old) + [1.0] * len(new), [len(h) for h in old + new])
+    unique, at = np.unique(terms, return_inverse=True)
+    delta = np.rint(np.bincount(at, weights=signs, minlength=len(unique))).astype(np.int64)
+    changed, delta = unique[delta != 0], delta[delta != 0]
+    vocabulary = np.union1d(before.vocabulary, changed)
+    documents = _count_of(before.vocabulary, before.documents, vocabulary)
+    documents[np.searchsorted(vocabulary, changed)] += delta
+    present = documents > 0
+    return vocabulary[present], documents[present], changed
+
+
+def _count_of(terms: np.ndarray, counts: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    if not len(terms):
+        return np.zeros(len(wanted), dtype=np.int64)
+    at = np.minimum(np.searchsorted(terms, wanted), len(terms) - 1)
+    return np.where(terms[at] == wanted, counts[at], 0)
+
+
+def _row_weights(parts: Sequence[Part], vocabulary: np.ndarray, documents: np.ndarray,
+                 n: int) -> list[Kept]:
+    """Each row's terms weighed (1 + log tf) * idf, cut to its TERMS_KEPT strongest, unit
+    length. Every step is row by row, so a row comes out the same whichever rows are with it."""
+    if not parts:
+        return []
+    hashes, rows = _entries([p[0] for p in parts])
+    counts = np.concatenate([p[1] for p in parts])
+    boosts = np.concatenate([p[2] for p in parts])
+    columns = np.searchsorted(vocabulary, hashes)
+    # A term in one article links nothing; one in most articles says nothing.
+    useful = (documents > 1) & ((n < 20) | (documents <= n // 2))
+    keep = useful[columns]
+    rows, hashes, columns, counts, boosts = (rows[keep], hashes[keep], columns[keep],
+                                             counts[keep], boosts[keep])
+    idf = np.log((1 + n) / (1 + documents)) + 1.0
+    weights = (1.0 + np.log(counts)) * idf[columns] * boosts
+    kept = _strongest(rows, weights)
+    rows, hashes, weights = rows[kept], hashes[kept], weights[kept]
+    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=len(parts)))
+    weights = (weights / np.where(norms > 0, norms, 1.0)[rows]).astype(np.float32)
+    bounds = np.searchsorted(rows, np.arange(1, len(parts)))
+    return list(zip(np.split(hashes, bounds), np.split(weights, bounds), strict=True))
+
+
+def _assemble(kept: Sequence[Kept], vocabulary: np.ndarray
+              ) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """The rows as one matrix whose columns are the vocabulary's terms; and every entry's term
+    and row."""
+    hashes, rows = _entries([k[0] for k in kept])
+    weights = np.concatenate([k[1] for k in kept]) if kept else np.array([], dtype=np.float32)
+    columns = np.searchsorted(vocabulary, hashes)
+    matrix = sparse.csr_matrix((weights, (rows, columns)), shape=(len(kept), len(vocabulary)))
+    return matrix, hashes, rows
+
+
+def _sharing(moved: list[int], kept: Sequence[Kept], before: Sequence[Kept],
+             hashes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The rows whose weights changed, and every row sharing a term with one of them before or
+    after: the only rows whose scores can differ."""
+    if not moved:
+        return np.array([], dtype=np.int64)
+    terms = np.unique(np.concatenate([kept[r][0] for r in moved] + [before[r][0] for r in moved]))
+    return np.union1d(np.array(moved, dtype=np.int64), rows[np.isin(hashes, terms)])
+
+
+def _score(rows: np.ndarray, matrix: sparse.csr_matrix, vocabulary: np.ndarray,
+           articles: Sequence[Article], concepts: Sequence[tuple[tuple[str, int], ...]],
+           count: int, related: list[tuple[Related, ...]]) -> None:
+    """The related articles of the given rows, into `related`."""
+    if not len(rows):
+        return
     by_hash = {term_hash(CONCEPT + slug): slug for found in concepts for slug, _ in found}
-    matrix, vocabulary = _weights(vectors, concepts)
     listed = np.array([a.listed for a in articles])
     candidates = matrix[listed]
     candidate_index = np.flatnonzero(listed)
     family = _families(articles)
     shares = _concept_weights(matrix, vocabulary, by_hash)
-    related: dict[str, tuple[Related, ...]] = {}
-    for first in range(0, len(articles), ROWS_PER_BLOCK):
-        block = matrix[first:first + ROWS_PER_BLOCK]
-        scores = (block @ candidates.T).tocsr()
-        for offset in range(block.shape[0]):
-            row = first + offset
+    for first in range(0, len(rows), ROWS_PER_BLOCK):
+        chunk = rows[first:first + ROWS_PER_BLOCK].tolist()
+        # each row's scores are its own product: the same in any block of rows
+        scores = (matrix[chunk] @ candidates.T).tocsr()
+        for offset, row in enumerate(chunk):
             found = _best(scores, offset, candidate_index, row, family, articles, count)
-            related[articles[row].path] = tuple(
+            related[row] = tuple(
                 Related(articles[j].path, round(score, 4), _shared(shares[row], shares[j], score))
                 for j, score in found)
-    return related
-
-
-def _weights(vectors: list[TermVector], concepts: list[tuple[tuple[str, int], ...]]
-             ) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Rows of (1 + log tf) * idf, each cut to its TERMS_KEPT strongest terms, unit length; and
-    the vocabulary (the term hashes of the columns, sorted)."""
-    n = len(vectors)
-    parts = [_with_concepts(v, found) for v, found in zip(vectors, concepts, strict=True)]
-    hashes = np.concatenate([p[0] for p in parts]) if parts else np.array([], dtype=np.int64)
-    counts = np.concatenate([p[1] for p in parts]) if parts else np.array([])
-    boosts = np.concatenate([p[2] for p in parts]) if parts else np.array([])
-    rows = np.repeat(np.arange(n), [len(p[0]) for p in parts])
-    vocabulary, columns = np.unique(hashes, return_inverse=True)
-    documents = np.bincount(columns, minlength=len(vocabulary))
-    # A term in one article links nothing; one in most articles says nothing.
-    useful = (documents > 1) & ((n < 20) | (documents <= n // 2))
-    keep = useful[columns]
-    rows, columns, counts, boosts = rows[keep], columns[keep], counts[keep], boosts[keep]
-    idf = np.log((1 + n) / (1 + documents)) + 1.0
-    weights = (1.0 + np.log(counts)) * idf[columns] * boosts
-    kept = _strongest(rows, weights)
-    rows, columns, weights = rows[kept], columns[kept], weights[kept]
-    norms = np.sqrt(np.bincount(rows, weights=weights * weights, minlength=n))
-    weights = weights / np.where(norms > 0, norms, 1.0)[rows]
-    shape = (n, len(vocabulary))
-    return sparse.csr_matrix((weights.astype(np.float32), (rows, columns)), shape=shape), vocabulary
 
 
 def _with_concepts(vector: TermVector, found: tuple[tuple[str, int], ...]):

@@ -23,7 +23,7 @@ Two costs of a served rebuild are MkDocs' own and do not depend on what changed:
 served folder (`mkdocs serve` builds into a temporary folder it empties first; removing a
 thousand page folders one by one takes seconds on some file systems) and compiling the theme's
 templates again for a fresh Jinja environment. The old pages are set aside into a hidden folder
-(MkDocs leaves hidden entries alone) and removed in the background, and compiled templates are
+(MkDocs leaves hidden entries alone) and removed by a process of its own, and compiled templates are
 kept by Jinja's own bytecode cache, which compiles a template again whenever its source changes.
 """
 
@@ -32,8 +32,9 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import sysconfig
-import threading
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -50,6 +51,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from gardener.site.mkdocs.fingerprint import Fingerprint, Unstable
+from gardener.site.mkdocs.front_matter import FrontMatter
 from gardener.site.mkdocs.search_entries import SearchEntries
 
 log = logging.getLogger("mkdocs.plugins.gardener")
@@ -109,8 +111,9 @@ class ServedPages:
         self._capture = _Capture()
         self._build: _Build | None = None
         self._compiled = _Compiled()
+        self.front_matter = FrontMatter()
         self._set_aside = 0
-        self._removals: list[threading.Thread] = []
+        self._removals: list[subprocess.Popen] = []
 
     def start(self, config: MkDocsConfig) -> None:
         for kept in (self.renders, self.searches, self.outputs):
@@ -119,9 +122,13 @@ class ServedPages:
                                      "reused_search", "reused_template"), 0)
         self._build = _Build(config)
         self._capture.attach()
+        self.front_matter.start()
 
     def finish(self) -> None:
         self._capture.detach()
+        self.front_matter.finish()
+        self.counts.update(front_matter=self.front_matter.parsed,
+                           reused_front_matter=self.front_matter.reused)
         for kept in (self.renders, self.searches, self.outputs):
             kept.finish()
         self._build = None
@@ -129,6 +136,7 @@ class ServedPages:
     def abandon(self) -> None:
         """A build failed: what it made is kept (see Generations.start), nothing else."""
         self._capture.detach()
+        self.front_matter.finish(succeeded=False)
         self._build = None
 
     # -- Python-Markdown
@@ -183,15 +191,12 @@ class ServedPages:
         aside.mkdir(parents=True)
         for entry in entries:
             entry.rename(aside / entry.name)
-        removal = threading.Thread(target=shutil.rmtree, args=(aside, True), daemon=True,
-                                   name="gardener-set-aside")
-        removal.start()
-        self._removals = [r for r in self._removals if r.is_alive()] + [removal]
+        self._removals = [r for r in self._removals if r.poll() is None] + [_remove(aside)]
 
     def close(self) -> None:
         """The server stops: let the removals finish before MkDocs removes the folder."""
         for removal in self._removals:
-            removal.join()
+            removal.wait()
         self._removals = []
 
     # -- templates and search
@@ -323,6 +328,18 @@ class _Build:
             log.debug(f"gardener: this rebuild reuses nothing: {why}")
             self._unstable = True
         return None
+
+
+def _remove(folder: Path) -> subprocess.Popen:
+    """Remove folder in a process of its own, at a lower priority where the system has one: a
+    thread of this process would hold the interpreter's lock for much of its work, slowing the
+    rebuild it was meant to spare."""
+    script = ("import os, shutil, sys\n"
+              "if hasattr(os, 'nice'): os.nice(10)\n"
+              "shutil.rmtree(sys.argv[1], ignore_errors=True)\n")
+    return subprocess.Popen([sys.executable, "-c", script, str(folder)],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
 
 
 def _restore(page: Page, found: Rendered, config: MkDocsConfig, files: Files) -> None:
