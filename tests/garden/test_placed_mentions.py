@@ -1,0 +1,75 @@
+"""The mentions the analysis places are the ones linking uses: kept under the text's hash, equal
+to a fresh reading, and a page the analysis has read is linked without reading it again."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from gardener.garden.cache import AnalysisCache
+from gardener.garden.concepts import matcher as matcher_module
+from gardener.garden.concepts.index import Placed, analyse_concepts, placed_mentions
+from gardener.garden.concepts.matcher import find_mentions
+from gardener.garden.loading import load_garden
+from gardener.options import Options
+from gardener.pages.site import GardenSite
+from tests.conftest import ROOT
+
+OPTIONS = Options(timeline_file=str(ROOT / "timeline.yml"))
+CORPORA = ROOT / "tests" / "fixtures" / "corpora"
+
+
+def texts() -> list[Path]:
+    """Real articles: the repository's garden and the corpus files kept as fixtures."""
+    return sorted((ROOT / "docs" / "articles").glob("*.md")) + sorted(CORPORA.rglob("*.md"))
+
+
+@pytest.fixture(scope="module")
+def index():
+    return analyse_concepts(load_garden(ROOT / "docs"))
+
+
+@pytest.mark.parametrize("path", texts(), ids=lambda p: p.name)
+def test_placed_mentions_are_the_mentions_found(path, index):
+    text = path.read_text(encoding="utf-8")
+    for headings in (True, False):
+        found = [(m.concept, m.start, m.end)
+                 for m in find_mentions(text, index.matcher, headings=headings)]
+        placed = placed_mentions(text, index.matcher, index.signature, headings, AnalysisCache())
+        assert [tuple(spot) for spot in placed] == found
+        assert len(placed) == len(found)
+
+
+def test_placed_mentions_are_kept_under_the_text_and_the_alias_set(index):
+    cache = AnalysisCache()
+    text = (ROOT / "docs" / "articles").glob("*.md").__next__().read_text(encoding="utf-8")
+    first = placed_mentions(text, index.matcher, index.signature, True, cache)
+    assert placed_mentions(text, index.matcher, index.signature, True, cache) is first
+    assert placed_mentions(text + "\n", index.matcher, index.signature, True, cache) is not first
+    assert placed_mentions(text, index.matcher, "another alias set", True, cache) is not first
+    assert isinstance(first, Placed) and len(first) > 0
+
+
+def test_pages_the_analysis_read_are_linked_without_reading_them_again(monkeypatch):
+    readings = []
+    original = matcher_module.sort_mentions
+
+    def counted(markdown, *args, **kwargs):
+        readings.append(markdown)
+        return original(markdown, *args, **kwargs)
+
+    monkeypatch.setattr(matcher_module, "sort_mentions", counted)
+    site = GardenSite(ROOT / "docs", OPTIONS, AnalysisCache())
+    assert len(readings) >= len(site.garden.articles)  # the analysis read every article
+    readings.clear()
+    pages = {a.path: site.page_markdown(a.path, a.body) for a in site.garden.articles}
+    assert readings == []
+    # the same pages from a linker that reads every page itself
+    linker = site.view.linker
+    fresh = dataclasses.replace(linker, memo=AnalysisCache())
+    for article in site.garden.articles:
+        assert fresh.link(article.path, article.body) == linker.link(article.path, article.body)
+        assert linker.link(article.path, article.body) in pages[article.path]
+    assert len(readings) == len(site.garden.articles)
