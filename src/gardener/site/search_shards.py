@@ -26,10 +26,12 @@ import json
 import re
 import shutil
 from array import array
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -305,15 +307,17 @@ def _shown(doc: Mapping, marks: re.Pattern | None) -> list:
 def _write_shards(folder: Path, postings: _Postings, count: int, digest) -> list:
     """Terms in JavaScript's string order, cut into shards of about SHARD_BYTES. Returns
     [[first term, bytes], ...] for the manifest."""
-    terms = np.frombuffer(postings.terms, dtype=np.uint32)
-    order = np.argsort(terms, kind="stable")  # each term's postings, in page order
-    starts = np.searchsorted(terms[order], np.arange(len(postings.vocabulary) + 1)).tolist()
+    written = sorted(postings.vocabulary, key=_js_order)
+    rank = np.empty(len(written), dtype=np.uint32)  # term number -> place in the shards
+    rank[[postings.vocabulary[term] for term in written]] = np.arange(len(written))
+    places = rank[np.frombuffer(postings.terms, dtype=np.uint32)]
+    order = np.argsort(places, kind="stable")  # each term's postings together, in page order
+    starts = np.searchsorted(places[order], np.arange(len(written) + 1)).tolist()
+    del places
     frequency = np.bincount(np.frombuffer(postings.in_fields, dtype=np.uint32),
-                            minlength=len(postings.vocabulary)).astype(np.float64)
-    # lunr's idf and score, rounded as the worker's Math.round rounds (halves up)
-    idf = np.log(1 + np.abs((count - frequency + 0.5) / (frequency + 0.5)))
-    weights = np.frombuffer(postings.weights, dtype=np.float64)[order] * idf[terms[order]] * 10
-    table = _postings_table(postings, order, starts, weights)
+                            minlength=len(written)).astype(np.float64)
+    # lunr's idf, by place
+    idf = np.log(1 + np.abs((count - frequency + 0.5) / (frequency + 0.5)))[np.argsort(rank)]
     shards: list = []
     pending: dict[str, list[int]] = {}
     size = 0
@@ -325,37 +329,59 @@ def _write_shards(folder: Path, postings: _Postings, count: int, digest) -> list
             shards.append([next(iter(pending)), data])
         pending, size = {}, 0
 
-    for term in sorted(postings.vocabulary, key=_js_order):
-        i = postings.vocabulary[term]
-        first, last = starts[i], starts[i + 1]
-        if last - first > MAX_POSTINGS:
-            encoded = _best(table[first:last], weights[first:last])
-        else:
-            encoded = table[first:last].ravel().tolist()
-        cost = len(term.encode()) + 6 + 4 * len(encoded)  # about what JSON spends on it
-        if size and size + cost > SHARD_BYTES:
-            flush()
-        pending[term] = encoded
-        size += cost
+    for block in _blocks(starts):
+        table, weights = _postings_table(postings, order, idf, starts, block)
+        base = starts[block.start]
+        for place in range(block.start, block.stop):
+            first, last = starts[place] - base, starts[place + 1] - base
+            if last - first > MAX_POSTINGS:
+                encoded = _best(table[first:last], weights[first:last])
+            else:
+                encoded = table[first:last].ravel().tolist()
+            term = written[place]
+            cost = len(term.encode()) + 6 + 4 * len(encoded)  # about what JSON spends on it
+            if size and size + cost > SHARD_BYTES:
+                flush()
+            pending[term] = encoded
+            size += cost
     flush()
     return shards
 
 
-def _postings_table(postings: _Postings, order, starts: list[int], weights):
-    """One row [page step, section, score] per posting, grouped by term in page order: the page
-    as the difference from the term's posting before (the first from 0), the score as lunr
-    computes it (idf times the field weights) times 10. Made for all terms at once: numpy
-    spends more on a call than on a term's few postings."""
-    pages = np.frombuffer(postings.pages, dtype=np.uint32)[order].astype(np.int64)
-    table = np.empty((len(order), 3), dtype=np.int64)
+# Postings encoded at a time: numpy spends more on a call than on a term's few postings, and a
+# table for every posting at once would be the build's largest allocation.
+BLOCK_POSTINGS = 1 << 16
+
+
+def _blocks(starts: list[int]) -> Iterator[range]:
+    """Runs of consecutive places whose postings number about BLOCK_POSTINGS (one place at
+    least)."""
+    first = 0
+    while first < len(starts) - 1:
+        last = bisect_right(starts, starts[first] + BLOCK_POSTINGS, first + 2) - 1
+        yield range(first, last)
+        first = last
+
+
+def _postings_table(postings: _Postings, order, idf, starts: list[int], block: range):
+    """The postings of the terms at these places, one row [page step, section, score] each, in
+    page order per term: the page as the difference from the term's posting before (the first
+    from 0), the score as lunr computes it (idf times the field weights) times 10 and rounded
+    as the worker's Math.round rounds (halves up); and the scores before rounding."""
+    base = starts[block.start]
+    chosen = order[base:starts[block.stop]]
+    pages = np.frombuffer(postings.pages, dtype=np.uint32)[chosen].astype(np.int64)
+    table = np.empty((len(chosen), 3), dtype=np.int64)
     table[:, 0] = np.diff(pages, prepend=0)
-    firsts = np.array(starts[:-1], dtype=np.int64)
-    firsts = firsts[firsts < len(order)]
+    firsts = np.array(starts[block.start:block.stop], dtype=np.int64) - base
     table[firsts, 0] = pages[firsts]
-    del pages
-    table[:, 1] = np.frombuffer(postings.sections, dtype=np.uint32)[order]
+    table[:, 1] = np.frombuffer(postings.sections, dtype=np.uint32)[chosen]
+    bounds = starts[block.start:block.stop + 1]
+    lengths = [after - before for before, after in pairwise(bounds)]
+    weights = np.frombuffer(postings.weights, dtype=np.float64)[chosen]
+    weights *= np.repeat(idf[block.start:block.stop], lengths) * 10
     table[:, 2] = np.maximum(1, np.floor(weights + 0.5))
-    return table
+    return table, weights
 
 
 def _best(rows, weights) -> list[int]:

@@ -16,6 +16,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from gardener.articles.schema import for_theme
+from gardener.files import write_atomic
 from gardener.garden.cache import shared_cache
 from gardener.garden.loading import MAX_ALIAS_CHARS
 from gardener.pages import feeds
@@ -58,6 +59,7 @@ class GardenerPlugin(BasePlugin):
         self.served: ServedPages | None = None
         self.reusing: ServedPages | None = None  # self.served, in a build that reuses pages
         self.sharded_search = False
+        self.manifest: bytes | None = None  # the sharded index's, written over Material's
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also makes MkDocs keep this object across `serve` rebuilds.
@@ -203,9 +205,20 @@ class GardenerPlugin(BasePlugin):
             return output_content
         return search_shards.use_worker(output_content)  # 404.html is built from a template
 
+    @event_priority(10)  # before the search plugin (priority 0) writes its one index
+    @timed
+    def _shard_search(self, *, config: MkDocsConfig) -> None:
+        self.manifest = None
+        if self.site is None or self.serving or not self.sharded_search:
+            return
+        shards = shard_entries(config)
+        if shards is not None:
+            figures, self.manifest = shards
+            log.debug(f"gardener: sharded search index {figures}")
+
     @event_priority(-100)  # after the search plugin has written its index
     @timed
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _finish_build(self, *, config: MkDocsConfig) -> None:
         if self.reusing is not None:
             self.reusing.finish()
             log.debug(f"gardener: served rebuild: {self.reusing.counts}")
@@ -213,14 +226,18 @@ class GardenerPlugin(BasePlugin):
             return
         if self.serving:
             return  # a served site is never published: keep rebuilds fast
-        if self.sharded_search:
-            figures = write_search_shards(config)
+        if self.manifest is not None:  # in place of the index the search plugin wrote
+            write_atomic(Path(config.site_dir) / search_shards.INDEX, self.manifest, durable=False)
+        elif self.sharded_search:
+            figures = search_shards.rewrite_index(Path(config.site_dir))
             log.debug(f"gardener: sharded search index {figures}")
         elif self.options.compact_search_index:
             compact_search_index(Path(config.site_dir))
         self.cache.save()
         log.debug(f"gardener: cache {self.cache.hits} hits, {self.cache.misses} misses")
         log.debug(f"gardener: {sum(LAST_BUILD.values()):.3f} s in gardener's hooks")
+
+    on_post_build = CombinedEvent(_shard_search, _finish_build)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.reusing is not None:
@@ -233,18 +250,22 @@ class GardenerPlugin(BasePlugin):
         return server
 
 
-def write_search_shards(config: MkDocsConfig) -> dict | None:
-    """The sharded index, made from the entries Material's search plugin holds (reading back
-    the index it has just written would hold them twice at the build's peak), or from its file
-    when a version of Material keeps them elsewhere."""
+def shard_entries(config: MkDocsConfig) -> tuple[dict, bytes] | None:
+    """Write the sharded index from the entries Material's search plugin holds, before it
+    writes them as one file: it then writes only its settings (a whole index would take the
+    build's peak memory and be replaced at once). Returns the figures and the manifest, which
+    replaces that file once written; None when this version of Material keeps its entries
+    elsewhere (its file is then read back and rewritten)."""
     site_dir = Path(config.site_dir)
     index = getattr(_search_plugin(config), "search_index", None)
     entries, settings = getattr(index, "entries", None), getattr(index, "config", None)
-    if not isinstance(entries, list) or not isinstance(settings, dict):
-        return search_shards.rewrite_index(site_dir)
+    if index is None or not isinstance(entries, list) or not isinstance(settings, dict):
+        return None
     keys = ("lang", "separator", "pipeline", "fields")
-    return search_shards.write_sharded_index(site_dir, {k: settings[k] for k in keys
-                                                        if k in settings}, entries)
+    figures = search_shards.write_sharded_index(site_dir, {k: settings[k] for k in keys
+                                                           if k in settings}, entries)
+    index.entries = []
+    return figures, (site_dir / search_shards.INDEX).read_bytes()
 
 
 def _search_plugin(config: MkDocsConfig):
