@@ -37,6 +37,44 @@ def _run_batch(function: Callable, batch: Sequence) -> list:
     return [function(item) for item in batch]
 
 
+def apart(function: Callable[..., Result], *args) -> Result:
+    """function(*args) in a forked child, which sees this process's objects without copying
+    them: what it imports and allocates on the way to its result (a library, intermediate
+    arrays) is given back to the system when it exits. Done here when fork is not available,
+    in a process with other threads, or when the child fails."""
+    if not _can_fork():
+        return function(*args)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    try:
+        child = context.Process(target=_answer, args=(send, function, args), daemon=True)
+        child.start()
+    except OSError as exc:  # no process to spare
+        log.debug(f"gardener: no child process ({exc}); working in this process")
+        return function(*args)
+    send.close()
+    try:
+        done, value = receive.recv()
+    except (EOFError, OSError):  # the child died (out of memory, killed)
+        done, value = False, "no answer"
+    finally:
+        receive.close()
+        child.join()
+    if not done:
+        log.debug(f"gardener: child process failed ({value}); working in this process")
+        return function(*args)
+    return value
+
+
+def _answer(send, function: Callable, args: tuple) -> None:
+    try:
+        send.send((True, function(*args)))
+    except BaseException as exc:  # reported to the parent, which does the work itself
+        send.send((False, repr(exc)))
+    finally:
+        send.close()
+
+
 def _can_fork() -> bool:
     """Fork only a process with one thread: a lock another thread holds (a server's, while
     `mkdocs serve` rebuilds) would stay held forever in the child. Rebuilds while serving read

@@ -16,16 +16,19 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from gardener.articles.model import Article
 from gardener.garden.cache import AnalysisCache, digest
-from gardener.garden.sidework import SideWork
+from gardener.garden.sidework import MIN_ITEMS, SideWork, apart
 from gardener.text.cjk import CJK_RUN
 from gardener.text.markdown import protected_spans
 from gardener.text.segmenter import jieba
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 RELATED_COUNT = 5
 # Reading the start of an article is enough to know what it is about, and bounds the time jieba
@@ -133,9 +136,16 @@ def related_articles(articles: Sequence[Article], concept_counts: Mapping[str, M
     key = ("related", VERSION, count, signature, digest(repr([
         (a.path, a.slug, a.listed, a.duplicate_of, k, c)
         for a, k, c in zip(articles, keys, concepts, strict=True)])))
-    return cache.get(key, lambda: _rank(
-        articles, [cache.get(k, partial(_vector, a)) for a, k in zip(articles, keys, strict=True)],
+    # A garden's ranking is made in a child process: scipy (15 MB) and the product's arrays stay
+    # out of the build. A few articles are ranked here, sooner than a child would import scipy.
+    where = apart if len(articles) >= MIN_ITEMS else _here
+    return cache.get(key, lambda: where(
+        _rank, articles, [cache.get(k, partial(_vector, a)) for a, k in zip(articles, keys, strict=True)],
         concepts, count))
+
+
+def _here(function, *args):
+    return function(*args)
 
 
 def _vector(article: Article) -> TermVector:
@@ -194,6 +204,8 @@ def _weights(vectors: list[TermVector], concepts: list[tuple[tuple[str, int], ..
              ) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Rows of (1 + log tf) * idf, each cut to its TERMS_KEPT strongest terms, unit length; and
     the vocabulary (the term hashes of the columns, sorted)."""
+    from scipy import sparse
+
     n = len(vectors)
     parts = [_with_concepts(v, found) for v, found in zip(vectors, concepts, strict=True)]
     hashes = np.concatenate([p[0] for p in parts]) if parts else np.array([], dtype=np.int64)
@@ -280,6 +292,8 @@ def _concept_weights(matrix: sparse.csr_matrix, vocabulary: np.ndarray,
     columns = {int(i): slug for i, (h, slug) in zip(where, by_hash.items(), strict=True)
                if i < len(vocabulary) and vocabulary[i] == h}
     kept = np.array(sorted(columns), dtype=np.int64)
+    from scipy import sparse
+
     part = matrix[:, kept].tocsr() if len(kept) else sparse.csr_matrix((matrix.shape[0], 0))
     slugs = [columns[int(c)] for c in kept]
     return [{slugs[c]: w for c, w in zip(part.indices[part.indptr[r]:part.indptr[r + 1]].tolist(),
