@@ -2,7 +2,9 @@
 """Where a `mkdocs build` spends its time and memory.
 
 Runs one build in this process and prints, for every MkDocs event, the seconds spent in it (summed
-over pages for per-page events) and the resident memory after it, so a plugin build and a plain
+over pages for per-page events), the CPU seconds of this process in it (worker processes not
+counted: on a loaded machine the wall seconds grow, these much less) and the resident memory
+after it, so a plugin build and a plain
 build can be compared event by event. With --pyinstrument it also writes a pyinstrument profile
 (text, and HTML next to it) of the whole build.
 
@@ -37,13 +39,13 @@ def instrument(snapshot_at: str | None = None) -> dict[str, list[float]]:
     snapshot_at, print tracemalloc's largest live allocations when that event first runs."""
     from mkdocs.plugins import PluginCollection
 
-    stats: dict[str, list[float]] = defaultdict(lambda: [0.0, 0, 0.0, 0.0])
+    stats: dict[str, list[float]] = defaultdict(lambda: [0.0, 0, 0.0, 0.0, 0.0])
     original = PluginCollection.run_event
 
     def run_event(self, name, item=None, **kwargs):
         if name == snapshot_at and name not in stats:
             print_snapshot(name)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             return original(self, name, item, **kwargs)
         finally:
@@ -51,6 +53,7 @@ def instrument(snapshot_at: str | None = None) -> dict[str, list[float]]:
             entry[0] += time.perf_counter() - start
             entry[1] += 1
             entry[2], entry[3] = rss_mb()
+            entry[4] += time.process_time() - cpu
 
     PluginCollection.run_event = run_event
     return stats
@@ -97,9 +100,9 @@ def main() -> None:
         profiler.stop()
         args.pyinstrument.write_text(profiler.output_text(unicode=True, show_all=False))
         args.pyinstrument.with_suffix(".html").write_text(profiler.output_html())
-    print(f"{'event':<22}{'calls':>7}{'seconds':>10}{'RSS after MB':>14}{'peak MB':>10}")
-    for name, (seconds, calls, now, peak) in stats.items():
-        print(f"{name:<22}{calls:>7}{seconds:>10.2f}{now:>14.0f}{peak:>10.0f}")
+    print(f"{'event':<22}{'calls':>7}{'seconds':>10}{'CPU s':>8}{'RSS after MB':>14}{'peak MB':>10}")
+    for name, (seconds, calls, now, peak, cpu) in stats.items():
+        print(f"{name:<22}{calls:>7}{seconds:>10.2f}{cpu:>8.2f}{now:>14.0f}{peak:>10.0f}")
     print(f"build {total:.1f} s, peak RSS {rss_mb()[1]:.0f} MB")
 
 
