@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Generic, TypeVar
 
+from gardener.forks import apart, can_fork
+
+__all__ = ["MIN_ITEMS", "SideWork", "apart"]
 log = logging.getLogger("mkdocs.plugins.gardener")
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -37,51 +39,6 @@ def _run_batch(function: Callable, batch: Sequence) -> list:
     return [function(item) for item in batch]
 
 
-def apart(function: Callable[..., Result], *args) -> Result:
-    """function(*args) in a forked child, which sees this process's objects without copying
-    them: what it imports and allocates on the way to its result (a library, intermediate
-    arrays) is given back to the system when it exits. Done here when fork is not available,
-    in a process with other threads, or when the child fails."""
-    if not _can_fork():
-        return function(*args)
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    try:
-        child = context.Process(target=_answer, args=(send, function, args), daemon=True)
-        child.start()
-    except OSError as exc:  # no process to spare
-        log.debug(f"gardener: no child process ({exc}); working in this process")
-        return function(*args)
-    send.close()
-    try:
-        done, value = receive.recv()
-    except (EOFError, OSError):  # the child died (out of memory, killed)
-        done, value = False, "no answer"
-    finally:
-        receive.close()
-        child.join()
-    if not done:
-        log.debug(f"gardener: child process failed ({value}); working in this process")
-        return function(*args)
-    return value
-
-
-def _answer(send, function: Callable, args: tuple) -> None:
-    try:
-        send.send((True, function(*args)))
-    except BaseException as exc:  # reported to the parent, which does the work itself
-        send.send((False, repr(exc)))
-    finally:
-        send.close()
-
-
-def _can_fork() -> bool:
-    """Fork only a process with one thread: a lock another thread holds (a server's, while
-    `mkdocs serve` rebuilds) would stay held forever in the child. Rebuilds while serving read
-    a few edited articles, so they lose nothing."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-
-
 class SideWork(Generic[Item, Result]):
     """`function` over `items`, started now, collected by `results()` in the items' order.
     `function` must be a module-level function (it is sent to the worker by name)."""
@@ -94,7 +51,7 @@ class SideWork(Generic[Item, Result]):
         self.batches = [list(items[i:i + BATCH]) for i in range(0, len(items), BATCH)]
         self.pool: ProcessPoolExecutor | None = None
         self.futures: list[Future] = []
-        if len(items) >= MIN_ITEMS and _can_fork():
+        if len(items) >= MIN_ITEMS and can_fork():
             if before_fork is not None:
                 before_fork()
             try:
