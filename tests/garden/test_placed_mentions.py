@@ -102,3 +102,33 @@ def test_word_boundaries_are_jiebas_reading_everywhere():
                 skipped += not sense._word_across(text, left, start, right)
     # both ways of answering were exercised, on many places
     assert checked > 20_000 and 0.2 < skipped / checked < 0.95
+
+
+def test_sentences_are_quoted_only_where_a_page_shows_them(monkeypatch):
+    """The analysis keeps where each concept is first mentioned; a concept page quotes the
+    sentence of its newest citing articles, the same sentence a fresh reading finds."""
+    from gardener.garden.concepts import index as index_module
+    from gardener.pages import concept as concept_page
+
+    quoted = []
+    original = index_module.sentence_around
+
+    def counted(body, *args, **kwargs):
+        quoted.append(body)
+        return original(body, *args, **kwargs)
+
+    monkeypatch.setattr(index_module, "sentence_around", counted)
+    site = GardenSite(ROOT / "docs", OPTIONS, AnalysisCache())
+    assert quoted == []
+    shown = 0
+    for note in site.garden.concepts:
+        inputs = concept_page.inputs(site.view, note, note.body)
+        for cited in inputs.citations:
+            if cited.snippet is None:
+                continue
+            shown += 1
+            article = site.garden.article(cited.article.slug)
+            first = next(m for m in find_mentions(article.body, site.concepts.matcher)
+                         if m.concept == note.slug)
+            assert cited.snippet == original(article.body, first.start, first.end)
+    assert 0 < len(quoted) <= shown

@@ -31,7 +31,7 @@ from gardener.files import write_atomic
 log = logging.getLogger("mkdocs.plugins.gardener")
 MAGIC = b"gardener analysis cache, signed\n"
 SIGNATURE_BYTES = 32
-FORMAT = 4  # bump when cached objects change shape or meaning, so an old file is ignored, not misread
+FORMAT = 5  # bump when cached objects change shape or meaning, so an old file is ignored, not misread
 T = TypeVar("T")
 _MISSING = object()
 

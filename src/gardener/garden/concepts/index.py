@@ -13,7 +13,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 
 from gardener.articles.model import Article, Garden
 from gardener.garden.cache import AnalysisCache, digest
@@ -32,14 +32,21 @@ _SENTENCE_SEARCH = 600  # characters either side: far beyond what a snippet show
 class Backlink:
     article: Article
     count: int
-    snippet: tuple[str, str, str]  # text before the mention, the mention, text after
+    first: tuple[int, int]  # where in the article's body the concept is first mentioned
+
+    @cached_property
+    def snippet(self) -> tuple[str, str, str]:
+        """Text before the first mention, the mention, text after. Made when a page quotes it:
+        a concept page quotes a few of the articles that mention it, not every one."""
+        return sentence_around(self.article.body, *self.first)
 
 
 @dataclass(frozen=True)
 class ConceptIndex:
     matcher: ConceptMatcher
     signature: str
-    per_article: dict[str, dict[str, tuple[int, tuple]]]  # path -> concept -> (count, snippet)
+    # path -> concept -> (mentions, (start, end) of the first)
+    per_article: dict[str, dict[str, tuple[int, tuple[int, int]]]]
     backlinks: dict[str, tuple[Backlink, ...]]  # concept slug -> listed articles, newest first
     cooccurring: dict[str, tuple[tuple[str, int], ...]]  # concept -> (other concept, articles)
 
@@ -118,18 +125,18 @@ def analyse_concepts(garden: Garden, *, link_headings: bool = False,
 
 
 def _body_summary(body: str, matcher: ConceptMatcher, signature: str, link_headings: bool,
-                  cache: AnalysisCache) -> dict[str, tuple[int, tuple]]:
-    return _summary(body, tuple(placed_mentions(body, matcher, signature, not link_headings, cache)))
+                  cache: AnalysisCache) -> dict[str, tuple[int, tuple[int, int]]]:
+    return _summary(tuple(placed_mentions(body, matcher, signature, not link_headings, cache)))
 
 
-def _summary(body: str, mentions: tuple[Spot | Mention, ...]) -> dict[str, tuple[int, tuple]]:
-    """concept -> (mentions in this article, snippet around the first one); depends only on
-    the article's own text, so it is cached with it."""
+def _summary(mentions: tuple[Spot | Mention, ...]) -> dict[str, tuple[int, tuple[int, int]]]:
+    """concept -> (mentions in this article, where the first one is); depends only on the
+    article's own text, so it is cached with it."""
     counts = Counter(m.concept for m in mentions)
     firsts: dict[str, Spot | Mention] = {}
     for mention in mentions:
         firsts.setdefault(mention.concept, mention)
-    return {c: (counts[c], snippet(body, first)) for c, first in firsts.items()}
+    return {c: (counts[c], (first.start, first.end)) for c, first in firsts.items()}
 
 
 class _Aggregate:
@@ -162,8 +169,8 @@ class _Aggregate:
 
     def _add(self, path, key, article, summary, touched) -> None:
         concepts = frozenset(summary)
-        for concept, (count, text) in summary.items():
-            self.links[concept][path] = Backlink(article, count, text)
+        for concept, (count, first) in summary.items():
+            self.links[concept][path] = Backlink(article, count, first)
             self.together[concept].update(concepts - {concept})
         self.parts[path] = (key, concepts)
         touched |= concepts
@@ -188,11 +195,6 @@ class _Aggregate:
 def _newest(link: Backlink) -> tuple:
     article = link.article
     return (article.date is not None, article.date.sort_key() if article.date else (), article.slug)
-
-
-def snippet(body: str, mention: Spot | Mention, width: int = SNIPPET_CHARS) -> tuple[str, str, str]:
-    """The sentence around a mention, markup removed, cut to about width characters."""
-    return sentence_around(body, mention.start, mention.end, width)
 
 
 def sentence_around(body: str, first: int, last: int, width: int = SNIPPET_CHARS) -> tuple[str, str, str]:
