@@ -53,7 +53,7 @@ KNOWN_PLUGINS = frozenset({
 SPLIT_EVENTS = ("page_context", "post_page", "pre_template", "template_context",
                 "post_template")
 # Below this many pages a worker saves less than forking and collecting costs.
-MIN_PAGES = 24
+MIN_PAGES = 8
 # What a page costs besides its HTML (navigation, template, file), in characters of HTML:
 # used to give both processes about the same work.
 PAGE_COST = 20_000
@@ -200,6 +200,7 @@ class _Split:
         pages = [f.page for f in doc_files]
         _mine, theirs = shares(pages)
         split = cls(doc_files, theirs, config, nav, env)
+        compile_templates(env, config, doc_files, nav, pages[0])
         context = multiprocessing.get_context("fork")
         inbox, outbox = context.Pipe(duplex=False)
         # The worker only reads what is loaded: kept out of the collector's reach, those
@@ -318,6 +319,18 @@ class _Split:
             self.process.join()
         if self.inbox is not None:
             self.inbox.close()
+
+
+def compile_templates(env: jinja2.Environment, config: MkDocsConfig, doc_files: list[File],
+                      nav: Navigation, page: Page) -> None:
+    """Compile the templates a page is made with once, before the fork, so the worker does
+    not compile them again: render one page's template and drop the result (templates are
+    functions of their context). Nothing depends on it: a failure is left to the real build."""
+    try:
+        context = mkdocs_build.get_context(nav, doc_files, config, page)
+        env.get_template(page.meta.get("template", "main.html")).render(context)
+    except Exception as exc:  # noqa: BLE001 - the page's own build reports it
+        log.debug(f"gardener: templates not compiled ahead ({exc!r})")
 
 
 def _work(split: _Split, pages: list[Page], outbox) -> None:
