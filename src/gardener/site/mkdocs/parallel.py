@@ -57,7 +57,6 @@ MIN_PAGES = 8
 # What a page costs besides its HTML (navigation, template, file), in characters of HTML:
 # used to give both processes about the same work.
 PAGE_COST = 20_000
-BLANK = "gardener/built-by-worker.html"
 
 
 def cpus() -> int:
@@ -95,6 +94,16 @@ class ParallelBuild:
             return
         self._split = _Split.fork(doc_files, config, self.nav, env)
 
+    def enter_page(self, page: Page) -> None:
+        """Called first in on_page_context."""
+        if self._split is not None:
+            self._split.silence.on = page.file.src_uri in self._split.theirs
+
+    def leave_page(self, page: Page) -> None:
+        """Called last in on_post_page."""
+        if self._split is not None:
+            self._split.silence.on = False
+
     def before_context(self, page: Page) -> None:
         if self._split is not None:
             self._split.before_context(page)
@@ -105,9 +114,11 @@ class ParallelBuild:
 
     def collect(self) -> None:
         """Called first in on_post_build: the worker's pages are in the site and the index."""
-        split, self._split = self._split, None
-        if split is not None:
-            split.collect()
+        if self._split is not None:
+            try:  # the pages this process builds if the worker failed go through the events
+                self._split.collect()
+            finally:
+                self._split = None
 
     def abandon(self) -> None:
         """The build failed: stop the worker."""
@@ -190,6 +201,8 @@ class _Split:
         self.found: dict[str, list] = {}  # the worker's pages: their search entries
         self.made: dict[str, list[int]] = {}  # this process's pages: [start, end] of entries
         self.quiet = _Quiet(set(self.theirs))
+        self.silence = _Silence()
+        self.content: str | None = None
         self.process: Any = None
         self.inbox: Any = None
         self.cpu = 0.0
@@ -224,13 +237,15 @@ class _Split:
         return split
 
     def pass_over(self, theirs: list[Page]) -> None:
-        """The worker's pages get a blank template here, so MkDocs writes nothing for them."""
-        self.env.loader = jinja2.ChoiceLoader([
-            jinja2.DictLoader({BLANK: ""}), *([self.env.loader] if self.env.loader else [])])
+        """The worker's pages get a blank template here, so MkDocs writes nothing for them
+        (Jinja takes a template where it takes a template's name)."""
+        blank = self.env.from_string("")
         for page in theirs:
             self.templates[page.file.src_uri] = page.meta.get("template")
-            page.meta["template"] = BLANK
-        logging.getLogger(mkdocs_build.__name__).addFilter(self.quiet)
+            page.meta["template"] = blank
+        # first: MkDocs' filter of repeated messages must not see what is dropped here
+        logging.getLogger(mkdocs_build.__name__).filters.insert(0, self.quiet)
+        self.silence.attach()
 
     def before_context(self, page: Page) -> None:
         uri = page.file.src_uri
@@ -244,6 +259,9 @@ class _Split:
             return
         if uri in self.theirs:
             self.search.skip(page)
+            # Material's search strips its marks from the HTML of a page it skips too: put
+            # back after it, should this process have to build the page after all
+            self.content = page.content
         else:
             self.made[uri] = [len(self.search.entries())] * 2
 
@@ -253,11 +271,13 @@ class _Split:
         uri = page.file.src_uri
         if uri in self.theirs:
             self.search.done(page, None)
+            page.content, self.content = self.content, None
         elif uri in self.made:
             self.made[uri][1] = len(self.search.entries())
 
     def collect(self) -> None:
         logging.getLogger(mkdocs_build.__name__).removeFilter(self.quiet)
+        self.silence.detach()
         self.cpu = time.process_time() - self.cpu
         built = self._receive()
         if built is None:
@@ -313,6 +333,7 @@ class _Split:
 
     def stop(self) -> None:
         logging.getLogger(mkdocs_build.__name__).removeFilter(self.quiet)
+        self.silence.detach()
         if self.process is not None:
             if self.process.is_alive():
                 self.process.kill()
@@ -381,6 +402,29 @@ def _portable(record: logging.LogRecord) -> logging.LogRecord:
         record.exc_text = "".join(traceback.format_exception(*record.exc_info)).rstrip()
         record.exc_info = None
     return record
+
+
+class _Silence(logging.Filter):
+    """While this process passes over a page the worker builds, the plugins' events still run
+    for it here: what they say is dropped (the worker's records say it of the real page)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on = False
+        self.handlers: list[logging.Handler] = []
+
+    def attach(self) -> None:
+        self.handlers = [*logging.getLogger().handlers, *logging.getLogger("mkdocs").handlers]
+        for handler in self.handlers:
+            handler.addFilter(self)
+
+    def detach(self) -> None:
+        for handler in self.handlers:
+            handler.removeFilter(self)
+        self.handlers, self.on = [], False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not self.on
 
 
 class _Quiet(logging.Filter):

@@ -197,6 +197,10 @@ class GardenerPlugin(BasePlugin):
 
     on_env = CombinedEvent(_reuse_env, _split_pages)
 
+    @event_priority(10_000)  # before every other plugin sees the page
+    def _enter_page(self, context, *, page: Page, config: MkDocsConfig, nav) -> None:
+        self.parallel.enter_page(page)
+
     @event_priority(1)  # before the search plugin (priority 0) reads the page
     @timed
     def _reuse_before_context(self, context, *, page: Page, config: MkDocsConfig, nav):
@@ -212,12 +216,18 @@ class GardenerPlugin(BasePlugin):
             self.reusing.after_context(context, page)
         return context
 
-    on_page_context = CombinedEvent(_reuse_before_context, _reuse_after_context)
+    on_page_context = CombinedEvent(_enter_page, _reuse_before_context, _reuse_after_context)
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+    def _searched_by_worker(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if not self.sharded_search:
             return output
         return search_shards.use_worker(output)
+
+    @event_priority(-10_000)  # after every other plugin has seen the page
+    def _leave_page(self, output: str, *, page: Page, config: MkDocsConfig) -> None:
+        self.parallel.leave_page(page)
+
+    on_post_page = CombinedEvent(_searched_by_worker, _leave_page)
 
     def on_post_template(self, output_content: str, *, template_name: str,
                          config: MkDocsConfig) -> str | None:
