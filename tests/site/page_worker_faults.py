@@ -4,6 +4,10 @@
 Faults, each in real code the build runs:
 - `die`: the process that builds part of the pages ends abruptly at its first page;
 - `raise`: building a page raises in that process only;
+- `render-dies`: the process that renders part of the pages' Markdown ends abruptly at its
+  third page;
+- `markdown-differs`: Material's tags plugin changes every page's Markdown in that process only
+  (an HTML comment, which Python-Markdown keeps), so its HTML must not be used;
 - `warn`: Material's tags plugin logs a warning for every article page (in either process;
   the pages the worker warned of are listed in the file named by WORKER_MARKS);
 - `none`: no fault.
@@ -18,6 +22,7 @@ import sys
 from material.plugins.tags.plugin import TagsPlugin
 from mkdocs.__main__ import cli
 from mkdocs.commands import build
+from mkdocs.structure.pages import Page
 
 BUILD = os.getpid()
 
@@ -36,6 +41,23 @@ def fault(kind: str) -> None:
                 raise RuntimeError(f"fault while building {page.file.src_uri}")
             return build_page(page, *args, **kwargs)
         build._build_page = faulty
+    elif kind == "render-dies":
+        render, rendered = Page.render, []
+
+        def dying(page, *args, **kwargs):
+            if _in_worker():
+                rendered.append(page)
+                if len(rendered) == 3:
+                    os._exit(3)
+            return render(page, *args, **kwargs)
+        Page.render = dying
+    elif kind == "markdown-differs":
+        markdown = TagsPlugin.on_page_markdown
+
+        def differing(self, text, *, page, **kwargs):
+            text = markdown(self, text, page=page, **kwargs)
+            return text + "\n\n<!-- read elsewhere -->\n" if _in_worker() else text
+        TagsPlugin.on_page_markdown = differing
     elif kind == "warn":
         context = TagsPlugin.on_page_context
 

@@ -93,6 +93,8 @@ def test_generated_garden_is_the_same_built_on_two_cores(tmp_path):
     parallel = build(root, root / "mkdocs.yml", "site-parallel")
     assert_same_build(parallel, sequential, root)
     assert (root / "site-parallel" / "search" / "search_index.json").exists()
+    taken = re.search(r"Markdown of (\d+) of (\d+) pages rendered by a worker", parallel.stderr)
+    assert taken and taken.group(1) == taken.group(2) != "0"
 
 
 @pytest.mark.parametrize("shards", ["true", "false"])
@@ -124,6 +126,21 @@ def test_a_failed_worker_leaves_its_pages_to_the_build(repo_copy, fault):
     sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential")
     parallel = build(repo_copy, repo_copy / "mkdocs.yml", "site-parallel", fault)
     assert "the page worker failed" in parallel.stderr
+    assert_same_build(parallel, sequential, repo_copy)
+
+
+@pytest.mark.parametrize("fault", ["render-dies", "markdown-differs"])
+def test_the_markdown_workers_html_is_taken_only_for_the_same_markdown(repo_copy, fault):
+    sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential")
+    parallel = build(repo_copy, repo_copy / "mkdocs.yml", "site-parallel", fault)
+    taken = re.search(r"Markdown of (\d+) of (\d+) pages rendered by a worker \((\d+) rendered "
+                      r"again here", parallel.stderr)
+    assert taken, parallel.stderr[-3000:]
+    if fault == "render-dies":
+        assert "the Markdown worker stopped" in parallel.stderr
+        assert int(taken.group(1)) == 2  # it died at its third page
+    else:
+        assert int(taken.group(1)) == 0 and taken.group(3) == taken.group(2)
     assert_same_build(parallel, sequential, repo_copy)
 
 

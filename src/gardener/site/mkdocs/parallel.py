@@ -28,6 +28,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import jinja2
@@ -37,6 +38,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from gardener.site.mkdocs.reuse import Rendered, _restore
 from gardener.site.mkdocs.search_entries import SearchEntries
 
 log = logging.getLogger("mkdocs.plugins.gardener")
@@ -52,6 +54,8 @@ KNOWN_PLUGINS = frozenset({
 # could keep state the worker's pages never add to.
 SPLIT_EVENTS = ("page_context", "post_page", "pre_template", "template_context",
                 "post_template")
+# The events a page goes through up to Python-Markdown, which the Markdown worker runs.
+RENDER_EVENTS = ("pre_page", "page_read_source", "page_markdown")
 # Below this many pages a worker saves less than forking and collecting costs.
 MIN_PAGES = 8
 # What a page costs besides its HTML (navigation, template, file), in characters of HTML:
@@ -73,18 +77,39 @@ class ParallelBuild:
         self.allowed = False
         self.nav: Navigation | None = None
         self._split: _Split | None = None
+        self._renders: _Renders | None = None
 
     def start(self, *, enabled: bool, serving: bool, dirty: bool) -> None:
         self.abandon()
         self.allowed = enabled and not serving and not dirty
         self.nav = None
 
-    def keep_nav(self, nav: Navigation) -> None:
-        """Called last in on_nav: the navigation the pages are built with (on_env has none)."""
+    def keep_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> None:
+        """Called last in on_nav: the navigation the pages are built with (on_env has none);
+        a worker starts rendering part of the pages' Markdown."""
         self.nav = nav
+        if not self.allowed:
+            return
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        why = render_refusal(config, doc_files)
+        if why:
+            log.debug(f"gardener: Markdown rendered on one core: {why}")
+            return
+        self._renders = _Renders.fork(self, doc_files, config, files)
+
+    def before_render(self, page: Page, markdown: str) -> None:
+        """Called last in on_page_markdown: the worker's HTML, if it rendered this Markdown."""
+        if self._renders is not None:
+            found = self._renders.take(page, markdown)
+            if found is not None:
+                # this page, in this build only, takes its HTML from the worker
+                page.render = partial(_restore, page, found)  # type: ignore[method-assign]
 
     def split(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> None:
         """Called last in on_env: fork the worker, or say why not."""
+        renders, self._renders = self._renders, None
+        if renders is not None:
+            renders.finish()
         if not self.allowed:
             return
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
@@ -121,15 +146,16 @@ class ParallelBuild:
                 self._split = None
 
     def abandon(self) -> None:
-        """The build failed: stop the worker."""
+        """The build failed: stop the workers."""
         split, self._split = self._split, None
         if split is not None:
             split.stop()
+        renders, self._renders = self._renders, None
+        if renders is not None:
+            renders.finish()
 
 
-def refusal(config: MkDocsConfig, files: Files, doc_files: list[File], nav: Navigation | None,
-            plugin: object) -> str | None:
-    """Why this build cannot be split, or None."""
+def _can_fork(doc_files: list[File]) -> str | None:
     if cpus() < 2:
         return "one CPU"
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -139,14 +165,37 @@ def refusal(config: MkDocsConfig, files: Files, doc_files: list[File], nav: Navi
         return "the process runs other threads"
     if len(doc_files) < MIN_PAGES:
         return f"{len(doc_files)} pages"
+    return None
+
+
+def _unknown_handler(config: MkDocsConfig, events: tuple[str, ...]) -> str | None:
+    for event in events:
+        for handler in config.plugins.events.get(event, ()):
+            if _owner(handler) not in KNOWN_PLUGINS:
+                return f"{_owner(handler)} handles {event}"
+    return None
+
+
+def render_refusal(config: MkDocsConfig, doc_files: list[File]) -> str | None:
+    """Why the pages' Markdown cannot be rendered in a worker, or None. (Its results are taken
+    only for the very Markdown and front-matter this process reaches, but a plugin unknown
+    here could do something else than reading in those events.)"""
+    return _can_fork(doc_files) or _unknown_handler(config, RENDER_EVENTS)
+
+
+def refusal(config: MkDocsConfig, files: Files, doc_files: list[File], nav: Navigation | None,
+            plugin: object) -> str | None:
+    """Why this build cannot be split, or None."""
+    why = _can_fork(doc_files)
+    if why:
+        return why
     if nav is None or any(f.page is None for f in doc_files) or \
             not hasattr(mkdocs_build, "_build_page"):
         return "not a build MkDocs runs as gardener knows it"
+    why = _unknown_handler(config, SPLIT_EVENTS)
+    if why:
+        return why
     events = config.plugins.events
-    for event in SPLIT_EVENTS:
-        for handler in events.get(event, ()):
-            if _owner(handler) not in KNOWN_PLUGINS:
-                return f"{_owner(handler)} handles {event}"
     post_build, navs = events.get("post_build", ()), events.get("nav", ())
     if not post_build or getattr(post_build[0], "__self__", None) is not plugin:
         return "another plugin's post_build runs before gardener's"
@@ -442,3 +491,101 @@ class _Quiet(logging.Filter):
                 uri = message[len(prefix):].split("'", 1)[0]
                 return uri not in self.uris
         return True
+
+
+class _Renders:
+    """A worker that renders every other page's Markdown while this process reads the pages.
+
+    It is forked once the navigation is final and goes through the pages as MkDocs does up to
+    Python-Markdown (`pre_page`, reading, `page_markdown`, rendering), sending each result as
+    soon as it has it. This process still reads every page and runs `page_markdown` itself;
+    for a page of the worker it takes the worker's HTML only when the Markdown and front-matter
+    it reached are exactly those the worker rendered, and renders the page itself otherwise."""
+
+    def __init__(self, theirs: set[str], process, inbox) -> None:
+        self.theirs, self.process, self.inbox = theirs, process, inbox
+        self.found: dict[str, tuple] = {}
+        self.open = True
+        self.taken = self.differed = 0
+
+    @classmethod
+    def fork(cls, owner: ParallelBuild, doc_files: list[File], config: MkDocsConfig,
+             files: Files) -> _Renders | None:
+        share = doc_files[1::2]  # this process reads every page anyway, so the worker is ahead
+        context = multiprocessing.get_context("fork")
+        inbox, outbox = context.Pipe(duplex=False)
+        gc.freeze()  # see _Split.fork
+        try:
+            process = context.Process(target=_render_work, name="gardener-markdown",
+                                      daemon=True, args=(owner, share, config, files, outbox))
+            process.start()
+        except OSError as exc:
+            log.debug(f"gardener: no worker process ({exc}); Markdown rendered on one core")
+            inbox.close()
+            return None
+        finally:
+            gc.unfreeze()
+            outbox.close()
+        return cls({f.src_uri for f in share}, process, inbox)
+
+    def take(self, page: Page, markdown: str) -> Rendered | None:
+        uri = page.file.src_uri
+        if uri not in self.theirs:
+            return None
+        while uri not in self.found and self.open:
+            self._receive()
+        if uri not in self.found:
+            return None
+        worker_markdown, meta, rendered = self.found.pop(uri)
+        if worker_markdown != markdown or meta != page.meta:
+            self.differed += 1
+            return None
+        self.taken += 1
+        return rendered
+
+    def _receive(self) -> None:
+        try:
+            message = self.inbox.recv()
+        except (EOFError, OSError) as exc:
+            message = (None, repr(exc))
+        if message[0] is None:  # the worker stopped: this process renders the rest
+            log.debug(f"gardener: the Markdown worker stopped ({message[1]})")
+            self.open = False
+            return
+        uri, *result = message
+        self.found[uri] = tuple(result)
+
+    def finish(self) -> None:
+        if self.process.is_alive() and self.open:
+            self.process.kill()  # what it renders now would not be used
+        self.inbox.close()
+        self.process.join()
+        log.debug(f"gardener: Markdown of {self.taken} of {len(self.theirs)} pages rendered by "
+                  f"a worker ({self.differed} rendered again here: their Markdown differed)")
+
+
+def _render_work(owner: ParallelBuild, share: list[File], config: MkDocsConfig, files: Files,
+                 outbox) -> None:
+    """The Markdown worker: each page up to Python-Markdown, as MkDocs' `_populate_page`."""
+    owner._renders = None  # this process's own pages are rendered here, not asked for
+    capture = _Capture.instead_of_handlers()
+    try:
+        for file in share:
+            page = file.page if file.page is not None else Page(None, file, config)
+            config._current_page = page
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.read_source(config)
+            page.markdown = config.plugins.on_page_markdown(
+                page.markdown, page=page, config=config, files=files)
+            capture.records = []  # the rest is said by the build's own reading of the page
+            page.render(config, files)
+            links = page.links_to_anchors
+            rendered = Rendered(
+                page.content or "", page.toc, page._title_from_render, page.present_anchor_ids,
+                None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
+                tuple(_portable(r) for r in capture.records))
+            outbox.send((file.src_uri, page.markdown, page.meta, rendered))
+        outbox.send((None, "done"))
+    except BaseException as exc:  # noqa: BLE001 - the build renders the rest itself
+        outbox.send((None, f"{type(exc).__name__}: {exc}"))
+    outbox.close()

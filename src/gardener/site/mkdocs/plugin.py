@@ -152,7 +152,7 @@ class GardenerPlugin(BasePlugin):
 
     @event_priority(-1000)  # the navigation is final: every plugin has had its say
     def _keep_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
-        self.parallel.keep_nav(nav)
+        self.parallel.keep_nav(nav, config, files)
 
     on_nav = CombinedEvent(_garden_nav, _keep_nav)
 
@@ -174,6 +174,7 @@ class GardenerPlugin(BasePlugin):
                         files: Files) -> None:
         if self.reusing is not None:
             self.reusing.before_render(page, markdown, config, files)
+        self.parallel.before_render(page, markdown)
 
     on_page_markdown = CombinedEvent(_garden_markdown, _reuse_markdown)
 
