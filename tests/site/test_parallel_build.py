@@ -4,6 +4,7 @@ byte for byte, and says what it would say; a worker that fails leaves its pages 
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import re
 import subprocess
@@ -169,3 +170,13 @@ def test_a_plugin_gardener_does_not_know_keeps_the_build_on_one_core(repo_copy):
     assert run.returncode == 0, run.stderr[-3000:]
     assert "pages built on one core: hook" in run.stderr and "handles page_context" in run.stderr
     assert SPLIT not in run.stderr
+
+
+def test_a_served_garden_is_built_on_one_core(server, caplog):
+    """`mkdocs serve` (here as it builds, in this process) never forks page workers."""
+    caplog.set_level(logging.DEBUG, logger="mkdocs")
+    server.build()
+    said = caplog.text
+    assert "gardener: served rebuild" in said  # the plugin spoke at debug level
+    assert "rendered by a worker" not in said and SPLIT not in said
+    assert "Markdown rendered on one core" not in said  # not refused: never considered
