@@ -81,3 +81,61 @@ def test_a_process_with_other_threads_is_not_forked():
     finally:
         stop.set()
         other.join()
+
+
+def imports_in_child(name: str) -> tuple[int, bool]:
+    """Imports a module (in whichever process runs it) and says where it ran."""
+    import importlib
+    import sys
+
+    importlib.import_module(name)
+    return os.getpid(), name in sys.modules
+
+
+def fails_in_child(n: int) -> int:
+    if os.getpid() != PARENT:
+        raise RuntimeError("only the parent can do this")
+    return n + 1
+
+
+def test_work_apart_is_done_in_a_child_that_keeps_what_it_imported():
+    import sys
+
+    name = "xml.dom.minidom"  # a module nothing else here imports
+    assert name not in sys.modules
+    pid, imported = sidework.apart(imports_in_child, name)
+    assert pid != PARENT and imported
+    assert name not in sys.modules
+
+
+def test_work_apart_that_fails_is_done_here():
+    assert sidework.apart(fails_in_child, 1) == 2
+
+
+def test_a_garden_is_ranked_apart_as_it_would_be_here():
+    """The real articles of the repo's garden in several lengths: the ranking made in a child
+    equals the one made here, and scipy is never imported by this process."""
+    import subprocess
+    import sys
+
+    script = """
+import dataclasses, sys
+from gardener.garden import similarity, sidework
+from gardener.garden.loading import load_garden
+from gardener.garden.concepts.index import analyse_concepts
+garden = load_garden(sys.argv[1])
+articles = [dataclasses.replace(a, path=f"articles/{k}-{a.slug}.md", slug=f"{k}-{a.slug}",
+                                body=a.body[: 400 * (k + 1)])
+            for a in garden.articles for k in range(sidework.MIN_ITEMS // len(garden.articles) + 1)]
+counts = {p: {s: n for s, (n, _) in f.items()}
+          for p, f in analyse_concepts(dataclasses.replace(garden, articles=tuple(articles))).per_article.items()}
+apart = similarity.related_articles(articles, counts)
+print("scipy" in sys.modules)
+similarity.apart = lambda function, *args: function(*args)
+print(similarity.related_articles(articles, counts) == apart, len(apart) == len(articles),
+      sum(len(r) for r in apart.values()) > len(articles))
+"""
+    run = subprocess.run([sys.executable, "-c", script, str(ROOT / "docs")], capture_output=True,
+                         text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["False", "True", "True", "True"]

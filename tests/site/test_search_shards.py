@@ -184,3 +184,49 @@ def test_a_changed_page_changes_the_version_browsers_fetch(tmp_path):
     one, two = manifest(tmp_path / "one"), manifest(tmp_path / "two")
     assert one["shards"] == two["shards"]
     assert one["build"] != two["build"]
+
+
+def test_the_index_does_not_depend_on_how_many_postings_are_encoded_at_once(
+        material, tmp_path, monkeypatch):
+    config, docs = material
+    write_sharded_index(tmp_path / "whole", config, docs)
+    monkeypatch.setattr(search_shards, "BLOCK_POSTINGS", 5)
+    monkeypatch.setattr(search_shards, "MAX_POSTINGS", 4)  # and common words cut within blocks
+    write_sharded_index(tmp_path / "blocks", config, docs)
+    monkeypatch.setattr(search_shards, "BLOCK_POSTINGS", 1 << 30)
+    write_sharded_index(tmp_path / "cut", config, docs)
+    assert manifest(tmp_path / "blocks")["shards"] == manifest(tmp_path / "cut")["shards"]
+    assert read_entries(tmp_path / "blocks") == read_entries(tmp_path / "whole")
+    table = manifest(tmp_path / "blocks")["shards"]
+    assert manifest(tmp_path / "whole")["shards"] != table  # MAX_POSTINGS did cut
+    for path in (tmp_path / "cut" / "search").rglob("*.json"):
+        assert path.read_bytes() == (tmp_path / "blocks" / path.relative_to(tmp_path / "cut")).read_bytes()
+
+
+def test_a_build_shards_the_entries_before_material_writes_them(tmp_path, monkeypatch, sharded):
+    """Material's search plugin is left only its settings to write: the whole index as one
+    file would be the build's largest allocation, replaced at once."""
+    from material.plugins.search.plugin import SearchIndex
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from tests.conftest import ROOT
+
+    written = []
+    generate = SearchIndex.generate_search_index
+
+    def recorded(self, prev):
+        written.append(len(self.entries))
+        return generate(self, prev)
+
+    monkeypatch.setattr(SearchIndex, "generate_search_index", recorded)
+    for name in ("mkdocs.yml", "timeline.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    build(load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    assert written == [0]
+    site = tmp_path / "site"
+    assert manifest(site)["shards"] == manifest(sharded)["shards"]
+    assert read_entries(site) == read_entries(sharded)

@@ -20,8 +20,9 @@ import logging
 import pickle
 import secrets
 from collections.abc import Callable, Hashable
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from platformdirs import user_cache_dir
 
@@ -30,7 +31,7 @@ from gardener.files import write_atomic
 log = logging.getLogger("mkdocs.plugins.gardener")
 MAGIC = b"gardener analysis cache, signed\n"
 SIGNATURE_BYTES = 32
-FORMAT = 4  # bump when cached objects change shape or meaning, so an old file is ignored, not misread
+FORMAT = 5  # bump when cached objects change shape or meaning, so an old file is ignored, not misread
 T = TypeVar("T")
 _MISSING = object()
 
@@ -100,10 +101,8 @@ class AnalysisCache:
             return
         kept = {k: v for k, v in self.entries.items() if k in self.used}
         try:
-            payload = pickle.dumps((FORMAT, kept), protocol=pickle.HIGHEST_PROTOCOL)
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, MAGIC + _signature(payload, create=True) + payload,
-                         durable=False)
+            write_atomic(self.path, partial(_write_signed, (FORMAT, kept)), durable=False)
             self._dirty = False
         except OSError as exc:
             log.info(f"gardener: cache not written ({exc.strerror}); the next build starts cold")
@@ -116,12 +115,13 @@ class AnalysisCache:
         except OSError as exc:
             log.info(f"gardener: ignoring unreadable cache {path}: {exc.strerror}")
             return
-        payload = data[len(MAGIC) + SIGNATURE_BYTES:]
+        payload = memoryview(data)[len(MAGIC) + SIGNATURE_BYTES:]  # read in place, not copied
         signature = data[len(MAGIC):len(MAGIC) + SIGNATURE_BYTES]
         # Unpickling runs code named in the file: only a file this user's gardener signed is
         # read. One committed to a repository, or written by anyone else, is ignored unread.
-        if not data.startswith(MAGIC) or not hmac.compare_digest(
-                signature, _signature(payload, create=False)):
+        key = _key(create=False)
+        if not data.startswith(MAGIC) or not key or not hmac.compare_digest(
+                signature, hmac.new(key, payload, hashlib.sha256).digest()):
             log.info(f"gardener: ignoring cache {path}: not written by gardener for this user")
             return
         try:
@@ -133,9 +133,30 @@ class AnalysisCache:
             self.entries = entries
 
 
-def _signature(payload: bytes, *, create: bool) -> bytes:
-    """HMAC of the cache payload under this user's key (made on first save), or no signature
-    that could match when there is no key yet."""
+def _write_signed(value: Any, out: BinaryIO) -> None:
+    """The magic line, the signature, then value pickled: streamed to the file as it is
+    pickled, and signed as it goes, so the whole pickle is never held in memory (it was the
+    largest allocation at the end of a build)."""
+    signer = hmac.new(_key(create=True), digestmod=hashlib.sha256)
+    out.write(MAGIC + bytes(SIGNATURE_BYTES))
+    pickle.dump(value, _Signing(out, signer), protocol=pickle.HIGHEST_PROTOCOL)
+    out.seek(len(MAGIC))
+    out.write(signer.digest())
+
+
+class _Signing:
+    """A file that signs what is written to it."""
+
+    def __init__(self, out: BinaryIO, signer: hmac.HMAC) -> None:
+        self.out, self.signer = out, signer
+
+    def write(self, data) -> int:
+        self.signer.update(data)
+        return self.out.write(data)
+
+
+def _key(*, create: bool) -> bytes:
+    """This user's signing key (made on first save), or b"" when there is none yet."""
     key_file = Path(user_cache_dir("gardener")) / "cache-key"
     try:
         key = key_file.read_bytes()
@@ -148,9 +169,7 @@ def _signature(payload: bytes, *, create: bool) -> bytes:
             write_atomic(key_file, key, exclusive=True, mode=0o600)
         except FileExistsError:  # another build made one first: sign with that one
             key = key_file.read_bytes()
-    if len(key) < 32:
-        return b"\0" * SIGNATURE_BYTES
-    return hmac.new(key, payload, hashlib.sha256).digest()
+    return key if len(key) >= 32 else b""
 
 
 _PROCESS_CACHES: dict[Path | None, AnalysisCache] = {}

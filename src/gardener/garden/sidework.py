@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Generic, TypeVar
 
+from gardener.forks import apart, can_fork
+
+__all__ = ["MIN_ITEMS", "SideWork", "apart"]
 log = logging.getLogger("mkdocs.plugins.gardener")
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -37,13 +39,6 @@ def _run_batch(function: Callable, batch: Sequence) -> list:
     return [function(item) for item in batch]
 
 
-def _can_fork() -> bool:
-    """Fork only a process with one thread: a lock another thread holds (a server's, while
-    `mkdocs serve` rebuilds) would stay held forever in the child. Rebuilds while serving read
-    a few edited articles, so they lose nothing."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-
-
 class SideWork(Generic[Item, Result]):
     """`function` over `items`, started now, collected by `results()` in the items' order.
     `function` must be a module-level function (it is sent to the worker by name)."""
@@ -56,7 +51,7 @@ class SideWork(Generic[Item, Result]):
         self.batches = [list(items[i:i + BATCH]) for i in range(0, len(items), BATCH)]
         self.pool: ProcessPoolExecutor | None = None
         self.futures: list[Future] = []
-        if len(items) >= MIN_ITEMS and _can_fork():
+        if len(items) >= MIN_ITEMS and can_fork():
             if before_fork is not None:
                 before_fork()
             try:

@@ -16,16 +16,20 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from gardener.articles.model import Article
+from gardener.forks import can_fork
 from gardener.garden.cache import AnalysisCache, digest
-from gardener.garden.sidework import SideWork
+from gardener.garden.sidework import MIN_ITEMS, SideWork, apart
 from gardener.text.cjk import CJK_RUN
 from gardener.text.markdown import protected_spans
 from gardener.text.segmenter import jieba
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 RELATED_COUNT = 5
 # Reading the start of an article is enough to know what it is about, and bounds the time jieba
@@ -136,12 +140,25 @@ def related_articles(articles: Sequence[Article], concept_counts: Mapping[str, M
 
     def ranked() -> dict[str, tuple[Related, ...]]:
         vectors = [cache.get(k, partial(_vector, a)) for a, k in zip(articles, keys, strict=True)]
-        # while serving, the ranking of the build before: an edit redoes the rows it reaches
+        # A garden's ranking is made in a child process when one can be forked: scipy (15 MB)
+        # and the product's arrays stay out of the build. A few articles are ranked here,
+        # sooner than a child would import scipy; and so is every ranking while serving (no
+        # fork beside a server's threads), from the ranking of the build before, redoing only
+        # the rows an edit reaches.
+        if len(articles) >= MIN_ITEMS and can_fork():
+            return apart(_fresh, articles, vectors, concepts, count)
         before = cache.held(RANKING)
         return cache.latest(RANKING, key, lambda: rank(
-            articles, vectors, concepts, count, before if isinstance(before, Ranking) else None)
-        ).by_path()
+            articles, vectors, concepts, count,
+            before=before if isinstance(before, Ranking) else None)).by_path()
+
     return cache.get(key, ranked)
+
+
+def _fresh(articles: Sequence[Article], vectors: Sequence[TermVector],
+           concepts: Sequence[tuple[tuple[str, int], ...]], count: int
+           ) -> dict[str, tuple[Related, ...]]:
+    return rank(articles, vectors, concepts, count).by_path()
 
 
 def _vector(article: Article) -> TermVector:
@@ -320,6 +337,8 @@ def _assemble(kept: Sequence[Kept], vocabulary: np.ndarray
               ) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
     """The rows as one matrix whose columns are the vocabulary's terms; and every entry's term
     and row."""
+    from scipy import sparse
+
     hashes, rows = _entries([k[0] for k in kept])
     weights = np.concatenate([k[1] for k in kept]) if kept else np.array([], dtype=np.float32)
     columns = np.searchsorted(vocabulary, hashes)
@@ -424,6 +443,8 @@ def _concept_weights(matrix: sparse.csr_matrix, vocabulary: np.ndarray,
     columns = {int(i): slug for i, (h, slug) in zip(where, by_hash.items(), strict=True)
                if i < len(vocabulary) and vocabulary[i] == h}
     kept = np.array(sorted(columns), dtype=np.int64)
+    from scipy import sparse
+
     part = matrix[:, kept].tocsr() if len(kept) else sparse.csr_matrix((matrix.shape[0], 0))
     slugs = [columns[int(c)] for c in kept]
     return [{slugs[c]: w for c, w in zip(part.indices[part.indptr[r]:part.indptr[r + 1]].tolist(),

@@ -41,7 +41,8 @@ class Citation:
 
     article: ArticleRef
     count: int
-    snippet: tuple[str, str, str]  # text before the mention, the mention, text after
+    # text before the first mention, the mention, text after; None where the page shows none
+    snippet: tuple[str, str, str] | None
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,9 @@ def inputs(view: GardenView, concept: Concept, markdown: str) -> ConceptInputs:
     return ConceptInputs(
         concept, markdown, view.linker,
         related=tuple((view.concept_refs[slug], why) for slug, why in related),
-        citations=tuple(Citation(view.article_refs[b.article.path], b.count, b.snippet)
-                        for b in links[:BACKLINKS_SHOWN]),
+        citations=tuple(Citation(view.article_refs[b.article.path], b.count,
+                                 b.snippet if number < QUOTED else None)
+                        for number, b in enumerate(links[:BACKLINKS_SHOWN])),
         cited_by=len(links),
         timeline=timeline.inputs(view, concept.slug) if view.options.timeline else None,
         around=Around.of(view, concept.path, concept=True),
@@ -110,9 +112,9 @@ def _articles(page: ConceptInputs) -> str:
     if page.cited_by > BACKLINKS_SHOWN:
         lines += [f"共 {page.cited_by} 篇，以下是最新的 {BACKLINKS_SHOWN} 篇，其余的可以用搜索找到。", ""]
     items = []
-    for number, cited in enumerate(page.citations):
+    for cited in page.citations:
         link = html_link(cited.article.title, page.concept.path, cited.article.path,
                          page.directory_urls)
         item = f"{article_date(cited.article)} · {link}（{cited.count} 次）"
-        items.append(item + "<br>" + html_quote(cited.snippet) if number < QUOTED else item)
+        items.append(item + "<br>" + html_quote(cited.snippet) if cited.snippet else item)
     return "\n".join(lines) + "\n" + html_list("gd-citations", items)

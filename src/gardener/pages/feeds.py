@@ -11,11 +11,13 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-
-from feedgen.feed import FeedGenerator
+from typing import TYPE_CHECKING
 
 from gardener.articles.model import Article
 from gardener.text.dates import PartialDate
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 RSS = "feed.xml"
 JSON = "feed.json"
@@ -59,6 +61,9 @@ def _absolute(site: FeedSite, url: str) -> str:
 
 
 def rss_feed(site: FeedSite, articles: Sequence[Article], url_of: Callable[[str], str]) -> str:
+    # imported here: feedgen brings lxml and dateutil, which a site without feeds never needs
+    from feedgen.feed import FeedGenerator
+
     feed = FeedGenerator()
     feed.load_extension("dc")  # RSS <author> must be an e-mail address; dc:creator takes names
     feed.title(site.title)

@@ -28,8 +28,9 @@ from functools import lru_cache
 from operator import attrgetter
 
 from gardener.articles.model import FrozenMap, Garden, LinkPolicy
-from gardener.garden.concepts.index import ConceptIndex
-from gardener.garden.concepts.matcher import ConceptMatcher, Mention, find_mentions
+from gardener.garden.cache import AnalysisCache
+from gardener.garden.concepts.index import ConceptIndex, placed_mentions
+from gardener.garden.concepts.matcher import ConceptMatcher, Mention, Spot
 from gardener.options import Options
 from gardener.pages.common import rel_link
 from gardener.text.markdown import analyse
@@ -79,9 +80,13 @@ class Linker:
     # concept slug -> (note path, the summary a link carries as its title, or None)
     targets: FrozenMap
     overrides: FrozenMap  # concept slug -> the note's own policy
+    # Where the analysis found each text's mentions, by the text's hash: a page it has read is
+    # linked without being read again. Not compared: it holds results, not choices.
+    memo: AnalysisCache = field(compare=False, repr=False, default_factory=AnalysisCache)
 
     @classmethod
-    def of(cls, garden: Garden, index: ConceptIndex, options: Options) -> Linker:
+    def of(cls, garden: Garden, index: ConceptIndex, options: Options,
+           cache: AnalysisCache | None = None) -> Linker:
         # With previews on, a hovered concept link shows its definition from the site's one
         # previews file, so no page repeats definitions (they were a third of what a page
         # rendered). Without them, each link carries its definition as its title.
@@ -89,13 +94,15 @@ class Linker:
         return cls(index.matcher, index.signature, options.link_policy, options.link_headings,
                    FrozenMap({c.slug: (c.path, c.summary if titled else None)
                               for c in garden.concepts}),
-                   FrozenMap({c.slug: c.link_policy for c in garden.concepts if c.link_policy}))
+                   FrozenMap({c.slug: c.link_policy for c in garden.concepts if c.link_policy}),
+                   cache if cache is not None else AnalysisCache())
 
     def link(self, path: str, markdown: str, exclude: Container[str] = ()) -> str:
         """Concept links in one page's Markdown; the source file is never touched."""
-        mentions = find_mentions(markdown, self.matcher, headings=not self.headings)
+        mentions = placed_mentions(markdown, self.matcher, self.aliases, not self.headings,
+                                   self.memo)
         return link_mentions(
-            markdown, mentions, policy=self.policy, exclude=exclude, overrides=self.overrides,
+            markdown, tuple(mentions), policy=self.policy, exclude=exclude, overrides=self.overrides,
             href=lambda slug: rel_link(path, self.targets[slug][0]),
             title=lambda slug: self.targets[slug][1],
         )
@@ -103,7 +110,7 @@ class Linker:
 
 def link_mentions(
     markdown: str,
-    mentions: Sequence[Mention],
+    mentions: Sequence[Mention | Spot],
     *,
     href: Callable[[str], str],
     title: Callable[[str], str | None],
@@ -144,13 +151,13 @@ def link_mentions(
 
 
 def _choose(
-    markdown: str, mentions: Sequence[Mention], policy: LinkPolicy, exclude: Container[str],
-    overrides: Mapping[str, LinkPolicy],
-) -> list[Mention]:
+    markdown: str, mentions: Sequence[Mention | Spot], policy: LinkPolicy,
+    exclude: Container[str], overrides: Mapping[str, LinkPolicy],
+) -> list[Mention | Spot]:
     wanted = {policy, *overrides.values()}
     section_starts = _section_starts(markdown) if LinkPolicy.SECTION in wanted else []
     seen: set[object] = set()
-    chosen: list[Mention] = []
+    chosen: list[Mention | Spot] = []
     reached = 0
     stray_entities = "&#" in markdown
     for mention in sorted(mentions, key=_by_start):
@@ -177,7 +184,7 @@ def _choose(
 _by_start = attrgetter("start")
 
 
-def _linkable(markdown: str, mention: Mention, reached: int) -> bool:
+def _linkable(markdown: str, mention: Mention | Spot, reached: int) -> bool:
     start, end = mention.start, mention.end
     if start < reached or not 0 <= start < end <= len(markdown):
         return False

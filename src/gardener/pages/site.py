@@ -75,7 +75,7 @@ class GardenSite:
         self._concepts = {c.path: c for c in self.garden.concepts}
         # The previous build's linker when nothing about linking changed: pages then share one
         # object, and comparing their keys stops at its identity.
-        linker = Linker.of(self.garden, self.concepts, options)
+        linker = Linker.of(self.garden, self.concepts, options, self.cache)
         linker = self.cache.latest("linker", linker, lambda: linker)
         if terms is not None:
             terms()

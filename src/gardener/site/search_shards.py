@@ -26,10 +26,12 @@ import json
 import re
 import shutil
 from array import array
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -74,7 +76,7 @@ class _Postings:
     would cost ten times the memory at 10,000 articles, and the arrays invert with numpy."""
 
     def __init__(self) -> None:
-        self.vocabulary: dict[str, int] = {}
+        self.vocabulary: dict[str, int] = _Numbering()
         self.terms = array("I")
         self.pages = array("I")
         self.sections = array("I")
@@ -82,14 +84,22 @@ class _Postings:
         self.in_fields = array("I")  # a term once per field holding it: lunr's frequency
 
     def add(self, page: int, section: int, weights: dict[str, float], fields: list) -> None:
-        vocabulary = self.vocabulary
-        ids = [vocabulary.setdefault(term, len(vocabulary)) for term in weights]
+        number = self.vocabulary.__getitem__
+        ids = array("I", map(number, weights))
         self.terms.extend(ids)
-        self.pages.extend([page] * len(ids))
-        self.sections.extend([section] * len(ids))
+        self.pages.extend(array("I", [page]) * len(ids))
+        self.sections.extend(array("I", [section]) * len(ids))
         self.weights.extend(weights.values())
         for counts in fields:
-            self.in_fields.extend([vocabulary[term] for term in counts])
+            self.in_fields.extend(map(number, counts))
+
+
+class _Numbering(dict):
+    """Term -> its number, a new term numbered when first asked for (in C, through map)."""
+
+    def __missing__(self, term: str) -> int:
+        number = self[term] = len(self)
+        return number
 
 
 def settings_problem(config: Mapping, plugins: Iterable[str]) -> str | None:
@@ -132,7 +142,7 @@ def write_sharded_index(site_dir: Path, config: Mapping, docs: Iterable[Mapping]
     for pages, sections in enumerate(_pages(docs), start=1):
         _index_page(pages - 1, sections, words, boosts, postings)
         _write_json(pages_dir / f"{pages - 1}.json", [_shown(doc, marks) for doc in sections],
-                    digest)
+                    digest, new=True)
         count += len(sections)
     terms = len(postings.vocabulary)
     shards = _write_shards(shards_dir, postings, count, digest) or [["", 0]]
@@ -297,17 +307,17 @@ def _shown(doc: Mapping, marks: re.Pattern | None) -> list:
 def _write_shards(folder: Path, postings: _Postings, count: int, digest) -> list:
     """Terms in JavaScript's string order, cut into shards of about SHARD_BYTES. Returns
     [[first term, bytes], ...] for the manifest."""
-    terms = np.frombuffer(postings.terms, dtype=np.uint32)
-    order = np.argsort(terms, kind="stable")  # each term's postings, in page order
-    starts = np.searchsorted(terms[order], np.arange(len(postings.vocabulary) + 1))
-    pages = np.frombuffer(postings.pages, dtype=np.uint32)[order].astype(np.int64)
-    sections = np.frombuffer(postings.sections, dtype=np.uint32)[order].astype(np.int64)
+    written = sorted(postings.vocabulary, key=_js_order)
+    rank = np.empty(len(written), dtype=np.uint32)  # term number -> place in the shards
+    rank[[postings.vocabulary[term] for term in written]] = np.arange(len(written))
+    places = rank[np.frombuffer(postings.terms, dtype=np.uint32)]
+    order = np.argsort(places, kind="stable")  # each term's postings together, in page order
+    starts = np.searchsorted(places[order], np.arange(len(written) + 1)).tolist()
+    del places
     frequency = np.bincount(np.frombuffer(postings.in_fields, dtype=np.uint32),
-                            minlength=len(postings.vocabulary)).astype(np.float64)
-    # lunr's idf and score, rounded as the worker's Math.round rounds (halves up)
-    idf = np.log(1 + np.abs((count - frequency + 0.5) / (frequency + 0.5)))
-    weights = np.frombuffer(postings.weights, dtype=np.float64)[order] * idf[terms[order]] * 10
-    scores = np.maximum(1, np.floor(weights + 0.5)).astype(np.int64)
+                            minlength=len(written)).astype(np.float64)
+    # lunr's idf, by place
+    idf = np.log(1 + np.abs((count - frequency + 0.5) / (frequency + 0.5)))[np.argsort(rank)]
     shards: list = []
     pending: dict[str, list[int]] = {}
     size = 0
@@ -315,32 +325,73 @@ def _write_shards(folder: Path, postings: _Postings, count: int, digest) -> list
     def flush() -> None:
         nonlocal pending, size
         if pending:
-            data = _write_json(folder / f"{len(shards)}.json", pending, digest)
+            data = _write_json(folder / f"{len(shards)}.json", pending, digest, new=True)
             shards.append([next(iter(pending)), data])
         pending, size = {}, 0
 
-    for term in sorted(postings.vocabulary, key=_js_order):
-        i = postings.vocabulary[term]
-        span = slice(starts[i], starts[i + 1])
-        encoded = _encode(pages[span], sections[span], scores[span], weights[span])
-        cost = len(term.encode()) + 6 + 4 * len(encoded)  # about what JSON spends on it
-        if size and size + cost > SHARD_BYTES:
-            flush()
-        pending[term] = encoded
-        size += cost
+    for block in _blocks(starts):
+        table, weights = _postings_table(postings, order, idf, starts, block)
+        base = starts[block.start]
+        for place in range(block.start, block.stop):
+            first, last = starts[place] - base, starts[place + 1] - base
+            if last - first > MAX_POSTINGS:
+                encoded = _best(table[first:last], weights[first:last])
+            else:
+                encoded = table[first:last].ravel().tolist()
+            term = written[place]
+            cost = len(term.encode()) + 6 + 4 * len(encoded)  # about what JSON spends on it
+            if size and size + cost > SHARD_BYTES:
+                flush()
+            pending[term] = encoded
+            size += cost
     flush()
     return shards
 
 
-def _encode(pages, sections, scores, weights) -> list[int]:
-    """[page, section, score, ...] for the best MAX_POSTINGS sections (by the score before
-    rounding), pages as the difference from the one before, scores as lunr computes them (idf
-    times the field weights), times 10."""
-    if len(pages) > MAX_POSTINGS:
-        best = np.sort(np.argsort(-weights, kind="stable")[:MAX_POSTINGS])
-        pages, sections, scores = pages[best], sections[best], scores[best]
-    steps = np.diff(pages, prepend=0)
-    return np.column_stack((steps, sections, scores)).ravel().tolist()
+# Postings encoded at a time: numpy spends more on a call than on a term's few postings, and a
+# table for every posting at once would be the build's largest allocation.
+BLOCK_POSTINGS = 1 << 16
+
+
+def _blocks(starts: list[int]) -> Iterator[range]:
+    """Runs of consecutive places whose postings number about BLOCK_POSTINGS (one place at
+    least)."""
+    first = 0
+    while first < len(starts) - 1:
+        last = bisect_right(starts, starts[first] + BLOCK_POSTINGS, first + 2) - 1
+        yield range(first, last)
+        first = last
+
+
+def _postings_table(postings: _Postings, order, idf, starts: list[int], block: range):
+    """The postings of the terms at these places, one row [page step, section, score] each, in
+    page order per term: the page as the difference from the term's posting before (the first
+    from 0), the score as lunr computes it (idf times the field weights) times 10 and rounded
+    as the worker's Math.round rounds (halves up); and the scores before rounding."""
+    base = starts[block.start]
+    chosen = order[base:starts[block.stop]]
+    pages = np.frombuffer(postings.pages, dtype=np.uint32)[chosen].astype(np.int64)
+    table = np.empty((len(chosen), 3), dtype=np.int64)
+    table[:, 0] = np.diff(pages, prepend=0)
+    firsts = np.array(starts[block.start:block.stop], dtype=np.int64) - base
+    table[firsts, 0] = pages[firsts]
+    table[:, 1] = np.frombuffer(postings.sections, dtype=np.uint32)[chosen]
+    bounds = starts[block.start:block.stop + 1]
+    lengths = [after - before for before, after in pairwise(bounds)]
+    weights = np.frombuffer(postings.weights, dtype=np.float64)[chosen]
+    weights *= np.repeat(idf[block.start:block.stop], lengths) * 10
+    table[:, 2] = np.maximum(1, np.floor(weights + 0.5))
+    return table, weights
+
+
+def _best(rows, weights) -> list[int]:
+    """The rows of the best MAX_POSTINGS sections of one term (by the score before rounding),
+    still in page order, with page steps counted between the rows kept."""
+    best = np.sort(np.argsort(-weights, kind="stable")[:MAX_POSTINGS])
+    kept = rows[best]
+    pages = np.cumsum(rows[:, 0])[best]
+    kept[:, 0] = np.diff(pages, prepend=0)
+    return kept.ravel().tolist()
 
 
 def _js_order(term: str) -> bytes:
@@ -349,11 +400,18 @@ def _js_order(term: str) -> bytes:
     return term.encode("utf-16-be")
 
 
-def _write_json(path: Path, value, digest=None) -> int:
+def _write_json(path: Path, value, digest=None, *, new: bool = False) -> int:
+    """Write value as compact JSON. A piece of the index (new) goes into a folder emptied for
+    this build, where no reader can find an older version to keep: it is written in place,
+    which costs a tenth of a temporary file renamed over it, a thousand times a build."""
     data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if digest is not None:
         digest.update(data)
-    write_atomic(path, data, durable=False)
+    if new:
+        with open(path, "xb") as out:
+            out.write(data)
+    else:
+        write_atomic(path, data, durable=False)
     return len(data)
 
 

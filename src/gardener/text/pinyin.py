@@ -4,7 +4,9 @@ pypinyin reads polyphonic characters right only with its phrase table (长期 is
 "zhangqi"), and that table stays in memory for the life of the process: about 55 MB, a third of
 what a whole 1,000-article build otherwise needs. A build spells a few hundred concept titles,
 so it asks a short-lived child process for them and carries none of the table; the results are
-small and go into the analysis cache, so only a cold build starts the child at all.
+small and go into the analysis cache, so only a cold build starts the child at all. The child is
+forked (it starts in milliseconds with everything loaded); a process that cannot fork (one with
+other threads, as `mkdocs serve` is while it rebuilds) starts a new interpreter instead.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import subprocess
 import sys
 from collections.abc import Iterable
 
+from gardener.forks import apart
 from gardener.text.cjk import has_cjk
 
 log = logging.getLogger("mkdocs.plugins.gardener")
@@ -25,6 +28,10 @@ def spellings(names: Iterable[str]) -> dict[str, str]:
     wanted = sorted({name for name in names if has_cjk(name)})
     if not wanted:
         return {}
+    return apart(spell, wanted, unforked=_spelled_by_new_process)
+
+
+def _spelled_by_new_process(wanted: list[str]) -> dict[str, str]:
     try:
         run = subprocess.run(
             [sys.executable, "-m", "gardener.text.pinyin"], input=json.dumps(wanted).encode("ascii"),

@@ -1,6 +1,6 @@
 """Concept mentions across the whole garden: who mentions what, where, and with what else.
 
-Mentions are found once per article body with one multi-pattern matcher, and cached by the hash
+Mentions are found once per text with one multi-pattern matcher, and cached by the hash
 of the body and of the alias set, so a rebuild after one edit only re-reads that one article.
 Pairs are only ever formed within one article, so nothing here grows with the square of the
 number of articles.
@@ -9,13 +9,15 @@ number of articles.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 
 from gardener.articles.model import Article, Garden
 from gardener.garden.cache import AnalysisCache, digest
-from gardener.garden.concepts.matcher import ConceptMatcher, Mention, find_mentions, matcher_for
+from gardener.garden.concepts.matcher import ConceptMatcher, Mention, Spot, find_mentions, matcher_for
 from gardener.text.markdown import inline_text
 
 SNIPPET_CHARS = 90
@@ -30,16 +32,60 @@ _SENTENCE_SEARCH = 600  # characters either side: far beyond what a snippet show
 class Backlink:
     article: Article
     count: int
-    snippet: tuple[str, str, str]  # text before the mention, the mention, text after
+    first: tuple[int, int]  # where in the article's body the concept is first mentioned
+
+    @cached_property
+    def snippet(self) -> tuple[str, str, str]:
+        """Text before the first mention, the mention, text after. Made when a page quotes it:
+        a concept page quotes a few of the articles that mention it, not every one."""
+        return sentence_around(self.article.body, *self.first)
 
 
 @dataclass(frozen=True)
 class ConceptIndex:
     matcher: ConceptMatcher
     signature: str
-    per_article: dict[str, dict[str, tuple[int, tuple]]]  # path -> concept -> (count, snippet)
+    # path -> concept -> (mentions, (start, end) of the first)
+    per_article: dict[str, dict[str, tuple[int, tuple[int, int]]]]
     backlinks: dict[str, tuple[Backlink, ...]]  # concept slug -> listed articles, newest first
     cooccurring: dict[str, tuple[tuple[str, int], ...]]  # concept -> (other concept, articles)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where one text's concept mentions are, as the analysis decided them: the concept and the
+    bounds of each, in text order. Linking a page needs only these, so a page whose text the
+    analysis has read is linked without reading it again (jieba's word-boundary checks are most
+    of that reading). Kept as one string reference and two integers a mention, not as Mention
+    objects, because the cache holds one for every text of the garden."""
+
+    concepts: tuple[str, ...]
+    bounds: array  # start and end of every mention, one after the other
+
+    @classmethod
+    def of(cls, mentions: Iterable[Spot | Mention]) -> Placed:
+        mentions = tuple(mentions)
+        bounds = array("q")
+        for mention in mentions:
+            bounds.extend((mention.start, mention.end))
+        return cls(tuple(m.concept for m in mentions), bounds)
+
+    def __iter__(self) -> Iterator[Spot]:
+        bounds = self.bounds
+        return (Spot(concept, bounds[2 * i], bounds[2 * i + 1])
+                for i, concept in enumerate(self.concepts))
+
+    def __len__(self) -> int:
+        return len(self.concepts)
+
+
+def placed_mentions(text: str, matcher: ConceptMatcher, signature: str, headings: bool,
+                    cache: AnalysisCache) -> Placed:
+    """The mentions of one text, kept under its hash and the alias set's signature, which also
+    says whether headings are read (see matcher_signature): the analysis and a page's linking
+    read each text once between them."""
+    return cache.get(("placed", signature, headings, digest(text)),
+                     lambda: Placed.of(find_mentions(text, matcher, headings=headings)))
 
 
 def alias_map(garden: Garden) -> dict[str, tuple[str, ...]]:
@@ -68,8 +114,8 @@ def analyse_concepts(garden: Garden, *, link_headings: bool = False,
         # Only the per-concept summary is kept, not the mention list: a long article has
         # hundreds of mentions, and pages find their own when they are linked.
         key = garden.digests.get(article.path) or digest(article.body)
-        summaries[article.path] = cache.get(("summary", signature, key),
-                                            partial(_body_summary, article.body, matcher, link_headings))
+        summaries[article.path] = cache.get(("summary", signature, key), partial(
+            _body_summary, article.body, matcher, signature, link_headings, cache))
         if article.listed:
             current[article.path] = (key, article, summaries[article.path])
     aggregate = cache.latest("aggregate", signature, _Aggregate)
@@ -78,18 +124,19 @@ def analyse_concepts(garden: Garden, *, link_headings: bool = False,
                         aggregate.cooccurring())
 
 
-def _body_summary(body: str, matcher: ConceptMatcher, link_headings: bool) -> dict[str, tuple[int, tuple]]:
-    return _summary(body, tuple(find_mentions(body, matcher, headings=not link_headings)))
+def _body_summary(body: str, matcher: ConceptMatcher, signature: str, link_headings: bool,
+                  cache: AnalysisCache) -> dict[str, tuple[int, tuple[int, int]]]:
+    return _summary(tuple(placed_mentions(body, matcher, signature, not link_headings, cache)))
 
 
-def _summary(body: str, mentions: tuple[Mention, ...]) -> dict[str, tuple[int, tuple]]:
-    """concept -> (mentions in this article, snippet around the first one); depends only on
-    the article's own text, so it is cached with it."""
+def _summary(mentions: tuple[Spot | Mention, ...]) -> dict[str, tuple[int, tuple[int, int]]]:
+    """concept -> (mentions in this article, where the first one is); depends only on the
+    article's own text, so it is cached with it."""
     counts = Counter(m.concept for m in mentions)
-    firsts: dict[str, Mention] = {}
+    firsts: dict[str, Spot | Mention] = {}
     for mention in mentions:
         firsts.setdefault(mention.concept, mention)
-    return {c: (counts[c], snippet(body, first)) for c, first in firsts.items()}
+    return {c: (counts[c], (first.start, first.end)) for c, first in firsts.items()}
 
 
 class _Aggregate:
@@ -122,8 +169,8 @@ class _Aggregate:
 
     def _add(self, path, key, article, summary, touched) -> None:
         concepts = frozenset(summary)
-        for concept, (count, text) in summary.items():
-            self.links[concept][path] = Backlink(article, count, text)
+        for concept, (count, first) in summary.items():
+            self.links[concept][path] = Backlink(article, count, first)
             self.together[concept].update(concepts - {concept})
         self.parts[path] = (key, concepts)
         touched |= concepts
@@ -148,11 +195,6 @@ class _Aggregate:
 def _newest(link: Backlink) -> tuple:
     article = link.article
     return (article.date is not None, article.date.sort_key() if article.date else (), article.slug)
-
-
-def snippet(body: str, mention: Mention, width: int = SNIPPET_CHARS) -> tuple[str, str, str]:
-    """The sentence around a mention, markup removed, cut to about width characters."""
-    return sentence_around(body, mention.start, mention.end, width)
 
 
 def sentence_around(body: str, first: int, last: int, width: int = SNIPPET_CHARS) -> tuple[str, str, str]:

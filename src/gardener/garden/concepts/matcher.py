@@ -12,6 +12,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -28,7 +29,7 @@ from gardener.garden.concepts.sense import (
 )
 from gardener.text.markdown import Span, analyse
 
-__all__ = ["ConceptMatcher", "Mention", "find_mentions", "matcher_for", "normalise", "sort_mentions"]
+__all__ = ["ConceptMatcher", "Mention", "Spot", "find_mentions", "matcher_for", "normalise", "sort_mentions"]
 
 # --------------------------------------------------------------------------
 # Normalisation
@@ -79,6 +80,15 @@ class Mention:
     end: int
     line: int
     heading: str | None
+
+
+class Spot(NamedTuple):
+    """Where a mention is: what writing its link or quoting it needs (a Mention has the same
+    three fields)."""
+
+    concept: str
+    start: int
+    end: int
 
 
 # Boundary flags stored with every automaton entry.

@@ -222,12 +222,39 @@ def splits_word(text: str, start: int, end: int) -> bool:
     a longer word: "推理模型" is still about 推理, and its sense is decided from context."""
     if not has_cjk(text[start]) or not has_cjk(text[start - 1:start]):
         return False
-    left = max(0, start - _CJK_EDGE)
+    left, right = max(0, start - _CJK_EDGE), min(len(text), end + _CJK_EDGE)
+    if not _word_across(text, left, start, right):
+        return False
     cuts, at = set(), left
-    for word in _jieba_cut(text[left:min(len(text), end + _CJK_EDGE)]):
+    for word in _jieba_cut(text[left:right]):
         at += len(word)
         cuts.add(at)
     return start not in cuts
+
+
+def _word_across(text: str, left: int, start: int, right: int) -> bool:
+    """Whether some dictionary word could hold the characters on both sides of start, within
+    text[left:right]: the words jieba chooses among are the ones its dictionary holds, found as
+    it finds them (extending a word while it is a known prefix), so without one the reading puts
+    a boundary at start whatever it chooses. Most matches have none, and need no reading."""
+    words = _jieba_words()
+    for first in range(start - 1, left - 1, -1):
+        last = first
+        while last < right and (frequency := words.get(text[first:last + 1])) is not None:
+            if frequency and last >= start:
+                return True
+            last += 1
+    return False
+
+
+def _jieba_words() -> dict[str, int]:
+    """jieba's dictionary as it reads now (with any words taught since it loaded): word ->
+    frequency, 0 for a prefix of a word that is not a word itself."""
+    from gardener.text.segmenter import jieba
+
+    tokenizer = jieba().dt
+    tokenizer.check_initialized()
+    return tokenizer.FREQ
 
 
 def _jieba_cut(text: str) -> list[str]:

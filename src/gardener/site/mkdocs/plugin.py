@@ -16,6 +16,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from gardener.articles.schema import for_theme
+from gardener.files import write_atomic
 from gardener.garden.cache import shared_cache
 from gardener.garden.loading import MAX_ALIAS_CHARS
 from gardener.pages import feeds
@@ -23,6 +24,7 @@ from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets, search_shards
 from gardener.site.mkdocs.config import GardenerConfig, to_options
 from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
+from gardener.site.mkdocs.parallel import ParallelBuild
 from gardener.site.mkdocs.reuse import ServedPages
 from gardener.site.mkdocs.search_index import compact_search_index
 from gardener.sources.sanitizing import safe_url
@@ -58,10 +60,14 @@ class GardenerPlugin(BasePlugin):
         self.served: ServedPages | None = None
         self.reusing: ServedPages | None = None  # self.served, in a build that reuses pages
         self.sharded_search = False
+        self.manifest: bytes | None = None  # the sharded index's, written over Material's
+        self.dirty = False
+        self.parallel = ParallelBuild(self)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also makes MkDocs keep this object across `serve` rebuilds.
         self.serving = command == "serve"
+        self.dirty = dirty
         # a dirty rebuild renders only the changed files already
         self.served = ServedPages() if self.serving and not dirty else None
 
@@ -87,6 +93,8 @@ class GardenerPlugin(BasePlugin):
                                        if p not in config.extra_javascript)
         announce_feeds(config, self.options)
         self.sharded_search = self.options.search_shards and shards_fit(config)
+        self.parallel.start(enabled=self.options.parallel_build, serving=self.serving,
+                            dirty=self.dirty)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -127,7 +135,8 @@ class GardenerPlugin(BasePlugin):
         return files
 
     @timed
-    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+    def _garden_nav(self, nav: Navigation, *, config: MkDocsConfig,
+                    files: Files) -> Navigation | None:
         if self.site is None or config.nav:
             return nav  # an explicit nav in mkdocs.yml is the author's choice
         options = self.options
@@ -142,6 +151,12 @@ class GardenerPlugin(BasePlugin):
                     arrange_articles(item, self.site.garden, options.articles_dir)
         relink_pages(nav)
         return nav
+
+    @event_priority(-1000)  # the navigation is final: every plugin has had its say
+    def _keep_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
+        self.parallel.keep_nav(nav, config, files)
+
+    on_nav = CombinedEvent(_garden_nav, _keep_nav)
 
     @timed
     def _garden_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
@@ -161,6 +176,7 @@ class GardenerPlugin(BasePlugin):
                         files: Files) -> None:
         if self.reusing is not None:
             self.reusing.before_render(page, markdown, config, files)
+        self.parallel.before_render(page, markdown)
 
     on_page_markdown = CombinedEvent(_garden_markdown, _reuse_markdown)
 
@@ -172,30 +188,49 @@ class GardenerPlugin(BasePlugin):
             self.reusing.after_render(page)
 
     @timed
-    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+    def _reuse_env(self, env, *, config: MkDocsConfig, files: Files):
         if self.reusing is not None:
             self.reusing.route_templates(env, files)
         return env
 
+    @event_priority(-1000)  # every page is final: every plugin has had its say
+    @timed
+    def _split_pages(self, env, *, config: MkDocsConfig, files: Files) -> None:
+        self.parallel.split(env, config, files)
+
+    on_env = CombinedEvent(_reuse_env, _split_pages)
+
+    @event_priority(10_000)  # before every other plugin sees the page
+    def _enter_page(self, context, *, page: Page, config: MkDocsConfig, nav) -> None:
+        self.parallel.enter_page(page)
+
     @event_priority(1)  # before the search plugin (priority 0) reads the page
     @timed
     def _reuse_before_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        self.parallel.before_context(page)
         if self.reusing is not None:
             self.reusing.before_context(context, page)
 
     @event_priority(-100)  # the context is final: every plugin has had its say
     @timed
     def _reuse_after_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        self.parallel.after_context(page)
         if self.reusing is not None:
             self.reusing.after_context(context, page)
         return context
 
-    on_page_context = CombinedEvent(_reuse_before_context, _reuse_after_context)
+    on_page_context = CombinedEvent(_enter_page, _reuse_before_context, _reuse_after_context)
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+    def _searched_by_worker(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if not self.sharded_search:
             return output
         return search_shards.use_worker(output)
+
+    @event_priority(-10_000)  # after every other plugin has seen the page
+    def _leave_page(self, output: str, *, page: Page, config: MkDocsConfig) -> None:
+        self.parallel.leave_page(page)
+
+    on_post_page = CombinedEvent(_searched_by_worker, _leave_page)
 
     def on_post_template(self, output_content: str, *, template_name: str,
                          config: MkDocsConfig) -> str | None:
@@ -203,9 +238,24 @@ class GardenerPlugin(BasePlugin):
             return output_content
         return search_shards.use_worker(output_content)  # 404.html is built from a template
 
+    @event_priority(10)  # before the search plugin (priority 0) writes its one index
+    @timed
+    def _shard_search(self, *, config: MkDocsConfig) -> None:
+        self.manifest = None
+        if self.site is None or self.serving or not self.sharded_search:
+            return
+        shards = shard_entries(config)
+        if shards is not None:
+            figures, self.manifest = shards
+            log.debug(f"gardener: sharded search index {figures}")
+
+    @event_priority(1000)  # before any plugin reads the pages or the search index
+    def _collect_pages(self, *, config: MkDocsConfig) -> None:
+        self.parallel.collect()
+
     @event_priority(-100)  # after the search plugin has written its index
     @timed
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _finish_build(self, *, config: MkDocsConfig) -> None:
         if self.reusing is not None:
             self.reusing.finish()
             log.debug(f"gardener: served rebuild: {self.reusing.counts}")
@@ -213,8 +263,10 @@ class GardenerPlugin(BasePlugin):
             return
         if self.serving:
             return  # a served site is never published: keep rebuilds fast
-        if self.sharded_search:
-            figures = write_search_shards(config)
+        if self.manifest is not None:  # in place of the index the search plugin wrote
+            write_atomic(Path(config.site_dir) / search_shards.INDEX, self.manifest, durable=False)
+        elif self.sharded_search:
+            figures = search_shards.rewrite_index(Path(config.site_dir))
             log.debug(f"gardener: sharded search index {figures}")
         elif self.options.compact_search_index:
             compact_search_index(Path(config.site_dir))
@@ -222,7 +274,10 @@ class GardenerPlugin(BasePlugin):
         log.debug(f"gardener: cache {self.cache.hits} hits, {self.cache.misses} misses")
         log.debug(f"gardener: {sum(LAST_BUILD.values()):.3f} s in gardener's hooks")
 
+    on_post_build = CombinedEvent(_collect_pages, _shard_search, _finish_build)
+
     def on_build_error(self, *, error: Exception) -> None:
+        self.parallel.abandon()
         if self.reusing is not None:
             self.reusing.abandon()
 
@@ -233,18 +288,22 @@ class GardenerPlugin(BasePlugin):
         return server
 
 
-def write_search_shards(config: MkDocsConfig) -> dict | None:
-    """The sharded index, made from the entries Material's search plugin holds (reading back
-    the index it has just written would hold them twice at the build's peak), or from its file
-    when a version of Material keeps them elsewhere."""
+def shard_entries(config: MkDocsConfig) -> tuple[dict, bytes] | None:
+    """Write the sharded index from the entries Material's search plugin holds, before it
+    writes them as one file: it then writes only its settings (a whole index would take the
+    build's peak memory and be replaced at once). Returns the figures and the manifest, which
+    replaces that file once written; None when this version of Material keeps its entries
+    elsewhere (its file is then read back and rewritten)."""
     site_dir = Path(config.site_dir)
     index = getattr(_search_plugin(config), "search_index", None)
     entries, settings = getattr(index, "entries", None), getattr(index, "config", None)
-    if not isinstance(entries, list) or not isinstance(settings, dict):
-        return search_shards.rewrite_index(site_dir)
+    if index is None or not isinstance(entries, list) or not isinstance(settings, dict):
+        return None
     keys = ("lang", "separator", "pipeline", "fields")
-    return search_shards.write_sharded_index(site_dir, {k: settings[k] for k in keys
-                                                        if k in settings}, entries)
+    figures = search_shards.write_sharded_index(site_dir, {k: settings[k] for k in keys
+                                                           if k in settings}, entries)
+    index.entries = []
+    return figures, (site_dir / search_shards.INDEX).read_bytes()
 
 
 def _search_plugin(config: MkDocsConfig):

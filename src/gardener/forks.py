@@ -1,0 +1,62 @@
+"""Work done in a forked child process, which starts with everything this process has loaded
+and gives back to the system, when it exits, whatever it imported or allocated on the way."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+log = logging.getLogger("mkdocs.plugins.gardener")
+Result = TypeVar("Result")
+
+
+def apart(function: Callable[..., Result], *args,
+          unforked: Callable[..., Result] | None = None) -> Result:
+    """function(*args) in a forked child, which sees this process's objects without copying
+    them: what it imports and allocates on the way to its result (a library, intermediate
+    arrays) is given back to the system when it exits. Where fork is not available, or in a
+    process with other threads, `unforked(*args)` (function itself by default); when the child
+    fails, function here."""
+    if not can_fork():
+        return (unforked or function)(*args)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    try:
+        child = context.Process(target=_answer, args=(send, function, args), daemon=True)
+        child.start()
+    except OSError as exc:  # no process to spare
+        log.debug(f"gardener: no child process ({exc}); working in this process")
+        return function(*args)
+    send.close()
+    try:
+        done, value = receive.recv()
+    except (EOFError, OSError):  # the child died (out of memory, killed)
+        done, value = False, "no answer"
+    finally:
+        receive.close()
+        child.join()
+    if not done:
+        log.debug(f"gardener: child process failed ({value}); working in this process")
+        return function(*args)
+    return value
+
+
+def _answer(send, function: Callable, args: tuple) -> None:
+    try:
+        send.send((True, function(*args)))
+    except BaseException as exc:  # reported to the parent, which does the work itself
+        send.send((False, repr(exc)))
+    finally:
+        send.close()
+
+
+def can_fork() -> bool:
+    """Fork only a process with one thread: a lock another thread holds (a server's, while
+    `mkdocs serve` rebuilds) would stay held forever in the child. Rebuilds while serving read
+    a few edited articles, so they lose nothing."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+

@@ -1,0 +1,49 @@
+"""The analysis cache on disk: signed, read back whole, and written without holding the whole
+pickle in memory."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+from gardener.garden.cache import MAGIC, AnalysisCache
+
+
+def filled(path, entries: int = 2000, text: str = "第{}篇文章的正文。") -> AnalysisCache:
+    cache = AnalysisCache(path)
+    for i in range(entries):
+        cache.get(("text", i), lambda i=i: text.format(i) * 200)
+    return cache
+
+
+def test_a_saved_cache_reads_back_whole(tmp_path):
+    path = tmp_path / "analysis.pickle"
+    cache = filled(path)
+    cache.save()
+    again = AnalysisCache(path)
+    assert again.entries == cache.entries and len(again.entries) == 2000
+
+
+def test_a_tampered_cache_is_not_read(tmp_path):
+    path = tmp_path / "analysis.pickle"
+    filled(path).save()
+    data = bytearray(path.read_bytes())
+    data[-10] ^= 1
+    path.write_bytes(bytes(data))
+    assert AnalysisCache(path).entries == {}
+
+
+def test_saving_streams_the_pickle(tmp_path):
+    path = tmp_path / "analysis.pickle"
+    # ASCII text: pickling other text leaves a UTF-8 copy inside each string, whatever the
+    # writer does
+    cache = filled(path, text="Article {} says this. ")
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        cache.save()
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    size = path.stat().st_size
+    assert path.read_bytes().startswith(MAGIC) and size > 4_000_000
+    assert peak < size / 4, (peak, size)
