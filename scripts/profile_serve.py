@@ -19,6 +19,7 @@ import argparse
 import os
 import shutil
 import statistics
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -66,6 +67,8 @@ def main() -> None:
     os.chdir(args.work)
     config_file = str(args.work / "mkdocs.yml")
     site = str(args.work / "served")
+    # `mkdocs serve` rebuilds beside its server's threads (so gardener forks no helper process)
+    threading.Thread(target=threading.Event().wait, daemon=True, name="server").start()
     load_config(config_file, site_dir=site).plugins.on_startup(command="serve", dirty=False)
     start, cpu = time.perf_counter(), time.process_time()
     build(load_config(config_file, site_dir=site))

@@ -9,10 +9,10 @@ again for each page.
 
 The values are written by the standard library's pickler (C code), straight into the hash:
 a walk in Python spent about a millisecond a page. The pickler asks this module only at the
-objects that are not plain values: each object is written as its own entry, in the order the
-walk meets them, and named by its number wherever it is reached, so a chain of pages linked
-to their neighbours never nests deeper than one object, and an object reached twice is written
-once.
+objects that are not plain values. An object is numbered where the walk first meets it and
+named by its number wherever it is met again; it is written where it is met, unless that is
+already deep inside other objects (pages linked to their neighbours would nest as deep as the
+site is long): then it is written after, as an entry of its own.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ _SET_TYPES = frozenset(_SETS)
 _VALUES = (str, bytes, int, float, complex)  # subclasses without state: their value says it
 _CODE = (types.BuiltinFunctionType, type, types.ModuleType)
 _PROTOCOL = 5
+_DEPTH = 24  # objects inside objects written in place; deeper ones become entries of their own
 
 
 class Unstable(Exception):
@@ -40,7 +41,7 @@ class Unstable(Exception):
 
 
 def _kind(*_what: object) -> None:
-    """Names what kind of entry follows in the pickled stream; never called."""
+    """Names what kind of value follows in the pickled stream; never called."""
 
 
 class Fingerprint:
@@ -55,15 +56,17 @@ class Fingerprint:
     def __init__(self, skip: frozenset[str] = frozenset(),
                  known: Mapping[int, int] | None = None,
                  opaque: Callable[[object], object | None] | None = None) -> None:
-        self._hash = hashlib.blake2b(digest_size=20)
+        # SHA-256 runs in the processor's own instructions where it has them (about three times
+        # faster than BLAKE2 here); a page's text is most of what a fingerprint hashes.
+        self._hash = hashlib.sha256()
         self._skip = skip
         self._known = known or {}
         self._opaque = opaque
-        self.seen: dict[int, int] = {}  # id() of every object written -> its number
+        self.seen: dict[int, int] = {}  # id() of every object met -> its number
         self._alive: list[object] = []  # ids stay unique while the objects live
-        self._queue: deque[tuple[object, frozenset[str]]] = deque()
-        self._expanding: object = None  # the object written in place; others are references
-        self._skipping: frozenset[str] = frozenset()
+        self._queue: deque[object] = deque()  # objects met too deep, written after
+        self._root: object = None  # the value being added: all its attributes count
+        self._depth = 0
         self._buffer = io.BytesIO()
         self._pickler = _Pickler(self._buffer, self)
 
@@ -71,23 +74,25 @@ class Fingerprint:
         kind = type(value)
         if kind not in _ATOMS:
             if id(value) in self.seen:
-                self._dump(_Mark("again", self.seen[id(value)]), frozenset())
+                self._dump(_Mark("again", self.seen[id(value)]))
                 return self
             self._number(value)
         if kind in _BUILTIN:  # its items are named as they would be inside an object
             value = _items(value, self._named)
-        elif kind in _SETS:
+        elif kind in _SET_TYPES:
             value = self._named(value)
-        self._dump(value, frozenset())  # a root: every attribute counts
+        self._root = value
+        self._dump(value)
+        self._root = None
         while self._queue:
-            self._dump(*self._queue.popleft())
+            self._dump(_Entry(self._queue.popleft()))
         return self
 
     def digest(self) -> bytes:
         return self._hash.digest()
 
     def references(self, kinds: tuple[type, ...], *roots: object) -> dict[int, int]:
-        """The objects written that are of one of kinds, or are one of roots (values given to
+        """The objects met that are of one of kinds, or are one of roots (values given to
         `add`, or inside one), by id(): what another fingerprint may name instead of writing
         again. A root that is a plain list or dict, which has no number, is named by its place
         among the roots."""
@@ -102,13 +107,13 @@ class Fingerprint:
         self._alive.append(value)
         return number
 
-    def _dump(self, value: object, skip: frozenset[str]) -> None:
-        self._expanding, self._skipping = value, skip
+    def _dump(self, value: object) -> None:
         pickler, buffer = self._pickler, self._buffer
-        # The pickler's memo names a value met again within one entry by its place; it starts
-        # each entry holding the marker every entry writes, so the marker is never written out
+        # The pickler's memo names a value met again within one dump by its place; it starts
+        # each dump holding the marker every object writes, so the marker is never written out
         # by name (which costs a module lookup each time).
         pickler.memo = {id(_kind): (0, _kind)}
+        self._depth = 0
         try:
             pickler.dump(value)
         except Unstable:
@@ -122,17 +127,20 @@ class Fingerprint:
     # -- asked by the pickler, for every value that is not a str, number, list, dict or set
 
     def reduce(self, value: object) -> object:
-        """How the pickler writes value: the object being expanded in full; any other object
-        with attributes as a reference to its number (written in full after, as an entry of its
-        own); what has none (a function, a class, a date) where it is met."""
-        if value is self._expanding:
-            self._expanding = None
-            return self._expand(value)
+        """How the pickler writes value: an object met before as a reference to its number, a
+        new one in full (or, too deep, as a reference to the entry written after)."""
         kind = type(value)
+        if kind is _Close:
+            self._depth -= 1
+            return _kind, ()
         if kind is _Mark:
             return _kind, value.what  # type: ignore[attr-defined]
+        if kind is _Entry:
+            return self._write(value.value, _plan(type(value.value)), self._skip)  # type: ignore[attr-defined]
         if value is _kind:
             return NotImplemented
+        if value is self._root:
+            return self._write(value, _plan(kind), frozenset())
         key = id(value)
         number = self._known.get(key)
         if number is not None:
@@ -140,60 +148,60 @@ class Fingerprint:
         number = self.seen.get(key)
         if number is not None:
             return _kind, ("ref", number)
+        plan = _plan(kind)
         stand_in = self._opaque(value) if self._opaque is not None else None
         if stand_in is not None:
             self._number(value)  # met again, it is named by its number
-            return _kind, ("opaque", _name(kind), stand_in)
-        if not _has_attributes(kind):
-            return self._expand(value)
+            return _kind, ("opaque", plan.name, stand_in)
+        if plan.form != "object":
+            return self._write(value, plan, self._skip)
         number = self._number(value)
-        self._queue.append((value, self._skip))
-        return _kind, ("ref", number)
+        if self._depth >= _DEPTH:
+            self._queue.append(value)
+            return _kind, ("entry", number)
+        return self._write(value, plan, self._skip)
 
-    def _expand(self, value: object) -> object:
-        if isinstance(value, Mapping):
-            return _kind, ("map", _name(type(value))), None, None, iter(value.items())
-        if isinstance(value, (list, tuple)):
-            return _kind, ("seq", _name(type(value))), None, iter(value)
-        if isinstance(value, _SETS):
-            return _kind, ("set", _name(type(value)), self._set_content(value))
-        if isinstance(value, partial):
-            return _kind, ("partial",), (value.func, value.args, value.keywords)
-        if isinstance(value, types.FunctionType):
-            closure = [c.cell_contents for c in value.__closure__ or ()]
-            return _kind, ("code", _name(value)), (closure, value.__defaults__,
-                                                    value.__kwdefaults__)
-        if isinstance(value, _CODE):
+    def _write(self, value: object, plan: _Plan, skip: frozenset[str]) -> object:
+        form = plan.form
+        if form == "object":
+            return self._object(value, plan, skip)
+        if form == "map":
+            return _kind, ("map", plan.name), None, None, iter(value.items())  # type: ignore[attr-defined]
+        if form == "seq":
+            return _kind, ("seq", plan.name), None, iter(value)  # type: ignore[call-overload]
+        if form == "set":
+            return _kind, ("set", plan.name, self._set_content(value))  # type: ignore[arg-type]
+        if form == "partial":
+            return _kind, ("partial",), (value.func, value.args, value.keywords)  # type: ignore[attr-defined]
+        if form == "function":
+            closure = [c.cell_contents for c in value.__closure__ or ()]  # type: ignore[attr-defined]
+            return _kind, ("code", _name(value)), (closure, value.__defaults__,  # type: ignore[attr-defined]
+                                                    value.__kwdefaults__)  # type: ignore[attr-defined]
+        if form == "code":
             return _kind, ("code", _name(value))
-        if isinstance(value, types.MethodType):
-            return _kind, ("method", _name(value.__func__)), (value.__self__,)
-        return self._object(value)
+        if form == "method":
+            return _kind, ("method", _name(value.__func__)), (value.__self__,)  # type: ignore[attr-defined]
+        if form == "value":
+            return _kind, ("value", plan.name, _plain(value))
+        if " at 0x" in repr(value):
+            raise Unstable(f"{type(value).__qualname__} has no state to fingerprint")
+        return NotImplemented  # its own way of pickling (a date, a pattern, a path)
 
-    def _object(self, value: object) -> object:
-        kind = type(value)
-        state = getattr(value, "__dict__", None)
-        slots = _slots(kind)
-        # a str or number of a class of its own: its value, then anything it holds besides
-        what = ("value", _name(kind), _plain(value)) if isinstance(value, _VALUES) else \
-            ("obj", _name(kind))
-        if state is None and not slots:
-            if what[0] == "value":
-                return _kind, what
-            if " at 0x" in repr(value):
-                raise Unstable(f"{kind.__qualname__} has no state to fingerprint")
-            return NotImplemented  # its own way of pickling (a date, a pattern, a path)
-        skip = self._skipping
-        derived = _cached_properties(kind)
+    def _object(self, value: object, plan: _Plan, skip: frozenset[str]) -> object:
+        state = value.__dict__ if plan.has_dict else None
+        derived = plan.derived
         if state is not None and (derived or not skip.isdisjoint(state)
                                   or not _SET_TYPES.isdisjoint(map(type, state.values()))):
             state = {name: self._named(item) for name, item in state.items()
                      if name not in skip and name not in derived}
         # a cached property is in the object's state only once something asked for it: ask
         asked = [(name, self._named(_value_of(value, name))) for name in derived
-                 if name not in skip]
-        held = [(name, self._named(getattr(value, name))) for name in slots
-                if name not in skip and hasattr(value, name)]
-        return _kind, what, (state, asked, held)
+                 if name not in skip] if derived else None
+        held = [(name, self._named(getattr(value, name))) for name in plan.slots
+                if name not in skip and hasattr(value, name)] if plan.slots else None
+        value_part = _plain(value) if plan.value else None
+        self._depth += 1
+        return _kind, ("obj", plan.name, value_part), (state, asked, held, _Close())
 
     def _named(self, item: object) -> object:
         """An attribute or a root's item: a set by its content in an order of its own (the
@@ -220,6 +228,22 @@ class _Mark:
         self.what = what
 
 
+class _Entry:
+    """An object met too deep, written as an entry of its own."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+
+class _Close:
+    """Written after an object's attributes: the walk is one object less deep. A new one each
+    time, so the pickler never names it as met before."""
+
+    __slots__ = ()
+
+
 class _Pickler(pickle.Pickler):
     def __init__(self, buffer: io.BytesIO, owner: Fingerprint) -> None:
         super().__init__(buffer, protocol=_PROTOCOL)
@@ -232,26 +256,41 @@ def _items(value: list | tuple | dict, named: Callable[[object], object]) -> obj
     return type(value)(named(item) for item in value)
 
 
-@lru_cache(maxsize=256)
+class _Plan:
+    """How the instances of one class are written."""
+
+    __slots__ = ("form", "name", "derived", "slots", "has_dict", "value")
+
+    def __init__(self, cls: type) -> None:
+        self.name = _name(cls)
+        self.derived = _cached_properties(cls)
+        self.slots = tuple(n for klass in cls.__mro__ for n in getattr(klass, "__slots__", ())
+                           if isinstance(n, str) and n not in ("__dict__", "__weakref__"))
+        self.has_dict = cls.__dictoffset__ != 0
+        # a str or number of a class of its own: its value, then anything it holds besides
+        self.value = issubclass(cls, _VALUES)
+        self.form = _form(cls, self.has_dict or bool(self.slots))
+
+
+def _form(cls: type, has_state: bool) -> str:
+    for base, form in ((Mapping, "map"), ((list, tuple), "seq"), (_SETS, "set"),
+                       (partial, "partial"), (types.FunctionType, "function"),
+                       (_CODE, "code"), (types.MethodType, "method")):
+        if issubclass(cls, base):  # type: ignore[arg-type]
+            return form
+    if has_state:
+        return "object"
+    return "value" if issubclass(cls, _VALUES) else "other"
+
+
+@lru_cache(maxsize=1024)
+def _plan(cls: type) -> _Plan:
+    return _Plan(cls)
+
+
 def _cached_properties(cls: type) -> tuple[str, ...]:
     return tuple(sorted({name for klass in cls.__mro__ for name, attr in vars(klass).items()
                          if isinstance(attr, cached_property)}))
-
-
-@lru_cache(maxsize=256)
-def _has_attributes(cls: type) -> bool:
-    """Whether instances of cls hold attributes of their own (functions and classes hold only
-    their code's; mappings and sequences are written by their items)."""
-    if issubclass(cls, (Mapping, list, tuple, set, frozenset, partial, types.FunctionType,
-                        types.MethodType, *_CODE)):
-        return False
-    return cls.__dictoffset__ != 0 or bool(_slots(cls))
-
-
-@lru_cache(maxsize=256)
-def _slots(cls: type) -> tuple[str, ...]:
-    return tuple(n for klass in cls.__mro__ for n in getattr(klass, "__slots__", ())
-                 if isinstance(n, str) and n not in ("__dict__", "__weakref__"))
 
 
 def _value_of(value: object, name: str) -> object:

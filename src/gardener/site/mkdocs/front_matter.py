@@ -54,7 +54,7 @@ class FrontMatter:
         parse = self._parse or mkdocs_meta.get_data
         if not isinstance(doc, str):
             return parse(doc)
-        key = hashlib.blake2b(doc.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+        key = hashlib.sha256(doc.encode("utf-8", "surrogatepass")).digest()
         found = self._now.get(key) or self._before.get(key)
         if found is not None:
             self._now[key] = found

@@ -113,6 +113,7 @@ class ServedPages:
         self._compiled = _Compiled()
         self.front_matter = FrontMatter()
         self._set_aside = 0
+        self._pending: Path | None = None  # set aside by this build, removed when it ends
         self._removals: list[subprocess.Popen] = []
 
     def start(self, config: MkDocsConfig) -> None:
@@ -125,6 +126,7 @@ class ServedPages:
         self.front_matter.start()
 
     def finish(self) -> None:
+        self._remove_set_aside()
         self._capture.detach()
         self.front_matter.finish()
         self.counts.update(front_matter=self.front_matter.parsed,
@@ -135,6 +137,7 @@ class ServedPages:
 
     def abandon(self) -> None:
         """A build failed: what it made is kept (see Generations.start), nothing else."""
+        self._remove_set_aside()
         self._capture.detach()
         self.front_matter.finish(succeeded=False)
         self._build = None
@@ -178,7 +181,8 @@ class ServedPages:
 
     def set_aside(self, site_dir: str) -> None:
         """Called before MkDocs empties the served folder: move its entries into a hidden
-        folder there and remove them in the background, so the rebuild does not wait."""
+        folder there, removed once the build is done, so the rebuild does not wait (nor share
+        the disk with the removal)."""
         folder = Path(site_dir)
         if not folder.is_dir():
             return
@@ -191,10 +195,18 @@ class ServedPages:
         aside.mkdir(parents=True)
         for entry in entries:
             entry.rename(aside / entry.name)
-        self._removals = [r for r in self._removals if r.poll() is None] + [_remove(aside)]
+        self._remove_set_aside()
+        self._pending = aside
+
+    def _remove_set_aside(self) -> None:
+        if self._pending is not None:
+            self._removals = [r for r in self._removals if r.poll() is None] + [
+                _remove(self._pending)]
+            self._pending = None
 
     def close(self) -> None:
         """The server stops: let the removals finish before MkDocs removes the folder."""
+        self._remove_set_aside()
         for removal in self._removals:
             removal.wait()
         self._removals = []
