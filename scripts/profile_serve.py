@@ -10,7 +10,8 @@ seconds per MkDocs event and what the reuse reused; with --pyinstrument, a profi
 rebuild (text, and HTML next to it).
 
 Usage:
-    python scripts/profile_serve.py GARDEN [--work DIR] [--rebuilds 5] [--pyinstrument OUT.txt]
+    python scripts/profile_serve.py GARDEN [--work DIR] [--rebuilds 5] [--pause 1]
+                                    [--pyinstrument OUT.txt]
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ def main() -> None:
     parser.add_argument("garden", type=Path)
     parser.add_argument("--work", type=Path, default=Path("/tmp/gardener-profile-serve"))
     parser.add_argument("--rebuilds", type=int, default=5)
+    parser.add_argument("--pause", type=float, default=1.0,
+                        help="seconds between rebuilds (a writer's pause; bench.py waits 1 s)")
     parser.add_argument("--pyinstrument", type=Path, help="write a profile of the last rebuild")
     args = parser.parse_args()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -77,6 +80,7 @@ def main() -> None:
     article = sorted((args.work / "docs" / "articles").glob("*.md"))[7]
     walls, cpus = [], []
     for i in range(args.rebuilds):
+        time.sleep(args.pause)
         last = i == args.rebuilds - 1
         stats = seconds_per_event() if last else {}
         profiler = None
