@@ -16,6 +16,8 @@ pages, hard-wrapped PDF dumps), then measures, side by side in one run:
 - search index size with and without gardener (the whole search/ folder: with the sharded index,
   the manifest, shards and page files; `--search` adds what a reader's first query fetches,
   scripts/bench_search.py);
+- with --sequential, the plugin build again on one core (`parallel_build: false`), so the
+  split of the pages over two cores is seen against both;
 - incremental: a warm in-process rebuild after a one-article edit, as `mkdocs serve` does it,
   with the seconds spent in gardener's hooks (the garden's share of the rebuild);
 - save-to-served: a real `mkdocs serve` of the garden and one of its plain twin (a copy with the
@@ -26,6 +28,7 @@ pages, hard-wrapped PDF dumps), then measures, side by side in one run:
 Usage: python scripts/bench.py [--sizes 100,1000,10000] [--repeat 2] [--extra DIR] [--work DIR]
                               [--plain-folder-max 1000] [--incremental-max 1000] [--connections]
                               [--search] [--serve-max 1000] [--serve-edits 5] [--serve-only]
+                              [--sequential]
 """
 
 from __future__ import annotations
@@ -245,8 +248,24 @@ def without_search(config: Path) -> Path:
     return out
 
 
-def builds(garden: Path, repeat: int, folder_nav: bool, no_search: bool = False) -> dict:
+def sequential_config(garden: Path) -> Path:
+    """The garden's mkdocs.yml with the plugin building every page in the build's process."""
+    config = garden / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    changed = re.sub(r"^  - gardener:?\n", "  - gardener:\n      parallel_build: false\n", text,
+                     count=1, flags=re.M)
+    if changed == text:
+        raise SystemExit(f"no gardener plugin found in {config}")
+    out = garden / "mkdocs-sequential.yml"
+    out.write_text(changed, encoding="utf-8")
+    return out
+
+
+def builds(garden: Path, repeat: int, folder_nav: bool, no_search: bool = False,
+           sequential: bool = False) -> dict:
     configs = {"plugin": garden / "mkdocs.yml", "plain_nav": plain_nav_config(garden)}
+    if sequential:
+        configs["plugin_sequential"] = sequential_config(garden)
     if no_search:
         configs["plugin_nosearch"] = without_search(configs["plugin"])
         configs["plain_nav_nosearch"] = without_search(configs["plain_nav"])
@@ -425,6 +444,8 @@ def main() -> None:
     parser.add_argument("--search", action="store_true",
                         help="also measure the first query in Chromium, Material's index against "
                              "the sharded one (scripts/bench_search.py)")
+    parser.add_argument("--sequential", action="store_true",
+                        help="also build with the plugin on one core (parallel_build: false)")
     parser.add_argument("--child-build", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_build:
@@ -451,7 +472,7 @@ def main() -> None:
         row.update(analysis(garden))
         print(f"[{n}] analysis {row['analysis_s']:.2f} s", flush=True)
         row.update(builds(garden, args.repeat, folder_nav=n <= args.plain_folder_max,
-                          no_search=args.no_search))
+                          no_search=args.no_search, sequential=args.sequential))
         if n <= args.incremental_max:
             row.update(incremental(garden))
         if n <= args.serve_max:
@@ -484,6 +505,8 @@ def main() -> None:
                   f"| {r['cpu_plugin_nosearch_s']:.1f} | {r['cpu_plain_nav_nosearch_s']:.1f} "
                   f"| {r['cpu_plugin_nosearch_s'] / r['cpu_plain_nav_nosearch_s']:.2f} "
                   f"| {gap - bare:.1f} of {gap:.1f} |")
+    if args.sequential and not args.serve_only:
+        print_parallel_table(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -514,6 +537,23 @@ def print_table(rows: list[dict]) -> None:
               f"| {r['index_plugin_mb']:.2f} "
               f"| {r['index_plain_nav_mb']:.2f} | {ratio(r, 'index_plugin_mb', 'index_plain_nav_mb')} "
               f"| {num(r, 'garden_warm_s', '.3f')} |")
+
+
+def print_parallel_table(rows: list[dict]) -> None:
+    """The plugin on two cores and on one, each against plain Material with the same nav."""
+    print("\n| articles | build | wall s | CPU s | peak RSS MB | PSS with workers MB "
+          "| wall / plain | CPU / plain | RSS / plain | PSS / plain |")
+    print("|" + "---|" * 10)
+    for r in rows:
+        plain = [r[f"{k}_plain_nav_{u}"] for k, u in
+                 (("build", "s"), ("cpu", "s"), ("rss", "mb"), ("tree", "mb"))]
+        for name, label in (("plain_nav", "plain Material"), ("plugin_sequential", "one core"),
+                            ("plugin", "two cores")):
+            mine = [r[f"{k}_{name}_{u}"] for k, u in
+                    (("build", "s"), ("cpu", "s"), ("rss", "mb"), ("tree", "mb"))]
+            ratios = " | ".join(f"{a / b:.2f}" for a, b in zip(mine, plain, strict=True))
+            print(f"| {r['n']:,} | {label} | {mine[0]:.1f} | {mine[1]:.1f} | {mine[2]:.0f} "
+                  f"| {mine[3]:.0f} | {ratios} |")
 
 
 def print_serve_table(rows: list[dict]) -> None:

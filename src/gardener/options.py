@@ -82,6 +82,9 @@ class Options:
     # Search that loads little: the index is cut into shards by word and the browser fetches
     # only those a query needs (off: Material's single index, fetched whole before a search).
     search_shards: bool = True
+    # `mkdocs build` on two cores where there are two: a forked worker builds part of the pages
+    # (search, template, file) while the build does the rest; the site is the same.
+    parallel_build: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "link_policy", LinkPolicy(self.link_policy))

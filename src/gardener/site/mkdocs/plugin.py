@@ -25,6 +25,7 @@ from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets, search_shards
 from gardener.site.mkdocs.config import GardenerConfig, to_options
 from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
+from gardener.site.mkdocs.parallel import ParallelBuild
 from gardener.site.mkdocs.reuse import ServedPages
 from gardener.site.mkdocs.search_index import compact_search_index
 from gardener.sources.sanitizing import safe_url
@@ -61,10 +62,13 @@ class GardenerPlugin(BasePlugin):
         self.reusing: ServedPages | None = None  # self.served, in a build that reuses pages
         self.sharded_search = False
         self.manifest: bytes | None = None  # the sharded index's, written over Material's
+        self.dirty = False
+        self.parallel = ParallelBuild(self)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also makes MkDocs keep this object across `serve` rebuilds.
         self.serving = command == "serve"
+        self.dirty = dirty
         # a dirty rebuild renders only the changed files already
         self.served = ServedPages() if self.serving and not dirty else None
 
@@ -90,6 +94,8 @@ class GardenerPlugin(BasePlugin):
                                        if p not in config.extra_javascript)
         announce_feeds(config, self.options)
         self.sharded_search = self.options.search_shards and shards_fit(config)
+        self.parallel.start(enabled=self.options.parallel_build, serving=self.serving,
+                            dirty=self.dirty)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -130,7 +136,8 @@ class GardenerPlugin(BasePlugin):
         return files
 
     @timed
-    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+    def _garden_nav(self, nav: Navigation, *, config: MkDocsConfig,
+                    files: Files) -> Navigation | None:
         if self.site is None or config.nav:
             return nav  # an explicit nav in mkdocs.yml is the author's choice
         options = self.options
@@ -145,6 +152,12 @@ class GardenerPlugin(BasePlugin):
                     arrange_articles(item, self.site.garden, options.articles_dir)
         relink_pages(nav)
         return nav
+
+    @event_priority(-1000)  # the navigation is final: every plugin has had its say
+    def _keep_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
+        self.parallel.keep_nav(nav, config, files)
+
+    on_nav = CombinedEvent(_garden_nav, _keep_nav)
 
     @timed
     def _garden_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
@@ -164,6 +177,7 @@ class GardenerPlugin(BasePlugin):
                         files: Files) -> None:
         if self.reusing is not None:
             self.reusing.before_render(page, markdown, config, files)
+        self.parallel.before_render(page, markdown)
 
     on_page_markdown = CombinedEvent(_garden_markdown, _reuse_markdown)
 
@@ -175,30 +189,49 @@ class GardenerPlugin(BasePlugin):
             self.reusing.after_render(page)
 
     @timed
-    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+    def _reuse_env(self, env, *, config: MkDocsConfig, files: Files):
         if self.reusing is not None:
             self.reusing.route_templates(env, files)
         return env
 
+    @event_priority(-1000)  # every page is final: every plugin has had its say
+    @timed
+    def _split_pages(self, env, *, config: MkDocsConfig, files: Files) -> None:
+        self.parallel.split(env, config, files)
+
+    on_env = CombinedEvent(_reuse_env, _split_pages)
+
+    @event_priority(10_000)  # before every other plugin sees the page
+    def _enter_page(self, context, *, page: Page, config: MkDocsConfig, nav) -> None:
+        self.parallel.enter_page(page)
+
     @event_priority(1)  # before the search plugin (priority 0) reads the page
     @timed
     def _reuse_before_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        self.parallel.before_context(page)
         if self.reusing is not None:
             self.reusing.before_context(context, page)
 
     @event_priority(-100)  # the context is final: every plugin has had its say
     @timed
     def _reuse_after_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        self.parallel.after_context(page)
         if self.reusing is not None:
             self.reusing.after_context(context, page)
         return context
 
-    on_page_context = CombinedEvent(_reuse_before_context, _reuse_after_context)
+    on_page_context = CombinedEvent(_enter_page, _reuse_before_context, _reuse_after_context)
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+    def _searched_by_worker(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if not self.sharded_search:
             return output
         return search_shards.use_worker(output)
+
+    @event_priority(-10_000)  # after every other plugin has seen the page
+    def _leave_page(self, output: str, *, page: Page, config: MkDocsConfig) -> None:
+        self.parallel.leave_page(page)
+
+    on_post_page = CombinedEvent(_searched_by_worker, _leave_page)
 
     def on_post_template(self, output_content: str, *, template_name: str,
                          config: MkDocsConfig) -> str | None:
@@ -216,6 +249,10 @@ class GardenerPlugin(BasePlugin):
         if shards is not None:
             figures, self.manifest = shards
             log.debug(f"gardener: sharded search index {figures}")
+
+    @event_priority(1000)  # before any plugin reads the pages or the search index
+    def _collect_pages(self, *, config: MkDocsConfig) -> None:
+        self.parallel.collect()
 
     @event_priority(-100)  # after the search plugin has written its index
     @timed
@@ -238,9 +275,10 @@ class GardenerPlugin(BasePlugin):
         log.debug(f"gardener: cache {self.cache.hits} hits, {self.cache.misses} misses")
         log.debug(f"gardener: {sum(LAST_BUILD.values()):.3f} s in gardener's hooks")
 
-    on_post_build = CombinedEvent(_shard_search, _finish_build)
+    on_post_build = CombinedEvent(_collect_pages, _shard_search, _finish_build)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.parallel.abandon()
         if self.reusing is not None:
             self.reusing.abandon()
 

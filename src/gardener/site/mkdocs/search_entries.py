@@ -38,6 +38,10 @@ class SearchEntries:
         words the segmenter was taught for this build."""
         return (self._plugin_config, taught())
 
+    def entries(self) -> list:
+        """The index's own list of entries, in the order they will be written."""
+        return self._index.entries
+
     def skip(self, page: Page) -> None:
         """The search plugin is about to read page, whose entries are known: make it pass."""
         meta = page.meta

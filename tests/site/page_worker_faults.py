@@ -1,0 +1,78 @@
+"""`mkdocs build` as its command line runs it, with one fault put into the build first; run as
+`python page_worker_faults.py FAULT mkdocs-arguments...`.
+
+Faults, each in real code the build runs:
+- `die`: the process that builds part of the pages ends abruptly at its first page;
+- `raise`: building a page raises in that process only;
+- `render-dies`: the process that renders part of the pages' Markdown ends abruptly at its
+  third page;
+- `markdown-differs`: Material's tags plugin changes every page's Markdown in that process only
+  (an HTML comment, which Python-Markdown keeps), so its HTML must not be used;
+- `warn`: Material's tags plugin logs a warning for every article page (in either process;
+  the pages the worker warned of are listed in the file named by WORKER_MARKS);
+- `none`: no fault.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from material.plugins.tags.plugin import TagsPlugin
+from mkdocs.__main__ import cli
+from mkdocs.commands import build
+from mkdocs.structure.pages import Page
+
+BUILD = os.getpid()
+
+
+def _in_worker() -> bool:
+    return os.getpid() != BUILD
+
+
+def fault(kind: str) -> None:
+    build_page = build._build_page
+    if kind in ("die", "raise"):
+        def faulty(page, *args, **kwargs):
+            if _in_worker():
+                if kind == "die":
+                    os._exit(3)
+                raise RuntimeError(f"fault while building {page.file.src_uri}")
+            return build_page(page, *args, **kwargs)
+        build._build_page = faulty
+    elif kind == "render-dies":
+        render, rendered = Page.render, []
+
+        def dying(page, *args, **kwargs):
+            if _in_worker():
+                rendered.append(page)
+                if len(rendered) == 3:
+                    os._exit(3)
+            return render(page, *args, **kwargs)
+        Page.render = dying
+    elif kind == "markdown-differs":
+        markdown = TagsPlugin.on_page_markdown
+
+        def differing(self, text, *, page, **kwargs):
+            text = markdown(self, text, page=page, **kwargs)
+            return text + "\n\n<!-- read elsewhere -->\n" if _in_worker() else text
+        TagsPlugin.on_page_markdown = differing
+    elif kind == "warn":
+        context = TagsPlugin.on_page_context
+
+        def warning(self, context_, *, page, **kwargs):
+            if page.file.src_uri.startswith("articles/"):
+                if _in_worker() and os.environ.get("WORKER_MARKS"):
+                    with open(os.environ["WORKER_MARKS"], "a", encoding="utf-8") as marks:
+                        marks.write(page.file.src_uri + "\n")
+                logging.getLogger("mkdocs.plugins.material.tags").warning(
+                    f"a page of tags: {page.file.src_uri}")
+            return context(self, context_, page=page, **kwargs)
+        TagsPlugin.on_page_context = warning
+
+
+if __name__ == "__main__":
+    fault(sys.argv[1])
+    sys.argv = ["mkdocs", *sys.argv[2:]]
+    cli()

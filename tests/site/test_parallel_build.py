@@ -1,0 +1,182 @@
+"""`mkdocs build` on two cores (site/mkdocs/parallel.py) makes the site a build on one core makes,
+byte for byte, and says what it would say; a worker that fails leaves its pages to the build."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+
+DRIVER = Path(__file__).with_name("page_worker_faults.py")
+SPLIT = "pages built by a worker"
+
+
+def sequential_config(root: Path) -> Path:
+    """The garden's mkdocs.yml with `parallel_build: false`."""
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    changed = re.sub(r"^  - gardener:?\n", "  - gardener:\n      parallel_build: false\n", text,
+                     count=1, flags=re.M)
+    assert changed != text
+    path = root / "mkdocs-sequential.yml"
+    path.write_text(changed, encoding="utf-8")
+    return path
+
+
+def build(root: Path, config: Path, site: str, fault: str = "none",
+          marks: Path | None = None) -> subprocess.CompletedProcess:
+    """A real `mkdocs build --strict -v` through MkDocs' command line, with one fault put in."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if marks is not None:
+        env["WORKER_MARKS"] = str(marks)
+    return subprocess.run(
+        [sys.executable, str(DRIVER), fault, "build", "--strict", "-v", "-f", str(config),
+         "-d", str(root / site)], capture_output=True, text=True, env=env, cwd=root)
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file()}
+
+
+def said(run: subprocess.CompletedProcess, root: Path) -> Counter:
+    """What the build said at INFO and above (the debug lines name the config and the site
+    folder, which differ between the two builds compared), as a multiset of lines."""
+    lines, level = [], None
+    for line in run.stderr.splitlines():
+        head = re.match(r"(DEBUG|INFO|WARNING|ERROR)\s+-  ", line)
+        if head:
+            level = head.group(1)
+        if level in (None, "DEBUG") or "Documentation built in" in line:
+            continue
+        lines.append(line.replace(str(root), "ROOT").replace("site-sequential", "SITE")
+                     .replace("site-parallel", "SITE"))
+    return Counter(lines)
+
+
+def pages_built(run: subprocess.CompletedProcess) -> Counter:
+    return Counter(re.findall(r"Building page (\S+)", run.stderr))
+
+
+def assert_same_build(parallel, sequential, root: Path) -> None:
+    assert parallel.returncode == sequential.returncode == 0, parallel.stderr[-3000:]
+    assert SPLIT in parallel.stderr and SPLIT not in sequential.stderr
+    assert said(parallel, root) == said(sequential, root)
+    assert "Page skipped" not in parallel.stderr
+    # each page is said to be built once, as in the sequential build
+    assert pages_built(parallel) == pages_built(sequential)
+    assert set(pages_built(parallel).values()) == {1}
+    ours, theirs = site_files(root / "site-parallel"), site_files(root / "site-sequential")
+    assert ours.keys() == theirs.keys()
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generated_garden_is_the_same_built_on_two_cores(tmp_path):
+    """A garden of 240 generated articles with tags, dates and the starter concepts."""
+    bench = _bench()
+    root, _row = bench.make_garden(240, tmp_path, bench.paragraphs([SEEDS]))
+    sequential = build(root, sequential_config(root), "site-sequential")
+    parallel = build(root, root / "mkdocs.yml", "site-parallel")
+    assert_same_build(parallel, sequential, root)
+    assert (root / "site-parallel" / "search" / "search_index.json").exists()
+    taken = re.search(r"Markdown of (\d+) of (\d+) pages rendered by a worker", parallel.stderr)
+    assert taken and taken.group(1) == taken.group(2) != "0"
+
+
+@pytest.mark.parametrize("shards", ["true", "false"])
+def test_repo_garden_is_the_same_built_on_two_cores(repo_copy, shards):
+    """With the sharded index and with Material's own (whose entries must be in page order)."""
+    config = repo_copy / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - gardener:\n", f"  - gardener:\n      search_shards: {shards}\n", 1), encoding="utf-8")
+    sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential")
+    parallel = build(repo_copy, config, "site-parallel")
+    assert_same_build(parallel, sequential, repo_copy)
+
+
+def test_strict_counts_the_warnings_of_the_workers_pages(repo_copy, tmp_path):
+    marks = tmp_path / "worker-pages"
+    sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential", "warn")
+    parallel = build(repo_copy, repo_copy / "mkdocs.yml", "site-parallel", "warn", marks)
+    warned = marks.read_text(encoding="utf-8").split()
+    assert any(uri.startswith("articles/") for uri in warned)  # some warned in the worker
+    assert parallel.returncode == sequential.returncode == 1
+    # MkDocs prints its verdict on stdout
+    aborted = re.search(r"Aborted with (\d+) warnings in strict mode", sequential.stdout)
+    assert aborted and aborted.group(0) in parallel.stdout
+    assert said(parallel, repo_copy) == said(sequential, repo_copy)
+
+
+@pytest.mark.parametrize("fault", ["die", "raise"])
+def test_a_failed_worker_leaves_its_pages_to_the_build(repo_copy, fault):
+    sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential")
+    parallel = build(repo_copy, repo_copy / "mkdocs.yml", "site-parallel", fault)
+    assert "the page worker failed" in parallel.stderr
+    assert_same_build(parallel, sequential, repo_copy)
+
+
+@pytest.mark.parametrize("fault", ["render-dies", "markdown-differs"])
+def test_the_markdown_workers_html_is_taken_only_for_the_same_markdown(repo_copy, fault):
+    sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential")
+    parallel = build(repo_copy, repo_copy / "mkdocs.yml", "site-parallel", fault)
+    taken = re.search(r"Markdown of (\d+) of (\d+) pages rendered by a worker \((\d+) rendered "
+                      r"again here", parallel.stderr)
+    assert taken, parallel.stderr[-3000:]
+    if fault == "render-dies":
+        assert "the Markdown worker stopped" in parallel.stderr
+        assert int(taken.group(1)) == 2  # it died at its third page
+    else:
+        assert int(taken.group(1)) == 0 and taken.group(3) == taken.group(2)
+    assert_same_build(parallel, sequential, repo_copy)
+
+
+def test_a_page_that_cannot_be_built_fails_the_build_as_before(repo_copy):
+    article = next((repo_copy / "docs" / "articles").glob("*.md"))
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("---\n", "---\ntemplate: no-such-template.html\n", 1),
+                       encoding="utf-8")
+    sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential")
+    parallel = build(repo_copy, repo_copy / "mkdocs.yml", "site-parallel")
+    assert SPLIT in parallel.stderr
+    assert parallel.returncode == sequential.returncode == 1
+    errors = [line for line in sequential.stderr.splitlines() if line.startswith("ERROR")]
+    assert errors and all(line in parallel.stderr for line in errors)
+    assert f"Error building page '{article.relative_to(repo_copy / 'docs')}'" in errors[0]
+
+
+def test_a_plugin_gardener_does_not_know_keeps_the_build_on_one_core(repo_copy):
+    (repo_copy / "hooks.py").write_text(
+        "seen = []\n\n\ndef on_page_context(context, page, config, nav):\n"
+        "    seen.append(page.file.src_uri)\n", encoding="utf-8")
+    config = repo_copy / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - hooks.py\n",
+                      encoding="utf-8")
+    run = build(repo_copy, config, "site-parallel")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "pages built on one core: hook" in run.stderr and "handles page_context" in run.stderr
+    assert SPLIT not in run.stderr
+
+
+def test_a_served_garden_is_built_on_one_core(server, caplog):
+    """`mkdocs serve` (here as it builds, in this process) never forks page workers."""
+    caplog.set_level(logging.DEBUG, logger="mkdocs")
+    server.build()
+    said = caplog.text
+    assert "gardener: served rebuild" in said  # the plugin spoke at debug level
+    assert "rendered by a worker" not in said and SPLIT not in said
+    assert "Markdown rendered on one core" not in said  # not refused: never considered
