@@ -98,10 +98,12 @@ def fails_in_child(n: int) -> int:
     return n + 1
 
 
-def test_work_apart_is_done_in_a_child_that_keeps_what_it_imported():
+def test_work_apart_is_done_in_a_child_that_keeps_what_it_imported(tmp_path, monkeypatch):
     import sys
 
-    name = "xml.dom.minidom"  # a module nothing else here imports
+    name = f"fresh_module_{PARENT}"  # a module nothing else imports
+    (tmp_path / f"{name}.py").write_text("LOADED = True\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
     assert name not in sys.modules
     pid, imported = sidework.apart(imports_in_child, name)
     assert pid != PARENT and imported
