@@ -206,7 +206,6 @@ class Ranking:
     count: int
     vectors: tuple[TermVector, ...]
     concepts: tuple[tuple[tuple[str, int], ...], ...]
-    parts: tuple[Part, ...]
     vocabulary: np.ndarray  # the hashes of every article's terms, sorted
     documents: np.ndarray  # how many articles hold each
     kept: tuple[Kept, ...]
@@ -228,8 +227,8 @@ def rank(articles: Sequence[Article], vectors: Sequence[TermVector],
         before = None  # other articles, or other duplicates: every row depends on them
     n = len(articles)
     edited = _edited(before, vectors, concepts)
-    parts = [_with_concepts(v, c) if before is None or r in edited else before.parts[r]
-             for r, (v, c) in enumerate(zip(vectors, concepts, strict=True))]
+    # made again each time rather than kept: they would hold every article's terms twice
+    parts = [_with_concepts(v, c) for v, c in zip(vectors, concepts, strict=True)]
     hashes, rows = _entries([p[0] for p in parts])
     if before is None:
         vocabulary, columns = np.unique(hashes, return_inverse=True)
@@ -251,8 +250,8 @@ def rank(articles: Sequence[Article], vectors: Sequence[TermVector],
         rescore = _sharing(moved, kept, before.kept, kept_hashes, kept_rows)
     related = list(before.related) if before is not None else [()] * n
     _score(rescore, matrix, vocabulary, articles, concepts, count, related)
-    return Ranking(identity, count, tuple(vectors), tuple(concepts), tuple(parts), vocabulary,
-                   documents, tuple(kept), tuple(related))
+    return Ranking(identity, count, tuple(vectors), tuple(concepts), vocabulary, documents,
+                   tuple(kept), tuple(related))
 
 
 _EMPTY: Kept = (np.array([], dtype=np.int64), np.array([], dtype=np.float32))
@@ -287,7 +286,7 @@ def _recount(before: Ranking, parts: Sequence[Part], edited: list[int]
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The terms and how many articles hold each, from the counts before and the edited rows'
     terms then and now (as counting them all would give); and the terms whose count changed."""
-    old = [before.parts[r][0] for r in edited]
+    old = [_with_concepts(before.vectors[r], before.concepts[r])[0] for r in edited]
     new = [parts[r][0] for r in edited]
     terms = np.concatenate(old + new) if edited else np.array([], dtype=np.int64)
     signs = np.repeat([-1.0] * len(old) + [1.0] * len(new), [len(h) for h in old + new])

@@ -23,8 +23,9 @@ Two costs of a served rebuild are MkDocs' own and do not depend on what changed:
 served folder (`mkdocs serve` builds into a temporary folder it empties first; removing a
 thousand page folders one by one takes seconds on some file systems) and compiling the theme's
 templates again for a fresh Jinja environment. The old pages are set aside into a hidden folder
-(MkDocs leaves hidden entries alone) and removed by a process of its own, and compiled templates are
-kept by Jinja's own bytecode cache, which compiles a template again whenever its source changes.
+(MkDocs leaves hidden entries alone) and removed by a process of its own once the build is done,
+and compiled templates are kept by Jinja's own bytecode cache, which compiles a template again
+whenever its source changes.
 """
 
 from __future__ import annotations
