@@ -1,6 +1,11 @@
-"""A `mkdocs build` on two cores: a forked worker builds part of the pages.
+"""A `mkdocs build` on two cores: forked workers render and build part of the pages.
 
-MkDocs builds pages one after another on one core. Once every page's Markdown is rendered (the
+MkDocs reads and renders pages one after another on one core, then builds them the same way.
+While it reads them, a worker forked once the navigation is final renders every other page's
+Markdown (`_Renders`): this process still reads each page and runs `page_markdown`, and takes
+the worker's HTML only for exactly the Markdown and front-matter it reached itself.
+
+Once every page's Markdown is rendered (the
 `env` event), building a page — Material's search reading its HTML, the theme's template,
 writing the file — needs only what the build already holds. So at that point a worker process
 is forked (it shares everything loaded so far) and builds its share of the pages exactly as
