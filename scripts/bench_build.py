@@ -11,7 +11,9 @@ Usage (from the repository; the garden is one `bench.make_garden` made, with its
 mkdocs-plain-nav.yml):
 
     python scripts/bench_build.py GARDEN --src before=/path/to/main/src --src after=src
-                                  [--rounds 3] [--json OUT]
+                                  [--src serial=src@mkdocs-serial.yml] [--rounds 3] [--json OUT]
+
+`NAME=DIR@CONFIG` builds with another config file of the garden (one with other plugin options).
 
 The garden is copied first: its sources are never written.
 """
@@ -53,20 +55,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("garden", type=Path)
     parser.add_argument("--src", action="append", default=[], metavar="NAME=DIR",
-                        help="a source tree of gardener to build with (repeatable)")
+                        help="a source tree of gardener to build with, and a config file of the "
+                           "garden other than mkdocs.yml after @ (repeatable)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    variants = {"plain": None, **{name: Path(folder) for name, folder in
-                                  (spec.split("=", 1) for spec in args.src)}}
+    variants: dict[str, tuple[Path | None, str]] = {"plain": (None, "mkdocs-plain-nav.yml")}
+    for spec in args.src:
+        name, _, where = spec.partition("=")
+        folder, _, config = where.partition("@")
+        variants[name] = (Path(folder), config or "mkdocs.yml")
     work = Path(tempfile.mkdtemp(prefix="bench-build-"))
     garden = work / "garden"
     shutil.copytree(args.garden, garden, ignore=shutil.ignore_patterns("site*", ".cache"))
     results: dict[str, list[dict]] = {name: [] for name in variants}
     for round_ in range(1, args.rounds + 1):
-        for name, src in variants.items():
-            config = garden / ("mkdocs-plain-nav.yml" if name == "plain" else "mkdocs.yml")
-            result = build_with(garden, config, garden / f"site-{name}", src)
+        for name, (src, config) in variants.items():
+            result = build_with(garden, garden / config, garden / f"site-{name}", src)
             results[name].append(result)
             print(f"round {round_} {name:>8}: {result['seconds']:6.1f} s wall, "
                   f"{result['cpu_s']:6.1f} s CPU, peak RSS {result['rss_mb']:5.0f} MB, "

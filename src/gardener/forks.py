@@ -57,6 +57,7 @@ def can_fork() -> bool:
     """Fork only a process with one thread: a lock another thread holds (a server's, while
     `mkdocs serve` rebuilds) would stay held forever in the child. Rebuilds while serving read
     a few edited articles, so they lose nothing."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return ("fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+            and not multiprocessing.current_process().daemon)  # a daemon may have no children
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tracemalloc
 
+from gardener.garden import cache as cache_module
 from gardener.garden.cache import MAGIC, AnalysisCache
 
 
@@ -32,18 +33,36 @@ def test_a_tampered_cache_is_not_read(tmp_path):
     assert AnalysisCache(path).entries == {}
 
 
-def test_saving_streams_the_pickle(tmp_path):
+def test_the_file_is_written_as_it_is_pickled(tmp_path):
     path = tmp_path / "analysis.pickle"
     # ASCII text: pickling other text leaves a UTF-8 copy inside each string, whatever the
-    # writer does
+    # writer does (the next test)
     cache = filled(path, text="Article {} says this. ")
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
-        cache.save()
+        assert cache_module._save(path, cache.entries) is None  # in this process
         peak = tracemalloc.get_traced_memory()[1] - before
     finally:
         tracemalloc.stop()
     size = path.stat().st_size
     assert path.read_bytes().startswith(MAGIC) and size > 4_000_000
     assert peak < size / 4, (peak, size)
+    assert AnalysisCache(path).entries == cache.entries
+
+
+def test_saving_leaves_the_build_process_as_it_was(tmp_path):
+    """A forked child pickles the entries: the Chinese strings of this process get no UTF-8
+    copies (pickling gives every string it writes one, for the life of the string)."""
+    path = tmp_path / "analysis.pickle"
+    cache = filled(path)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        cache.save()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    size = path.stat().st_size
+    assert size > 4_000_000 and grown < size / 10, (grown, size)
+    assert AnalysisCache(path).entries == cache.entries

@@ -98,10 +98,12 @@ def fails_in_child(n: int) -> int:
     return n + 1
 
 
-def test_work_apart_is_done_in_a_child_that_keeps_what_it_imported():
+def test_work_apart_is_done_in_a_child_that_keeps_what_it_imported(tmp_path, monkeypatch):
     import sys
 
-    name = "xml.dom.minidom"  # a module nothing else here imports
+    name = f"fresh_module_{PARENT}"  # a module nothing else imports
+    (tmp_path / f"{name}.py").write_text("LOADED = True\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
     assert name not in sys.modules
     pid, imported = sidework.apart(imports_in_child, name)
     assert pid != PARENT and imported
@@ -139,3 +141,23 @@ print(similarity.related_articles(articles, counts) == apart, len(apart) == len(
                          text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.split() == ["False", "True", "True", "True"]
+
+
+def _apart_in_daemon(send) -> None:
+    try:
+        send.send(("done", sidework.apart(os.getpid), os.getpid()))
+    except BaseException as exc:
+        send.send(("failed", repr(exc), os.getpid()))
+
+
+def test_a_daemon_process_does_the_work_itself():
+    """A daemonic process (a pool's worker) may not start children: it works in itself."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_apart_in_daemon, args=(send,), daemon=True)
+    child.start()
+    outcome, pid, own = receive.recv()
+    child.join()
+    assert outcome == "done" and pid == own

@@ -230,3 +230,24 @@ def test_a_build_shards_the_entries_before_material_writes_them(tmp_path, monkey
     site = tmp_path / "site"
     assert manifest(site)["shards"] == manifest(sharded)["shards"]
     assert read_entries(site) == read_entries(sharded)
+
+
+def test_entries_are_let_go_of_as_the_index_takes_them(material, tmp_path):
+    from gardener.site.mkdocs.plugin import _consumed
+
+    config, docs = material
+    entries = [dict(doc) for doc in docs]
+    held = []
+
+    def watched():
+        for entry in _consumed(entries):
+            held.append(sum(e is not None for e in entries))
+            yield entry
+
+    write_sharded_index(tmp_path, config, watched())
+    assert held == list(range(len(docs) - 1, -1, -1))  # one fewer held after each
+    assert read_entries(tmp_path) == read_entries_of(docs)
+
+
+def read_entries_of(docs):
+    return [{k: d[k] for k in ("location", "title", "text", "tags") if k in d} for d in docs]

@@ -27,6 +27,7 @@ from typing import Any, BinaryIO, TypeVar
 from platformdirs import user_cache_dir
 
 from gardener.files import write_atomic
+from gardener.forks import apart
 
 log = logging.getLogger("mkdocs.plugins.gardener")
 MAGIC = b"gardener analysis cache, signed\n"
@@ -91,16 +92,18 @@ class AnalysisCache:
         self.used.clear()
 
     def save(self) -> None:
-        """Write the entries used since the last reset, so the file does not grow forever."""
+        """Write the entries used since the last reset, so the file does not grow forever. A
+        forked child writes them when this process can fork: pickling leaves a UTF-8 copy inside
+        every non-ASCII string it writes (the articles' text, for one), which would stay with
+        the build until it ends."""
         if self.path is None or not self._dirty:
             return
         kept = {k: v for k, v in self.entries.items() if k in self.used}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, partial(_write_signed, (FORMAT, kept)), durable=False)
+        problem = apart(_save, self.path, kept)
+        if problem:
+            log.info(f"gardener: cache not written ({problem}); the next build starts cold")
+        else:
             self._dirty = False
-        except OSError as exc:
-            log.info(f"gardener: cache not written ({exc.strerror}); the next build starts cold")
 
     def _load(self, path: Path) -> None:
         try:
@@ -126,6 +129,16 @@ class AnalysisCache:
             return
         if version == FORMAT and isinstance(entries, dict):
             self.entries = entries
+
+
+def _save(path: Path, entries: dict) -> str | None:
+    """Write the cache file; None, or what went wrong."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, partial(_write_signed, (FORMAT, entries)), durable=False)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 def _write_signed(value: Any, out: BinaryIO) -> None:

@@ -73,25 +73,34 @@ class Unsupported(Exception):
 
 class _Postings:
     """Every (term, section) pair of the index, as flat arrays: a Python object per posting
-    would cost ten times the memory at 10,000 articles, and the arrays invert with numpy."""
+    would cost ten times the memory at 10,000 articles, and the arrays invert with numpy. A
+    section's postings are added together, so its page and number are kept once per section,
+    with where its postings end."""
 
     def __init__(self) -> None:
         self.vocabulary: dict[str, int] = _Numbering()
         self.terms = array("I")
-        self.pages = array("I")
-        self.sections = array("I")
         self.weights = array("d")  # double, as the worker computes them when it indexes
         self.in_fields = array("I")  # a term once per field holding it: lunr's frequency
+        self.ends = array("q")  # per section: where its postings end
+        self.pages = array("I")  # per section: its page
+        self.sections = array("I")  # per section: its number in the page
 
     def add(self, page: int, section: int, weights: dict[str, float], fields: list) -> None:
         number = self.vocabulary.__getitem__
-        ids = array("I", map(number, weights))
-        self.terms.extend(ids)
-        self.pages.extend(array("I", [page]) * len(ids))
-        self.sections.extend(array("I", [section]) * len(ids))
+        self.terms.extend(map(number, weights))
         self.weights.extend(weights.values())
         for counts in fields:
             self.in_fields.extend(map(number, counts))
+        self.ends.append(len(self.terms))
+        self.pages.append(page)
+        self.sections.append(section)
+
+    def of(self, chosen) -> tuple:
+        """The page and the section number of these postings."""
+        holder = np.searchsorted(np.frombuffer(self.ends, dtype=np.int64), chosen, side="right")
+        return (np.frombuffer(self.pages, dtype=np.uint32)[holder],
+                np.frombuffer(self.sections, dtype=np.uint32)[holder])
 
 
 class _Numbering(dict):
@@ -370,12 +379,13 @@ def _postings_table(postings: _Postings, order, idf, starts: list[int], block: r
     as the worker's Math.round rounds (halves up); and the scores before rounding."""
     base = starts[block.start]
     chosen = order[base:starts[block.stop]]
-    pages = np.frombuffer(postings.pages, dtype=np.uint32)[chosen].astype(np.int64)
+    pages, sections = postings.of(chosen)
+    pages = pages.astype(np.int64)
     table = np.empty((len(chosen), 3), dtype=np.int64)
     table[:, 0] = np.diff(pages, prepend=0)
     firsts = np.array(starts[block.start:block.stop], dtype=np.int64) - base
     table[firsts, 0] = pages[firsts]
-    table[:, 1] = np.frombuffer(postings.sections, dtype=np.uint32)[chosen]
+    table[:, 1] = sections
     bounds = starts[block.start:block.stop + 1]
     lengths = [after - before for before, after in pairwise(bounds)]
     weights = np.frombuffer(postings.weights, dtype=np.float64)[chosen]

@@ -6,6 +6,7 @@ import functools
 import html
 import logging
 import time
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -300,10 +301,18 @@ def shard_entries(config: MkDocsConfig) -> tuple[dict, bytes] | None:
     if index is None or not isinstance(entries, list) or not isinstance(settings, dict):
         return None
     keys = ("lang", "separator", "pipeline", "fields")
-    figures = search_shards.write_sharded_index(site_dir, {k: settings[k] for k in keys
-                                                           if k in settings}, entries)
     index.entries = []
+    figures = search_shards.write_sharded_index(site_dir, {k: settings[k] for k in keys
+                                                           if k in settings}, _consumed(entries))
     return figures, (site_dir / search_shards.INDEX).read_bytes()
+
+
+def _consumed(entries: list) -> Iterator:
+    """The entries one by one, each let go of once taken: the index is built while the text
+    it is built from goes away."""
+    for number in range(len(entries)):
+        entry, entries[number] = entries[number], None
+        yield entry
 
 
 def _search_plugin(config: MkDocsConfig):
