@@ -20,7 +20,8 @@ A worker loses whatever a plugin keeps from per-page events, so the build is spl
 every plugin with a handler in the events of this phase is one whose handlers are known
 (Material's search and tags, gardener); otherwise, and while serving, for a dirty build, in a
 process with other threads, on one CPU or for a small site, the build stays sequential and the
-reason is logged at debug level. A worker that fails or dies leaves its pages to this process.
+reason is logged at debug level. A worker that fails or dies leaves its pages to this process,
+and when this process is done with its own pages it takes back those the worker has not started.
 """
 
 from __future__ import annotations
@@ -260,6 +261,7 @@ class _Split:
         self.process: Any = None
         self.inbox: Any = None
         self.cpu = 0.0
+        self.claimed: Any = None
 
     @classmethod
     def fork(cls, doc_files: list[File], config: MkDocsConfig, nav: Navigation,
@@ -274,6 +276,7 @@ class _Split:
         # objects are not copied into its memory when a collection would touch them.
         gc.freeze()
         try:
+            split.claimed = context.Value("i", 0)  # the worker's pages it has started
             process = context.Process(target=_work, name="gardener-pages", daemon=True,
                                       args=(split, theirs, outbox))
             process.start()
@@ -333,36 +336,40 @@ class _Split:
         logging.getLogger(mkdocs_build.__name__).removeFilter(self.quiet)
         self.silence.detach()
         self.cpu = time.process_time() - self.cpu
-        built = self._receive()
+        with self.claimed.get_lock():  # the pages the worker has not started are built here
+            started, self.claimed.value = self.claimed.value, len(self.theirs)
+        built = self._receive(started)
         if built is None:
-            self._build_here()
-        else:
-            for uri, (entries, records) in zip(self.theirs, built, strict=True):
-                for record in records:
-                    logging.getLogger(record.name).handle(record)
-                self.found[uri] = entries
+            built, started = [], 0
+        for uri, (entries, records) in zip(self.theirs, built, strict=False):
+            for record in records:
+                logging.getLogger(record.name).handle(record)
+            self.found[uri] = entries
+        self._build_here(list(self.theirs)[started:])
         if self.search.active:
             self._index_in_page_order()
 
-    def _receive(self) -> list | None:
+    def _receive(self, started: int) -> list | None:
         waited = time.perf_counter()
         try:
             kind, value, cpu = self.inbox.recv()
             log.debug(f"gardener: pages: {cpu:.2f} s of CPU in the worker, {self.cpu:.2f} s "
-                      f"here, then {time.perf_counter() - waited:.2f} s waiting for it")
+                      f"here, then {time.perf_counter() - waited:.2f} s waiting for it; "
+                      f"{len(self.theirs) - started} of its pages taken back")
         except (EOFError, OSError) as exc:
             kind, value = "died", repr(exc)
         finally:
             self.inbox.close()
             self.process.join()
-        if kind == "built" and len(value) == len(self.theirs):
+        if kind == "built" and len(value) == started:
             return value
         log.debug(f"gardener: the page worker failed ({value}); its pages are built here")
         return None
 
-    def _build_here(self) -> None:
-        """The worker failed: this process builds its pages, as a sequential build would."""
-        pages, self.theirs = list(self.theirs.values()), {}
+    def _build_here(self, uris: list[str]) -> None:
+        """Pages of the worker this process builds after all (the worker failed, or had not
+        started them when this process was done with its own), as a sequential build would."""
+        pages = [self.theirs.pop(uri) for uri in uris]
         for page in pages:
             mkdocs_build._build_page(page, self.config, self.doc_files, self.nav, self.env,
                                      excluded=page.file.inclusion.is_excluded())
@@ -416,6 +423,10 @@ def _work(split: _Split, pages: list[Page], outbox) -> None:
     cpu = time.process_time()
     try:
         for page in pages:
+            with split.claimed.get_lock():
+                if split.claimed.value >= len(pages):
+                    break  # the build takes back the pages not started
+                split.claimed.value += 1
             start = len(split.search.entries()) if split.search.active else 0
             capture.records = []
             mkdocs_build._build_page(page, split.config, split.doc_files, split.nav, split.env,
