@@ -33,7 +33,7 @@ import os
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -120,8 +120,8 @@ class ParallelBuild:
             return
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         why = refusal(config, files, doc_files, self.nav, self.plugin)
-        if why:
-            log.debug(f"gardener: pages built on one core: {why}")
+        if why or self.nav is None:
+            log.debug(f"gardener: pages built on one core: {why or 'no navigation'}")
             return
         self._split = _Split.fork(doc_files, config, self.nav, env)
 
@@ -161,7 +161,7 @@ class ParallelBuild:
             renders.finish()
 
 
-def _can_fork(doc_files: list[File]) -> str | None:
+def _can_fork(doc_files: Sequence[File]) -> str | None:
     if cpus() < 2:
         return "one CPU"
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -182,14 +182,14 @@ def _unknown_handler(config: MkDocsConfig, events: tuple[str, ...]) -> str | Non
     return None
 
 
-def render_refusal(config: MkDocsConfig, doc_files: list[File]) -> str | None:
+def render_refusal(config: MkDocsConfig, doc_files: Sequence[File]) -> str | None:
     """Why the pages' Markdown cannot be rendered in a worker, or None. (Its results are taken
     only for the very Markdown and front-matter this process reaches, but a plugin unknown
     here could do something else than reading in those events.)"""
     return _can_fork(doc_files) or _unknown_handler(config, RENDER_EVENTS)
 
 
-def refusal(config: MkDocsConfig, files: Files, doc_files: list[File], nav: Navigation | None,
+def refusal(config: MkDocsConfig, files: Files, doc_files: Sequence[File], nav: Navigation | None,
             plugin: object) -> str | None:
     """Why this build cannot be split, or None."""
     why = _can_fork(doc_files)
@@ -218,7 +218,7 @@ def _owner(handler: Callable) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
-def _clash(files: Files, doc_files: list[File], config: MkDocsConfig) -> str | None:
+def _clash(files: Files, doc_files: Sequence[File], config: MkDocsConfig) -> str | None:
     """Files this process writes while the worker writes pages: a page written to the same
     place as one of them could end differently than in a sequential build."""
     written = {f.dest_uri for f in files if not f.is_documentation_page()}
@@ -246,7 +246,7 @@ def shares(pages: list[Page]) -> tuple[list[Page], list[Page]]:
 class _Split:
     """One worker and the pages it builds."""
 
-    def __init__(self, doc_files: list[File], theirs: list[Page], config: MkDocsConfig,
+    def __init__(self, doc_files: Sequence[File], theirs: list[Page], config: MkDocsConfig,
                  nav: Navigation, env: jinja2.Environment) -> None:
         self.doc_files = doc_files
         self.theirs: dict[str, Page] = {page.file.src_uri: page for page in theirs}
@@ -264,9 +264,9 @@ class _Split:
         self.claimed: Any = None
 
     @classmethod
-    def fork(cls, doc_files: list[File], config: MkDocsConfig, nav: Navigation,
+    def fork(cls, doc_files: Sequence[File], config: MkDocsConfig, nav: Navigation,
              env: jinja2.Environment) -> _Split | None:
-        pages = [f.page for f in doc_files]
+        pages = [f.page for f in doc_files if f.page is not None]
         _mine, theirs = shares(pages)
         split = cls(doc_files, theirs, config, nav, env)
         compile_templates(env, config, doc_files, nav, pages[0])
@@ -403,7 +403,7 @@ class _Split:
             self.inbox.close()
 
 
-def compile_templates(env: jinja2.Environment, config: MkDocsConfig, doc_files: list[File],
+def compile_templates(env: jinja2.Environment, config: MkDocsConfig, doc_files: Sequence[File],
                       nav: Navigation, page: Page) -> None:
     """Compile the templates a page is made with once, before the fork, so the worker does
     not compile them again: render one page's template and drop the result (templates are
@@ -525,7 +525,7 @@ class _Renders:
         self.taken = self.differed = 0
 
     @classmethod
-    def fork(cls, owner: ParallelBuild, doc_files: list[File], config: MkDocsConfig,
+    def fork(cls, owner: ParallelBuild, doc_files: Sequence[File], config: MkDocsConfig,
              files: Files) -> _Renders | None:
         share = doc_files[1::2]  # this process reads every page anyway, so the worker is ahead
         context = multiprocessing.get_context("fork")
@@ -592,7 +592,7 @@ def _render_work(owner: ParallelBuild, share: list[File], config: MkDocsConfig, 
             page = config.plugins.on_pre_page(page, config=config, files=files)
             page.read_source(config)
             page.markdown = config.plugins.on_page_markdown(
-                page.markdown, page=page, config=config, files=files)
+                page.markdown or "", page=page, config=config, files=files)
             capture.records = []  # the rest is said by the build's own reading of the page
             page.render(config, files)
             links = page.links_to_anchors
