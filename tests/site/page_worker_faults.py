@@ -4,6 +4,8 @@
 Faults, each in real code the build runs:
 - `die`: the process that builds part of the pages ends abruptly at its first page;
 - `raise`: building a page raises in that process only;
+- `slow`: that process takes a second longer over each page, so the build is done with its
+  own pages long before and takes back those the worker has not started;
 - `render-dies`: the process that renders part of the pages' Markdown ends abruptly at its
   third page;
 - `markdown-differs`: Material's tags plugin changes every page's Markdown in that process only
@@ -18,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 
 from material.plugins.tags.plugin import TagsPlugin
 from mkdocs.__main__ import cli
@@ -33,9 +36,12 @@ def _in_worker() -> bool:
 
 def fault(kind: str) -> None:
     build_page = build._build_page
-    if kind in ("die", "raise"):
+    if kind in ("die", "raise", "slow"):
         def faulty(page, *args, **kwargs):
             if _in_worker():
+                if kind == "slow":
+                    time.sleep(1)
+                    return build_page(page, *args, **kwargs)
                 if kind == "die":
                     os._exit(3)
                 raise RuntimeError(f"fault while building {page.file.src_uri}")

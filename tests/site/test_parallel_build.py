@@ -130,6 +130,14 @@ def test_a_failed_worker_leaves_its_pages_to_the_build(repo_copy, fault):
     assert_same_build(parallel, sequential, repo_copy)
 
 
+def test_the_pages_a_slow_worker_has_not_started_are_taken_back(repo_copy):
+    sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential")
+    parallel = build(repo_copy, repo_copy / "mkdocs.yml", "site-parallel", "slow")
+    back = re.search(r"(\d+) of its pages taken back", parallel.stderr)
+    assert back and int(back.group(1)) > 0, parallel.stderr[-3000:]
+    assert_same_build(parallel, sequential, repo_copy)
+
+
 @pytest.mark.parametrize("fault", ["render-dies", "markdown-differs"])
 def test_the_markdown_workers_html_is_taken_only_for_the_same_markdown(repo_copy, fault):
     sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential")

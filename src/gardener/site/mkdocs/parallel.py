@@ -1,6 +1,11 @@
-"""A `mkdocs build` on two cores: a forked worker builds part of the pages.
+"""A `mkdocs build` on two cores: forked workers render and build part of the pages.
 
-MkDocs builds pages one after another on one core. Once every page's Markdown is rendered (the
+MkDocs reads and renders pages one after another on one core, then builds them the same way.
+While it reads them, a worker forked once the navigation is final renders every other page's
+Markdown (`_Renders`): this process still reads each page and runs `page_markdown`, and takes
+the worker's HTML only for exactly the Markdown and front-matter it reached itself.
+
+Once every page's Markdown is rendered (the
 `env` event), building a page — Material's search reading its HTML, the theme's template,
 writing the file — needs only what the build already holds. So at that point a worker process
 is forked (it shares everything loaded so far) and builds its share of the pages exactly as
@@ -15,7 +20,8 @@ A worker loses whatever a plugin keeps from per-page events, so the build is spl
 every plugin with a handler in the events of this phase is one whose handlers are known
 (Material's search and tags, gardener); otherwise, and while serving, for a dirty build, in a
 process with other threads, on one CPU or for a small site, the build stays sequential and the
-reason is logged at debug level. A worker that fails or dies leaves its pages to this process.
+reason is logged at debug level. A worker that fails or dies leaves its pages to this process,
+and when this process is done with its own pages it takes back those the worker has not started.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import os
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -114,8 +120,8 @@ class ParallelBuild:
             return
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         why = refusal(config, files, doc_files, self.nav, self.plugin)
-        if why:
-            log.debug(f"gardener: pages built on one core: {why}")
+        if why or self.nav is None:
+            log.debug(f"gardener: pages built on one core: {why or 'no navigation'}")
             return
         self._split = _Split.fork(doc_files, config, self.nav, env)
 
@@ -155,7 +161,7 @@ class ParallelBuild:
             renders.finish()
 
 
-def _can_fork(doc_files: list[File]) -> str | None:
+def _can_fork(doc_files: Sequence[File]) -> str | None:
     if cpus() < 2:
         return "one CPU"
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -176,14 +182,14 @@ def _unknown_handler(config: MkDocsConfig, events: tuple[str, ...]) -> str | Non
     return None
 
 
-def render_refusal(config: MkDocsConfig, doc_files: list[File]) -> str | None:
+def render_refusal(config: MkDocsConfig, doc_files: Sequence[File]) -> str | None:
     """Why the pages' Markdown cannot be rendered in a worker, or None. (Its results are taken
     only for the very Markdown and front-matter this process reaches, but a plugin unknown
     here could do something else than reading in those events.)"""
     return _can_fork(doc_files) or _unknown_handler(config, RENDER_EVENTS)
 
 
-def refusal(config: MkDocsConfig, files: Files, doc_files: list[File], nav: Navigation | None,
+def refusal(config: MkDocsConfig, files: Files, doc_files: Sequence[File], nav: Navigation | None,
             plugin: object) -> str | None:
     """Why this build cannot be split, or None."""
     why = _can_fork(doc_files)
@@ -212,7 +218,7 @@ def _owner(handler: Callable) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"
 
 
-def _clash(files: Files, doc_files: list[File], config: MkDocsConfig) -> str | None:
+def _clash(files: Files, doc_files: Sequence[File], config: MkDocsConfig) -> str | None:
     """Files this process writes while the worker writes pages: a page written to the same
     place as one of them could end differently than in a sequential build."""
     written = {f.dest_uri for f in files if not f.is_documentation_page()}
@@ -240,7 +246,7 @@ def shares(pages: list[Page]) -> tuple[list[Page], list[Page]]:
 class _Split:
     """One worker and the pages it builds."""
 
-    def __init__(self, doc_files: list[File], theirs: list[Page], config: MkDocsConfig,
+    def __init__(self, doc_files: Sequence[File], theirs: list[Page], config: MkDocsConfig,
                  nav: Navigation, env: jinja2.Environment) -> None:
         self.doc_files = doc_files
         self.theirs: dict[str, Page] = {page.file.src_uri: page for page in theirs}
@@ -255,11 +261,12 @@ class _Split:
         self.process: Any = None
         self.inbox: Any = None
         self.cpu = 0.0
+        self.claimed: Any = None
 
     @classmethod
-    def fork(cls, doc_files: list[File], config: MkDocsConfig, nav: Navigation,
+    def fork(cls, doc_files: Sequence[File], config: MkDocsConfig, nav: Navigation,
              env: jinja2.Environment) -> _Split | None:
-        pages = [f.page for f in doc_files]
+        pages = [f.page for f in doc_files if f.page is not None]
         _mine, theirs = shares(pages)
         split = cls(doc_files, theirs, config, nav, env)
         compile_templates(env, config, doc_files, nav, pages[0])
@@ -269,6 +276,7 @@ class _Split:
         # objects are not copied into its memory when a collection would touch them.
         gc.freeze()
         try:
+            split.claimed = context.Value("i", 0)  # the worker's pages it has started
             process = context.Process(target=_work, name="gardener-pages", daemon=True,
                                       args=(split, theirs, outbox))
             process.start()
@@ -328,36 +336,40 @@ class _Split:
         logging.getLogger(mkdocs_build.__name__).removeFilter(self.quiet)
         self.silence.detach()
         self.cpu = time.process_time() - self.cpu
-        built = self._receive()
+        with self.claimed.get_lock():  # the pages the worker has not started are built here
+            started, self.claimed.value = self.claimed.value, len(self.theirs)
+        built = self._receive(started)
         if built is None:
-            self._build_here()
-        else:
-            for uri, (entries, records) in zip(self.theirs, built, strict=True):
-                for record in records:
-                    logging.getLogger(record.name).handle(record)
-                self.found[uri] = entries
+            built, started = [], 0
+        for uri, (entries, records) in zip(self.theirs, built, strict=False):
+            for record in records:
+                logging.getLogger(record.name).handle(record)
+            self.found[uri] = entries
+        self._build_here(list(self.theirs)[started:])
         if self.search.active:
             self._index_in_page_order()
 
-    def _receive(self) -> list | None:
+    def _receive(self, started: int) -> list | None:
         waited = time.perf_counter()
         try:
             kind, value, cpu = self.inbox.recv()
             log.debug(f"gardener: pages: {cpu:.2f} s of CPU in the worker, {self.cpu:.2f} s "
-                      f"here, then {time.perf_counter() - waited:.2f} s waiting for it")
+                      f"here, then {time.perf_counter() - waited:.2f} s waiting for it; "
+                      f"{len(self.theirs) - started} of its pages taken back")
         except (EOFError, OSError) as exc:
             kind, value = "died", repr(exc)
         finally:
             self.inbox.close()
             self.process.join()
-        if kind == "built" and len(value) == len(self.theirs):
+        if kind == "built" and len(value) == started:
             return value
         log.debug(f"gardener: the page worker failed ({value}); its pages are built here")
         return None
 
-    def _build_here(self) -> None:
-        """The worker failed: this process builds its pages, as a sequential build would."""
-        pages, self.theirs = list(self.theirs.values()), {}
+    def _build_here(self, uris: list[str]) -> None:
+        """Pages of the worker this process builds after all (the worker failed, or had not
+        started them when this process was done with its own), as a sequential build would."""
+        pages = [self.theirs.pop(uri) for uri in uris]
         for page in pages:
             mkdocs_build._build_page(page, self.config, self.doc_files, self.nav, self.env,
                                      excluded=page.file.inclusion.is_excluded())
@@ -391,7 +403,7 @@ class _Split:
             self.inbox.close()
 
 
-def compile_templates(env: jinja2.Environment, config: MkDocsConfig, doc_files: list[File],
+def compile_templates(env: jinja2.Environment, config: MkDocsConfig, doc_files: Sequence[File],
                       nav: Navigation, page: Page) -> None:
     """Compile the templates a page is made with once, before the fork, so the worker does
     not compile them again: render one page's template and drop the result (templates are
@@ -411,6 +423,10 @@ def _work(split: _Split, pages: list[Page], outbox) -> None:
     cpu = time.process_time()
     try:
         for page in pages:
+            with split.claimed.get_lock():
+                if split.claimed.value >= len(pages):
+                    break  # the build takes back the pages not started
+                split.claimed.value += 1
             start = len(split.search.entries()) if split.search.active else 0
             capture.records = []
             mkdocs_build._build_page(page, split.config, split.doc_files, split.nav, split.env,
@@ -509,7 +525,7 @@ class _Renders:
         self.taken = self.differed = 0
 
     @classmethod
-    def fork(cls, owner: ParallelBuild, doc_files: list[File], config: MkDocsConfig,
+    def fork(cls, owner: ParallelBuild, doc_files: Sequence[File], config: MkDocsConfig,
              files: Files) -> _Renders | None:
         share = doc_files[1::2]  # this process reads every page anyway, so the worker is ahead
         context = multiprocessing.get_context("fork")
@@ -576,7 +592,7 @@ def _render_work(owner: ParallelBuild, share: list[File], config: MkDocsConfig, 
             page = config.plugins.on_pre_page(page, config=config, files=files)
             page.read_source(config)
             page.markdown = config.plugins.on_page_markdown(
-                page.markdown, page=page, config=config, files=files)
+                page.markdown or "", page=page, config=config, files=files)
             capture.records = []  # the rest is said by the build's own reading of the page
             page.render(config, files)
             links = page.links_to_anchors
