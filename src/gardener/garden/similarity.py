@@ -248,7 +248,7 @@ def rank(articles: Sequence[Article], vectors: Sequence[TermVector],
     else:
         moved = [r for r in redo.tolist() if not _same_kept(kept[r], before.kept[r])]
         rescore = _sharing(moved, kept, before.kept, kept_hashes, kept_rows)
-    related = list(before.related) if before is not None else [()] * n
+    related: list[tuple[Related, ...]] = list(before.related) if before is not None else [()] * n
     _score(rescore, matrix, vocabulary, articles, concepts, count, related)
     return Ranking(identity, count, tuple(vectors), tuple(concepts), vocabulary, documents,
                    tuple(kept), tuple(related))

@@ -24,6 +24,7 @@ import types
 from collections import deque
 from collections.abc import Callable, Mapping
 from functools import cached_property, lru_cache, partial
+from typing import Any, cast
 
 _ATOMS = frozenset({str, int, float, bool, type(None), bytes})
 _BUILTIN = frozenset({list, tuple, dict})
@@ -247,10 +248,10 @@ class _Close:
 class _Pickler(pickle.Pickler):
     def __init__(self, buffer: io.BytesIO, owner: Fingerprint) -> None:
         super().__init__(buffer, protocol=_PROTOCOL)
-        self.reducer_override = owner.reduce  # type: ignore[method-assign]
+        self.reducer_override = owner.reduce  # type: ignore[method-assign,assignment]
 
 
-def _items(value: list | tuple | dict, named: Callable[[object], object]) -> object:
+def _items(value: Any, named: Callable[[object], object]) -> object:
     if isinstance(value, dict):
         return {key: named(item) for key, item in value.items()}
     return type(value)(named(item) for item in value)
@@ -276,15 +277,19 @@ def _form(cls: type, has_state: bool) -> str:
     for base, form in ((Mapping, "map"), ((list, tuple), "seq"), (_SETS, "set"),
                        (partial, "partial"), (types.FunctionType, "function"),
                        (_CODE, "code"), (types.MethodType, "method")):
-        if issubclass(cls, base):  # type: ignore[arg-type]
+        if issubclass(cls, base):
             return form
     if has_state:
         return "object"
     return "value" if issubclass(cls, _VALUES) else "other"
 
 
-@lru_cache(maxsize=1024)
 def _plan(cls: type) -> _Plan:
+    return _plan_of(cls)
+
+
+@lru_cache(maxsize=1024)
+def _plan_of(cls: type) -> _Plan:
     return _Plan(cls)
 
 
@@ -303,7 +308,7 @@ def _value_of(value: object, name: str) -> object:
 def _plain(value: object) -> object:
     for base in _VALUES:
         if isinstance(value, base):
-            return base(value)  # type: ignore[call-arg]
+            return cast(Any, base)(value)
     return value
 
 

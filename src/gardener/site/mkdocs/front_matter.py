@@ -39,7 +39,7 @@ class FrontMatter:
         self._before, self._now = {**self._before, **self._now}, {}
         self.reused = self.parsed = 0
         self._parse = mkdocs_meta.get_data
-        mkdocs_meta.get_data = self.get_data  # type: ignore[assignment]
+        mkdocs_meta.get_data = self.get_data
 
     def finish(self, succeeded: bool = True) -> None:
         if self._parse is None:
@@ -61,12 +61,12 @@ class FrontMatter:
             self.reused += 1
             body, data = found
             return (doc[len(doc) - body:] if isinstance(body, int) else body), pickle.loads(data)
-        markdown, data = parse(doc)
+        markdown, meta = parse(doc)
         self.parsed += 1
         try:
-            frozen = pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
+            frozen = pickle.dumps(meta, pickle.HIGHEST_PROTOCOL)
         except Exception:  # noqa: BLE001 - a value that cannot be copied is parsed each time
-            return markdown, data
+            return markdown, meta
         tail = len(markdown) if markdown and doc.endswith(markdown) else markdown
         self._now[key] = (tail, frozen)
-        return markdown, data
+        return markdown, meta
