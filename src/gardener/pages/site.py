@@ -83,6 +83,7 @@ class GardenSite:
                                                 related=options.related)
         self.view = GardenView(self.garden, self.concepts, self.timeline.events, options, linker,
                                self.connections)
+        self._made: tuple[frozenset[str], dict[str, str]] | None = None
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -108,6 +109,13 @@ class GardenSite:
         return sorted(set(self._generated(existing)) & existing - {home.PATH})
 
     def _generated(self, existing: set[str]) -> dict[str, str]:
+        # shadowed() and generated() ask in turn: the graph and previews are made once
+        made = self._made
+        if made is None or made[0] != existing:
+            made = self._made = (frozenset(existing), self._make(existing))
+        return made[1]
+
+    def _make(self, existing: set[str]) -> dict[str, str]:
         files = {CSS: asset("gardener.css")}
         if self.options.home and home.PATH not in existing:
             files[home.PATH] = self._render(home.emit, self._home)
