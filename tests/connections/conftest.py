@@ -17,6 +17,7 @@ from gardener.sources.importing import import_sources
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "connections"
 SOURCES = FIXTURES / "gold-miner"
+RELATED = FIXTURES / "related"
 _DATE = re.compile(r"^date:.*\n", re.M)
 
 
@@ -25,6 +26,22 @@ def published() -> dict[str, str]:
     with open(FIXTURES / "gold-miner.dates.tsv", encoding="utf-8", newline="") as handle:
         rows = csv.DictReader(handle, delimiter="\t")
         return {Path(row["path"]).name: row["first_commit"][:10] for row in rows}
+
+
+def wider_garden(work: Path):
+    """The nine gold-miner articles and the related-articles sources imported into a
+    `gardener new` garden: its root, the loaded garden and the concepts' analysis."""
+    from gardener.garden.concepts.index import analyse_concepts
+    from gardener.garden.loading import load_garden
+
+    shutil.copytree(SOURCES, work / "sources" / "gold-miner")
+    shutil.copytree(RELATED, work / "sources" / "related")
+    root = work / "garden"
+    new_garden(root, "相关文章")
+    result = import_sources(sorted((work / "sources").rglob("*.md")), root / "docs" / "articles")
+    assert not result.failures, result.failures
+    garden = load_garden(root / "docs")
+    return root, garden, analyse_concepts(garden)
 
 
 def make_garden(root: Path, sources: Path) -> Path:

@@ -3,7 +3,6 @@ never an article's duplicate, and the words of an article are read once per cont
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,11 +11,7 @@ from gardener.garden.cache import AnalysisCache
 from gardener.garden.concepts.index import analyse_concepts
 from gardener.garden.loading import load_garden
 from gardener.garden.similarity import article_terms, related_articles
-from gardener.site.scaffold import new_garden
-from gardener.sources.importing import import_sources
-from tests.connections.conftest import FIXTURES, SOURCES, article_file
-
-RELATED = FIXTURES / "related"
+from tests.connections.conftest import article_file, wider_garden
 
 
 def groups(n):
@@ -72,15 +67,7 @@ def wider(tmp_path_factory):
     """The nine articles and fifteen more from gold-miner (CSS, GPU computing, security), and
     two short notes of self-llm with the same words, imported into a `gardener new` garden,
     whose starter concepts include GPU."""
-    work = tmp_path_factory.mktemp("related-wider")
-    shutil.copytree(SOURCES, work / "sources" / "gold-miner")
-    shutil.copytree(RELATED, work / "sources" / "related")
-    root = work / "garden"
-    new_garden(root, "相关文章")
-    result = import_sources(sorted((work / "sources").rglob("*.md")), root / "docs" / "articles")
-    assert not result.failures, result.failures
-    garden = load_garden(root / "docs")
-    index = analyse_concepts(garden)
+    root, garden, index = wider_garden(tmp_path_factory.mktemp("related-wider"))
     counts = {p: {c: n for c, (n, _) in found.items()} for p, found in index.per_article.items()}
     found = related_articles(garden.articles, counts)
     origin = {a.path: Path(str(a.origin)).stem if a.origin else a.slug for a in garden.articles}

@@ -11,32 +11,19 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import shutil
 
 import numpy as np
 import pytest
 
 from gardener.garden.cache import AnalysisCache
-from gardener.garden.concepts.index import analyse_concepts
 from gardener.garden.loading import load_garden
 from gardener.garden.similarity import RELATED_COUNT, TermVector, article_terms, rank, related_articles
-from gardener.site.scaffold import new_garden
-from gardener.sources.importing import import_sources
-from tests.connections.conftest import SOURCES
-from tests.connections.test_related import RELATED
+from tests.connections.conftest import wider_garden
 
 
 @pytest.fixture(scope="module")
 def garden(tmp_path_factory):
-    work = tmp_path_factory.mktemp("related-incremental")
-    shutil.copytree(SOURCES, work / "sources" / "gold-miner")
-    shutil.copytree(RELATED, work / "sources" / "related")
-    root = work / "garden"
-    new_garden(root, "相关文章")
-    result = import_sources(sorted((work / "sources").rglob("*.md")), root / "docs" / "articles")
-    assert not result.failures, result.failures
-    garden = load_garden(root / "docs")
-    index = analyse_concepts(garden)
+    root, garden, index = wider_garden(tmp_path_factory.mktemp("related-incremental"))
     counts = {p: tuple(sorted((c, n) for c, (n, _) in found.items()))
               for p, found in index.per_article.items()}
     return root, list(garden.articles), [counts.get(a.path, ()) for a in garden.articles]
