@@ -30,12 +30,14 @@ whenever its source changes.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
+import threading
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -112,6 +114,7 @@ class ServedPages:
         self._capture = _Capture()
         self._build: _Build | None = None
         self._compiled = _Compiled()
+        self._collector = IdleCollector()
         self.front_matter = FrontMatter()
         self._set_aside = 0
         self._pending: Path | None = None  # set aside by this build, removed when it ends
@@ -122,6 +125,7 @@ class ServedPages:
             kept.start()
         self.counts = dict.fromkeys(("render", "search", "template", "reused_render",
                                      "reused_search", "reused_template"), 0)
+        self._collector.pause()
         self._build = _Build(config)
         self._capture.attach()
         self.front_matter.start()
@@ -135,6 +139,7 @@ class ServedPages:
         for kept in (self.renders, self.searches, self.outputs):
             kept.finish()
         self._build = None
+        self._collector.resume()
 
     def abandon(self) -> None:
         """A build failed: what it made is kept (see Generations.start), nothing else."""
@@ -142,6 +147,7 @@ class ServedPages:
         self._capture.detach()
         self.front_matter.finish(succeeded=False)
         self._build = None
+        self._collector.resume()
 
     # -- Python-Markdown
 
@@ -207,6 +213,7 @@ class ServedPages:
 
     def close(self) -> None:
         """The server stops: let the removals finish before MkDocs removes the folder."""
+        self._collector.close()
         self._remove_set_aside()
         for removal in self._removals:
             removal.wait()
@@ -403,6 +410,40 @@ def theme_stamp(config) -> list[tuple[str, int, int]]:
                 info = os.stat(path)
                 stamp.append((path, info.st_mtime_ns, info.st_size))
     return stamp
+
+
+class IdleCollector:
+    """Python's cycle collector, kept out of served rebuilds. A warm rebuild makes little, but
+    the serving process holds millions of objects (every page's kept results, the garden), and a
+    full collection walks them all: 0.2-0.4 s of a 2-3 s rebuild at 1,000 articles. While a
+    rebuild runs, what existed before it is frozen (collections pass over it); afterwards it is
+    thawed and collected once the reload has been answered, so the cycles a build leaves behind
+    (MkDocs' pages and files point at each other) are still freed."""
+
+    def __init__(self, delay: float = 1.0) -> None:
+        self.delay = delay
+        self._timer: threading.Timer | None = None
+
+    def pause(self) -> None:
+        self._cancel()
+        gc.freeze()
+
+    def resume(self) -> None:
+        gc.unfreeze()
+        self._cancel()
+        self._timer = threading.Timer(self.delay, gc.collect)
+        self._timer.daemon = True
+        self._timer.name = "gardener-idle-collection"
+        self._timer.start()
+
+    def close(self) -> None:
+        self._cancel()
+        gc.unfreeze()
+
+    def _cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
 
 class _Compiled(jinja2.BytecodeCache):
