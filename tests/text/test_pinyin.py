@@ -3,6 +3,7 @@
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager
 
 from gardener.text import pinyin
 from tests.conftest import ROOT
@@ -20,12 +21,17 @@ def test_child_process_reads_phrases():
     }  # English-only names need no pinyin
 
 
+@contextmanager
 def other_thread():
     """A second thread, as `mkdocs serve` has while it rebuilds: this process is not forked."""
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
-    return stop, thread
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def test_same_answer_from_a_new_process_when_this_one_cannot_fork(monkeypatch):
@@ -33,24 +39,16 @@ def test_same_answer_from_a_new_process_when_this_one_cannot_fork(monkeypatch):
     started = []
     run = subprocess.run
     monkeypatch.setattr(subprocess, "run", lambda *a, **k: started.append(a) or run(*a, **k))
-    stop, thread = other_thread()
-    try:
+    with other_thread():
         assert pinyin.spellings(POLYPHONES) == expected
-    finally:
-        stop.set()
-        thread.join()
     assert len(started) == 1  # a new interpreter
 
 
 def test_same_answer_in_process_when_no_child_can_start(monkeypatch):
     expected = pinyin.spellings(POLYPHONES)
     monkeypatch.setattr(sys, "executable", "/nonexistent/python")
-    stop, thread = other_thread()
-    try:
+    with other_thread():
         assert pinyin.spellings(POLYPHONES) == expected
-    finally:
-        stop.set()
-        thread.join()
 
 
 def test_a_build_process_loads_neither_pypinyin_nor_jieba_extras():

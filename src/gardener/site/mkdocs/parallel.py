@@ -30,7 +30,6 @@ import gc
 import logging
 import multiprocessing
 import os
-import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -44,7 +43,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from gardener.site.mkdocs.reuse import Rendered, _restore
+from gardener.forks import can_fork
+from gardener.site.mkdocs.reuse import Rendered, _restore, restore_template
 from gardener.site.mkdocs.search_entries import SearchEntries
 
 log = logging.getLogger("mkdocs.plugins.gardener")
@@ -164,11 +164,8 @@ class ParallelBuild:
 def _can_fork(doc_files: Sequence[File]) -> str | None:
     if cpus() < 2:
         return "one CPU"
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return "no fork on this system"
-    if threading.active_count() != 1:
-        # a lock another thread holds would stay held forever in the worker
-        return "the process runs other threads"
+    if not can_fork():
+        return "no fork here, or the process runs other threads"
     if len(doc_files) < MIN_PAGES:
         return f"{len(doc_files)} pages"
     return None
@@ -307,11 +304,7 @@ class _Split:
     def before_context(self, page: Page) -> None:
         uri = page.file.src_uri
         if uri in self.templates:
-            original = self.templates.pop(uri)
-            if original is None:
-                page.meta.pop("template", None)
-            else:
-                page.meta["template"] = original
+            restore_template(page, self.templates.pop(uri))
         if not self.search.active:
             return
         if uri in self.theirs:

@@ -241,11 +241,7 @@ class ServedPages:
         build = self._build
         if build is None or page.file.src_uri not in build.templates:
             return
-        original = build.templates[page.file.src_uri]
-        if original is None:
-            page.meta.pop("template", None)
-        else:
-            page.meta["template"] = original
+        restore_template(page, build.templates[page.file.src_uri])
         if not build.search.active:
             return
         key = build.search_key(page)
@@ -360,6 +356,14 @@ def _remove(folder: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", script, str(folder)],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
+
+
+def restore_template(page: Page, original: str | None) -> None:
+    """Give a page back the template its front-matter named (none: the theme's default)."""
+    if original is None:
+        page.meta.pop("template", None)
+    else:
+        page.meta["template"] = original
 
 
 def _restore(page: Page, found: Rendered, config: MkDocsConfig, files: Files) -> None:
