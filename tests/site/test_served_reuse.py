@@ -4,8 +4,9 @@ The garden is served as `mkdocs serve` builds it (one plugin object, `on_startup
 a config loaded per build) through a random sequence of edits: article bodies, titles and dates,
 concept notes' aliases and summaries, timeline.yml, renames, deletions and new articles. After
 every edit each HTML file and the search index are compared with a fresh `mkdocs build` of the
-same files in a new process. Any input the reuse missed leaves a page as it was before the edit,
-and the comparison names it.
+same files in a new process: every file of the served folder (pages, assets, data files), the
+search index as a build writes it. Any input the reuse missed leaves a page as it was before the
+edit, and a file the kept served folder failed to write or remove is named too.
 
 More sequences: GARDENER_SERVE_SEEDS=1,2,3 (each about ten fresh builds).
 """
@@ -143,11 +144,23 @@ def as_built(served: Path, fresh: Path, scratch: Path) -> Path:
     return scratch
 
 
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site but the search index (`search_files`, compared as a build
+    writes it) and hidden entries (MkDocs never writes one, nor removes one)."""
+    index = set(search_files(site))
+    found = (p.relative_to(site) for p in sorted(site.rglob("*")) if p.is_file())
+    return {p.as_posix(): (site / p).read_bytes() for p in found
+            if p.as_posix() not in index and not p.parts[0].startswith(".")}
+
+
 def assert_same(warm: Path, fresh: Path, step: str, scratch: Path) -> None:
-    served, built = html_files(warm), html_files(fresh)
-    assert sorted(served) == sorted(built), step
-    stale = [page for page in built if served[page] != built[page]]
-    assert not stale, f"after {step}: pages differ from a fresh build: {stale}"
+    served, built = site_files(warm), site_files(fresh)
+    assert sorted(served) == sorted(built), (
+        f"after {step}: only served {sorted(set(served) - set(built))}, "
+        f"only built {sorted(set(built) - set(served))}")
+    assert html_files(warm).keys() == html_files(fresh).keys() and html_files(fresh), step
+    stale = [path for path in built if served[path] != built[path]]
+    assert not stale, f"after {step}: files differ from a fresh build: {stale}"
     served_index = search_files(as_built(warm, fresh, scratch))
     built_index = search_files(fresh)
     assert sorted(served_index) == sorted(built_index), step

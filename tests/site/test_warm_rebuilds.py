@@ -73,8 +73,7 @@ def fresh_build(root: Path, into: Path) -> Path:
 
 
 def html_files(site: Path) -> dict[str, bytes]:
-    """The site's pages. Hidden folders are not the site: MkDocs never writes one, and a served
-    rebuild sets the last build's pages aside in one while it removes them."""
+    """The site's pages. Hidden folders are not the site: MkDocs never writes one."""
     pages = (p.relative_to(site) for p in sorted(site.rglob("*.html")))
     return {p.as_posix(): (site / p).read_bytes() for p in pages
             if not any(part.startswith(".") for part in p.parts)}

@@ -100,7 +100,7 @@ class GardenerPlugin(BasePlugin):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if self.served is not None and self.config.enabled and self.config.reuse_served_pages:
-            self.served.set_aside(config.site_dir)
+            self.served.keep_folder(config.site_dir)
 
     @timed
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:

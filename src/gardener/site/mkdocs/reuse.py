@@ -20,12 +20,10 @@ MkDocs puts in every context (`build_date_utc`) is left out: it is not an input 
 Only the results of the build before are kept, so memory stays that of one build.
 
 Two costs of a served rebuild are MkDocs' own and do not depend on what changed: emptying the
-served folder (`mkdocs serve` builds into a temporary folder it empties first; removing a
-thousand page folders one by one takes seconds on some file systems) and compiling the theme's
-templates again for a fresh Jinja environment. The old pages are set aside into a hidden folder
-(MkDocs leaves hidden entries alone) and removed by a process of its own once the build is done,
-and compiled templates are kept by Jinja's own bytecode cache, which compiles a template again
-whenever its source changes.
+served folder and writing every page and asset into it again, and compiling the theme's
+templates again for a fresh Jinja environment. The served folder is kept between rebuilds and
+only the files that changed are written (`served_folder.py`), and compiled templates are kept by
+Jinja's own bytecode cache, which compiles a template again whenever its source changes.
 """
 
 from __future__ import annotations
@@ -33,9 +31,6 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import shutil
-import subprocess
-import sys
 import sysconfig
 import threading
 from dataclasses import dataclass
@@ -56,6 +51,7 @@ from mkdocs.structure.pages import Page
 from gardener.site.mkdocs.fingerprint import Fingerprint, Unstable
 from gardener.site.mkdocs.front_matter import FrontMatter
 from gardener.site.mkdocs.search_entries import SearchEntries
+from gardener.site.mkdocs.served_folder import ServedFolder
 
 log = logging.getLogger("mkdocs.plugins.gardener")
 
@@ -116,9 +112,7 @@ class ServedPages:
         self._compiled = _Compiled()
         self._collector = IdleCollector()
         self.front_matter = FrontMatter()
-        self._set_aside = 0
-        self._pending: Path | None = None  # set aside by this build, removed when it ends
-        self._removals: list[subprocess.Popen] = []
+        self.folder = ServedFolder()
 
     def start(self, config: MkDocsConfig) -> None:
         for kept in (self.renders, self.searches, self.outputs):
@@ -131,11 +125,13 @@ class ServedPages:
         self.front_matter.start()
 
     def finish(self) -> None:
-        self._remove_set_aside()
+        self.folder.finish()
         self._capture.detach()
         self.front_matter.finish()
         self.counts.update(front_matter=self.front_matter.parsed,
-                           reused_front_matter=self.front_matter.reused)
+                           reused_front_matter=self.front_matter.reused,
+                           written=self.folder.written, kept_files=self.folder.kept,
+                           removed_files=self.folder.removed)
         for kept in (self.renders, self.searches, self.outputs):
             kept.finish()
         self._build = None
@@ -143,7 +139,7 @@ class ServedPages:
 
     def abandon(self) -> None:
         """A build failed: what it made is kept (see Generations.start), nothing else."""
-        self._remove_set_aside()
+        self.folder.finish(sweep=False)
         self._capture.detach()
         self.front_matter.finish(succeeded=False)
         self._build = None
@@ -186,38 +182,14 @@ class ServedPages:
 
     # -- the served folder
 
-    def set_aside(self, site_dir: str) -> None:
-        """Called before MkDocs empties the served folder: move its entries into a hidden
-        folder there, removed once the build is done, so the rebuild does not wait (nor share
-        the disk with the removal)."""
-        folder = Path(site_dir)
-        if not folder.is_dir():
-            return
-        entries = [e for e in folder.iterdir() if not e.name.startswith(".")]
-        if not entries:
-            return
-        self._set_aside += 1
-        aside = folder / ".gardener-old" / str(self._set_aside)
-        shutil.rmtree(aside, ignore_errors=True)  # left by an earlier server in this folder
-        aside.mkdir(parents=True)
-        for entry in entries:
-            entry.rename(aside / entry.name)
-        self._remove_set_aside()
-        self._pending = aside
-
-    def _remove_set_aside(self) -> None:
-        if self._pending is not None:
-            self._removals = [r for r in self._removals if r.poll() is None] + [
-                _remove(self._pending)]
-            self._pending = None
+    def keep_folder(self, site_dir: str) -> None:
+        """Called before MkDocs empties the served folder: keep it, write only what changes."""
+        self.folder.start(site_dir)
 
     def close(self) -> None:
-        """The server stops: let the removals finish before MkDocs removes the folder."""
+        """The server stops."""
         self._collector.close()
-        self._remove_set_aside()
-        for removal in self._removals:
-            removal.wait()
-        self._removals = []
+        self.folder.finish(sweep=False)
 
     # -- templates and search
 
@@ -344,18 +316,6 @@ class _Build:
             log.debug(f"gardener: this rebuild reuses nothing: {why}")
             self._unstable = True
         return None
-
-
-def _remove(folder: Path) -> subprocess.Popen:
-    """Remove folder in a process of its own, at a lower priority where the system has one: a
-    thread of this process would hold the interpreter's lock for much of its work, slowing the
-    rebuild it was meant to spare."""
-    script = ("import os, shutil, sys\n"
-              "if hasattr(os, 'nice'): os.nice(10)\n"
-              "shutil.rmtree(sys.argv[1], ignore_errors=True)\n")
-    return subprocess.Popen([sys.executable, "-c", script, str(folder)],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
 
 
 def restore_template(page: Page, original: str | None) -> None:
