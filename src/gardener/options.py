@@ -79,6 +79,9 @@ class Options:
     # While `mkdocs serve` runs, a rebuild takes every page whose inputs did not change from the
     # build before (its HTML, table of contents and search entries) and renders only the rest.
     reuse_served_pages: bool = True
+    # While `mkdocs serve` runs on Linux with the files on a local disk, a save is noticed at
+    # once through the system's notifications instead of MkDocs' polling every 0.5 s.
+    watch_natively: bool = True
     # Search that loads little: the index is cut into shards by word and the browser fetches
     # only those a query needs (off: Material's single index, fetched whole before a search).
     search_shards: bool = True

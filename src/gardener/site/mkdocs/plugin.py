@@ -28,6 +28,7 @@ from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
 from gardener.site.mkdocs.parallel import ParallelBuild
 from gardener.site.mkdocs.reuse import ServedPages
 from gardener.site.mkdocs.search_index import compact_search_index
+from gardener.site.mkdocs.watching import watch_natively
 from gardener.sources.sanitizing import safe_url
 from gardener.text.segmenter import forget, teach
 
@@ -286,6 +287,9 @@ class GardenerPlugin(BasePlugin):
         # The curated timeline file lives outside docs/, so serve would not watch it by itself.
         if self.options.timeline and self.options.timeline_path.exists():
             server.watch(str(self.options.timeline_path))
+        if self.options.watch_natively:
+            chosen = watch_natively(server, extra=config.watch)
+            log.debug(f"gardener: changes are noticed by {chosen}")
         return server
 
 
