@@ -45,7 +45,12 @@ class AnalysisCache:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self.entries: dict[Hashable, Any] = {}
-        self.volatile: dict[Hashable, Any] = {}  # kept in memory only (rendered pages)
+        # Kept in memory only (rendered pages), by the build that asked: the last finished
+        # build's, and this one's. A page's key is its inputs, costly to hash (the whole text
+        # and everything the page shows): it is hashed once per build (`_Hashed`), and the
+        # results a build did not ask for go with the generation, unhashed.
+        self.volatile: dict[_Hashed, Any] = {}
+        self._volatile_now: dict[_Hashed, Any] = {}
         # Rendered pages pay off only when the same process builds again (`mkdocs serve`); a
         # one-shot build would hold every page twice until it exits.
         self.keep_volatile = False
@@ -61,18 +66,30 @@ class AnalysisCache:
         return key in self.entries
 
     def get(self, key: Hashable, compute: Callable[[], Any], *, persist: bool = True) -> Any:
-        if not persist and not self.keep_volatile:
-            return compute()
-        store = self.entries if persist else self.volatile
+        if not persist:
+            return self._get_volatile(key, compute) if self.keep_volatile else compute()
         self.used.add(key)
-        found = store.get(key, _MISSING)  # one lookup: page keys are costly to hash
+        found = self.entries.get(key, _MISSING)
         if found is not _MISSING:
             self.hits += 1
             return found
         self.misses += 1
-        value = store[key] = compute()
-        self._dirty |= persist
+        value = self.entries[key] = compute()
+        self._dirty = True
         return value
+
+    def _get_volatile(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        hashed = _Hashed(key)
+        found = self._volatile_now.get(hashed, _MISSING)
+        if found is _MISSING:
+            found = self.volatile.get(hashed, _MISSING)
+        if found is not _MISSING:
+            self.hits += 1
+        else:
+            self.misses += 1
+            found = compute()
+        self._volatile_now[hashed] = found
+        return found
 
     def latest(self, slot: str, key: Hashable, make: Callable[[], T]) -> T:
         """The value made for key in a slot that holds one key at a time: asking with another
@@ -91,8 +108,9 @@ class AnalysisCache:
         """Start a new build: forget what the last build did not ask for (after the first
         build of the process, which has only the disk copy to go by)."""
         if self.used:  # save() writes the same set: what the latest build used
-            self.volatile = {k: v for k, v in self.volatile.items() if k in self.used}
             self.entries = {k: v for k, v in self.entries.items() if k in self.used}
+        if self._volatile_now:
+            self.volatile, self._volatile_now = self._volatile_now, {}
         self.hits = self.misses = 0
         self.used.clear()
 
@@ -134,6 +152,22 @@ class AnalysisCache:
             return
         if version == FORMAT and isinstance(entries, dict):
             self.entries = entries
+
+
+class _Hashed:
+    """A key with its hash worked out once."""
+
+    __slots__ = ("key", "hash")
+
+    def __init__(self, key: Hashable) -> None:
+        self.key = key
+        self.hash = hash(key)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Hashed) and self.hash == other.hash and self.key == other.key
 
 
 def _save(path: Path, entries: dict) -> str | None:
