@@ -251,3 +251,17 @@ def test_entries_are_let_go_of_as_the_index_takes_them(material, tmp_path):
 
 def read_entries_of(docs):
     return [{k: d[k] for k in ("location", "title", "text", "tags") if k in d} for d in docs]
+
+
+def test_a_page_showing_a_config_script_of_its_own_still_loads_the_worker(repo_copy):
+    own = '<script id="__config" type="application/json">{"search": "own/search.js"}</script>'
+    article = sorted((repo_copy / "docs" / "articles").glob("*.md"))[0]
+    article.write_text(article.read_text(encoding="utf-8") + f"\n\n{own}\n", encoding="utf-8")
+    run = build_site(repo_copy)
+    assert run.returncode == 0, run.stderr
+    html = (repo_copy / "site" / "articles" / article.stem / "index.html").read_text(
+        encoding="utf-8")
+    configs = re.findall(r'<script id="__config" type="application/json">(.*?)</script>', html,
+                         re.S)
+    assert len(configs) == 2 and own in html  # the page's own, as written
+    assert json.loads(configs[-1])["search"].endswith(search_shards.WORKER)  # the theme's

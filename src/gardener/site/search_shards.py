@@ -442,24 +442,31 @@ def stop_words() -> frozenset[str] | None:
     return None
 
 
-_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+_CONFIG = '<script id="__config" type="application/json">'
 _WORKER_URL = re.compile(r'("search":\s*")([^"]*)(")')
 
 
 def use_worker(html: str) -> str:
     """A page of the built site with Material's search worker replaced by gardener's: in the
     page's `__config`, the worker's address keeps the page's way to the site's root (relative,
-    or absolute on the 404 page) and names gardener's worker."""
+    or absolute on the 404 page) and names gardener's worker. The theme writes its `__config`
+    after the page's content, so the last one is the theme's (a page's own text may show one)."""
 
     def address(found: re.Match) -> str:
         old = found.group(2)
         root = old[:old.find("assets/")] if "assets/" in old else ""
         return found.group(1) + root + WORKER + found.group(3)
 
-    def swap(found: re.Match) -> str:
-        return found.group(1) + _WORKER_URL.sub(address, found.group(2), count=1) + found.group(3)
-
-    return _CONFIG.sub(swap, html, count=1)
+    start = html.rfind(_CONFIG)  # near the end of the page: found at once from there
+    if start < 0:
+        return html
+    start += len(_CONFIG)
+    end = html.find("</script>", start)
+    if end < 0:
+        return html
+    config = html[start:end]
+    swapped = _WORKER_URL.sub(address, config, count=1)
+    return html if swapped == config else html[:start] + swapped + html[end:]
 
 
 def worker_script() -> str:
