@@ -7,7 +7,7 @@ their own checks to the list rather than growing one function.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -19,7 +19,7 @@ from gardener.garden.timeline.build import build_timeline
 from gardener.garden.timeline.extract import withheld_sentences
 from gardener.text.cjk import has_cjk
 from gardener.text.markdown import links
-from gardener.text.segmenter import jieba
+from gardener.text.segmenter import dictionary_counts
 
 Check = Callable[[Garden], Iterable[Diagnostic]]
 
@@ -103,28 +103,23 @@ def alias_collisions(garden: Garden) -> Iterable[Diagnostic]:
 
 
 def risky_aliases(garden: Garden) -> Iterable[Diagnostic]:
+    counts = dictionary_counts(a for c in garden.concepts for a in c.aliases if has_cjk(a))
     for concept in garden.concepts:
         for alias in concept.aliases:
-            reason = _alias_risk(alias)
+            reason = _alias_risk(alias, counts)
             if reason:
                 yield Diagnostic(concept.path, f"alias '{alias}' {reason}", "warning")
 
 
-def _alias_risk(alias: str) -> str | None:
+def _alias_risk(alias: str, counts: Mapping[str, int]) -> str | None:
     cjk = has_cjk(alias)
     if cjk and len(alias.strip()) == 1:
         return "is a single Chinese character and would match inside many words"
     if not cjk and len(alias.strip()) < LATIN_MIN_CHARS:
         return f"is shorter than {LATIN_MIN_CHARS} characters and would match too often"
-    if cjk and (word_frequency(alias) or 0) > COMMON_WORD_FREQ:
+    if cjk and counts.get(alias, 0) > COMMON_WORD_FREQ:
         return "is an everyday Chinese word and would link too often"
     return None
-
-
-def word_frequency(word: str) -> int | None:
-    segmenter = jieba()
-    segmenter.initialize()  # the frequency table is loaded lazily
-    return segmenter.get_FREQ(word)
 
 
 def ambiguous_aliases(garden: Garden) -> Iterable[Diagnostic]:

@@ -26,7 +26,7 @@ from gardener.garden.cache import AnalysisCache, digest
 from gardener.garden.sidework import MIN_ITEMS, SideWork, apart
 from gardener.text.cjk import CJK_RUN
 from gardener.text.markdown import protected_spans
-from gardener.text.segmenter import jieba
+from gardener.text.segmenter import cut
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -95,7 +95,7 @@ def _words(text: str) -> list[str]:
     # generic compound counted three times and fragments matched unrelated articles. The
     # reading without its model for unknown words is 1.5 times slower than full mode.
     # Single characters are mostly particles; a two-character word or longer carries meaning.
-    words.extend(w for w in jieba().lcut(chinese, HMM=False) if len(w) > 1)
+    words.extend(w for w in cut(chinese, hmm=False) if len(w) > 1)
     return words
 
 
@@ -173,7 +173,7 @@ def read_terms(articles: Sequence[Article], cache: AnalysisCache,
     missing = {_terms_key(a, digests): a for a in articles}
     missing = {key: a for key, a in missing.items() if key not in cache}
     # jieba's dictionary is loaded before the fork: the analysis needs it here anyway.
-    work = SideWork(_vector, list(missing.values()), before_fork=jieba().initialize)
+    work = SideWork(_vector, list(missing.values()), before_fork=partial(cut, ""))
 
     def collect() -> None:
         for key, vector in zip(missing, work.results(), strict=True):

@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 from gardener.text.cjk import has_cjk
-from gardener.text.segmenter import jieba
+from gardener.text.segmenter import cut
 
 SLUG_MAX = 60
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -31,7 +31,7 @@ def _tokens(title: str) -> list[str]:
     text = unicodedata.normalize("NFKC", title)
     if not has_cjk(text):
         return [text]
-    return list(jieba().cut(text))
+    return cut(text)
 
 
 def _ascii(token: str) -> str:

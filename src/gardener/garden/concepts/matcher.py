@@ -28,6 +28,7 @@ from gardener.garden.concepts.sense import (
     wrong_case,
 )
 from gardener.text.markdown import Span, analyse
+from gardener.text.segmenter import dictionary_counts
 
 __all__ = ["ConceptMatcher", "Mention", "Spot", "find_mentions", "matcher_for", "normalise", "sort_mentions"]
 
@@ -159,8 +160,9 @@ class ConceptMatcher:
         self._declared = declared
         self.senses: SenseFilter | None = None
         if senses is not None:
+            counts = dictionary_counts(alias.strip() for _c, alias in declared.values())
             detected = {norm: why for norm, (_c, alias) in declared.items()
-                        if (why := detected_ambiguous(alias))}
+                        if (why := detected_ambiguous(alias, counts))}
             release_word_lists()
             self.senses = SenseFilter(senses, owners, detected)
 

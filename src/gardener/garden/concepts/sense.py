@@ -28,6 +28,7 @@ from functools import lru_cache
 from importlib import resources
 
 from gardener.text.cjk import has_cjk
+from gardener.text.segmenter import cut, dictionary_counts
 
 __all__ = ["AMBIGUOUS_FREQ", "ENGLISH_ZIPF", "PROFILE_MIN", "Sense", "SenseFilter", "detected_ambiguous",
            "release_word_lists"]
@@ -55,15 +56,6 @@ class Sense:
     related: frozenset[str] = frozenset()
 
 
-@lru_cache(maxsize=1)
-def _jieba_frequency():
-    from gardener.text.segmenter import jieba
-
-    segmenter = jieba()
-    segmenter.initialize()  # the frequency table is loaded lazily
-    return segmenter.get_FREQ
-
-
 @lru_cache(maxsize=4096)  # one entry per alias ever asked about: a rebuild asks again
 def _english_zipf(word: str) -> float:
     try:
@@ -88,11 +80,14 @@ def release_word_lists() -> None:
 _LATIN_WORD = re.compile(r"[A-Za-z][a-z]*")  # one word, capitalised at most: "token", "Claude"
 
 
-def detected_ambiguous(alias: str) -> str | None:
-    """Why an alias reads as an everyday word, or None."""
+def detected_ambiguous(alias: str, counts: Mapping[str, int] | None = None) -> str | None:
+    """Why an alias reads as an everyday word, or None. `counts`: jieba's dictionary counts
+    of the aliases (`segmenter.dictionary_counts`), asked for all at once."""
     text = alias.strip()
     if has_cjk(text):
-        frequency = _jieba_frequency()(text) or 0
+        if counts is None:
+            counts = dictionary_counts([text])
+        frequency = counts.get(text) or 0
         if frequency >= AMBIGUOUS_FREQ:
             return f"an everyday Chinese word ({frequency} in jieba's counts)"
         return None
@@ -223,44 +218,12 @@ def splits_word(text: str, start: int, end: int) -> bool:
     if not has_cjk(text[start]) or not has_cjk(text[start - 1:start]):
         return False
     left, right = max(0, start - _CJK_EDGE), min(len(text), end + _CJK_EDGE)
-    if not _word_across(text, left, start, right):
-        return False
-    cuts, at = set(), left
-    for word in _jieba_cut(text[left:right]):
+    at = left
+    for word in cut(text[left:right], hmm=False):
         at += len(word)
-        cuts.add(at)
-    return start not in cuts
-
-
-def _word_across(text: str, left: int, start: int, right: int) -> bool:
-    """Whether some dictionary word could hold the characters on both sides of start, within
-    text[left:right]: the words jieba chooses among are the ones its dictionary holds, found as
-    it finds them (extending a word while it is a known prefix), so without one the reading puts
-    a boundary at start whatever it chooses. Most matches have none, and need no reading."""
-    words = _jieba_words()
-    for first in range(start - 1, left - 1, -1):
-        last = first
-        while last < right and (frequency := words.get(text[first:last + 1])) is not None:
-            if frequency and last >= start:
-                return True
-            last += 1
-    return False
-
-
-def _jieba_words() -> dict[str, int]:
-    """jieba's dictionary as it reads now (with any words taught since it loaded): word ->
-    frequency, 0 for a prefix of a word that is not a word itself."""
-    from gardener.text.segmenter import jieba
-
-    tokenizer = jieba().dt
-    tokenizer.check_initialized()
-    return tokenizer.FREQ
-
-
-def _jieba_cut(text: str) -> list[str]:
-    from gardener.text.segmenter import jieba
-
-    return jieba().lcut(text, HMM=False)
+        if at >= start:
+            return at != start
+    return True
 
 
 def reference_heading(heading: str | None) -> bool:

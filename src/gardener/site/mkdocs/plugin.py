@@ -6,7 +6,7 @@ import functools
 import html
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from gardener.garden.loading import MAX_ALIAS_CHARS
 from gardener.pages import feeds
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets, search_shards
+from gardener.site.mkdocs import search_reader
 from gardener.site.mkdocs.config import GardenerConfig, to_options
 from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
 from gardener.site.mkdocs.parallel import ParallelBuild
@@ -65,6 +66,7 @@ class GardenerPlugin(BasePlugin):
         self.manifest: bytes | None = None  # the sharded index's, written over Material's
         self.dirty = False
         self.parallel = ParallelBuild(self)
+        self.put_back_reader: Callable[[], None] | None = None  # Material's search's jieba
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also makes MkDocs keep this object across `serve` rebuilds.
@@ -113,9 +115,10 @@ class GardenerPlugin(BasePlugin):
         if self.reusing is not None:
             self.reusing.start(config)
         forget()  # the last build's words: the analysis reads texts as a fresh process does
+        self._lend_reader(config)
         self.site = GardenSite(Path(config.docs_dir), self.options, self.cache)
         report_to_mkdocs(self.site.diagnostics)
-        teach_segmenter(self.site)
+        teach_segmenter(self.site, python_jieba=search_reader.reads_with_jieba(config))
         hidden = self.site.hidden_from_nav()
         for file in files:
             if file.src_uri in hidden:
@@ -135,6 +138,15 @@ class GardenerPlugin(BasePlugin):
                 if path not in existing:
                     files.append(File.generated(config, path, content=data))
         return files
+
+    def _lend_reader(self, config: MkDocsConfig) -> None:
+        self._return_reader()
+        self.put_back_reader = search_reader.lend(config)
+
+    def _return_reader(self) -> None:
+        if self.put_back_reader is not None:
+            self.put_back_reader()
+            self.put_back_reader = None
 
     @timed
     def _garden_nav(self, nav: Navigation, *, config: MkDocsConfig,
@@ -258,6 +270,7 @@ class GardenerPlugin(BasePlugin):
     @event_priority(-100)  # after the search plugin has written its index
     @timed
     def _finish_build(self, *, config: MkDocsConfig) -> None:
+        self._return_reader()
         if self.reusing is not None:
             self.reusing.finish()
             log.debug(f"gardener: served rebuild: {self.reusing.counts}")
@@ -279,6 +292,7 @@ class GardenerPlugin(BasePlugin):
     on_post_build = CombinedEvent(_collect_pages, _shard_search, _finish_build)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._return_reader()
         self.parallel.abandon()
         if self.reusing is not None:
             self.reusing.abandon()
@@ -399,10 +413,13 @@ def report_to_mkdocs(diagnostics) -> None:
         log.info(f"gardener: {warnings} warnings; `gardener check` lists them")
 
 
-def teach_segmenter(site: GardenSite) -> None:
-    """Give jieba every Chinese alias as a word, so search indexes "缩放定律" as one token."""
-    teach(word for word in site.segmenter_words()
-          if len(word) <= MAX_ALIAS_CHARS)  # jieba's cost grows with the square of its longest word
+def teach_segmenter(site: GardenSite, *, python_jieba: bool = False) -> None:
+    """Give the search reader every Chinese alias as a word, so search indexes "缩放定律" as
+    one token. `python_jieba`: Material's search reads with jieba itself (it has its own
+    dictionary), so jieba is taught them too."""
+    teach((word for word in site.segmenter_words()
+           if len(word) <= MAX_ALIAS_CHARS),  # a reading's cost grows with its longest word
+          python_jieba=python_jieba)
 
 
 def _section_folder(section: Section) -> str | None:

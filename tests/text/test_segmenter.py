@@ -1,0 +1,104 @@
+"""gardener's readers choose the words jieba in Python chooses, on real text, with and without the
+garden's own words; the dictionary counts are jieba's."""
+
+from __future__ import annotations
+
+import re
+import pytest
+
+from gardener.garden.loading import load_garden
+from gardener.text import segmenter
+from tests.conftest import ROOT
+
+CHINESE_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def fixture_texts() -> list[str]:
+    paths = (sorted((ROOT / "docs").rglob("*.md"))
+             + sorted((ROOT / "tests" / "fixtures" / "corpora").rglob("*.md"))
+             + sorted((ROOT / "tests" / "fixtures" / "seeds").glob("*")))
+    return [p.read_text(encoding="utf-8", errors="replace") for p in paths if p.is_file()]
+
+
+def chinese_of(text: str) -> str:
+    # the way related articles and Material's search hand text over: runs of Chinese
+    return "\n".join(CHINESE_RUN.findall(text))
+
+
+def garden_words() -> list[str]:
+    garden = load_garden(ROOT / "docs")
+    return sorted({alias for concept in garden.concepts for alias in concept.aliases
+                   if CHINESE_RUN.search(alias) and " " not in alias})
+
+
+@pytest.fixture()
+def python_jieba():
+    """jieba in Python, its dictionary put back as it was after the test."""
+    jieba = segmenter.jieba()
+    tokenizer = jieba.dt
+    tokenizer.check_initialized()
+    words, total = dict(tokenizer.FREQ), tokenizer.total
+    yield jieba
+    tokenizer.FREQ, tokenizer.total = words, total
+    segmenter.forget()
+
+
+def test_the_stock_reading_is_jiebas_on_every_fixture(python_jieba):
+    texts = [chinese_of(t) for t in fixture_texts()]
+    assert sum(map(len, texts)) > 100_000  # enough Chinese to mean something
+    for text in texts:
+        for hmm in (True, False):
+            assert segmenter.cut(text, hmm=hmm) == python_jieba.lcut(text, HMM=hmm)
+
+
+def test_taught_words_read_as_jieba_reads_them_after_add_word(python_jieba):
+    words = garden_words()
+    assert len(words) > 50
+    segmenter.forget()
+    segmenter.teach(words)
+    for word in words:  # jieba's own way: add_word without a frequency, in the same order
+        python_jieba.add_word(word)
+    assert dict(segmenter.taught()) == {w: python_jieba.dt.FREQ[w] for w in words}
+    texts = [chinese_of(t) for t in fixture_texts()]
+    changed = 0
+    for text in texts:
+        for hmm in (True, False):
+            taught = segmenter.search_cut(text, hmm)
+            assert taught == python_jieba.lcut(text, HMM=hmm)
+            changed += taught != segmenter.cut(text, hmm=hmm)
+    assert changed > 0  # the words taught did change some readings
+    assert "缩放定律" in segmenter.search_cut("关于缩放定律的讨论")
+    assert "缩放定律" not in segmenter.cut("关于缩放定律的讨论")  # the stock reader is untouched
+
+
+def test_forget_puts_the_stock_reading_back_and_the_same_words_reuse_the_reader():
+    segmenter.forget()
+    segmenter.teach(["缩放定律"])
+    first = segmenter._search_reader()
+    assert segmenter.search_cut("缩放定律") == ["缩放定律"]
+    segmenter.forget()
+    assert segmenter.taught() == ()
+    assert segmenter.search_cut("缩放定律") == segmenter.cut("缩放定律") != ["缩放定律"]
+    segmenter.teach(["缩放定律"])
+    assert segmenter._search_reader() is first  # a served rebuild teaching the same words
+    segmenter.forget()
+    segmenter.teach(["缩放定律", "思维链提示"])
+    assert segmenter._search_reader() is first  # more words extend it
+    segmenter.forget()
+    segmenter.teach(["思维链提示"])
+    assert segmenter._search_reader() is not first  # other words: a reader of their own
+    assert segmenter.search_cut("缩放定律") != ["缩放定律"]
+    segmenter.forget()
+
+
+def test_dictionary_counts_are_jiebas(python_jieba):
+    freq = python_jieba.dt.FREQ
+    words = ["模型", "推理", "对齐", "注意力", "强化学习", "缩放定律", "提"]
+    prefixes = [w for w, n in list(freq.items())[:200_000:997] if n == 0][:20]
+    absent = ["缩放定律X", "龘龘龘"]
+    counts = segmenter.dictionary_counts(words + prefixes + absent)
+    assert prefixes and all(counts[p] == 0 for p in prefixes)
+    for word in words:
+        assert counts.get(word) == freq.get(word), word
+    assert not any(w in counts for w in absent)
+    assert segmenter._counts(frozenset(["模型"]))[1] == python_jieba.dt.total
