@@ -195,3 +195,35 @@ def test_a_served_rebuild_without_edits_renders_nothing(server):
     assert counts["render"] == counts["search"] == counts["template"] == 0, counts
     assert counts["front_matter"] == 0, counts
     assert counts["reused_template"] > 100 and counts["reused_front_matter"] > 100, counts
+
+
+HOOK = '''\
+from pathlib import Path
+
+
+def on_page_context(context, page, config, nav):
+    # between gardener's two page_context handlers, one page changes outside its content
+    # (after the navigation, which holds every page's front-matter, was fingerprinted)
+    if page.file.src_uri == "{target}":
+        page.meta["description"] = (Path(config.config_file_path).parent / "said.txt"
+                                    ).read_text(encoding="utf-8").strip()
+    return context
+'''
+
+
+def test_a_plugin_that_changes_pages_as_their_context_is_made_is_seen(server, tmp_path, caplog):
+    caplog.set_level(logging.ERROR)
+    root = server.root
+    (root / "said.txt").write_text("第一种说法", encoding="utf-8")
+    target = articles(root)[-1]
+    (root / "page_hook.py").write_text(HOOK.format(target=f"articles/{target.name}"),
+                                       encoding="utf-8")
+    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text(encoding="utf-8") +
+                                     "\nhooks:\n  - page_hook.py\n", encoding="utf-8")
+    server.build()
+    (root / "said.txt").write_text("第二种说法", encoding="utf-8")
+    warm = server.build()
+    page = warm / "articles" / target.stem / "index.html"
+    assert "第二种说法" in page.read_text(encoding="utf-8")
+    fresh = fresh_build(root, tmp_path / "fresh", extra=("page_hook.py", "said.txt"))
+    assert_same(warm, fresh, "what the hook says", tmp_path / "scratch")

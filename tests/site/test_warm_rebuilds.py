@@ -57,12 +57,13 @@ class Server:
         config.plugins.on_startup(command="build", dirty=False)
 
 
-def fresh_build(root: Path, into: Path) -> Path:
-    """A cold `mkdocs build` of root's current files in a new process, without root's cache."""
+def fresh_build(root: Path, into: Path, extra: tuple[str, ...] = ()) -> Path:
+    """A cold `mkdocs build` of root's current files in a new process, without root's cache
+    (extra: more of root's files the config names)."""
     if into.exists():
         shutil.rmtree(into)
     into.mkdir(parents=True)
-    for name in ("mkdocs.yml", "timeline.yml"):
+    for name in ("mkdocs.yml", "timeline.yml", *extra):
         shutil.copy(root / name, into / name)
     shutil.copytree(root / "docs", into / "docs")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")

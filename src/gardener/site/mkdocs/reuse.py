@@ -64,6 +64,10 @@ _NOT_INPUTS = ("build_date_utc", RENDER)
 # What every page's template sees of the rest of the site, fingerprinted once per build. A
 # page's own values (its front-matter, its table of contents) are always read afresh.
 _SHARED = (StructureItem, File, Navigation, Config, BasePlugin)
+# Plugins whose page_context handlers change a page only in its content (see
+# _page_kept_between).
+PAGE_READERS = frozenset({"material.plugins.search.plugin.SearchPlugin",
+                          "material.plugins.tags.plugin.TagsPlugin"})
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,7 @@ class ServedPages:
         if build is None or page.file.src_uri not in build.templates:
             return
         restore_template(page, build.templates[page.file.src_uri])
+        build.page_key(page)
         if not build.search.active:
             return
         key = build.search_key(page)
@@ -267,6 +272,10 @@ class _Build:
         self._search_settings: bytes | None = None
         self._file_refs: dict[int, int] = {}
         self._unstable = False
+        self._config = config
+        self._page_kept = False
+        # src_uri -> the page's fingerprint as its context was made, and its neighbours
+        self.pages: dict[str, tuple[bytes, list[StructureItem]]] = {}
 
     def render_key(self, page: Page, markdown: str, config: MkDocsConfig,
                    files: Files) -> bytes | None:
@@ -286,15 +295,36 @@ class _Build:
         # the numbers of the files named in a key mean something only with the files' digest
         return self._files.digest() if self._files is not None else b""
 
-    def search_key(self, page: Page) -> bytes | None:
+    def page_key(self, page: Page) -> None:
+        """Called as the page's context is made: the page in full but for its neighbours in
+        the navigation, which are noted (its search reads the page alone; its template also
+        reads the neighbours, fingerprinted with the navigation)."""
+        neighbours: list[StructureItem] = []
+
+        def stand_in(value: object) -> object | None:
+            if isinstance(value, StructureItem):
+                neighbours.append(value)
+                return "a neighbour in the navigation"
+            return _stand_in(value)
+
         try:
-            if self._search_settings is None:
-                self._search_settings = Fingerprint().add(self.search.settings()).digest()
-            return Fingerprint(OTHER_PAGES_TEXT, known=self._file_refs,
-                               opaque=_without_neighbours).add(self._files_digest()).add(
-                page).add(self._search_settings).digest()
+            digest = Fingerprint(OTHER_PAGES_TEXT, known=self._file_refs, opaque=stand_in).add(
+                self._files_digest()).add(page).digest()
         except Unstable as why:
-            return self._no_reuse(why)
+            self._no_reuse(why)
+            return
+        self.pages[page.file.src_uri] = (digest, neighbours)
+
+    def search_key(self, page: Page) -> bytes | None:
+        kept = self.pages.get(page.file.src_uri)
+        if kept is None:
+            return None
+        if self._search_settings is None:
+            try:
+                self._search_settings = Fingerprint().add(self.search.settings()).digest()
+            except Unstable as why:
+                return self._no_reuse(why)
+        return Fingerprint().add(kept[0]).add(self._search_settings).digest()
 
     def output_key(self, page: Page, context: dict, name: str) -> bytes | None:
         """The template's inputs: the page itself in full, everything else through the
@@ -305,8 +335,18 @@ class _Build:
                 self._site = Fingerprint(OTHER_PAGES_TEXT, opaque=_stand_in).add(
                     (roots, theme_stamp(context.get("config"))))
                 self._shared = self._site.references(_SHARED, *roots)
+                self._page_kept = _page_kept_between(self._config)
             inputs = {k: v for k, v in context.items() if k not in _NOT_INPUTS}
-            return Fingerprint(OTHER_PAGES_TEXT, known=self._shared, opaque=_stand_in).add(
+            kept = self.pages.pop(page.file.src_uri, None)
+            known = self._shared
+            if kept is not None and self._page_kept and id(page) in known and \
+                    all(id(n) in known for n in kept[1]):
+                # the page as its context was made, its neighbours by their place in the
+                # navigation, and its content as the plugins between left it
+                return Fingerprint(OTHER_PAGES_TEXT, known=known, opaque=_stand_in).add(
+                    self._site.digest()).add(kept[0]).add([known[id(n)] for n in kept[1]]).add(
+                    page.content).add(inputs).add(name).digest()
+            return Fingerprint(OTHER_PAGES_TEXT, known=known, opaque=_stand_in).add(
                 self._site.digest()).add(page).add(inputs).add(name).digest()
         except Unstable as why:
             return self._no_reuse(why)
@@ -316,6 +356,25 @@ class _Build:
             log.debug(f"gardener: this rebuild reuses nothing: {why}")
             self._unstable = True
         return None
+
+
+def _page_kept_between(config: MkDocsConfig) -> bool:
+    """Whether every handler of page_context between gardener's two (as the context is made,
+    and once it is final) belongs to a plugin known to leave the page as it was, but for its
+    content (kept in the key as it is then): Material's search (reads the page, drops
+    `data-search-*` attributes from its content) and tags (adds to the context)."""
+    handlers = list(config.plugins.events.get("page_context", ()))
+    names = [getattr(h, "__name__", "") for h in handlers]
+    if "_reuse_before_context" not in names or "_reuse_after_context" not in names:
+        return False
+    between = handlers[names.index("_reuse_before_context") + 1:
+                       names.index("_reuse_after_context")]
+    return all(_owner(h) in PAGE_READERS for h in between)
+
+
+def _owner(handler: object) -> str:
+    kind = type(getattr(handler, "__self__", None))
+    return f"{kind.__module__}.{kind.__qualname__}"
 
 
 def restore_template(page: Page, original: str | None) -> None:
@@ -334,7 +393,8 @@ def _restore(page: Page, found: Rendered, config: MkDocsConfig, files: Files) ->
     page.present_anchor_ids = found.anchors
     if found.links is not None:
         # the files of this build: the keys hold the same files, or the key would differ
-        targets = {uri: files.get_file_from_path(uri) for uri in found.links}
+        known = files.src_uris  # the keys are src_uris already: no path to normalise
+        targets = {uri: known.get(uri) for uri in found.links}
         page.links_to_anchors = {target: dict(found.links[uri])
                                  for uri, target in targets.items() if target is not None}
     for record in found.records:
