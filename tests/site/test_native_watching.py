@@ -109,3 +109,18 @@ def test_a_path_watched_later_counts_too(tmp_path):
     assert watch_natively(server, extra=[str(elsewhere)],
                           mounts=mounts(tmp_path, table)).startswith("polling")
     assert isinstance(server.observer, PollingObserver)
+
+
+@linux
+def test_a_path_the_system_will_not_watch_keeps_polling(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    server = server_watching(docs)
+    missing = tmp_path / "not-there"  # named in mkdocs.yml's watch:, never made
+    kind = file_systems([str(docs)])[str(docs)]
+    if kind not in ("ext4", "xfs", "btrfs", "tmpfs", "overlay"):
+        pytest.skip(f"the test folder is on {kind}")
+    chosen = watch_natively(server, extra=[str(missing)])
+    assert chosen.startswith("polling (the system's notifications refused"), chosen
+    assert isinstance(server.observer, PollingObserver)
+    assert [e.watch.path for e in server.observer.emitters] == [str(docs)]

@@ -10,9 +10,9 @@ folder seen from WSL, they never come.
 So on Linux, when every watched path lies on a local file system, the server's polling observer
 is replaced by watchdog's native one before the server starts, through the server's own
 `watch`/`unwatch`: MkDocs' own callback still decides what a change means. The native observer
-reports only changes (creations, writes, moves, deletions), not a build reading the docs. If
-it cannot watch a path (the system's limit on watches), or a path lies anywhere else, polling
-stays as it was.
+reports only changes (creations, writes, moves, deletions), not a build reading the docs. Every
+path is watched once by a probe first: if the system refuses one (its limit on watches, a path
+that does not exist), or a path lies anywhere else, polling stays as it was.
 """
 
 from __future__ import annotations
@@ -50,16 +50,10 @@ def watch_natively(server, extra=(), mounts: str = "/proc/self/mountinfo") -> st
     if elsewhere:
         return f"polling ({', '.join(elsewhere)} on a file system without notifications of " \
                "every change)"
+    why = _refused([*watched, *extra])
+    if why:
+        return f"polling ({why})"
     native = changes_observer()
-    if native is None:
-        return "polling (no native observer here that can report changes only)"
-    try:
-        for path in watched:  # every path first, so a failure leaves the server as it was
-            native.schedule(fs_events.FileSystemEventHandler(), path, recursive=True)
-    except OSError as why:
-        return f"polling (the system's notifications refused a watch: {why})"
-    finally:
-        native.unschedule_all()
     counts = dict(watched)
     for path, count in counts.items():
         for _ in range(count):
@@ -69,6 +63,25 @@ def watch_natively(server, extra=(), mounts: str = "/proc/self/mountinfo") -> st
         for _ in range(count):
             server.watch(path)
     return "the system's notifications"
+
+
+def _refused(paths) -> str | None:
+    """Why the system would not watch every path, found by watching them once (a native
+    observer starts its watches when it starts: the server would fail to start instead)."""
+    probe = changes_observer()
+    if probe is None:
+        return "no native observer here that can report changes only"
+    try:
+        for path in paths:
+            probe.schedule(fs_events.FileSystemEventHandler(), path, recursive=True)
+        probe.start()
+    except OSError as why:
+        return f"the system's notifications refused a watch: {why}"
+    finally:
+        probe.stop()
+        if probe.is_alive():
+            probe.join()
+    return None
 
 
 def changes_observer():
