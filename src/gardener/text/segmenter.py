@@ -84,32 +84,40 @@ def _dictionary_file() -> Path:
     return Path(spec.origin).parent / "dict.txt"
 
 
+@lru_cache(maxsize=1)
+def _total() -> int:
+    """The sum of the dictionary's counts (jieba's `total`, which a taught word's frequency is
+    measured against)."""
+    with _dictionary_file().open(encoding="utf-8") as lines:
+        return sum(int(line.split(" ", 2)[1]) for line in lines)
+
+
 @lru_cache(maxsize=8)  # one entry per set of words asked about: a rebuild asks the same again
-def _counts(wanted: frozenset[str]) -> tuple[dict[str, int], int]:
-    """The dictionary's count of each wanted word (0 for the start of a longer word that is not
-    a word itself, as jieba keeps it) and the sum of all counts. One pass over the file: the
-    whole table as a Python dict would cost the memory jieba-rs saves."""
+def _counts(wanted: frozenset[str]) -> dict[str, int]:
+    """The dictionary's count of each wanted word, and 0 for the start of a longer word that is
+    not a word itself, as jieba keeps it. One pass over the file, reading only the lines that
+    start as a wanted word does: the whole table as a Python dict would cost the memory jieba-rs
+    saves."""
     counts: dict[str, int] = {}
-    total = 0
+    firsts = {word[0] for word in wanted if word}
     longest = max(map(len, wanted), default=0)
     with _dictionary_file().open(encoding="utf-8") as lines:
         for line in lines:
-            word, _, rest = line.partition(" ")
-            count = int(rest.split(" ", 1)[0])
-            total += count
+            if line[0] not in firsts:
+                continue
+            word, count = line.split(" ", 2)[:2]  # word, count, part of speech
             if word in wanted:
-                counts[word] = count
+                counts[word] = int(count)
             for end in range(1, min(len(word), longest + 1)):
-                prefix = word[:end]
-                if prefix in wanted:
-                    counts.setdefault(prefix, 0)
-    return counts, total
+                if word[:end] in wanted:
+                    counts.setdefault(word[:end], 0)
+    return counts
 
 
 def dictionary_counts(words: Iterable[str]) -> dict[str, int]:
     """How often jieba's dictionary counts each of words; 0 for the start of a longer word that
     is not a word itself; words it holds neither way are left out."""
-    return dict(_counts(frozenset(words))[0])
+    return dict(_counts(frozenset(words)))
 
 
 def word_frequency(word: str) -> int | None:
@@ -173,8 +181,8 @@ def _search_reader() -> rjieba.Jieba:
         _given.clear()
     missing = _taught[len(_reader_words):]
     if missing:
-        counts, total = _counts(frozenset(_substrings(_taught)))
-        total += sum(_given.values())
+        counts = _counts(frozenset(_substrings(_taught)))
+        total = _total() + sum(_given.values())
         for word in missing:
             given = _suggested(word, _reader, counts, total)
             _reader.add_word(word, given, None)

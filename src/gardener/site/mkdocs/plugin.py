@@ -181,7 +181,9 @@ class GardenerPlugin(BasePlugin):
         escape_meta(page)
         if self.site.hidden_from_search(page.file.src_uri):
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-        return self.site.page_markdown(page.file.src_uri, markdown)
+        site = self.site
+        return self.parallel.garden_markdown(
+            page, markdown, lambda: site.page_markdown(page.file.src_uri, markdown))
 
     @event_priority(-100)  # the Markdown is final: every plugin has had its say
     @timed
