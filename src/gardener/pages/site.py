@@ -25,7 +25,7 @@ from gardener.garden.similarity import read_terms
 from gardener.garden.timeline.build import Timeline, build_timeline
 from gardener.options import Options
 from gardener.pages import article, concept, feeds, glossary, graph, home, previews, timeline
-from gardener.pages.common import asset
+from gardener.pages.common import asset, unpacked_html
 from gardener.pages.links import Linker
 from gardener.pages.urls import page_url
 from gardener.pages.view import GardenView
@@ -194,18 +194,23 @@ class GardenSite:
         """Articles and concept notes: the pages whose front-matter gardener reads."""
         return path in self._articles or path in self._concepts
 
-    def page_markdown(self, path: str, markdown: str) -> str:
-        """A page's Markdown with everything gardener adds; other pages come back unchanged."""
+    def page_markdown(self, path: str, markdown: str, *, packed: bool = False) -> str:
+        """A page's Markdown with everything gardener adds; other pages come back unchanged.
+        `packed`: the HTML gardener adds stays packed (`pages.common.packed_html`), for a
+        renderer with the extension that unpacks it (`site/packed_html.py`)."""
         if path in self._articles or path in self._concepts:
             # check reports both: no page shows control characters, and Python-Markdown
             # takes minutes over lists nested hundreds of levels deep
             markdown = cap_nesting(drop_control(markdown), MAX_NESTING)
+        made = None
         if path in self._articles:
-            return self._render(article.emit, article.inputs(self.view, self._articles[path],
+            made = self._render(article.emit, article.inputs(self.view, self._articles[path],
                                                              markdown))
-        if path in self._concepts:
-            return self._render(concept.emit, concept.inputs(self.view, self._concepts[path],
+        elif path in self._concepts:
+            made = self._render(concept.emit, concept.inputs(self.view, self._concepts[path],
                                                              markdown))
+        if made is not None:
+            return made if packed else unpacked_html(made)
         if home.MARKER in markdown:
             return home.fill_marker(markdown, self._home, path)
         return markdown
