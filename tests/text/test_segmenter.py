@@ -4,6 +4,7 @@ garden's own words; the dictionary counts are jieba's."""
 from __future__ import annotations
 
 import re
+
 import pytest
 
 from gardener.garden.loading import load_garden

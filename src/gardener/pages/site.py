@@ -18,11 +18,11 @@ from typing import TypeVar
 
 from gardener.articles.model import Article, Concept, Diagnostic, Garden
 from gardener.garden.cache import AnalysisCache
-from gardener.garden.concepts.index import ConceptIndex, analyse_concepts
+from gardener.garden.concepts.index import ConceptIndex, analyse_concepts, concept_matcher
 from gardener.garden.connections import Connections, connect
 from gardener.garden.loading import load_garden
 from gardener.garden.similarity import read_terms
-from gardener.garden.timeline.build import Timeline, build_timeline
+from gardener.garden.timeline.build import Timeline, build_timeline, read_events
 from gardener.options import Options
 from gardener.pages import article, concept, feeds, glossary, graph, home, previews, timeline
 from gardener.pages.common import asset, unpacked_html
@@ -61,13 +61,20 @@ class GardenSite:
         self.cache = cache or AnalysisCache()
         self.garden: Garden = load_garden(docs_dir, options.articles_dir, options.concepts_dir,
                                           self.cache)
-        # Related articles read every article's words; the worker does it meanwhile.
+        # While this process finds every article's mentions, a child reads their dated
+        # statements for the timeline and a worker their words for related articles.
+        events = None
+        if options.timeline:
+            matcher, signature = concept_matcher(self.garden, link_headings=options.link_headings,
+                                                 cache=self.cache)
+            events = read_events(self.garden, matcher, signature, self.cache)
         terms = read_terms(self.garden.articles, self.cache, self.garden.digests) \
             if options.related else None
         self.concepts: ConceptIndex = analyse_concepts(
             self.garden, link_headings=options.link_headings, cache=self.cache)
         self.timeline = Timeline(())
-        if options.timeline:
+        if events is not None:
+            events()
             self.timeline = build_timeline(self.garden, self.concepts.matcher,
                                            options.timeline_path, options.timeline_file,
                                            self.cache, self.concepts.signature)
