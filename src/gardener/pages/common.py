@@ -9,8 +9,6 @@ when something it shows has changed, and a key cannot leave out anything the pag
 
 from __future__ import annotations
 
-import base64
-import binascii
 import html
 import re
 from functools import lru_cache
@@ -87,34 +85,32 @@ def html_list(css: str, items: list[str]) -> str:
     return packed_html(f'<div class="{css}"><ul>\n{rows}</ul></div>\n')
 
 
-# HTML gardener adds to a page, carried through Python-Markdown inside one HTML comment.
-_PACKED = re.compile(r"<!--gardener-html ([A-Za-z0-9+/=]*)-->")
+# HTML gardener adds to a page, carried through Python-Markdown inside one HTML comment: its
+# "%" and "-" escaped, so no "--" ends the comment early.
+_PACKED = re.compile(r"<!--gardener-html:(.*?)-->", re.S)
+_ESCAPED = re.compile(r"%(25|2D)")
 
 
 def packed_html(block: str) -> str:
-    """A block of HTML gardener adds to a page, as one HTML comment that holds it (in base64, so
-    no "--" ends it early). Python-Markdown passes HTML through as it is, but it parses every
-    tag to find where the HTML ends: for the lists on every page, most of the cost of rendering
-    it. A comment is read with one search for its end. The comment becomes the HTML again after
-    rendering (`site/packed_html.py`), and in Markdown handed to anything else
-    (`GardenSite.page_markdown`)."""
+    """A block of HTML gardener adds to a page, as one HTML comment that holds it. Python-Markdown
+    passes HTML through as it is, but it parses every tag to find where the HTML ends: for the
+    lists on every page, most of the cost of rendering it. A comment is read with one search
+    for its end. The comment becomes the HTML again after rendering (`site/packed_html.py`),
+    and in Markdown handed to anything else (`GardenSite.page_markdown`)."""
     html = block.rstrip("\n")
-    code = base64.b64encode(html.encode("utf-8")).decode("ascii")
-    return f"<!--gardener-html {code}-->" + block[len(html):]
+    escaped = html.replace("%", "%25").replace("-", "%2D")
+    return f"<!--gardener-html:{escaped}-->" + block[len(html):]
 
 
 def unpacked_html(text: str) -> str:
     """text with the HTML of every packed block in its place."""
-    if "<!--gardener-html " not in text:
+    if "<!--gardener-html:" not in text:
         return text
-    return _PACKED.sub(_unpack, text)
+    return _PACKED.sub(lambda m: _ESCAPED.sub(_unescape, m.group(1)), text)
 
 
-def _unpack(match: re.Match) -> str:
-    try:
-        return base64.b64decode(match.group(1), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):  # written by hand, not packed: left alone
-        return match.group(0)
+def _unescape(match: re.Match) -> str:
+    return "%" if match.group(1) == "25" else "-"
 
 
 def html_quote(snippet: tuple[str, str, str]) -> str:
