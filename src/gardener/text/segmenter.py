@@ -138,6 +138,7 @@ def teach(words: Iterable[str], *, python_jieba: bool = False) -> None:
     `forget` undoes it, so what a reader makes of a text never depends on what an earlier build
     taught it. `python_jieba`: teach jieba in Python too (Material's search reads with it when it
     has a dictionary of its own)."""
+    _current.clear()
     known = set(_taught)
     for word in words:
         if word not in known:
@@ -151,6 +152,7 @@ def forget() -> None:
     """Every reader as jieba's dictionary alone has it. The search reader is kept: taught the
     same words again (a served rebuild), it is not made again."""
     _taught.clear()
+    _current.clear()
     if _python_taught:
         tokenizer = jieba().dt
         for word, (before, given) in _python_taught.items():
@@ -168,10 +170,22 @@ def taught() -> tuple[tuple[str, int], ...]:
 
 def search_cut(text: str, hmm: bool = True) -> list[str]:
     """The search reader's reading: jieba's dictionary and the words taught to it."""
-    return _search_reader().cut(text, hmm)
+    # Material's search asks once per run of Chinese: the reader in use is kept at hand
+    reader = _current[0] if _current else _search_reader()
+    return reader.cut(text, hmm)
+
+
+_current: list[rjieba.Jieba] = []  # the search reader while no word is taught or forgotten
 
 
 def _search_reader() -> rjieba.Jieba:
+    _current.clear()
+    reader = _reader_for_taught()
+    _current.append(reader)
+    return reader
+
+
+def _reader_for_taught() -> rjieba.Jieba:
     global _reader
     if not _taught:
         return _stock()
