@@ -32,7 +32,7 @@ from gardener.pages.view import GardenView
 from gardener.sources.decoding import drop_control
 from gardener.text.cjk import has_cjk
 from gardener.text.markdown import MAX_NESTING, cap_nesting
-from gardener.text.pinyin import spellings
+from gardener.text.pinyin import spellings, spellings_begun
 
 CSS = "assets/gardener/gardener.css"
 TIMELINE_CSS = "assets/gardener/timeline.css"
@@ -61,6 +61,10 @@ class GardenSite:
         self.cache = cache or AnalysisCache()
         self.garden: Garden = load_garden(docs_dir, options.articles_dir, options.concepts_dir,
                                           self.cache)
+        # The glossary's pinyin is spelled by a child meanwhile (see _pinyin).
+        self._spelled: Callable[[], dict[str, str]] | None = None
+        if options.glossary and self._pinyin_key() not in self.cache:
+            self._spelled = spellings_begun(self._pinyin_key()[1])
         # While this process finds every article's mentions, a child reads their dated
         # statements for the timeline and a worker their words for related articles.
         events = None
@@ -173,9 +177,13 @@ class GardenSite:
     def _home(self) -> home.HomeInputs:
         return home.inputs(self.view)
 
+    def _pinyin_key(self) -> tuple[str, tuple[str, ...]]:
+        return "pinyin", tuple(sorted({c.title for c in self.garden.concepts}))
+
     def _pinyin(self) -> dict[str, str]:
-        titles = tuple(sorted({c.title for c in self.garden.concepts}))
-        return self.cache.get(("pinyin", titles), lambda: spellings(titles))
+        key = self._pinyin_key()
+        spelled, self._spelled = self._spelled, None
+        return self.cache.get(key, spelled or (lambda: spellings(key[1])))
 
     def segmenter_words(self) -> list[str]:
         """Chinese aliases as whole words for jieba, so search keeps "缩放定律" as one token."""
