@@ -7,6 +7,7 @@ import logging
 import multiprocessing
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 log = logging.getLogger("mkdocs.plugins.gardener")
@@ -20,8 +21,15 @@ def apart(function: Callable[..., Result], *args,
     arrays) is given back to the system when it exits. Where fork is not available, or in a
     process with other threads, `unforked(*args)` (function itself by default); when the child
     fails, function here."""
+    return begun(function, *args, unforked=unforked)()
+
+
+def begun(function: Callable[..., Result], *args,
+          unforked: Callable[..., Result] | None = None) -> Callable[[], Result]:
+    """As `apart`, but the child starts now and this process goes on: the function returned
+    waits for the result. (Where no child can be forked, the work is done when asked for.)"""
     if not can_fork():
-        return (unforked or function)(*args)
+        return partial(unforked or function, *args)
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     try:
@@ -29,8 +37,14 @@ def apart(function: Callable[..., Result], *args,
         child.start()
     except OSError as exc:  # no process to spare
         log.debug(f"gardener: no child process ({exc}); working in this process")
-        return function(*args)
-    send.close()
+        receive.close()
+        return partial(function, *args)
+    finally:
+        send.close()
+    return partial(_collect, receive, child, function, args)
+
+
+def _collect(receive, child, function: Callable[..., Result], args: tuple) -> Result:
     try:
         done, value = receive.recv()
     except (EOFError, OSError):  # the child died (out of memory, killed)

@@ -161,3 +161,31 @@ def test_a_daemon_process_does_the_work_itself():
     outcome, pid, own = receive.recv()
     child.join()
     assert outcome == "done" and pid == own
+
+
+def test_events_read_by_a_child_equal_events_read_here(monkeypatch):
+    """The dated statements of the repo's garden, each article in several lengths so there are
+    enough to hand to a child: the cache gets what this process would read, and this process
+    read none of them."""
+    from gardener.garden.concepts.index import concept_matcher
+    from gardener.garden.timeline import build as timeline_build
+    from gardener.garden.timeline.extract import extract_events
+
+    garden = load_garden(ROOT / "docs")
+    copies = timeline_build.MIN_ITEMS // len(garden.articles) + 1
+    articles = tuple(dataclasses.replace(a, path=f"articles/{k}-{a.slug}.md", slug=f"{k}-{a.slug}",
+                                         body=a.body[: 600 * (k + 1)])
+                     for a in garden.articles for k in range(copies))
+    garden = dataclasses.replace(garden, articles=articles, digests={})
+    matcher, signature = concept_matcher(garden)
+    here = [extract_events(a, matcher) for a in articles if not a.draft]
+    assert sum(map(len, here)) > 10  # some articles do have dated statements
+    calls = []
+    monkeypatch.setattr(timeline_build, "extract_events",
+                        lambda *args: calls.append(args) or extract_events(*args))
+    cache = AnalysisCache()
+    timeline_build.read_events(garden, matcher, signature, cache)()
+    assert calls == []  # read in the child (which has its own copy of the spy)
+    read = [cache.get(timeline_build._events_key(a, signature, None), lambda: None)
+            for a in articles if not a.draft]
+    assert read == here

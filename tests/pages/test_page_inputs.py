@@ -10,6 +10,7 @@ from gardener.articles.model import LinkPolicy
 from gardener.garden.cache import AnalysisCache
 from gardener.options import Options
 from gardener.pages import article, concept, glossary, home, timeline
+from gardener.pages.common import unpacked_html
 from gardener.pages.site import GardenSite
 from tests.conftest import ROOT
 
@@ -44,7 +45,8 @@ def test_every_page_is_written_from_its_inputs_alone():
         copy = dataclasses.replace(inputs)
         assert emit(copy) == emit(inputs), page
         if page.startswith("articles/"):
-            assert emit(inputs) == site.page_markdown(page, inputs.markdown), page
+            assert emit(inputs) == site.page_markdown(page, inputs.markdown, packed=True), page
+            assert unpacked_html(emit(inputs)) == site.page_markdown(page, inputs.markdown), page
 
 
 def test_what_a_page_shows_is_in_its_inputs(tmp_path):

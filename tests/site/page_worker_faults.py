@@ -10,6 +10,8 @@ Faults, each in real code the build runs:
   third page;
 - `markdown-differs`: Material's tags plugin changes every page's Markdown in that process only
   (an HTML comment, which Python-Markdown keeps), so its HTML must not be used;
+- `source-differs`: every page's source reads with an HTML comment more in that process only,
+  so gardener's Markdown made there must not be used either;
 - `warn`: Material's tags plugin logs a warning for every article page (in either process;
   the pages the worker warned of are listed in the file named by WORKER_MARKS);
 - `none`: no fault.
@@ -64,6 +66,14 @@ def fault(kind: str) -> None:
             text = markdown(self, text, page=page, **kwargs)
             return text + "\n\n<!-- read elsewhere -->\n" if _in_worker() else text
         TagsPlugin.on_page_markdown = differing
+    elif kind == "source-differs":
+        read_source = Page.read_source
+
+        def reading(page, config):
+            read_source(page, config)
+            if _in_worker():
+                page.markdown = (page.markdown or "") + "\n\n<!-- read elsewhere -->\n"
+        Page.read_source = reading
     elif kind == "warn":
         context = TagsPlugin.on_page_context
 

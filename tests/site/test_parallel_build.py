@@ -94,8 +94,11 @@ def test_generated_garden_is_the_same_built_on_two_cores(tmp_path):
     parallel = build(root, root / "mkdocs.yml", "site-parallel")
     assert_same_build(parallel, sequential, root)
     assert (root / "site-parallel" / "search" / "search_index.json").exists()
-    taken = re.search(r"Markdown of (\d+) of (\d+) pages rendered by a worker", parallel.stderr)
+    taken = re.search(r"Markdown of (\d+) of (\d+) pages rendered by a worker.*gardener's "
+                      r"Markdown of (\d+) made there", parallel.stderr)
     assert taken and taken.group(1) == taken.group(2) != "0"
+    # gardener's own Markdown of the worker's articles and concept pages came from the worker
+    assert int(taken.group(3)) >= 120
 
 
 @pytest.mark.parametrize("shards", ["true", "false"])
@@ -138,18 +141,21 @@ def test_the_pages_a_slow_worker_has_not_started_are_taken_back(repo_copy):
     assert_same_build(parallel, sequential, repo_copy)
 
 
-@pytest.mark.parametrize("fault", ["render-dies", "markdown-differs"])
+@pytest.mark.parametrize("fault", ["render-dies", "markdown-differs", "source-differs"])
 def test_the_markdown_workers_html_is_taken_only_for_the_same_markdown(repo_copy, fault):
     sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential")
     parallel = build(repo_copy, repo_copy / "mkdocs.yml", "site-parallel", fault)
     taken = re.search(r"Markdown of (\d+) of (\d+) pages rendered by a worker \((\d+) rendered "
-                      r"again here", parallel.stderr)
+                      r"again here.*gardener's Markdown of (\d+) made there", parallel.stderr)
     assert taken, parallel.stderr[-3000:]
     if fault == "render-dies":
         assert "the Markdown worker stopped" in parallel.stderr
         assert int(taken.group(1)) == 2  # it died at its third page
+        assert int(taken.group(4)) == 2  # and gardener's Markdown of those two came with them
     else:
         assert int(taken.group(1)) == 0 and taken.group(3) == taken.group(2)
+        # the Markdown reached gardener changed (the tags plugin, wrapped, runs before it)
+        assert int(taken.group(4)) == 0
     assert_same_build(parallel, sequential, repo_copy)
 
 

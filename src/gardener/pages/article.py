@@ -10,7 +10,15 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from gardener.articles.model import Article, Concept
-from gardener.pages.common import ArticleRef, ConceptRef, html_link, html_list, md_text, rel_link
+from gardener.pages.common import (
+    ArticleRef,
+    ConceptRef,
+    html_link,
+    html_list,
+    md_text,
+    packed_html,
+    rel_link,
+)
 from gardener.pages.connections import Around
 from gardener.pages.links import Linker
 
@@ -82,7 +90,7 @@ def header(article: Article) -> str:
         href = html.escape(article.source, quote=True)
         parts.append(_item("来源", f'<a href="{href}" rel="nofollow noopener">原文链接</a>', "source"))
     parts.append(_item("阅读", f"约 {article.reading_minutes} 分钟", "reading"))
-    return '<div class="gd-meta">\n' + "\n".join(parts) + "\n</div>\n"
+    return packed_html('<div class="gd-meta">\n' + "\n".join(parts) + "\n</div>\n")
 
 
 def duplicate_notice(page: ArticleInputs) -> str:

@@ -10,6 +10,7 @@ when something it shows has changed, and a key cannot leave out anything the pag
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
@@ -81,7 +82,35 @@ def html_list(css: str, items: list[str]) -> str:
     gardener adds to every page (concepts, related articles, backlinks) cost several times
     more to render as Markdown inside HTML than the article's own text."""
     rows = "".join(f"<li>{item}</li>\n" for item in items)
-    return f'<div class="{css}"><ul>\n{rows}</ul></div>\n'
+    return packed_html(f'<div class="{css}"><ul>\n{rows}</ul></div>\n')
+
+
+# HTML gardener adds to a page, carried through Python-Markdown inside one HTML comment: its
+# "%" and "-" escaped, so no "--" ends the comment early.
+_PACKED = re.compile(r"<!--gardener-html:(.*?)-->", re.S)
+_ESCAPED = re.compile(r"%(25|2D)")
+
+
+def packed_html(block: str) -> str:
+    """A block of HTML gardener adds to a page, as one HTML comment that holds it. Python-Markdown
+    passes HTML through as it is, but it parses every tag to find where the HTML ends: for the
+    lists on every page, most of the cost of rendering it. A comment is read with one search
+    for its end. The comment becomes the HTML again after rendering (`site/packed_html.py`),
+    and in Markdown handed to anything else (`GardenSite.page_markdown`)."""
+    html = block.rstrip("\n")
+    escaped = html.replace("%", "%25").replace("-", "%2D")
+    return f"<!--gardener-html:{escaped}-->" + block[len(html):]
+
+
+def unpacked_html(text: str) -> str:
+    """text with the HTML of every packed block in its place."""
+    if "<!--gardener-html:" not in text:
+        return text
+    return _PACKED.sub(lambda m: _ESCAPED.sub(_unescape, m.group(1)), text)
+
+
+def _unescape(match: re.Match) -> str:
+    return "%" if match.group(1) == "25" else "-"
 
 
 def html_quote(snippet: tuple[str, str, str]) -> str:

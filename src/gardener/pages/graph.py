@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 
 from gardener.articles.model import Article, Concept
+from gardener.pages.common import packed_html
 
 PATH = "graph.md"
 DATA = "assets/gardener/graph.json"
@@ -104,8 +105,7 @@ def emit_graph_page(site_name: str) -> str:
 
 def local_graph(url: str) -> str:
     """The neighbourhood of one page (its URL in the data file), drawn when scrolled into view."""
-    return "\n".join([
-        "", "## 本页关系图 {data-search-exclude}", "",
+    return "\n".join(["", "## 本页关系图 {data-search-exclude}", "", packed_html("\n".join([
         f'<div class="gd-graph gd-graph--local" data-gd-graph="local" data-gd-node="{html.escape(url)}">',
         '<div class="gd-graph__controls">',
         '<label><input type="radio" name="gd-depth" value="1" checked> 直接相连</label>',
@@ -115,4 +115,4 @@ def local_graph(url: str) -> str:
         "</div>",
         '<div class="gd-graph__canvas"></div>',
         "</div>", "",
-    ])
+    ]))])

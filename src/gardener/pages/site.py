@@ -18,21 +18,21 @@ from typing import TypeVar
 
 from gardener.articles.model import Article, Concept, Diagnostic, Garden
 from gardener.garden.cache import AnalysisCache
-from gardener.garden.concepts.index import ConceptIndex, analyse_concepts
+from gardener.garden.concepts.index import ConceptIndex, analyse_concepts, concept_matcher
 from gardener.garden.connections import Connections, connect
 from gardener.garden.loading import load_garden
 from gardener.garden.similarity import read_terms
-from gardener.garden.timeline.build import Timeline, build_timeline
+from gardener.garden.timeline.build import Timeline, build_timeline, read_events
 from gardener.options import Options
 from gardener.pages import article, concept, feeds, glossary, graph, home, previews, timeline
-from gardener.pages.common import asset
+from gardener.pages.common import asset, unpacked_html
 from gardener.pages.links import Linker
 from gardener.pages.urls import page_url
 from gardener.pages.view import GardenView
 from gardener.sources.decoding import drop_control
 from gardener.text.cjk import has_cjk
 from gardener.text.markdown import MAX_NESTING, cap_nesting
-from gardener.text.pinyin import spellings
+from gardener.text.pinyin import spellings, spellings_begun
 
 CSS = "assets/gardener/gardener.css"
 TIMELINE_CSS = "assets/gardener/timeline.css"
@@ -61,13 +61,24 @@ class GardenSite:
         self.cache = cache or AnalysisCache()
         self.garden: Garden = load_garden(docs_dir, options.articles_dir, options.concepts_dir,
                                           self.cache)
-        # Related articles read every article's words; the worker does it meanwhile.
+        # The glossary's pinyin is spelled by a child meanwhile (see _pinyin).
+        self._spelled: Callable[[], dict[str, str]] | None = None
+        if options.glossary and self._pinyin_key() not in self.cache:
+            self._spelled = spellings_begun(self._pinyin_key()[1])
+        # While this process finds every article's mentions, a child reads their dated
+        # statements for the timeline and a worker their words for related articles.
+        events = None
+        if options.timeline:
+            matcher, signature = concept_matcher(self.garden, link_headings=options.link_headings,
+                                                 cache=self.cache)
+            events = read_events(self.garden, matcher, signature, self.cache)
         terms = read_terms(self.garden.articles, self.cache, self.garden.digests) \
             if options.related else None
         self.concepts: ConceptIndex = analyse_concepts(
             self.garden, link_headings=options.link_headings, cache=self.cache)
         self.timeline = Timeline(())
-        if options.timeline:
+        if events is not None:
+            events()
             self.timeline = build_timeline(self.garden, self.concepts.matcher,
                                            options.timeline_path, options.timeline_file,
                                            self.cache, self.concepts.signature)
@@ -166,9 +177,13 @@ class GardenSite:
     def _home(self) -> home.HomeInputs:
         return home.inputs(self.view)
 
+    def _pinyin_key(self) -> tuple[str, tuple[str, ...]]:
+        return "pinyin", tuple(sorted({c.title for c in self.garden.concepts}))
+
     def _pinyin(self) -> dict[str, str]:
-        titles = tuple(sorted({c.title for c in self.garden.concepts}))
-        return self.cache.get(("pinyin", titles), lambda: spellings(titles))
+        key = self._pinyin_key()
+        spelled, self._spelled = self._spelled, None
+        return self.cache.get(key, spelled or (lambda: spellings(key[1])))
 
     def segmenter_words(self) -> list[str]:
         """Chinese aliases as whole words for jieba, so search keeps "缩放定律" as one token."""
@@ -194,18 +209,23 @@ class GardenSite:
         """Articles and concept notes: the pages whose front-matter gardener reads."""
         return path in self._articles or path in self._concepts
 
-    def page_markdown(self, path: str, markdown: str) -> str:
-        """A page's Markdown with everything gardener adds; other pages come back unchanged."""
+    def page_markdown(self, path: str, markdown: str, *, packed: bool = False) -> str:
+        """A page's Markdown with everything gardener adds; other pages come back unchanged.
+        `packed`: the HTML gardener adds stays packed (`pages.common.packed_html`), for a
+        renderer with the extension that unpacks it (`site/packed_html.py`)."""
         if path in self._articles or path in self._concepts:
             # check reports both: no page shows control characters, and Python-Markdown
             # takes minutes over lists nested hundreds of levels deep
             markdown = cap_nesting(drop_control(markdown), MAX_NESTING)
+        made = None
         if path in self._articles:
-            return self._render(article.emit, article.inputs(self.view, self._articles[path],
+            made = self._render(article.emit, article.inputs(self.view, self._articles[path],
                                                              markdown))
-        if path in self._concepts:
-            return self._render(concept.emit, concept.inputs(self.view, self._concepts[path],
+        elif path in self._concepts:
+            made = self._render(concept.emit, concept.inputs(self.view, self._concepts[path],
                                                              markdown))
+        if made is not None:
+            return made if packed else unpacked_html(made)
         if home.MARKER in markdown:
             return home.fill_marker(markdown, self._home, path)
         return markdown

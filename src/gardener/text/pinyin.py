@@ -15,9 +15,9 @@ import json
 import logging
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from gardener.forks import apart
+from gardener.forks import begun
 from gardener.text.cjk import has_cjk
 
 log = logging.getLogger("mkdocs.plugins.gardener")
@@ -25,10 +25,15 @@ log = logging.getLogger("mkdocs.plugins.gardener")
 
 def spellings(names: Iterable[str]) -> dict[str, str]:
     """Name -> its pinyin without tones or spaces, for every name with a Chinese character."""
+    return spellings_begun(names)()
+
+
+def spellings_begun(names: Iterable[str]) -> Callable[[], dict[str, str]]:
+    """As `spellings`, the child started now: the function returned waits for its answer."""
     wanted = sorted({name for name in names if has_cjk(name)})
     if not wanted:
-        return {}
-    return apart(spell, wanted, unforked=_spelled_by_new_process)
+        return dict
+    return begun(spell, wanted, unforked=_spelled_by_new_process)
 
 
 def _spelled_by_new_process(wanted: list[str]) -> dict[str, str]:

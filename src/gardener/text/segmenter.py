@@ -84,32 +84,40 @@ def _dictionary_file() -> Path:
     return Path(spec.origin).parent / "dict.txt"
 
 
+@lru_cache(maxsize=1)
+def _total() -> int:
+    """The sum of the dictionary's counts (jieba's `total`, which a taught word's frequency is
+    measured against)."""
+    with _dictionary_file().open(encoding="utf-8") as lines:
+        return sum(int(line.split(" ", 2)[1]) for line in lines)
+
+
 @lru_cache(maxsize=8)  # one entry per set of words asked about: a rebuild asks the same again
-def _counts(wanted: frozenset[str]) -> tuple[dict[str, int], int]:
-    """The dictionary's count of each wanted word (0 for the start of a longer word that is not
-    a word itself, as jieba keeps it) and the sum of all counts. One pass over the file: the
-    whole table as a Python dict would cost the memory jieba-rs saves."""
+def _counts(wanted: frozenset[str]) -> dict[str, int]:
+    """The dictionary's count of each wanted word, and 0 for the start of a longer word that is
+    not a word itself, as jieba keeps it. One pass over the file, reading only the lines that
+    start as a wanted word does: the whole table as a Python dict would cost the memory jieba-rs
+    saves."""
     counts: dict[str, int] = {}
-    total = 0
+    firsts = {word[0] for word in wanted if word}
     longest = max(map(len, wanted), default=0)
     with _dictionary_file().open(encoding="utf-8") as lines:
         for line in lines:
-            word, _, rest = line.partition(" ")
-            count = int(rest.split(" ", 1)[0])
-            total += count
+            if line[0] not in firsts:
+                continue
+            word, count = line.split(" ", 2)[:2]  # word, count, part of speech
             if word in wanted:
-                counts[word] = count
+                counts[word] = int(count)
             for end in range(1, min(len(word), longest + 1)):
-                prefix = word[:end]
-                if prefix in wanted:
-                    counts.setdefault(prefix, 0)
-    return counts, total
+                if word[:end] in wanted:
+                    counts.setdefault(word[:end], 0)
+    return counts
 
 
 def dictionary_counts(words: Iterable[str]) -> dict[str, int]:
     """How often jieba's dictionary counts each of words; 0 for the start of a longer word that
     is not a word itself; words it holds neither way are left out."""
-    return dict(_counts(frozenset(words))[0])
+    return dict(_counts(frozenset(words)))
 
 
 def word_frequency(word: str) -> int | None:
@@ -130,6 +138,7 @@ def teach(words: Iterable[str], *, python_jieba: bool = False) -> None:
     `forget` undoes it, so what a reader makes of a text never depends on what an earlier build
     taught it. `python_jieba`: teach jieba in Python too (Material's search reads with it when it
     has a dictionary of its own)."""
+    _current.clear()
     known = set(_taught)
     for word in words:
         if word not in known:
@@ -143,6 +152,7 @@ def forget() -> None:
     """Every reader as jieba's dictionary alone has it. The search reader is kept: taught the
     same words again (a served rebuild), it is not made again."""
     _taught.clear()
+    _current.clear()
     if _python_taught:
         tokenizer = jieba().dt
         for word, (before, given) in _python_taught.items():
@@ -160,10 +170,22 @@ def taught() -> tuple[tuple[str, int], ...]:
 
 def search_cut(text: str, hmm: bool = True) -> list[str]:
     """The search reader's reading: jieba's dictionary and the words taught to it."""
-    return _search_reader().cut(text, hmm)
+    # Material's search asks once per run of Chinese: the reader in use is kept at hand
+    reader = _current[0] if _current else _search_reader()
+    return reader.cut(text, hmm)
+
+
+_current: list[rjieba.Jieba] = []  # the search reader while no word is taught or forgotten
 
 
 def _search_reader() -> rjieba.Jieba:
+    _current.clear()
+    reader = _reader_for_taught()
+    _current.append(reader)
+    return reader
+
+
+def _reader_for_taught() -> rjieba.Jieba:
     global _reader
     if not _taught:
         return _stock()
@@ -173,8 +195,8 @@ def _search_reader() -> rjieba.Jieba:
         _given.clear()
     missing = _taught[len(_reader_words):]
     if missing:
-        counts, total = _counts(frozenset(_substrings(_taught)))
-        total += sum(_given.values())
+        counts = _counts(frozenset(_substrings(_taught)))
+        total = _total() + sum(_given.values())
         for word in missing:
             given = _suggested(word, _reader, counts, total)
             _reader.add_word(word, given, None)

@@ -102,13 +102,19 @@ def sense_data(garden: Garden) -> list[tuple]:
     return sorted((c.slug, c.ambiguous, c.context, c.related) for c in garden.concepts)
 
 
+def concept_matcher(garden: Garden, *, link_headings: bool = False,
+                    cache: AnalysisCache | None = None) -> tuple[ConceptMatcher, str]:
+    """The garden's matcher and its signature (the alias set, its senses, whether headings are
+    read), built once per signature: every `serve` rebuild that keeps the aliases reuses it."""
+    cache = cache or AnalysisCache()
+    signature = matcher_signature(alias_map(garden), link_headings, sense_data(garden))
+    return cache.latest("matcher", signature, lambda: matcher_for(garden.concepts)), signature
+
+
 def analyse_concepts(garden: Garden, *, link_headings: bool = False,
                      cache: AnalysisCache | None = None) -> ConceptIndex:
     cache = cache or AnalysisCache()
-    aliases = alias_map(garden)
-    signature = matcher_signature(aliases, link_headings, sense_data(garden))
-    # Built once per alias set: every `serve` rebuild that keeps the aliases reuses it.
-    matcher = cache.latest("matcher", signature, lambda: matcher_for(garden.concepts))
+    matcher, signature = concept_matcher(garden, link_headings=link_headings, cache=cache)
     summaries, current = {}, {}
     for article in garden.articles:
         # Only the per-concept summary is kept, not the mention list: a long article has

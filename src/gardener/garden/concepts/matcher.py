@@ -23,12 +23,11 @@ from gardener.garden.concepts.sense import (
     expanded_acronym,
     glued,
     reference_heading,
-    release_word_lists,
     splits_word,
+    word_scores,
     wrong_case,
 )
 from gardener.text.markdown import Span, analyse
-from gardener.text.segmenter import dictionary_counts
 
 __all__ = ["ConceptMatcher", "Mention", "Spot", "find_mentions", "matcher_for", "normalise", "sort_mentions"]
 
@@ -160,10 +159,9 @@ class ConceptMatcher:
         self._declared = declared
         self.senses: SenseFilter | None = None
         if senses is not None:
-            counts = dictionary_counts(alias.strip() for _c, alias in declared.values())
+            counts, zipfs = word_scores(alias for _c, alias in declared.values())
             detected = {norm: why for norm, (_c, alias) in declared.items()
-                        if (why := detected_ambiguous(alias, counts))}
-            release_word_lists()
+                        if (why := detected_ambiguous(alias, counts, zipfs))}
             self.senses = SenseFilter(senses, owners, detected)
 
     def _build(self, declared: Mapping[str, tuple[str, str]]) -> ahocorasick.Automaton | None:

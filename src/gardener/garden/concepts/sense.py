@@ -24,14 +24,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from importlib import resources
 
+from gardener.forks import apart
 from gardener.text.cjk import has_cjk
 from gardener.text.segmenter import cut, dictionary_counts
 
 __all__ = ["AMBIGUOUS_FREQ", "ENGLISH_ZIPF", "PROFILE_MIN", "Sense", "SenseFilter", "detected_ambiguous",
-           "release_word_lists"]
+           "english_zipfs", "release_word_lists", "word_scores"]
 
 # jieba counts a word this often in general Chinese (out of ~60 million words) when it has an
 # everyday sense: 对齐 22, 微调 50, 幻觉 239, 推理 614; terms of art (预训练, 语料库) are rarer or absent.
@@ -56,19 +56,40 @@ class Sense:
     related: frozenset[str] = frozenset()
 
 
-@lru_cache(maxsize=4096)  # one entry per alias ever asked about: a rebuild asks again
-def _english_zipf(word: str) -> float:
+_ZIPF: dict[str, float] = {}  # each word ever asked about (bounded): a rebuild asks again
+_ZIPF_MAX = 4096
+
+
+def english_zipfs(words: Iterable[str]) -> dict[str, float]:
+    """wordfreq's Zipf score of each word (0 without wordfreq). Read in a forked child: the
+    English list costs ~48 MB and 0.2 s, and ~22 MB of it stays in a process that has let it
+    go; a build process never loads it (one serving pages reads it itself, then lets it go)."""
+    words = set(words)
+    wanted = sorted(words - _ZIPF.keys())
+    if wanted:
+        if len(_ZIPF) + len(wanted) > _ZIPF_MAX:
+            _ZIPF.clear()
+        _ZIPF.update(apart(_zipfs, wanted, unforked=_zipfs_let_go))
+    return {word: _ZIPF[word] for word in words}
+
+
+def _zipfs(words: list[str]) -> dict[str, float]:
     try:
         from wordfreq import zipf_frequency
     except ImportError:  # without the word list only declared ambiguity applies
-        return 0.0
-    return zipf_frequency(word, "en")
+        return dict.fromkeys(words, 0.0)
+    return {word: zipf_frequency(word, "en") for word in words}
+
+
+def _zipfs_let_go(words: list[str]) -> dict[str, float]:
+    found = _zipfs(words)
+    release_word_lists()
+    return found
 
 
 def release_word_lists() -> None:
     """Let go of wordfreq's English list (about 27 MB, which it keeps for the life of the
-    process once asked): the aliases' frequencies are kept above, and the memory goes to the
-    pages the build renders next. A new alias loads the list again."""
+    process once asked)."""
     try:
         import wordfreq
     except ImportError:
@@ -80,9 +101,20 @@ def release_word_lists() -> None:
 _LATIN_WORD = re.compile(r"[A-Za-z][a-z]*")  # one word, capitalised at most: "token", "Claude"
 
 
-def detected_ambiguous(alias: str, counts: Mapping[str, int] | None = None) -> str | None:
-    """Why an alias reads as an everyday word, or None. `counts`: jieba's dictionary counts
-    of the aliases (`segmenter.dictionary_counts`), asked for all at once."""
+def word_scores(aliases: Iterable[str]) -> tuple[dict[str, int], dict[str, float]]:
+    """What `detected_ambiguous` reads of many aliases, asked for all at once: jieba's counts
+    of the Chinese ones and wordfreq's scores of the single Latin words."""
+    texts = [alias.strip() for alias in aliases]
+    counts = dictionary_counts(t for t in texts if has_cjk(t))
+    zipfs = english_zipfs(t.lower() for t in texts if _LATIN_WORD.fullmatch(t))
+    return counts, zipfs
+
+
+def detected_ambiguous(alias: str, counts: Mapping[str, int] | None = None,
+                       zipfs: Mapping[str, float] | None = None) -> str | None:
+    """Why an alias reads as an everyday word, or None. `counts`, `zipfs`: jieba's dictionary
+    counts and wordfreq's scores of the aliases (`segmenter.dictionary_counts`,
+    `english_zipfs`), asked for all at once."""
     text = alias.strip()
     if has_cjk(text):
         if counts is None:
@@ -94,7 +126,12 @@ def detected_ambiguous(alias: str, counts: Mapping[str, int] | None = None) -> s
     # Acronyms and names with inner capitals are held to their case instead (see wrong_case):
     # "rag" is not "RAG", "cot" is not "CoT". Compounds are left alone: wordfreq scores a
     # hyphenated word by its parts.
-    if _LATIN_WORD.fullmatch(text) and _english_zipf(text.lower()) >= ENGLISH_ZIPF:
+    if not _LATIN_WORD.fullmatch(text):
+        return None
+    word = text.lower()
+    if zipfs is None or word not in zipfs:
+        zipfs = english_zipfs([word])
+    if zipfs[word] >= ENGLISH_ZIPF:
         return "a common English word or name"
     return None
 

@@ -6,15 +6,22 @@ extract from every non-draft article (duplicates too), merge, add publications, 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from gardener.articles.model import Diagnostic, Event, Garden
+from gardener.forks import begun
 from gardener.garden.cache import AnalysisCache, digest
 from gardener.garden.concepts.matcher import ConceptMatcher
 from gardener.garden.timeline.curated import apply_curated, curated_diagnostics, load_curated
 from gardener.garden.timeline.extract import event_diagnostics, extract_events, publication_events
 from gardener.garden.timeline.merge import merge_events
+
+# Fewer articles than this are read here: a child would cost more than it saves (an edit while
+# serving reads one article).
+MIN_ITEMS = 64
 
 
 @dataclass(frozen=True)
@@ -46,10 +53,41 @@ def build_timeline(garden: Garden, matcher: ConceptMatcher | None,
 
 def _article_events(article, matcher, signature: str, cache: AnalysisCache,
                     file_digest: str | None) -> list[Event]:
+    return cache.get(_events_key(article, signature, file_digest),
+                     lambda: extract_events(article, matcher))
+
+
+def _events_key(article, signature: str, file_digest: str | None) -> Hashable:
     # Events depend on the body, the slug and date they are resolved against, and the aliases.
     date = article.date.iso() if article.date else None
-    key = ("events", signature, article.slug, date, file_digest or digest(article.body))
-    return cache.get(key, lambda: extract_events(article, matcher))
+    return ("events", signature, article.slug, date, file_digest or digest(article.body))
+
+
+def read_events(garden: Garden, matcher: ConceptMatcher | None, signature: str,
+                cache: AnalysisCache) -> Callable[[], None]:
+    """Start reading the dated statements of every article not in the cache, in a child process
+    when there are many; the function returned waits for them and puts them in the cache, where
+    `build_timeline` finds them. The analysis of mentions goes on meanwhile: events need only
+    the articles and the matcher."""
+    missing = {_events_key(a, signature, garden.digests.get(a.path)): a
+               for a in garden.articles if not a.draft}
+    missing = {key: a for key, a in missing.items() if key not in cache}
+    if len(missing) < MIN_ITEMS:
+        return lambda: None  # a few edited articles: read when the timeline asks
+    found = begun(_all_events, list(missing.values()), matcher)
+
+    def collect() -> None:
+        for key, events in zip(missing, found(), strict=True):
+            cache.get(key, partial(_same, events))
+    return collect
+
+
+def _all_events(articles: list, matcher: ConceptMatcher | None) -> list[list[Event]]:
+    return [extract_events(article, matcher) for article in articles]
+
+
+def _same(value: list[Event]) -> list[Event]:
+    return value
 
 
 def _merged(mined: list[Event], articles: list, cache: AnalysisCache) -> list[Event]:

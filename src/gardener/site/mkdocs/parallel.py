@@ -84,6 +84,10 @@ class ParallelBuild:
         self.nav: Navigation | None = None
         self._split: _Split | None = None
         self._renders: _Renders | None = None
+        # In the Markdown worker: gardener's Markdown of each page (input, output, what it
+        # logged), sent with the page, and what captures the worker's log records.
+        self.garden_io: dict[str, tuple[str, str, tuple]] | None = None
+        self.capture: _Capture | None = None
 
     def start(self, *, enabled: bool, serving: bool, dirty: bool) -> None:
         self.abandon()
@@ -102,6 +106,27 @@ class ParallelBuild:
             log.debug(f"gardener: Markdown rendered on one core: {why}")
             return
         self._renders = _Renders.fork(self, doc_files, config, files)
+
+    def garden_markdown(self, page: Page, markdown: str,
+                        make: Callable[[], str]) -> str:
+        """gardener's own Markdown of a page, made by `make` from `markdown`: in the build, the
+        Markdown worker's for the very same input (it computed it from the same state, forked
+        after the navigation), in the worker noted for the build."""
+        if self._renders is not None:
+            found = self._renders.garden_markdown(page, markdown)
+            if found is not None:
+                made, records = found
+                for record in records:  # what it logged, said here
+                    logging.getLogger(record.name).handle(record)
+                return made
+        if self.garden_io is None or self.capture is None:
+            return make()
+        # the Markdown worker
+        start = len(self.capture.records)
+        made = make()
+        said = tuple(_portable(r) for r in self.capture.records[start:])
+        self.garden_io[page.file.src_uri] = (markdown, made, said)
+        return made
 
     def before_render(self, page: Page, markdown: str) -> None:
         """Called last in on_page_markdown: the worker's HTML, if it rendered this Markdown."""
@@ -515,7 +540,7 @@ class _Renders:
         self.theirs, self.process, self.inbox = theirs, process, inbox
         self.found: dict[str, tuple] = {}
         self.open = True
-        self.taken = self.differed = 0
+        self.taken = self.differed = self.garden_taken = 0
 
     @classmethod
     def fork(cls, owner: ParallelBuild, doc_files: Sequence[File], config: MkDocsConfig,
@@ -545,12 +570,26 @@ class _Renders:
             self._receive()
         if uri not in self.found:
             return None
-        worker_markdown, meta, rendered = self.found.pop(uri)
+        worker_markdown, meta, rendered, _garden = self.found.pop(uri)
         if worker_markdown != markdown or meta != page.meta:
             self.differed += 1
             return None
         self.taken += 1
         return rendered
+
+    def garden_markdown(self, page: Page, markdown: str) -> tuple[str, tuple] | None:
+        """The worker's gardener Markdown of one of its pages, made from this very input, and
+        what making it logged."""
+        uri = page.file.src_uri
+        if uri not in self.theirs:
+            return None
+        while uri not in self.found and self.open:
+            self._receive()
+        garden = self.found[uri][3] if uri in self.found else None
+        if garden is None or garden[0] != markdown:
+            return None
+        self.garden_taken += 1
+        return garden[1], garden[2]
 
     def _receive(self) -> None:
         try:
@@ -570,7 +609,8 @@ class _Renders:
         self.inbox.close()
         self.process.join()
         log.debug(f"gardener: Markdown of {self.taken} of {len(self.theirs)} pages rendered by "
-                  f"a worker ({self.differed} rendered again here: their Markdown differed)")
+                  f"a worker ({self.differed} rendered again here: their Markdown differed); "
+                  f"gardener's Markdown of {self.garden_taken} made there")
 
 
 def _render_work(owner: ParallelBuild, share: list[File], config: MkDocsConfig, files: Files,
@@ -578,6 +618,7 @@ def _render_work(owner: ParallelBuild, share: list[File], config: MkDocsConfig, 
     """The Markdown worker: each page up to Python-Markdown, as MkDocs' `_populate_page`."""
     owner._renders = None  # this process's own pages are rendered here, not asked for
     capture = _Capture.instead_of_handlers()
+    owner.garden_io, owner.capture = {}, capture
     try:
         for file in share:
             page = file.page if file.page is not None else Page(None, file, config)
@@ -593,7 +634,8 @@ def _render_work(owner: ParallelBuild, share: list[File], config: MkDocsConfig, 
                 page.content or "", page.toc, page._title_from_render, page.present_anchor_ids,
                 None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
                 tuple(_portable(r) for r in capture.records))
-            outbox.send((file.src_uri, page.markdown, page.meta, rendered))
+            outbox.send((file.src_uri, page.markdown, page.meta, rendered,
+                         owner.garden_io.pop(file.src_uri, None)))
         outbox.send((None, "done"))
     except BaseException as exc:  # noqa: BLE001 - the build renders the rest itself
         outbox.send((None, f"{type(exc).__name__}: {exc}"))

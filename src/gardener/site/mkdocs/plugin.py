@@ -22,7 +22,7 @@ from gardener.garden.cache import shared_cache
 from gardener.garden.loading import MAX_ALIAS_CHARS
 from gardener.pages import feeds
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
-from gardener.site import math_assets, search_shards
+from gardener.site import math_assets, packed_html, search_shards
 from gardener.site.mkdocs import search_reader
 from gardener.site.mkdocs.config import GardenerConfig, to_options
 from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
@@ -91,6 +91,8 @@ class GardenerPlugin(BasePlugin):
         config.extra_javascript.extend(p for p in extra_javascript(self.options)
                                        if p not in config.extra_javascript)
         extensions = config.markdown_extensions
+        if packed_html.NAME not in extensions:
+            extensions.append(packed_html.NAME)  # gardener's lists, unpacked after rendering
         config.extra_css.extend(p for p in math_assets.extra_css(extensions)
                                 if p not in config.extra_css)
         config.extra_javascript.extend(p for p in math_assets.extra_javascript(extensions)
@@ -182,7 +184,9 @@ class GardenerPlugin(BasePlugin):
         escape_meta(page)
         if self.site.hidden_from_search(page.file.src_uri):
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-        return self.site.page_markdown(page.file.src_uri, markdown)
+        site = self.site
+        return self.parallel.garden_markdown(
+            page, markdown, lambda: site.page_markdown(page.file.src_uri, markdown, packed=True))
 
     @event_priority(-100)  # the Markdown is final: every plugin has had its say
     @timed
