@@ -88,6 +88,9 @@ class ServedFolder:
 
     def _write_file(self, content: bytes, output_path: str) -> None:
         path = os.path.normpath(output_path)
+        if not self._inside(path):
+            self._originals["write"](content, output_path)
+            return
         made_from = hashlib.sha256(content).digest()
         if self._unchanged(path, made_from):
             return
@@ -97,7 +100,7 @@ class ServedFolder:
         copy = self._originals["copy"]
         path = os.path.normpath(file.abs_dest_path)
         made_from = _source(file)
-        if dirty or made_from is None:
+        if dirty or made_from is None or not self._inside(path):
             copy(file, dirty)
             self._forget(path)
             return
@@ -106,6 +109,9 @@ class ServedFolder:
         self._make(path, made_from, lambda: copy(file, dirty))
 
     # -- bookkeeping
+
+    def _inside(self, path: str) -> bool:
+        return self._root is not None and path.startswith(self._root + os.sep)
 
     def _unchanged(self, path: str, made_from: bytes | tuple) -> bool:
         last = self._written.get(path)
