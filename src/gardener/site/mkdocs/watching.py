@@ -21,8 +21,10 @@ import inspect
 import os
 import re
 import sys
+from typing import cast
 
 from watchdog import events as fs_events
+from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 # File systems whose every change goes through this kernel, so inotify hears of it.
@@ -89,14 +91,15 @@ def changes_observer():
     which a build does to every page)."""
     from watchdog.observers import Observer
 
-    if issubclass(Observer, PollingObserver) or \
-            "event_filter" not in inspect.signature(Observer.schedule).parameters:
+    native = cast(type[BaseObserver], Observer)  # a class chosen for the platform
+    if issubclass(native, PollingObserver) or \
+            "event_filter" not in inspect.signature(native.schedule).parameters:
         return None
 
-    class ChangesObserver(Observer):  # type: ignore[valid-type,misc]
+    class ChangesObserver(native):  # type: ignore[valid-type,misc]
         def schedule(self, event_handler, path, *, recursive=False, event_filter=None):
             return super().schedule(event_handler, path, recursive=recursive,
-                                    event_filter=event_filter or CHANGES)
+                                    event_filter=event_filter or list(CHANGES))
 
     return ChangesObserver()
 
@@ -108,9 +111,9 @@ def file_systems(paths, mounts: str = "/proc/self/mountinfo") -> dict[str, str]:
         with open(mounts, encoding="utf-8", errors="surrogateescape") as lines:
             for line in lines:
                 fields, _, rest = line.partition(" - ")
-                parts, kind = fields.split(), rest.split()
-                if len(parts) >= 5 and kind:
-                    table.append((_unescape(parts[4]), kind[0]))
+                parts, described = fields.split(), rest.split()
+                if len(parts) >= 5 and described:
+                    table.append((_unescape(parts[4]), described[0]))
     except OSError:
         return {str(p): "" for p in paths}
     found = {}
