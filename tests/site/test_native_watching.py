@@ -124,3 +124,15 @@ def test_a_path_the_system_will_not_watch_keeps_polling(tmp_path):
     assert chosen.startswith("polling (the system's notifications refused"), chosen
     assert isinstance(server.observer, PollingObserver)
     assert [e.watch.path for e in server.observer.emitters] == [str(docs)]
+
+
+def test_a_link_to_a_folder_inside_the_docs_keeps_polling(tmp_path):
+    docs, shared = tmp_path / "docs", tmp_path / "starter" / "concepts"
+    docs.mkdir()
+    shared.mkdir(parents=True)
+    (shared / "attention.md").write_text("# 注意力\n", encoding="utf-8")
+    (docs / "concepts").symlink_to(shared, target_is_directory=True)
+    server = server_watching(docs)
+    chosen = watch_natively(server)
+    assert chosen.startswith("polling") and str(docs / "concepts") in chosen, chosen
+    assert isinstance(server.observer, PollingObserver)

@@ -7,7 +7,8 @@ file system; the system's own notifications (inotify) arrive at once and cost no
 idle, but only for changes made through this machine's kernel: on a network share, or a Windows
 folder seen from WSL, they never come.
 
-So on Linux, when every watched path lies on a local file system, the server's polling observer
+So on Linux, when every watched path lies on a local file system and holds no link to a folder
+(polling follows one, the notifications would not), the server's polling observer
 is replaced by watchdog's native one before the server starts, through the server's own
 `watch`/`unwatch`: MkDocs' own callback still decides what a change means. The native observer
 reports only changes (creations, writes, moves, deletions), not a build reading the docs. Every
@@ -52,6 +53,10 @@ def watch_natively(server, extra=(), mounts: str = "/proc/self/mountinfo") -> st
     if elsewhere:
         return f"polling ({', '.join(elsewhere)} on a file system without notifications of " \
                "every change)"
+    linked = _linked_folder([*watched, *extra])
+    if linked:
+        return f"polling ({linked} is a link to a folder: polling follows it, the system's " \
+               "notifications would not)"
     why = _refused([*watched, *extra])
     if why:
         return f"polling ({why})"
@@ -65,6 +70,17 @@ def watch_natively(server, extra=(), mounts: str = "/proc/self/mountinfo") -> st
         for _ in range(count):
             server.watch(path)
     return "the system's notifications"
+
+
+def _linked_folder(paths) -> str | None:
+    """A link to a folder inside one of paths (this repository links its starter concepts into
+    docs/), or None."""
+    for path in paths:
+        for root, folders, _files in os.walk(path):
+            for folder in folders:
+                if os.path.islink(os.path.join(root, folder)):
+                    return os.path.join(root, folder)
+    return None
 
 
 def _refused(paths) -> str | None:
