@@ -7,6 +7,7 @@ import re
 from gardener.garden.cache import AnalysisCache
 from gardener.options import Options
 from gardener.pages import concept
+from gardener.pages.common import unpacked_html
 from gardener.pages.site import GardenSite
 from tests.site.test_navigation import add_articles
 
@@ -19,7 +20,7 @@ def test_only_the_newest_citations_carry_quotes(repo_copy):
     cited = len(site.concepts.backlinks[busiest.slug])
     assert cited > concept.QUOTED
     page = concept.inputs(site.view, busiest, busiest.body)
-    section = concept._articles(page)
+    section = unpacked_html(concept._articles(page))  # as the page shows it
     entries = re.findall(r"<li>(.*?)</li>", section)
     assert len(entries) == min(cited, concept.BACKLINKS_SHOWN)
     quoted = [line for line in entries if "<small>" in line]
