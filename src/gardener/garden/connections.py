@@ -7,14 +7,14 @@ edit during `mkdocs serve` costs one page's reading plus these cheap passes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from gardener.articles.model import Article, Concept, Diagnostic
 from gardener.garden.backlinks import Citation, PageLinks, Reference, link_pages, page_references
 from gardener.garden.cache import AnalysisCache, digest
 from gardener.garden.concepts.index import ConceptIndex
-from gardener.garden.similarity import Related, related_articles
+from gardener.garden.similarity import Related, related_begun
 from gardener.garden.wikilinks import WikiIndex, WikiTarget, garden_files, wikilink_diagnostics
 
 
@@ -40,17 +40,28 @@ class Connections:
         return tuple(found.items())
 
 
-def connect(garden, concepts: ConceptIndex, cache: AnalysisCache, *, related: int = 5) -> Connections:
+def rank_related(garden, concepts: ConceptIndex, cache: AnalysisCache, *,
+                 related: int = 5) -> Callable[[], Mapping[str, tuple[Related, ...]]]:
+    """Start ranking related articles (in a child process, for a whole garden); the function
+    returned waits for the ranking, which `connect` takes."""
+    if not related:
+        return dict
+    counts = {path: {slug: n for slug, (n, _) in found.items()}
+              for path, found in concepts.per_article.items()}
+    return related_begun(garden.articles, counts, cache=cache, digests=garden.digests,
+                         count=related, signature=concepts.signature)
+
+
+def connect(garden, concepts: ConceptIndex, cache: AnalysisCache, *, related: int = 5,
+            ranked: Callable[[], Mapping[str, tuple[Related, ...]]] | None = None) -> Connections:
+    """`ranked`: the related articles' ranking started by `rank_related`, or None to rank here."""
     pages: list[Article | Concept] = [*garden.articles, *garden.concepts]
     index = WikiIndex(garden.articles, garden.concepts, garden_files(garden.docs_dir))
     references = {page.path: _references(page, garden.digests, cache) for page in pages}
     sources = [a.path for a in garden.articles if a.listed] + [c.path for c in garden.concepts]
     links = link_pages(references, index, [p.path for p in pages], sources)
-    counts = {path: {slug: n for slug, (n, _) in found.items()}
-              for path, found in concepts.per_article.items()}
-    ranked = related_articles(garden.articles, counts, cache=cache, digests=garden.digests,
-                              count=related, signature=concepts.signature) if related else {}
-    return Connections(index, references, links, ranked, _diagnostics(pages, references, index),
+    ranking = (ranked or rank_related(garden, concepts, cache, related=related))()
+    return Connections(index, references, links, ranking, _diagnostics(pages, references, index),
                        titles={p.path: p.title for p in pages})
 
 

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gardener.articles.model import Article
-from gardener.forks import can_fork
+from gardener.forks import begun, can_fork
 from gardener.garden.cache import AnalysisCache, digest
-from gardener.garden.sidework import MIN_ITEMS, SideWork, apart
+from gardener.garden.sidework import MIN_ITEMS, SideWork
 from gardener.text.cjk import CJK_RUN
 from gardener.text.markdown import protected_spans
 from gardener.text.segmenter import cut
@@ -130,6 +130,16 @@ def related_articles(articles: Sequence[Article], concept_counts: Mapping[str, M
     is never related to itself, nor to an article it duplicates or that duplicates it.
     `signature` names the concept aliases the counts come from: a ranking made with other
     aliases is never reused."""
+    return related_begun(articles, concept_counts, cache=cache, digests=digests, count=count,
+                         signature=signature)()
+
+
+def related_begun(articles: Sequence[Article], concept_counts: Mapping[str, Mapping[str, int]],
+                  *, cache: AnalysisCache | None = None, digests: Mapping[str, str] | None = None,
+                  count: int = RELATED_COUNT, signature: str = ""
+                  ) -> Callable[[], dict[str, tuple[Related, ...]]]:
+    """As `related_articles`, a garden's ranking started now in a child process: the function
+    returned waits for it. The build goes on with the rest of its analysis meanwhile."""
     cache = cache or AnalysisCache()
     digests = digests or {}
     keys = [_terms_key(a, digests) for a in articles]
@@ -138,21 +148,23 @@ def related_articles(articles: Sequence[Article], concept_counts: Mapping[str, M
         (a.path, a.slug, a.listed, a.duplicate_of, k, c)
         for a, k, c in zip(articles, keys, concepts, strict=True)])))
 
+    # A garden's ranking is made in a child process when one can be forked: scipy (15 MB)
+    # and the product's arrays stay out of the build, which goes on meanwhile. A few articles
+    # are ranked here, sooner than a child would import scipy; and so is every ranking while
+    # serving (no fork beside a server's threads), from the ranking of the build before,
+    # redoing only the rows an edit reaches.
     def ranked() -> dict[str, tuple[Related, ...]]:
         vectors = [cache.get(k, partial(_vector, a)) for a, k in zip(articles, keys, strict=True)]
-        # A garden's ranking is made in a child process when one can be forked: scipy (15 MB)
-        # and the product's arrays stay out of the build. A few articles are ranked here,
-        # sooner than a child would import scipy; and so is every ranking while serving (no
-        # fork beside a server's threads), from the ranking of the build before, redoing only
-        # the rows an edit reaches.
-        if len(articles) >= MIN_ITEMS and can_fork():
-            return apart(_fresh, articles, vectors, concepts, count)
         before = cache.held(RANKING)
         return cache.latest(RANKING, key, lambda: rank(
             articles, vectors, concepts, count,
             before=before if isinstance(before, Ranking) else None)).by_path()
 
-    return cache.get(key, ranked)
+    if key not in cache and len(articles) >= MIN_ITEMS and can_fork():
+        vectors = [cache.get(k, partial(_vector, a)) for a, k in zip(articles, keys, strict=True)]
+        found = begun(_fresh, articles, vectors, concepts, count)
+        return partial(cache.get, key, found)
+    return partial(cache.get, key, ranked)
 
 
 def _fresh(articles: Sequence[Article], vectors: Sequence[TermVector],

@@ -19,7 +19,7 @@ from typing import TypeVar
 from gardener.articles.model import Article, Concept, Diagnostic, Garden
 from gardener.garden.cache import AnalysisCache
 from gardener.garden.concepts.index import ConceptIndex, analyse_concepts, concept_matcher
-from gardener.garden.connections import Connections, connect
+from gardener.garden.connections import Connections, connect, rank_related
 from gardener.garden.loading import load_garden
 from gardener.garden.similarity import read_terms
 from gardener.garden.timeline.build import Timeline, build_timeline, read_events
@@ -76,6 +76,10 @@ class GardenSite:
             if options.related else None
         self.concepts: ConceptIndex = analyse_concepts(
             self.garden, link_headings=options.link_headings, cache=self.cache)
+        if terms is not None:
+            terms()
+        # related articles are ranked by a child while this process goes on
+        ranked = rank_related(self.garden, self.concepts, self.cache, related=options.related)
         self.timeline = Timeline(())
         if events is not None:
             events()
@@ -88,10 +92,8 @@ class GardenSite:
         # object, and comparing their keys stops at its identity.
         linker = Linker.of(self.garden, self.concepts, options, self.cache)
         linker = self.cache.latest("linker", linker, lambda: linker)
-        if terms is not None:
-            terms()
         self.connections: Connections = connect(self.garden, self.concepts, self.cache,
-                                                related=options.related)
+                                                related=options.related, ranked=ranked)
         self.view = GardenView(self.garden, self.concepts, self.timeline.events, options, linker,
                                self.connections)
         self._made: tuple[frozenset[str], dict[str, str]] | None = None
