@@ -75,3 +75,13 @@ def can_fork() -> bool:
             and not multiprocessing.current_process().daemon)  # a daemon may have no children
 
 
+
+
+class LazyNumpy:
+    """numpy, imported when first used: work that only a child does (ranking related articles,
+    writing the sharded search index) keeps it, ~14 MB, out of the build's own process."""
+
+    def __getattr__(self, name: str):
+        import numpy
+
+        return getattr(numpy, name)

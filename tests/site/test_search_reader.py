@@ -79,3 +79,26 @@ def test_a_search_with_its_own_dictionary_keeps_jieba(repo_copy):
     texts = indexed_text(repo_copy / "site")
     assert '"窗口扩展术"' in texts  # the user's dictionary word is one token
     assert '"缩放定律"' in texts  # and so is the garden's, taught to jieba itself
+
+
+def test_numpy_stays_out_of_the_build_process(tmp_path):
+    """numpy (~14 MB) is used only by the children that rank related articles and write the
+    sharded index: a garden big enough for them (80 generated articles) builds without it."""
+    from tests.conftest import SEEDS
+    from tests.site.test_parallel_build import _bench
+
+    bench = _bench()
+    root, _row = bench.make_garden(80, tmp_path, bench.paragraphs([SEEDS]))
+    script = ("import sys\n"
+              "from mkdocs.commands.build import build\n"
+              "from mkdocs.config import load_config\n"
+              "build(load_config(sys.argv[1], site_dir=sys.argv[2]))\n"
+              "print('numpy loaded:', 'numpy' in sys.modules)\n")
+    run = subprocess.run([sys.executable, "-c", script, str(root / "mkdocs.yml"),
+                          str(root / "site")], capture_output=True, text=True, cwd=root,
+                         timeout=900, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "numpy loaded: False" in run.stdout
+    related = (root / "site" / "articles").rglob("index.html")
+    assert any("gd-related" in page.read_text(encoding="utf-8") for page in related)
+    assert len(list((root / "site" / "search" / "shards").glob("*.json"))) > 1

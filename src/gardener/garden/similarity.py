@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from collections import Counter
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,10 +19,8 @@ from functools import lru_cache, partial
 from importlib import resources
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from gardener.articles.model import Article
-from gardener.forks import begun, can_fork
+from gardener.forks import LazyNumpy, begun, can_fork
 from gardener.garden.cache import AnalysisCache, digest
 from gardener.garden.sidework import MIN_ITEMS, SideWork
 from gardener.text.cjk import CJK_RUN
@@ -29,7 +28,10 @@ from gardener.text.markdown import protected_spans
 from gardener.text.segmenter import cut
 
 if TYPE_CHECKING:
+    import numpy as np
     from scipy import sparse
+else:
+    np = LazyNumpy()
 
 RELATED_COUNT = 5
 # Reading the start of an article is enough to know what it is about, and bounds the time jieba
@@ -44,7 +46,7 @@ CONCEPT_WEIGHT = 1.0
 SAME_TEXT = 0.995
 # A shared concept is named as a reason only when it carries this share of the similarity.
 REASON_SHARE = 0.1
-VERSION = 2  # of the terms and the ranking: cached ones of another version are not reused
+VERSION = 3  # of the terms and the ranking: cached ones of another version are not reused
 TAG_WEIGHT = 1.5
 TITLE_REPEAT = 3
 ROWS_PER_BLOCK = 512
@@ -104,16 +106,30 @@ class TermVector:
     """An article's terms as stable 64-bit hashes with their counts (and a weight factor per
     term: tags count more), so a whole garden's vocabulary is built by numpy, not term by term."""
 
-    hashes: np.ndarray
-    counts: np.ndarray
-    boosts: np.ndarray
+    # Kept as bytes: a build's own process holds the vectors its worker read, and only the
+    # child that ranks them needs numpy (~14 MB a process).
+    hash_bytes: bytes
+    count_bytes: bytes
+    boost_bytes: bytes
 
     @classmethod
     def of(cls, terms: Mapping[str, int]) -> TermVector:
         names = list(terms)
-        return cls(np.array([term_hash(t) for t in names], dtype=np.int64),
-                   np.array([terms[t] for t in names], dtype=np.float64),
-                   np.array([TAG_WEIGHT if t.startswith(TAG) else 1.0 for t in names]))
+        return cls(array("q", [term_hash(t) for t in names]).tobytes(),
+                   array("d", [terms[t] for t in names]).tobytes(),
+                   array("d", [TAG_WEIGHT if t.startswith(TAG) else 1.0 for t in names]).tobytes())
+
+    @property
+    def hashes(self) -> np.ndarray:
+        return np.frombuffer(self.hash_bytes, dtype=np.int64)
+
+    @property
+    def counts(self) -> np.ndarray:
+        return np.frombuffer(self.count_bytes, dtype=np.float64)
+
+    @property
+    def boosts(self) -> np.ndarray:
+        return np.frombuffer(self.boost_bytes, dtype=np.float64)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -202,8 +218,8 @@ def _terms_key(article: Article, digests: Mapping[str, str]) -> Hashable:
         repr((article.title, article.summary, article.tags, article.body))))
 
 
-Part = tuple[np.ndarray, np.ndarray, np.ndarray]  # an article's term hashes, counts, factors
-Kept = tuple[np.ndarray, np.ndarray]  # an article's strongest term hashes and unit weights
+Part = tuple["np.ndarray", "np.ndarray", "np.ndarray"]  # an article's term hashes, counts, factors
+Kept = tuple["np.ndarray", "np.ndarray"]  # an article's strongest term hashes and unit weights
 RANKING = "related-ranking"  # the cache slot holding the latest ranking
 
 
@@ -250,7 +266,7 @@ def rank(articles: Sequence[Article], vectors: Sequence[TermVector],
         vocabulary, documents, changed = _recount(before, parts, sorted(edited))
         redo = np.union1d(np.array(sorted(edited), dtype=np.int64),
                           rows[np.isin(hashes, changed)])
-    kept = list(before.kept) if before is not None else [_EMPTY] * n
+    kept = list(before.kept) if before is not None else [_empty()] * n
     for row, weights in zip(redo.tolist(), _row_weights([parts[r] for r in redo], vocabulary,
                                                         documents, n), strict=True):
         kept[row] = weights
@@ -266,7 +282,8 @@ def rank(articles: Sequence[Article], vectors: Sequence[TermVector],
                    tuple(kept), tuple(related))
 
 
-_EMPTY: Kept = (np.array([], dtype=np.int64), np.array([], dtype=np.float32))
+def _empty() -> Kept:
+    return np.array([], dtype=np.int64), np.array([], dtype=np.float32)
 
 
 def _edited(before: Ranking | None, vectors: Sequence[TermVector],
@@ -278,8 +295,7 @@ def _edited(before: Ranking | None, vectors: Sequence[TermVector],
 
 
 def _same_vector(a: TermVector, b: TermVector) -> bool:
-    return a is b or (np.array_equal(a.hashes, b.hashes) and np.array_equal(a.counts, b.counts)
-                      and np.array_equal(a.boosts, b.boosts))
+    return a is b or a == b
 
 
 def _same_kept(a: Kept, b: Kept) -> bool:
@@ -386,7 +402,8 @@ def _score(rows: np.ndarray, matrix: sparse.csr_matrix, vocabulary: np.ndarray,
         for offset, row in enumerate(chunk):
             found = _best(scores, offset, candidate_index, row, family, articles, count)
             related[row] = tuple(
-                Related(articles[j].path, round(score, 4), _shared(shares[row], shares[j], score))
+                Related(articles[j].path, round(float(score), 4),
+                        _shared(shares[row], shares[j], score))
                 for j, score in found)
 
 

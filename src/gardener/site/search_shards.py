@@ -33,11 +33,16 @@ from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from gardener.files import write_atomic
+from gardener.forks import LazyNumpy
 from gardener.site.mkdocs.search_index import redundant_marks
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = LazyNumpy()  # the index is written by a child of the build (see the plugin)
 
 INDEX = Path("search") / "search_index.json"
 SHARDS = Path("search") / "shards"

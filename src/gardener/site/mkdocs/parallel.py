@@ -232,6 +232,12 @@ def refusal(config: MkDocsConfig, files: Files, doc_files: Sequence[File], nav: 
     return _clash(files, doc_files, config)
 
 
+def only_known_plugins(config: MkDocsConfig) -> bool:
+    """Whether every plugin of the build is one whose handlers gardener knows (KNOWN_PLUGINS)."""
+    return all(f"{type(p).__module__}.{type(p).__qualname__}" in KNOWN_PLUGINS
+               for p in config.plugins.values())
+
+
 def _owner(handler: Callable) -> str:
     owner = getattr(handler, "__self__", None)
     if owner is None:
