@@ -75,13 +75,16 @@ def can_fork() -> bool:
             and not multiprocessing.current_process().daemon)  # a daemon may have no children
 
 
-
-
 class LazyNumpy:
     """numpy, imported when first used: work that only a child does (ranking related articles,
-    writing the sharded search index) keeps it, ~14 MB, out of the build's own process."""
+    writing the sharded search index) keeps it, ~14 MB, out of the build's own process. The
+    first use puts numpy itself in the module's `np`, so later uses pay nothing."""
+
+    def __init__(self, module_globals: dict) -> None:
+        self._globals = module_globals
 
     def __getattr__(self, name: str):
         import numpy
 
+        self._globals["np"] = numpy
         return getattr(numpy, name)

@@ -78,6 +78,10 @@ class AnalysisCache:
         self._dirty = True
         return value
 
+    def put(self, key: Hashable, value: Any) -> None:
+        """A result made elsewhere (a worker process), kept as `get` keeps what it computes."""
+        self.get(key, lambda: value)
+
     def _get_volatile(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         hashed = _Hashed(key)
         found = self._volatile_now.get(hashed, _MISSING)

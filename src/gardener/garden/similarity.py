@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import numpy as np
     from scipy import sparse
 else:
-    np = LazyNumpy()
+    np = LazyNumpy(globals())
 
 RELATED_COUNT = 5
 # Reading the start of an article is enough to know what it is about, and bounds the time jieba
@@ -205,12 +205,8 @@ def read_terms(articles: Sequence[Article], cache: AnalysisCache,
 
     def collect() -> None:
         for key, vector in zip(missing, work.results(), strict=True):
-            cache.get(key, partial(_same, vector))
+            cache.put(key, vector)
     return collect
-
-
-def _same(value: TermVector) -> TermVector:
-    return value
 
 
 def _terms_key(article: Article, digests: Mapping[str, str]) -> Hashable:

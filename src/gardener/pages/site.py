@@ -63,8 +63,9 @@ class GardenSite:
                                           self.cache)
         # The glossary's pinyin is spelled by a child meanwhile (see _pinyin).
         self._spelled: Callable[[], dict[str, str]] | None = None
-        if options.glossary and self._pinyin_key() not in self.cache:
-            self._spelled = spellings_begun(self._pinyin_key()[1])
+        pinyin_key = self._pinyin_key()
+        if options.glossary and pinyin_key not in self.cache:
+            self._spelled = spellings_begun(pinyin_key[1])
         # While this process finds every article's mentions, a child reads their dated
         # statements for the timeline and a worker their words for related articles.
         events = None

@@ -42,7 +42,7 @@ from gardener.site.mkdocs.search_index import redundant_marks
 if TYPE_CHECKING:
     import numpy as np
 else:
-    np = LazyNumpy()  # the index is written by a child of the build (see the plugin)
+    np = LazyNumpy(globals())  # the index is written by a child of the build (see the plugin)
 
 INDEX = Path("search") / "search_index.json"
 SHARDS = Path("search") / "shards"

@@ -125,10 +125,6 @@ def dictionary_counts(words: Iterable[str]) -> dict[str, int]:
     return dict(_counts(frozenset(words)))
 
 
-def word_frequency(word: str) -> int | None:
-    return dictionary_counts([word]).get(word)
-
-
 # -- the search reader
 
 _taught: list[str] = []  # words taught since the last `forget`, in order

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from gardener.articles.model import Diagnostic, Event, Garden
@@ -78,16 +77,12 @@ def read_events(garden: Garden, matcher: ConceptMatcher | None, signature: str,
 
     def collect() -> None:
         for key, events in zip(missing, found(), strict=True):
-            cache.get(key, partial(_same, events))
+            cache.put(key, events)
     return collect
 
 
 def _all_events(articles: list, matcher: ConceptMatcher | None) -> list[list[Event]]:
     return [extract_events(article, matcher) for article in articles]
-
-
-def _same(value: list[Event]) -> list[Event]:
-    return value
 
 
 def _merged(mined: list[Event], articles: list, cache: AnalysisCache) -> list[Event]:

@@ -570,11 +570,7 @@ class _Renders:
 
     def take(self, page: Page, markdown: str) -> Rendered | None:
         uri = page.file.src_uri
-        if uri not in self.theirs:
-            return None
-        while uri not in self.found and self.open:
-            self._receive()
-        if uri not in self.found:
+        if self._awaited(uri) is None:
             return None
         worker_markdown, meta, rendered, _garden = self.found.pop(uri)
         if worker_markdown != markdown or meta != page.meta:
@@ -586,16 +582,21 @@ class _Renders:
     def garden_markdown(self, page: Page, markdown: str) -> tuple[str, tuple] | None:
         """The worker's gardener Markdown of one of its pages, made from this very input, and
         what making it logged."""
-        uri = page.file.src_uri
-        if uri not in self.theirs:
-            return None
-        while uri not in self.found and self.open:
-            self._receive()
-        garden = self.found[uri][3] if uri in self.found else None
+        found = self._awaited(page.file.src_uri)
+        garden = found[3] if found is not None else None
         if garden is None or garden[0] != markdown:
             return None
         self.garden_taken += 1
         return garden[1], garden[2]
+
+    def _awaited(self, uri: str) -> tuple | None:
+        """What the worker sent for one of its pages, once it has; None for a page not its or
+        one it never sent (it stopped)."""
+        if uri not in self.theirs:
+            return None
+        while uri not in self.found and self.open:
+            self._receive()
+        return self.found.get(uri)
 
     def _receive(self) -> None:
         try:

@@ -68,6 +68,7 @@ class GardenerPlugin(BasePlugin):
         self.dirty = False
         self.parallel = ParallelBuild(self)
         self.put_back_reader: Callable[[], None] | None = None  # Material's search's jieba
+        self.lets_go_of_markdown = False  # see _let_go_of_markdown
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also makes MkDocs keep this object across `serve` rebuilds.
@@ -119,6 +120,7 @@ class GardenerPlugin(BasePlugin):
             self.reusing.start(config)
         forget()  # the last build's words: the analysis reads texts as a fresh process does
         self._lend_reader(config)
+        self.lets_go_of_markdown = not self.serving and only_known_plugins(config)
         self.site = GardenSite(Path(config.docs_dir), self.options, self.cache)
         report_to_mkdocs(self.site.diagnostics)
         teach_segmenter(self.site, python_jieba=search_reader.reads_with_jieba(config))
@@ -213,7 +215,7 @@ class GardenerPlugin(BasePlugin):
         # Empty, not None: MkDocs takes None for "not read yet" (a page's title is then None),
         # and once rendered it never reads a title from the Markdown. Never while serving
         # (served pages are compared with the build before).
-        if self.site is not None and not self.serving and only_known_plugins(config):
+        if self.lets_go_of_markdown:
             page.markdown = ""
 
     on_page_content = CombinedEvent(_rendered, _let_go_of_markdown)
