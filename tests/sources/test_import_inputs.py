@@ -105,3 +105,20 @@ def test_existing_assets_are_copied_and_missing_ones_kept(tmp_path):
     assert front_of(article.path)["missing_assets"] == ["img/gone.png"]
     assert "缺失图片：图二" in body
     assert "![远程](https://example.org/x.png)" in body
+
+
+def test_slugs_of_titles_mixing_latin_and_chinese_are_jiebas_reading():
+    """A slug names a published page, so it must not change between versions: titles from the
+    self-llm corpus (model names with versions beside Chinese) are cut as jieba cuts them,
+    "0.3B" into "0.3" and "B", which jieba-rs, reading the rest of the build, keeps whole."""
+    import unicodedata
+
+    from gardener.sources import slugs
+    from gardener.text.segmenter import jieba
+
+    titles = ["01-ERNIE-4.5-0.3B-PT Lora 微调及 SwanLab 可视化记录",
+              "02-GLM-4.1V-Thinking Gradio部署", "09-Qwen3-1.7B 医学推理式对话微调"]
+    for title in titles:
+        words = list(jieba().cut(unicodedata.normalize("NFKC", title)))
+        assert slugs._tokens(title) == words
+    assert "0-3-b" in slugs.slugify(titles[0]) and "4-1-v" in slugs.slugify(titles[1])

@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 from gardener.text.cjk import has_cjk
-from gardener.text.segmenter import cut
+from gardener.text.segmenter import jieba
 
 SLUG_MAX = 60
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -31,7 +31,7 @@ def _tokens(title: str) -> list[str]:
     text = unicodedata.normalize("NFKC", title)
     if not has_cjk(text):
         return [text]
-    return cut(text)
+    return list(jieba().cut(text))
 
 
 def _ascii(token: str) -> str:

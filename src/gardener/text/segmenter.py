@@ -1,4 +1,4 @@
-"""Chinese words as jieba reads them, for the whole build: the analysis, slugs and search.
+"""Chinese words as jieba reads them, for the whole build: the analysis and search.
 
 gardener reads Chinese with jieba's dictionary and jieba's choice among readings, and the search
 index must hold the words Material's search would have found with jieba. The reading itself is
@@ -13,7 +13,12 @@ taught the garden's Chinese aliases so that search keeps "缩放定律" whole. W
 the frequency jieba in Python would give them (`add_word` without a frequency), so both readers
 agree word for word.
 
-jieba in Python is still loaded for `gardener suggest` (its part-of-speech model and TF-IDF
+jieba-rs differs from jieba in one place: with its character model on, it keeps a run of Latin
+letters and digits whole ("0.3B") where jieba splits it ("0.3", "B"). The build reads runs of
+Chinese only, or with the model off, where both agree; slugs, which name published pages and
+must not change between versions, are still read by jieba in Python (`sources/slugs.py`).
+
+jieba in Python is also loaded for `gardener suggest` (its part-of-speech model and TF-IDF
 table add about 100 MB, so a site build never loads them: `jieba_tagger`, `jieba_keywords`), and
 for Material's search when it is given a dictionary of its own.
 """
