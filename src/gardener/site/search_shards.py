@@ -33,7 +33,7 @@ from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from gardener.files import write_atomic
 from gardener.forks import LazyNumpy
@@ -91,21 +91,103 @@ class _Postings:
         self.pages = array("I")  # per section: its page
         self.sections = array("I")  # per section: its number in the page
 
-    def add(self, page: int, section: int, weights: dict[str, float], fields: list) -> None:
-        number = self.vocabulary.__getitem__
-        self.terms.extend(map(number, weights))
-        self.weights.extend(weights.values())
-        for counts in fields:
-            self.in_fields.extend(map(number, counts))
-        self.ends.append(len(self.terms))
-        self.pages.append(page)
-        self.sections.append(section)
+    def add(self, page: int, indexed: Indexed) -> None:
+        """One page's postings, its terms numbered for the whole index."""
+        terms = indexed.term_list()
+        numbers = np.fromiter(map(self.vocabulary.__getitem__, terms), dtype=np.uint32,
+                              count=len(terms))
+        base = len(self.terms)
+        self.terms.frombytes(numbers[np.frombuffer(indexed.postings, dtype=np.uint32)].tobytes())
+        self.weights.extend(indexed.weights)
+        self.in_fields.frombytes(
+            numbers[np.frombuffer(indexed.in_fields, dtype=np.uint32)].tobytes())
+        self.ends.extend(base + end for end in indexed.ends)
+        self.pages.extend([page] * len(indexed.ends))
+        self.sections.extend(range(len(indexed.ends)))
 
     def of(self, chosen) -> tuple:
         """The page and the section number of these postings."""
         holder = np.searchsorted(np.frombuffer(self.ends, dtype=np.int64), chosen, side="right")
         return (np.frombuffer(self.pages, dtype=np.uint32)[holder],
                 np.frombuffer(self.sections, dtype=np.uint32)[holder])
+
+
+class Indexed(NamedTuple):
+    """One page's share of the index, made by whichever process builds the page (see
+    PageIndexer): what the index's writer would otherwise make of the page's entries at the
+    end of the build, one page after another."""
+
+    locations: tuple[str, ...]  # its entries' addresses: the entries it was made from
+    # Each term of the page once, joined by TERM_JOIN when no term holds it: a string per term
+    # would cost the build tens of MB at 1,000 pages, held until the index is written.
+    terms: str | list[str]
+    postings: array  # per posting: its term's place in terms, section after section
+    weights: array  # per posting: its weight in its section
+    in_fields: array  # a term's place once per field of a section holding it
+    ends: array  # per indexed section: where its postings end
+    shown: bytes  # the page's file
+
+    def term_list(self) -> list[str]:
+        if isinstance(self.terms, list):
+            return self.terms
+        return self.terms.split(TERM_JOIN) if self.terms else []
+
+
+TERM_JOIN = "\x00"
+
+
+class PageIndexer:
+    """Makes a page's share of the index from its entries, under the site's search settings."""
+
+    def __init__(self, config: Mapping) -> None:
+        self.words = Words(config.get("separator") or r"[\s\-]+", stop_words() or frozenset())
+        self.boosts = {name: float((spec or {}).get("boost", 1.0))
+                       for name, spec in (config.get("fields") or {"title": {}, "text": {}}).items()}
+        self.marks = redundant_marks(config.get("separator"))
+        # what decides a page's share: a share made under other settings is not this index's
+        self.key = (config.get("separator"), tuple(self.boosts.items()))
+
+    def __call__(self, sections: list[Mapping]) -> Indexed:
+        terms: dict[str, int] = _Numbering()
+        place = terms.__getitem__
+        postings, weighted, in_fields, ends = array("I"), array("d"), array("I"), array("I")
+        for doc in sections[:65535]:
+            boost = float(doc.get("boost", 1.0) or 1.0)
+            weights: dict[str, float] = defaultdict(float)
+            for name, field_boost in self.boosts.items():
+                counts = self.words.counts(doc.get(name))
+                factor = field_boost * boost * (K1 + 1)
+                for term, tf in counts.items():
+                    weights[term] += factor * tf / (K1 + tf)
+                in_fields.extend(map(place, counts))
+            postings.extend(map(place, weights))
+            weighted.extend(weights.values())
+            ends.append(len(postings))
+        import os
+        shown = self.shown(sections) if not os.environ.get("NOSHOWN") else None
+        return Indexed(tuple(str(doc.get("location", "")) for doc in sections), _joined(terms),
+                       postings, weighted, in_fields, ends, shown)
+
+
+    def shown(self, sections: list[Mapping]) -> bytes:
+        return json.dumps([_shown(doc, self.marks) for doc in sections], ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")
+
+
+def _joined(terms: Iterable[str]) -> str | list[str]:
+    listed = list(terms)
+    joined = TERM_JOIN.join(listed)
+    if joined.count(TERM_JOIN) != max(len(listed) - 1, 0):  # a term holds TERM_JOIN itself
+        return listed
+    return joined
+
+
+class Prepared(NamedTuple):
+    """Pages' shares of the index made while the pages were built: by the place of each page's
+    first entry among the entries the index is written from."""
+
+    key: tuple
+    pages: Mapping[int, Indexed]
 
 
 class _Numbering(dict):
@@ -135,40 +217,53 @@ def settings_problem(config: Mapping, plugins: Iterable[str]) -> str | None:
     return None
 
 
-def write_sharded_index(site_dir: Path, config: Mapping, docs: Iterable[Mapping]) -> dict:
+def write_sharded_index(site_dir: Path, config: Mapping, docs: Iterable[Mapping],
+                        prepared: Prepared | None = None) -> dict:
     """Write the manifest, shards and page files for these entries (Material's `docs`, in
     its order: each page's own entry, then its sections). Returns figures for the build log.
+    `prepared`: pages' shares of the index already made (the rest are made here).
 
     The one seam between whoever produces the entries and the files the browser reads."""
-    words = Words(config.get("separator") or r"[\s\-]+", stop_words() or frozenset())
-    boosts = {name: float((spec or {}).get("boost", 1.0))
-              for name, spec in (config.get("fields") or {"title": {}, "text": {}}).items()}
+    indexer = PageIndexer(config)
+    known = prepared.pages if prepared is not None and prepared.key == indexer.key else {}
     pages_dir, shards_dir = site_dir / PAGES, site_dir / SHARDS
     for folder in (pages_dir, shards_dir):
         shutil.rmtree(folder, ignore_errors=True)  # no stale piece of an earlier build stays
         folder.mkdir(parents=True)
     postings = _Postings()
-    count = pages = 0
-    marks = redundant_marks(config.get("separator"))
+    count = pages = ahead = 0
     # Every file's bytes: the version the worker asks for, so a browser never mixes a cached
     # page or shard of an earlier build with this manifest.
     digest = hashlib.sha256()
     for pages, sections in enumerate(_pages(docs), start=1):
-        _index_page(pages - 1, sections, words, boosts, postings)
-        _write_json(pages_dir / f"{pages - 1}.json", [_shown(doc, marks) for doc in sections],
-                    digest, new=True)
+        indexed = known.get(count)
+        if indexed is not None and _made_of(indexed, sections):
+            ahead += 1
+        else:
+            indexed = indexer(sections)
+        postings.add(pages - 1, indexed)
+        shown = indexed.shown if indexed.shown is not None else indexer.shown(sections)
+        _write_bytes(pages_dir / f"{pages - 1}.json", shown, digest)
         count += len(sections)
     terms = len(postings.vocabulary)
     shards = _write_shards(shards_dir, postings, count, digest) or [["", 0]]
     manifest = {"format": FORMAT, "pages": pages, "shards": shards,
-                "stopwords": sorted(words.stop), "results": RESULT_PAGES,
+                "stopwords": sorted(indexer.words.stop), "results": RESULT_PAGES,
                 "prefix_bytes": PREFIX_BYTES, "query_bytes": QUERY_BYTES,
                 "page_bytes": PAGE_BYTES,
                 "build": digest.hexdigest()[:12]}
     index = {"config": {**config, "gardener": manifest}, "docs": []}
     _write_json(site_dir / INDEX, index)
     return {"sections": count, "terms": terms, "shards": len(shards),
-            "shard_bytes": sum(size for _first, size in shards)}
+            "shard_bytes": sum(size for _first, size in shards), "pages_indexed_ahead": ahead}
+
+
+def _made_of(indexed: Indexed, sections: list[Mapping]) -> bool:
+    """Whether a page's share was made of exactly these entries (a page whose entries the
+    index groups otherwise than by page is made again)."""
+    return len(indexed.locations) == len(sections) and all(
+        location == str(doc.get("location", ""))
+        for location, doc in zip(indexed.locations, sections, strict=True))
 
 
 def rewrite_index(site_dir: Path) -> dict | None:
@@ -292,21 +387,6 @@ def _pages(docs: Iterable[Mapping]) -> Iterator[list[Mapping]]:
         yield current
 
 
-def _index_page(number: int, sections: list[Mapping], words: Words, boosts: dict[str, float],
-                postings: _Postings) -> None:
-    for position, doc in enumerate(sections[:65535]):
-        boost = float(doc.get("boost", 1.0) or 1.0)
-        weights: dict[str, float] = defaultdict(float)
-        fields = []
-        for name, field_boost in boosts.items():
-            counts = words.counts(doc.get(name))
-            factor = field_boost * boost * (K1 + 1)
-            for term, tf in counts.items():
-                weights[term] += factor * tf / (K1 + tf)
-            fields.append(counts)
-        postings.add(number, position, weights, fields)
-
-
 def _shown(doc: Mapping, marks: re.Pattern | None) -> list:
     """What a result shows of one entry: [location, title, text, tags], without the word marks
     that split nothing the separator does not already split."""
@@ -416,17 +496,21 @@ def _js_order(term: str) -> bytes:
 
 
 def _write_json(path: Path, value, digest=None, *, new: bool = False) -> int:
-    """Write value as compact JSON. A piece of the index (new) goes into a folder emptied for
-    this build, where no reader can find an older version to keep: it is written in place,
-    which costs a tenth of a temporary file renamed over it, a thousand times a build."""
+    """Write value as compact JSON."""
     data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    if digest is not None:
-        digest.update(data)
     if new:
-        with open(path, "xb") as out:
-            out.write(data)
-    else:
-        write_atomic(path, data, durable=False)
+        return _write_bytes(path, data, digest)
+    write_atomic(path, data, durable=False)
+    return len(data)
+
+
+def _write_bytes(path: Path, data: bytes, digest) -> int:
+    """Write a piece of the index into a folder emptied for this build, where no reader can
+    find an older version to keep: in place, which costs a tenth of a temporary file renamed
+    over it, a thousand times a build."""
+    digest.update(data)
+    with open(path, "xb") as out:
+        out.write(data)
     return len(data)
 
 

@@ -229,6 +229,8 @@ class GardenerPlugin(BasePlugin):
     @event_priority(-1000)  # every page is final: every plugin has had its say
     @timed
     def _split_pages(self, env, *, config: MkDocsConfig, files: Files) -> None:
+        self.parallel.indexer = (page_indexer(config) if self.sharded_search and not self.serving
+                                 else None)
         self.parallel.split(env, config, files)
 
     on_env = CombinedEvent(_reuse_env, _split_pages)
@@ -277,7 +279,7 @@ class GardenerPlugin(BasePlugin):
         self.manifest = None
         if self.site is None or self.serving or not self.sharded_search:
             return
-        shards = shard_entries(config)
+        shards = shard_entries(config, self.parallel.take_prepared())
         if shards is not None:
             figures, self.manifest = shards
             log.debug(f"gardener: sharded search index {figures}")
@@ -326,29 +328,45 @@ class GardenerPlugin(BasePlugin):
         return server
 
 
-def shard_entries(config: MkDocsConfig) -> tuple[dict, bytes] | None:
+def shard_entries(config: MkDocsConfig, prepared: search_shards.Prepared | None = None
+                  ) -> tuple[dict, bytes] | None:
     """Write the sharded index from the entries Material's search plugin holds, before it
     writes them as one file: it then writes only its settings (a whole index would take the
-    build's peak memory and be replaced at once). Returns the figures and the manifest, which
-    replaces that file once written; None when this version of Material keeps its entries
-    elsewhere (its file is then read back and rewritten)."""
+    build's peak memory and be replaced at once). `prepared`: the pages' shares of the index
+    made while they were built. Returns the figures and the manifest, which replaces that file
+    once written; None when this version of Material keeps its entries elsewhere (its file is
+    then read back and rewritten)."""
     site_dir = Path(config.site_dir)
     index = getattr(_search_plugin(config), "search_index", None)
-    entries, settings = getattr(index, "entries", None), getattr(index, "config", None)
-    if index is None or not isinstance(entries, list) or not isinstance(settings, dict):
+    entries, settings = getattr(index, "entries", None), _index_settings(config)
+    if index is None or not isinstance(entries, list) or settings is None:
         return None
-    keys = ("lang", "separator", "pipeline", "fields")
     index.entries = []
     # Written by a forked child, which reads the entries this process holds: the index's own
     # memory (its postings, every page's file) is the child's and goes when it exits, instead
     # of being the build's peak.
-    figures = apart(_write_shards, site_dir, {k: settings[k] for k in keys if k in settings},
-                    entries)
+    figures = apart(_write_shards, site_dir, settings, entries, prepared)
     return figures, (site_dir / search_shards.INDEX).read_bytes()
 
 
-def _write_shards(site_dir: Path, settings: dict, entries: list) -> dict:
-    return search_shards.write_sharded_index(site_dir, settings, _consumed(entries))
+def page_indexer(config: MkDocsConfig) -> search_shards.PageIndexer | None:
+    """What makes a page's share of the sharded index as the page is built, or None when
+    Material's search keeps its entries elsewhere."""
+    settings = _index_settings(config)
+    return None if settings is None else search_shards.PageIndexer(settings)
+
+
+def _index_settings(config: MkDocsConfig) -> dict | None:
+    """The settings Material's search index is written with."""
+    settings = getattr(getattr(_search_plugin(config), "search_index", None), "config", None)
+    if not isinstance(settings, dict):
+        return None
+    return {k: settings[k] for k in ("lang", "separator", "pipeline", "fields") if k in settings}
+
+
+def _write_shards(site_dir: Path, settings: dict, entries: list,
+                  prepared: search_shards.Prepared | None) -> dict:
+    return search_shards.write_sharded_index(site_dir, settings, _consumed(entries), prepared)
 
 
 def _consumed(entries: list) -> Iterator:
