@@ -3,10 +3,11 @@ and gives back to the system, when it exits, whatever it imported or allocated o
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import TypeVar
 
@@ -88,3 +89,69 @@ class LazyNumpy:
 
         self._globals["np"] = numpy
         return getattr(numpy, name)
+
+
+class Handed:
+    """What a forked child makes while this process goes on, for this process or for one it
+    forks afterwards to take (whichever takes it first): work shared between two children."""
+
+    def __init__(self, receive=None, child=None) -> None:
+        self.receive, self.child = receive, child
+
+    def items(self) -> Iterator:
+        """The child's items, one by one as it sends them; they stop early when it failed (the
+        taker does the rest), and none come where no child was forked."""
+        receive, self.receive = self.receive, None
+        if receive is None:
+            return
+        try:
+            while True:
+                more, item = receive.recv()
+                if not more:
+                    return
+                yield item
+        except (EOFError, OSError):  # the child died
+            return
+        finally:
+            receive.close()
+
+    def close(self) -> None:
+        """In this process, once its items are taken or no longer wanted."""
+        if self.receive is not None:
+            self.receive.close()  # a child still sending then stops at once
+            self.receive = None
+        if self.child is not None:
+            self.child.join()
+            self.child = None
+
+
+def handed(function: Callable[..., Iterable], *args) -> Handed:
+    """The items of function(*args), made by a forked child that starts now and sends them
+    once all are made (so it never waits for a taker busy with its own share)."""
+    if not can_fork():
+        return Handed()
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    try:
+        child = context.Process(target=_hand, args=(receive, send, function, args), daemon=True)
+        child.start()
+    except OSError as exc:
+        log.debug(f"gardener: no child process ({exc})")
+        receive.close()
+        return Handed()
+    finally:
+        send.close()  # the child holds the only sending end: its exit ends the pipe
+    return Handed(receive, child)
+
+
+def _hand(receive, send, function: Callable, args: tuple) -> None:
+    receive.close()  # else items nobody takes would keep this child waiting to send them
+    with contextlib.suppress(OSError):  # the taker went away
+        try:
+            for item in list(function(*args)):
+                send.send((True, item))
+            send.send((False, None))
+        except Exception as exc:  # noqa: BLE001 - the taker does the rest
+            send.send((False, repr(exc)))
+        finally:
+            send.close()

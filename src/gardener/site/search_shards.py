@@ -28,7 +28,7 @@ import shutil
 from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from gardener.files import write_atomic
-from gardener.forks import LazyNumpy
+from gardener.forks import Handed, LazyNumpy, handed
 from gardener.site.mkdocs.search_index import redundant_marks
 
 if TYPE_CHECKING:
@@ -86,21 +86,17 @@ class _Postings:
         self.vocabulary: dict[str, int] = _Numbering()
         self.terms = array("I")
         self.weights = array("d")  # double, as the worker computes them when it indexes
-        self.in_fields = array("I")  # a term once per field holding it: lunr's frequency
+        self.fields = array("H")  # how many fields of its section hold the term: lunr's frequency
         self.ends = array("q")  # per section: where its postings end
         self.pages = array("I")  # per section: its page
         self.sections = array("I")  # per section: its number in the page
 
     def add(self, page: int, indexed: Indexed) -> None:
-        """One page's postings, its terms numbered for the whole index."""
-        terms = indexed.term_list()
-        numbers = np.fromiter(map(self.vocabulary.__getitem__, terms), dtype=np.uint32,
-                              count=len(terms))
+        """One page's postings, their terms numbered for the whole index."""
         base = len(self.terms)
-        self.terms.frombytes(numbers[np.frombuffer(indexed.postings, dtype=np.uint32)].tobytes())
+        self.terms.extend(map(self.vocabulary.__getitem__, indexed.term_list()))
         self.weights.extend(indexed.weights)
-        self.in_fields.frombytes(
-            numbers[np.frombuffer(indexed.in_fields, dtype=np.uint32)].tobytes())
+        self.fields.extend(indexed.fields)
         self.ends.extend(base + end for end in indexed.ends)
         self.pages.extend([page] * len(indexed.ends))
         self.sections.extend(range(len(indexed.ends)))
@@ -113,17 +109,14 @@ class _Postings:
 
 
 class Indexed(NamedTuple):
-    """One page's share of the index, made by whichever process builds the page (see
-    PageIndexer): what the index's writer would otherwise make of the page's entries at the
-    end of the build, one page after another."""
+    """One page's share of the index: what its entries give the postings, and its file."""
 
     locations: tuple[str, ...]  # its entries' addresses: the entries it was made from
-    # Each term of the page once, joined by TERM_JOIN when no term holds it: a string per term
-    # would cost the build tens of MB at 1,000 pages, held until the index is written.
+    # Each posting's term, section after section, joined by TERM_JOIN when no term holds it:
+    # one string, where a string per term would cost as much again as the rest.
     terms: str | list[str]
-    postings: array  # per posting: its term's place in terms, section after section
-    weights: array  # per posting: its weight in its section
-    in_fields: array  # a term's place once per field of a section holding it
+    weights: array  # per posting: the term's weight in its section
+    fields: array  # per posting: how many fields of its section hold the term
     ends: array  # per indexed section: where its postings end
     shown: bytes  # the page's file
 
@@ -144,50 +137,35 @@ class PageIndexer:
         self.boosts = {name: float((spec or {}).get("boost", 1.0))
                        for name, spec in (config.get("fields") or {"title": {}, "text": {}}).items()}
         self.marks = redundant_marks(config.get("separator"))
-        # what decides a page's share: a share made under other settings is not this index's
-        self.key = (config.get("separator"), tuple(self.boosts.items()))
 
     def __call__(self, sections: list[Mapping]) -> Indexed:
-        terms: dict[str, int] = _Numbering()
-        place = terms.__getitem__
-        postings, weighted, in_fields, ends = array("I"), array("d"), array("I"), array("I")
+        terms: list[str] = []
+        weighted, fields, ends = array("d"), array("H"), array("I")
         for doc in sections[:65535]:
             boost = float(doc.get("boost", 1.0) or 1.0)
             weights: dict[str, float] = defaultdict(float)
+            held: Counter[str] = Counter()
             for name, field_boost in self.boosts.items():
                 counts = self.words.counts(doc.get(name))
                 factor = field_boost * boost * (K1 + 1)
                 for term, tf in counts.items():
                     weights[term] += factor * tf / (K1 + tf)
-                in_fields.extend(map(place, counts))
-            postings.extend(map(place, weights))
+                held.update(counts.keys())  # its terms in the order weights has them
+            terms += weights
             weighted.extend(weights.values())
-            ends.append(len(postings))
-        import os
-        shown = self.shown(sections) if not os.environ.get("NOSHOWN") else None
+            fields.extend(held.values())
+            ends.append(len(terms))
+        shown = json.dumps([_shown(doc, self.marks) for doc in sections], ensure_ascii=False,
+                           separators=(",", ":")).encode("utf-8")
         return Indexed(tuple(str(doc.get("location", "")) for doc in sections), _joined(terms),
-                       postings, weighted, in_fields, ends, shown)
+                       weighted, fields, ends, shown)
 
 
-    def shown(self, sections: list[Mapping]) -> bytes:
-        return json.dumps([_shown(doc, self.marks) for doc in sections], ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8")
-
-
-def _joined(terms: Iterable[str]) -> str | list[str]:
-    listed = list(terms)
-    joined = TERM_JOIN.join(listed)
-    if joined.count(TERM_JOIN) != max(len(listed) - 1, 0):  # a term holds TERM_JOIN itself
-        return listed
+def _joined(terms: list[str]) -> str | list[str]:
+    joined = TERM_JOIN.join(terms)
+    if joined.count(TERM_JOIN) != max(len(terms) - 1, 0):  # a term holds TERM_JOIN itself
+        return terms
     return joined
-
-
-class Prepared(NamedTuple):
-    """Pages' shares of the index made while the pages were built: by the place of each page's
-    first entry among the entries the index is written from."""
-
-    key: tuple
-    pages: Mapping[int, Indexed]
 
 
 class _Numbering(dict):
@@ -217,33 +195,40 @@ def settings_problem(config: Mapping, plugins: Iterable[str]) -> str | None:
     return None
 
 
+class Helper(NamedTuple):
+    """A forked process that makes the shares of the pages whose entries start at `start` or
+    later, and writes their files, while the index's writer makes those before (see
+    `start_helper`)."""
+
+    start: int
+    handed: Handed
+
+
 def write_sharded_index(site_dir: Path, config: Mapping, docs: Iterable[Mapping],
-                        prepared: Prepared | None = None) -> dict:
+                        helper: Helper | None = None) -> dict:
     """Write the manifest, shards and page files for these entries (Material's `docs`, in
     its order: each page's own entry, then its sections). Returns figures for the build log.
-    `prepared`: pages' shares of the index already made (the rest are made here).
 
     The one seam between whoever produces the entries and the files the browser reads."""
     indexer = PageIndexer(config)
-    known = prepared.pages if prepared is not None and prepared.key == indexer.key else {}
     pages_dir, shards_dir = site_dir / PAGES, site_dir / SHARDS
-    for folder in (pages_dir, shards_dir):
-        shutil.rmtree(folder, ignore_errors=True)  # no stale piece of an earlier build stays
+    # no stale piece of an earlier build stays (a helper's folder is emptied before it starts)
+    for folder in (shards_dir,) if helper is not None else (pages_dir, shards_dir):
+        shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
     postings = _Postings()
-    count = pages = ahead = 0
+    count = pages = 0
+    helped = _Helped(helper)
     # Every file's bytes: the version the worker asks for, so a browser never mixes a cached
     # page or shard of an earlier build with this manifest.
     digest = hashlib.sha256()
     for pages, sections in enumerate(_pages(docs), start=1):
-        indexed = known.get(count)
-        if indexed is not None and _made_of(indexed, sections):
-            ahead += 1
-        else:
+        indexed = helped.share(count, sections)
+        if indexed is None:
             indexed = indexer(sections)
+            _write_bytes(pages_dir / f"{pages - 1}.json", indexed.shown)
         postings.add(pages - 1, indexed)
-        shown = indexed.shown if indexed.shown is not None else indexer.shown(sections)
-        _write_bytes(pages_dir / f"{pages - 1}.json", shown, digest)
+        digest.update(indexed.shown)
         count += len(sections)
     terms = len(postings.vocabulary)
     shards = _write_shards(shards_dir, postings, count, digest) or [["", 0]]
@@ -255,12 +240,83 @@ def write_sharded_index(site_dir: Path, config: Mapping, docs: Iterable[Mapping]
     index = {"config": {**config, "gardener": manifest}, "docs": []}
     _write_json(site_dir / INDEX, index)
     return {"sections": count, "terms": terms, "shards": len(shards),
-            "shard_bytes": sum(size for _first, size in shards), "pages_indexed_ahead": ahead}
+            "shard_bytes": sum(size for _first, size in shards), "pages_helped": helped.taken}
+
+
+# The share of the entries' text a helper indexes: the writer also adds every page to the
+# postings and writes the shards, so it takes the smaller share.
+HELPER_SHARE = 0.55
+# Below this many entries a helper saves less than forking it costs.
+HELPER_ENTRIES = 200
+
+
+def start_helper(site_dir: Path, config: Mapping, docs: Sequence[Mapping]) -> Helper | None:
+    """Fork a helper for the index about to be written from these entries (by a process forked
+    after it): it makes the later pages' shares and writes their files. None for too few
+    entries."""
+    if len(docs) < HELPER_ENTRIES:
+        return None
+    start, number = _share_start(docs, HELPER_SHARE)
+    if not start:
+        return None
+    pages_dir = site_dir / PAGES
+    shutil.rmtree(pages_dir, ignore_errors=True)
+    pages_dir.mkdir(parents=True)
+    return Helper(start, handed(_help, pages_dir, config, docs, start, number))
+
+
+def _share_start(docs: Sequence[Mapping], share: float) -> tuple[int, int]:
+    """(the first entry, the number) of the page from which on about `share` of these
+    entries' text lies; (0, 0) when none does."""
+    sizes = [len(str(doc.get("text", ""))) for doc in docs]
+    wanted, seen, start = sum(sizes) * (1 - share), 0, 0
+    for number, sections in enumerate(_pages(docs)):
+        if seen >= wanted and number:
+            return start, number
+        seen += sum(sizes[start:start + len(sections)])
+        start += len(sections)
+    return 0, 0
+
+
+def _help(pages_dir: Path, config: Mapping, docs: Sequence[Mapping], start: int,
+          first: int) -> Iterator[tuple[int, Indexed]]:
+    """The helper: each page's share (with where its entries start), its file written."""
+    indexer = PageIndexer(config)
+    for number, sections in enumerate(_pages(docs[start:]), start=first):
+        indexed = indexer(sections)
+        _write_bytes(pages_dir / f"{number}.json", indexed.shown)
+        yield start, indexed
+        start += len(sections)
+
+
+class _Helped:
+    """The helper's shares, taken as the writer reaches their pages."""
+
+    def __init__(self, helper: Helper | None) -> None:
+        self.helper = helper
+        self.items: Iterator[tuple[int, Indexed]] | None = None
+        self.taken = 0
+
+    def share(self, start: int, sections: list[Mapping]) -> Indexed | None:
+        """The share of the page whose entries begin at `start`, if the helper made it of
+        exactly these entries (and wrote its file)."""
+        if self.helper is None or start < self.helper.start:
+            return None
+        if self.items is None:
+            self.items = self.helper.handed.items()
+        for made_at, indexed in self.items:
+            if made_at == start:
+                if not _made_of(indexed, sections):
+                    break
+                self.taken += 1
+                return indexed
+            if made_at > start:
+                break
+        self.helper = None  # the helper failed or grouped the entries otherwise: the rest here
+        return None
 
 
 def _made_of(indexed: Indexed, sections: list[Mapping]) -> bool:
-    """Whether a page's share was made of exactly these entries (a page whose entries the
-    index groups otherwise than by page is made again)."""
     return len(indexed.locations) == len(sections) and all(
         location == str(doc.get("location", ""))
         for location, doc in zip(indexed.locations, sections, strict=True))
@@ -408,8 +464,9 @@ def _write_shards(folder: Path, postings: _Postings, count: int, digest) -> list
     order = np.argsort(places, kind="stable")  # each term's postings together, in page order
     starts = np.searchsorted(places[order], np.arange(len(written) + 1)).tolist()
     del places
-    frequency = np.bincount(np.frombuffer(postings.in_fields, dtype=np.uint32),
-                            minlength=len(written)).astype(np.float64)
+    frequency = np.bincount(np.frombuffer(postings.terms, dtype=np.uint32),
+                            weights=np.frombuffer(postings.fields, dtype=np.uint16),
+                            minlength=len(written))
     # lunr's idf, by place
     idf = np.log(1 + np.abs((count - frequency + 0.5) / (frequency + 0.5)))[np.argsort(rank)]
     shards: list = []
@@ -498,18 +555,20 @@ def _js_order(term: str) -> bytes:
 def _write_json(path: Path, value, digest=None, *, new: bool = False) -> int:
     """Write value as compact JSON."""
     data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if digest is not None:
+        digest.update(data)
     if new:
-        return _write_bytes(path, data, digest)
+        return _write_bytes(path, data)
     write_atomic(path, data, durable=False)
     return len(data)
 
 
-def _write_bytes(path: Path, data: bytes, digest) -> int:
+def _write_bytes(path: Path, data: bytes) -> int:
     """Write a piece of the index into a folder emptied for this build, where no reader can
     find an older version to keep: in place, which costs a tenth of a temporary file renamed
-    over it, a thousand times a build."""
-    digest.update(data)
-    with open(path, "xb") as out:
+    over it, a thousand times a build. (A page's file the helper wrote may be written again,
+    the same, by the writer when the helper failed.)"""
+    with open(path, "wb") as out:
         out.write(data)
     return len(data)
 

@@ -46,7 +46,6 @@ from mkdocs.structure.pages import Page
 from gardener.forks import can_fork
 from gardener.site.mkdocs.reuse import Rendered, _restore, restore_template
 from gardener.site.mkdocs.search_entries import SearchEntries
-from gardener.site.search_shards import Indexed, PageIndexer, Prepared
 
 log = logging.getLogger("mkdocs.plugins.gardener")
 
@@ -89,16 +88,11 @@ class ParallelBuild:
         # logged), sent with the page, and what captures the worker's log records.
         self.garden_io: dict[str, tuple[str, str, tuple]] | None = None
         self.capture: _Capture | None = None
-        # Set before the split when the build writes the sharded search index: each page's
-        # share of it is then made by the process that builds the page.
-        self.indexer: PageIndexer | None = None
-        self.prepared: Prepared | None = None
 
     def start(self, *, enabled: bool, serving: bool, dirty: bool) -> None:
         self.abandon()
         self.allowed = enabled and not serving and not dirty
         self.nav = None
-        self.indexer = self.prepared = None
 
     def keep_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> None:
         """Called last in on_nav: the navigation the pages are built with (on_env has none);
@@ -154,7 +148,7 @@ class ParallelBuild:
         if why or self.nav is None:
             log.debug(f"gardener: pages built on one core: {why or 'no navigation'}")
             return
-        self._split = _Split.fork(doc_files, config, self.nav, env, self.indexer)
+        self._split = _Split.fork(doc_files, config, self.nav, env)
 
     def enter_page(self, page: Page) -> None:
         """Called first in on_page_context."""
@@ -179,14 +173,8 @@ class ParallelBuild:
         if self._split is not None:
             try:  # the pages this process builds if the worker failed go through the events
                 self._split.collect()
-                self.prepared = self._split.prepared()
             finally:
                 self._split = None
-
-    def take_prepared(self) -> Prepared | None:
-        """The pages' shares of the sharded search index made while they were built, once."""
-        prepared, self.prepared = self.prepared, None
-        return prepared
 
     def abandon(self) -> None:
         """The build failed: stop the workers."""
@@ -287,8 +275,7 @@ class _Split:
     """One worker and the pages it builds."""
 
     def __init__(self, doc_files: Sequence[File], theirs: list[Page], config: MkDocsConfig,
-                 nav: Navigation, env: jinja2.Environment,
-                 indexer: PageIndexer | None = None) -> None:
+                 nav: Navigation, env: jinja2.Environment) -> None:
         self.doc_files = doc_files
         self.theirs: dict[str, Page] = {page.file.src_uri: page for page in theirs}
         self.config, self.nav, self.env = config, nav, env
@@ -296,9 +283,6 @@ class _Split:
         self.templates: dict[str, Any] = {}
         self.found: dict[str, list] = {}  # the worker's pages: their search entries
         self.made: dict[str, list[int]] = {}  # this process's pages: [start, end] of entries
-        self.indexer = indexer if self.search.active else None
-        self.indexed: dict[str, Indexed] = {}  # every page's share of the sharded index
-        self.starts: dict[int, Indexed] = {}  # the same by where its entries start, in order
         self.quiet = _Quiet(set(self.theirs))
         self.silence = _Silence()
         self.content: str | None = None
@@ -309,10 +293,10 @@ class _Split:
 
     @classmethod
     def fork(cls, doc_files: Sequence[File], config: MkDocsConfig, nav: Navigation,
-             env: jinja2.Environment, indexer: PageIndexer | None = None) -> _Split | None:
+             env: jinja2.Environment) -> _Split | None:
         pages = [f.page for f in doc_files if f.page is not None]
         _mine, theirs = shares(pages)
-        split = cls(doc_files, theirs, config, nav, env, indexer)
+        split = cls(doc_files, theirs, config, nav, env)
         compile_templates(env, config, doc_files, nav, pages[0])
         context = multiprocessing.get_context("fork")
         inbox, outbox = context.Pipe(duplex=False)
@@ -370,10 +354,7 @@ class _Split:
             self.search.done(page, None)
             page.content, self.content = self.content, None
         elif uri in self.made:
-            start, end = self.made[uri][0], len(self.search.entries())
-            self.made[uri][1] = end
-            if self.indexer is not None and end > start:
-                self.indexed[uri] = self.indexer(self.search.entries()[start:end])
+            self.made[uri][1] = len(self.search.entries())
 
     def collect(self) -> None:
         logging.getLogger(mkdocs_build.__name__).removeFilter(self.quiet)
@@ -384,12 +365,10 @@ class _Split:
         built = self._receive(started)
         if built is None:
             built, started = [], 0
-        for uri, (entries, records, indexed) in zip(self.theirs, built, strict=False):
+        for uri, (entries, records) in zip(self.theirs, built, strict=False):
             for record in records:
                 logging.getLogger(record.name).handle(record)
             self.found[uri] = entries
-            if indexed is not None:
-                self.indexed[uri] = indexed
         self._build_here(list(self.theirs)[started:])
         if self.search.active:
             self._index_in_page_order()
@@ -427,8 +406,6 @@ class _Split:
         placed = [False] * len(entries)
         for file in self.doc_files:
             uri = file.src_uri
-            if uri in self.indexed:
-                self.starts[len(ordered)] = self.indexed[uri]
             if uri in self.found:
                 ordered += self.found[uri]
             elif uri in self.made:
@@ -438,12 +415,6 @@ class _Split:
         # entries no page made (none that gardener knows of) keep their order, at the end
         ordered += [entry for entry, done in zip(entries, placed, strict=True) if not done]
         entries[:] = ordered
-
-    def prepared(self) -> Prepared | None:
-        """The pages' shares of the sharded index, by where their entries start in the index."""
-        if self.indexer is None:
-            return None
-        return Prepared(self.indexer.key, self.starts)
 
     def stop(self) -> None:
         logging.getLogger(mkdocs_build.__name__).removeFilter(self.quiet)
@@ -470,7 +441,7 @@ def compile_templates(env: jinja2.Environment, config: MkDocsConfig, doc_files: 
 
 def _work(split: _Split, pages: list[Page], outbox) -> None:
     """The worker: build pages as MkDocs would and send back, page by page, their search
-    entries (and their share of the sharded index) and what was logged."""
+    entries and what was logged."""
     capture = _Capture.instead_of_handlers()
     built = []
     cpu = time.process_time()
@@ -485,8 +456,7 @@ def _work(split: _Split, pages: list[Page], outbox) -> None:
             mkdocs_build._build_page(page, split.config, split.doc_files, split.nav, split.env,
                                      excluded=page.file.inclusion.is_excluded())
             entries = split.search.entries()[start:] if split.search.active else []
-            indexed = split.indexer(entries) if split.indexer is not None and entries else None
-            built.append((entries, [_portable(r) for r in capture.records], indexed))
+            built.append((entries, [_portable(r) for r in capture.records]))
         message: tuple = ("built", built, time.process_time() - cpu)
     except BaseException as exc:  # noqa: BLE001 - whatever happened, this process redoes it
         message = ("failed", f"{type(exc).__name__}: {exc}", 0.0)

@@ -27,7 +27,7 @@ from gardener.site import math_assets, packed_html, search_shards
 from gardener.site.mkdocs import search_reader
 from gardener.site.mkdocs.config import GardenerConfig, to_options
 from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
-from gardener.site.mkdocs.parallel import ParallelBuild, only_known_plugins
+from gardener.site.mkdocs.parallel import ParallelBuild, cpus, only_known_plugins
 from gardener.site.mkdocs.reuse import ServedPages
 from gardener.site.mkdocs.search_index import compact_search_index
 from gardener.site.mkdocs.watching import watch_natively
@@ -229,8 +229,6 @@ class GardenerPlugin(BasePlugin):
     @event_priority(-1000)  # every page is final: every plugin has had its say
     @timed
     def _split_pages(self, env, *, config: MkDocsConfig, files: Files) -> None:
-        self.parallel.indexer = (page_indexer(config) if self.sharded_search and not self.serving
-                                 else None)
         self.parallel.split(env, config, files)
 
     on_env = CombinedEvent(_reuse_env, _split_pages)
@@ -279,7 +277,7 @@ class GardenerPlugin(BasePlugin):
         self.manifest = None
         if self.site is None or self.serving or not self.sharded_search:
             return
-        shards = shard_entries(config, self.parallel.take_prepared())
+        shards = shard_entries(config)
         if shards is not None:
             figures, self.manifest = shards
             log.debug(f"gardener: sharded search index {figures}")
@@ -328,45 +326,36 @@ class GardenerPlugin(BasePlugin):
         return server
 
 
-def shard_entries(config: MkDocsConfig, prepared: search_shards.Prepared | None = None
-                  ) -> tuple[dict, bytes] | None:
+def shard_entries(config: MkDocsConfig) -> tuple[dict, bytes] | None:
     """Write the sharded index from the entries Material's search plugin holds, before it
     writes them as one file: it then writes only its settings (a whole index would take the
-    build's peak memory and be replaced at once). `prepared`: the pages' shares of the index
-    made while they were built. Returns the figures and the manifest, which replaces that file
-    once written; None when this version of Material keeps its entries elsewhere (its file is
-    then read back and rewritten)."""
+    build's peak memory and be replaced at once). Returns the figures and the manifest, which
+    replaces that file once written; None when this version of Material keeps its entries
+    elsewhere (its file is then read back and rewritten)."""
     site_dir = Path(config.site_dir)
     index = getattr(_search_plugin(config), "search_index", None)
-    entries, settings = getattr(index, "entries", None), _index_settings(config)
-    if index is None or not isinstance(entries, list) or settings is None:
+    entries, settings = getattr(index, "entries", None), getattr(index, "config", None)
+    if index is None or not isinstance(entries, list) or not isinstance(settings, dict):
         return None
+    keys = ("lang", "separator", "pipeline", "fields")
     index.entries = []
+    settings = {k: settings[k] for k in keys if k in settings}
     # Written by a forked child, which reads the entries this process holds: the index's own
     # memory (its postings, every page's file) is the child's and goes when it exits, instead
-    # of being the build's peak.
-    figures = apart(_write_shards, site_dir, settings, entries, prepared)
+    # of being the build's peak. This process only waits meanwhile: on two cores a helper
+    # forked before the writer indexes the later pages and writes their files.
+    helper = search_shards.start_helper(site_dir, settings, entries) if cpus() > 1 else None
+    try:
+        figures = apart(_write_shards, site_dir, settings, entries, helper)
+    finally:
+        if helper is not None:
+            helper.handed.close()
     return figures, (site_dir / search_shards.INDEX).read_bytes()
 
 
-def page_indexer(config: MkDocsConfig) -> search_shards.PageIndexer | None:
-    """What makes a page's share of the sharded index as the page is built, or None when
-    Material's search keeps its entries elsewhere."""
-    settings = _index_settings(config)
-    return None if settings is None else search_shards.PageIndexer(settings)
-
-
-def _index_settings(config: MkDocsConfig) -> dict | None:
-    """The settings Material's search index is written with."""
-    settings = getattr(getattr(_search_plugin(config), "search_index", None), "config", None)
-    if not isinstance(settings, dict):
-        return None
-    return {k: settings[k] for k in ("lang", "separator", "pipeline", "fields") if k in settings}
-
-
 def _write_shards(site_dir: Path, settings: dict, entries: list,
-                  prepared: search_shards.Prepared | None) -> dict:
-    return search_shards.write_sharded_index(site_dir, settings, _consumed(entries), prepared)
+                  helper: search_shards.Helper | None) -> dict:
+    return search_shards.write_sharded_index(site_dir, settings, _consumed(entries), helper)
 
 
 def _consumed(entries: list) -> Iterator:
