@@ -277,7 +277,7 @@ class GardenerPlugin(BasePlugin):
         self.manifest = None
         if self.site is None or self.serving or not self.sharded_search:
             return
-        shards = shard_entries(config)
+        shards = shard_entries(config, helped=self.options.parallel_build)
         if shards is not None:
             figures, self.manifest = shards
             log.debug(f"gardener: sharded search index {figures}")
@@ -326,12 +326,13 @@ class GardenerPlugin(BasePlugin):
         return server
 
 
-def shard_entries(config: MkDocsConfig) -> tuple[dict, bytes] | None:
+def shard_entries(config: MkDocsConfig, *, helped: bool = False) -> tuple[dict, bytes] | None:
     """Write the sharded index from the entries Material's search plugin holds, before it
     writes them as one file: it then writes only its settings (a whole index would take the
     build's peak memory and be replaced at once). Returns the figures and the manifest, which
     replaces that file once written; None when this version of Material keeps its entries
-    elsewhere (its file is then read back and rewritten)."""
+    elsewhere (its file is then read back and rewritten). `helped`: the build may use a second
+    core."""
     site_dir = Path(config.site_dir)
     index = getattr(_search_plugin(config), "search_index", None)
     entries, settings = getattr(index, "entries", None), getattr(index, "config", None)
@@ -344,7 +345,8 @@ def shard_entries(config: MkDocsConfig) -> tuple[dict, bytes] | None:
     # memory (its postings, every page's file) is the child's and goes when it exits, instead
     # of being the build's peak. This process only waits meanwhile: on two cores a helper
     # forked before the writer indexes the later pages and writes their files.
-    helper = search_shards.start_helper(site_dir, settings, entries) if cpus() > 1 else None
+    helper = search_shards.start_helper(site_dir, settings, entries) \
+        if helped and cpus() > 1 else None
     try:
         figures = apart(_write_shards, site_dir, settings, entries, helper)
     finally:
