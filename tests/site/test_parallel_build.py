@@ -99,6 +99,10 @@ def test_generated_garden_is_the_same_built_on_two_cores(tmp_path):
     assert taken and taken.group(1) == taken.group(2) != "0"
     # gardener's own Markdown of the worker's articles and concept pages came from the worker
     assert int(taken.group(3)) >= 120
+    # the later pages' share of the sharded index was made by a helper, in the parallel build
+    helped = [int(re.search(r"'pages_helped': (\d+)", run.stderr).group(1))
+              for run in (parallel, sequential)]
+    assert helped[0] > 0 and helped[1] == 0
 
 
 @pytest.mark.parametrize("shards", ["true", "false"])
