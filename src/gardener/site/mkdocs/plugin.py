@@ -32,7 +32,7 @@ from gardener.site.mkdocs.reuse import ServedPages
 from gardener.site.mkdocs.search_index import compact_search_index
 from gardener.site.mkdocs.watching import watch_natively
 from gardener.sources.sanitizing import safe_url
-from gardener.text.segmenter import forget, teach
+from gardener.text.segmenter import forget, prepare_search_reader, teach
 
 log = logging.getLogger("mkdocs.plugins.gardener")
 # Seconds spent in gardener's hooks during the last build, by hook: the garden's share of a
@@ -229,6 +229,8 @@ class GardenerPlugin(BasePlugin):
     @event_priority(-1000)  # every page is final: every plugin has had its say
     @timed
     def _split_pages(self, env, *, config: MkDocsConfig, files: Files) -> None:
+        if self.put_back_reader is not None:
+            prepare_search_reader()  # once, for this process and the page worker
         self.parallel.split(env, config, files)
 
     on_env = CombinedEvent(_reuse_env, _split_pages)
