@@ -13,6 +13,7 @@ from gardener.garden.concepts import sense as sense_module
 from gardener.garden.concepts.matcher import find_mentions, matcher_for, sort_mentions
 from gardener.garden.loading import load_garden
 from gardener.pages.links import link_mentions
+from gardener.text import segmenter
 from tests.conftest import ROOT
 
 GARDEN = load_garden(ROOT / "docs")
@@ -221,3 +222,18 @@ def test_the_english_word_list_never_loads_in_the_build_process():
     assert "English" in detected
     assert wordfreq.zipf_frequency("token", "en") >= sense_module.ENGLISH_ZIPF
 
+
+
+def test_word_scores_begun_ahead_are_the_scores_asked_for_later(monkeypatch):
+    aliases = [a for c in load_garden(ROOT / "docs").concepts for a in c.aliases]
+    expected = sense_module.word_scores(aliases)
+    monkeypatch.setattr(sense_module, "_ZIPF", {})
+    monkeypatch.setattr(segmenter, "_readings", [])
+    sense_module.word_scores_begun(aliases)()
+
+    def asked_again(*args, **kwargs):
+        raise AssertionError("word_scores asked a child again")
+    monkeypatch.setattr(sense_module, "apart", asked_again)
+    monkeypatch.setattr(segmenter, "_read_dictionary", asked_again)
+    assert sense_module.word_scores(aliases) == expected
+    assert any(expected[1].values()) and expected[0]  # both kinds of score are there

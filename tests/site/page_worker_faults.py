@@ -8,6 +8,10 @@ Faults, each in real code the build runs:
   own pages long before and takes back those the worker has not started;
 - `render-dies`: the process that renders part of the pages' Markdown ends abruptly at its
   third page;
+- `slow-reading`: this process takes 20 ms longer to read each page, so the Markdown worker,
+  done with its share, renders this process's last pages before it reaches them;
+- `slow-reading-render-dies`: the same, and the Markdown worker ends abruptly at the second
+  page it takes from this process's share;
 - `markdown-differs`: Material's tags plugin changes every page's Markdown in that process only
   (an HTML comment, which Python-Markdown keeps), so its HTML must not be used;
 - `source-differs`: every page's source reads with an HTML comment more in that process only,
@@ -59,6 +63,24 @@ def fault(kind: str) -> None:
                     os._exit(3)
             return render(page, *args, **kwargs)
         Page.render = dying
+    elif kind.startswith("slow-reading"):
+        read_source, render, rendered = Page.read_source, Page.render, []
+
+        def slow_reading(page, config):
+            if not _in_worker():
+                time.sleep(0.02)
+            read_source(page, config)
+
+        def dying_beyond_share(page, config, files):
+            if _in_worker():
+                rendered.append(page)
+                share = len(files.documentation_pages()) // 2
+                if len(rendered) == share + 2:
+                    os._exit(3)
+            return render(page, config, files)
+        Page.read_source = slow_reading
+        if kind.endswith("render-dies"):
+            Page.render = dying_beyond_share
     elif kind == "markdown-differs":
         markdown = TagsPlugin.on_page_markdown
 

@@ -145,6 +145,22 @@ def test_the_pages_a_slow_worker_has_not_started_are_taken_back(repo_copy):
     assert_same_build(parallel, sequential, repo_copy)
 
 
+@pytest.mark.parametrize("fault", ["slow-reading", "slow-reading-render-dies"])
+def test_the_markdown_worker_renders_the_builds_last_pages_when_it_is_ahead(repo_copy, fault):
+    sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential")
+    parallel = build(repo_copy, repo_copy / "mkdocs.yml", "site-parallel", fault)
+    taken = re.search(r"Markdown of (\d+) of (\d+) pages rendered by a worker \(0 rendered "
+                      r"again here.*; (\d+) taken from this process's share", parallel.stderr)
+    assert taken, parallel.stderr[-3000:]
+    share = int(taken.group(2)) - int(taken.group(3))
+    if fault == "slow-reading":
+        assert int(taken.group(3)) > 10 and taken.group(1) == taken.group(2)
+    else:  # its pages from the second it took on are rendered here
+        assert "the Markdown worker stopped" in parallel.stderr
+        assert int(taken.group(1)) == share + 1
+    assert_same_build(parallel, sequential, repo_copy)
+
+
 @pytest.mark.parametrize("fault", ["render-dies", "markdown-differs", "source-differs"])
 def test_the_markdown_workers_html_is_taken_only_for_the_same_markdown(repo_copy, fault):
     sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential")

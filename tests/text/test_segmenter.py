@@ -4,6 +4,8 @@ garden's own words; the dictionary counts are jieba's."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -103,3 +105,70 @@ def test_dictionary_counts_are_jiebas(python_jieba):
         assert counts.get(word) == freq.get(word), word
     assert not any(w in counts for w in absent)
     assert segmenter._total() == python_jieba.dt.total
+
+
+def test_a_reading_begun_ahead_answers_for_the_words_and_their_pieces(monkeypatch):
+    words = garden_words()
+    fresh_counts = segmenter.dictionary_counts(words)
+    segmenter.forget()
+    segmenter.teach(words)
+    fresh_taught = segmenter.taught()
+    segmenter.forget()
+    monkeypatch.setattr(segmenter, "_readings", [])
+    keep = segmenter.dictionary_begun(words)  # read by a forked child
+    keep()
+    assert segmenter._readings, "the child's reading is kept"
+
+    def no_second_reading(wanted):
+        raise AssertionError(f"the dictionary was read again for {len(wanted)} words")
+    monkeypatch.setattr(segmenter, "_read_dictionary", no_second_reading)
+    assert segmenter.dictionary_counts(words) == fresh_counts
+    assert segmenter.dictionary_counts(words[:3]) == {
+        w: n for w, n in fresh_counts.items() if w in words[:3]}
+    segmenter.teach(words)
+    segmenter.prepare_search_reader()
+    assert segmenter.taught() == fresh_taught  # the same frequencies as read here
+    segmenter.forget()
+
+
+def test_a_reading_for_other_words_reads_the_dictionary_again(monkeypatch):
+    monkeypatch.setattr(segmenter, "_readings", [])
+    segmenter.dictionary_begun(["缩放定律"])()
+    read = []
+    original = segmenter._read_dictionary
+    monkeypatch.setattr(segmenter, "_read_dictionary",
+                        lambda wanted: read.append(wanted) or original(wanted))
+    assert segmenter.dictionary_counts(["缩放"]) == {"缩放": segmenter.dictionary_counts(
+        ["缩放定律", "缩放"])["缩放"]}
+    assert read == []  # a piece of a word read ahead
+    segmenter.dictionary_counts(["对齐"])
+    assert read == [frozenset({"对齐"})]
+
+
+def test_a_build_process_leaves_reading_the_dictionary_and_word_list_to_children():
+    """The garden, as a build analyses it, then the search reader made as before the page
+    worker's fork: jieba's dictionary file and wordfreq's list are read by children, in a
+    fresh interpreter."""
+    code = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from gardener.options import Options\n"
+        "from gardener.text import segmenter\n"
+        "from gardener.pages.site import GardenSite\n"
+        "from gardener.site.mkdocs.plugin import teach_segmenter\n"
+        "here, read = os.getpid(), []\n"
+        "original = segmenter._read_dictionary\n"
+        "def reading(wanted):\n"
+        "    if os.getpid() == here:\n"
+        "        read.append(len(wanted))\n"
+        "    return original(wanted)\n"
+        "segmenter._read_dictionary = reading\n"
+        f"site = GardenSite(Path({str(ROOT / 'docs')!r}), Options())\n"
+        "teach_segmenter(site)\n"
+        "segmenter.prepare_search_reader()\n"
+        "assert segmenter.taught(), 'no word taught'\n"
+        "print(read, 'wordfreq' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[] False"

@@ -7,7 +7,7 @@ the others from loading.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -250,15 +250,22 @@ def updated_from_git(articles: list[Article], docs_dir: Path, cache: AnalysisCac
 
 
 def load_garden(docs_dir: Path, articles_dir: str = "articles", concepts_dir: str = "concepts",
-                cache: AnalysisCache | None = None) -> Garden:
-    """Every article and concept note; unchanged files come from the cache unparsed."""
+                cache: AnalysisCache | None = None,
+                concepts_read: Callable[[tuple[Concept, ...]], None] | None = None) -> Garden:
+    """Every article and concept note; unchanged files come from the cache unparsed.
+    `concepts_read` is told the concepts before the articles are read (work that needs only
+    them can begin meanwhile)."""
     docs_dir = Path(docs_dir)
     cache = cache or AnalysisCache()
+    c_digests: dict[str, str] = {}
+    concepts, c_problems = _load_all(markdown_files(docs_dir / concepts_dir), docs_dir,
+                                     load_concept, cache, c_digests)
+    if concepts_read is not None:
+        concepts_read(tuple(concepts))
     digests: dict[str, str] = {}
     articles, a_problems = _load_all(markdown_files(docs_dir / articles_dir), docs_dir,
                                      load_article, cache, digests)
     articles = updated_from_git(articles, docs_dir, cache)
-    concepts, c_problems = _load_all(markdown_files(docs_dir / concepts_dir), docs_dir,
-                                     load_concept, cache, digests)
+    digests.update(c_digests)
     return Garden(docs_dir, tuple(articles), tuple(concepts), tuple(a_problems + c_problems),
                   digests)

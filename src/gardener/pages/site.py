@@ -11,7 +11,7 @@ a rendered page is kept under its inputs, so nothing here decides what a page de
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
@@ -19,6 +19,7 @@ from typing import TypeVar
 from gardener.articles.model import Article, Concept, Diagnostic, Garden
 from gardener.garden.cache import AnalysisCache
 from gardener.garden.concepts.index import ConceptIndex, analyse_concepts, concept_matcher
+from gardener.garden.concepts.sense import word_scores_begun
 from gardener.garden.connections import Connections, connect, rank_related
 from gardener.garden.loading import load_garden
 from gardener.garden.similarity import read_terms
@@ -59,13 +60,11 @@ class GardenSite:
     def __init__(self, docs_dir: Path, options: Options, cache: AnalysisCache | None = None):
         self.options = options
         self.cache = cache or AnalysisCache()
-        self.garden: Garden = load_garden(docs_dir, options.articles_dir, options.concepts_dir,
-                                          self.cache)
-        # The glossary's pinyin is spelled by a child meanwhile (see _pinyin).
         self._spelled: Callable[[], dict[str, str]] | None = None
-        pinyin_key = self._pinyin_key()
-        if options.glossary and pinyin_key not in self.cache:
-            self._spelled = spellings_begun(pinyin_key[1])
+        self._scored: Callable[[], None] = lambda: None
+        self.garden: Garden = load_garden(docs_dir, options.articles_dir, options.concepts_dir,
+                                          self.cache, concepts_read=self._begin_for_concepts)
+        self._scored()
         # While this process finds every article's mentions, a child reads their dated
         # statements for the timeline and a worker their words for related articles.
         events = None
@@ -98,6 +97,14 @@ class GardenSite:
         self.view = GardenView(self.garden, self.concepts, self.timeline.events, options, linker,
                                self.connections)
         self._made: tuple[frozenset[str], dict[str, str]] | None = None
+
+    def _begin_for_concepts(self, concepts: tuple[Concept, ...]) -> None:
+        """While the articles are read, children spell the glossary's pinyin (see _pinyin) and
+        read what the concept matcher asks of jieba's dictionary and wordfreq's list."""
+        key = _pinyin_key(concepts)
+        if self.options.glossary and key not in self.cache:
+            self._spelled = spellings_begun(key[1])
+        self._scored = word_scores_begun(a for c in concepts for a in c.aliases)
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -181,7 +188,7 @@ class GardenSite:
         return home.inputs(self.view)
 
     def _pinyin_key(self) -> tuple[str, tuple[str, ...]]:
-        return "pinyin", tuple(sorted({c.title for c in self.garden.concepts}))
+        return _pinyin_key(self.garden.concepts)
 
     def _pinyin(self) -> dict[str, str]:
         key = self._pinyin_key()
@@ -232,3 +239,7 @@ class GardenSite:
         if home.MARKER in markdown:
             return home.fill_marker(markdown, self._home, path)
         return markdown
+
+
+def _pinyin_key(concepts: Iterable[Concept]) -> tuple[str, tuple[str, ...]]:
+    return "pinyin", tuple(sorted({c.title for c in concepts}))

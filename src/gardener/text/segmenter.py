@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from gardener.forks import begun
 
 if TYPE_CHECKING:
     import rjieba
@@ -94,40 +96,86 @@ def _dictionary_file() -> Path:
     return Path(spec.origin).parent / "dict.txt"
 
 
-@lru_cache(maxsize=1)
 def _total() -> int:
     """The sum of the dictionary's counts (jieba's `total`, which a taught word's frequency is
     measured against)."""
-    with _dictionary_file().open(encoding="utf-8") as lines:
-        return sum(int(line.split(" ", 2)[1]) for line in lines)
+    return _reading(frozenset())[0]
 
 
-@lru_cache(maxsize=8)  # one entry per set of words asked about: a rebuild asks the same again
 def _counts(wanted: frozenset[str]) -> dict[str, int]:
     """The dictionary's count of each wanted word, and 0 for the start of a longer word that is
-    not a word itself, as jieba keeps it. One pass over the file, reading only the lines that
-    start as a wanted word does: the whole table as a Python dict would cost the memory jieba-rs
-    saves."""
+    not a word itself, as jieba keeps it."""
+    return _reading(wanted)[1]
+
+
+# The readings of the dictionary kept (a few: a rebuild asks about the same words again): the
+# words asked about, jieba's total, their counts. A reading for more words answers for fewer.
+_readings: list[tuple[frozenset[str], int, dict[str, int]]] = []
+_READINGS_KEPT = 4
+
+
+def _reading(wanted: frozenset[str]) -> tuple[int, dict[str, int]]:
+    for words, total, counts in _readings:
+        if wanted <= words:
+            return total, counts if words == wanted else \
+                {word: count for word, count in counts.items() if word in wanted}
+    total, counts = _read_dictionary(wanted)
+    _keep_reading(wanted, total, counts)
+    return total, counts
+
+
+def _keep_reading(wanted: frozenset[str], total: int, counts: dict[str, int]) -> None:
+    _readings.insert(0, (wanted, total, counts))
+    del _readings[_READINGS_KEPT:]
+
+
+def _read_dictionary(wanted: frozenset[str]) -> tuple[int, dict[str, int]]:
+    """jieba's total and the counts of the wanted words, in one pass over the file, keeping
+    only the lines that start as a wanted word does: the whole table as a Python dict would
+    cost the memory jieba-rs saves."""
     counts: dict[str, int] = {}
+    total = 0
     firsts = {word[0] for word in wanted if word}
     longest = max(map(len, wanted), default=0)
     with _dictionary_file().open(encoding="utf-8") as lines:
         for line in lines:
-            if line[0] not in firsts:
-                continue
             word, count = line.split(" ", 2)[:2]  # word, count, part of speech
+            total += int(count)
+            if word[0] not in firsts:
+                continue
             if word in wanted:
                 counts[word] = int(count)
             for end in range(1, min(len(word), longest + 1)):
                 if word[:end] in wanted:
                     counts.setdefault(word[:end], 0)
-    return counts
+    return total, counts
 
 
 def dictionary_counts(words: Iterable[str]) -> dict[str, int]:
     """How often jieba's dictionary counts each of words; 0 for the start of a longer word that
     is not a word itself; words it holds neither way are left out."""
     return dict(_counts(frozenset(words)))
+
+
+def dictionary_begun(words: Iterable[str]) -> Callable[[], None]:
+    """Read the dictionary for these words, and every piece of them (what teaching them asks),
+    in a child started now: the function returned waits for it and keeps the reading, so
+    `dictionary_counts` and the search reader then ask nothing of the file. (In a process that
+    cannot fork, nothing is read ahead.)"""
+    wanted = frozenset(_substrings(words))
+    if any(wanted <= known for known, _total, _counts in _readings):
+        return lambda: None
+    reading = begun(_read_dictionary, wanted, unforked=_nothing)
+
+    def keep() -> None:
+        found = reading()
+        if found is not None:
+            _keep_reading(wanted, *found)
+    return keep
+
+
+def _nothing(_wanted: frozenset[str]) -> None:
+    return None
 
 
 # -- the search reader
@@ -219,6 +267,13 @@ def _reader_for_taught() -> rjieba.Jieba:
 def _substrings(words: Iterable[str]) -> set[str]:
     return {word[i:j] for word in words for i in range(len(word))
             for j in range(i + 1, len(word) + 1)}
+
+
+def prepare_search_reader() -> None:
+    """Make the search reader now, before the build forks the processes that search pages:
+    each would otherwise make its own."""
+    if _taught:
+        _search_reader()
 
 
 def _suggested(word: str, reader: rjieba.Jieba, counts: dict[str, int], total: int) -> int:

@@ -22,13 +22,13 @@ would not read as the concept:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 
-from gardener.forks import apart
+from gardener.forks import apart, begun
 from gardener.text.cjk import has_cjk
-from gardener.text.segmenter import cut, dictionary_counts
+from gardener.text.segmenter import cut, dictionary_begun, dictionary_counts
 
 __all__ = ["AMBIGUOUS_FREQ", "ENGLISH_ZIPF", "PROFILE_MIN", "Sense", "SenseFilter", "detected_ambiguous",
            "english_zipfs", "release_word_lists", "word_scores"]
@@ -67,10 +67,14 @@ def english_zipfs(words: Iterable[str]) -> dict[str, float]:
     words = set(words)
     wanted = sorted(words - _ZIPF.keys())
     if wanted:
-        if len(_ZIPF) + len(wanted) > _ZIPF_MAX:
-            _ZIPF.clear()
-        _ZIPF.update(apart(_zipfs, wanted, unforked=_zipfs_let_go))
+        _remember(apart(_zipfs, wanted, unforked=_zipfs_let_go))
     return {word: _ZIPF[word] for word in words}
+
+
+def _remember(scores: dict[str, float]) -> None:
+    if len(_ZIPF) + len(scores) > _ZIPF_MAX:
+        _ZIPF.clear()
+    _ZIPF.update(scores)
 
 
 def _zipfs(words: list[str]) -> dict[str, float]:
@@ -99,6 +103,27 @@ def release_word_lists() -> None:
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z][a-z]*")  # one word, capitalised at most: "token", "Claude"
+
+
+def word_scores_begun(aliases: Iterable[str]) -> Callable[[], None]:
+    """What `word_scores` will ask about these aliases, found by children started now (jieba's
+    dictionary and wordfreq's list take a few tenths of a second each to read): the function
+    returned waits for them and keeps their answers, so `word_scores` finds them at hand."""
+    texts = [alias.strip() for alias in aliases]
+    dictionary = dictionary_begun(t for t in texts if has_cjk(t))
+    english = sorted({t.lower() for t in texts if _LATIN_WORD.fullmatch(t)} - _ZIPF.keys())
+    scores = begun(_zipfs, english, unforked=_nothing) if english else _nothing
+
+    def keep() -> None:
+        dictionary()
+        found = scores()
+        if found is not None:
+            _remember(found)
+    return keep
+
+
+def _nothing(*_args) -> None:
+    return None
 
 
 def word_scores(aliases: Iterable[str]) -> tuple[dict[str, int], dict[str, float]]:

@@ -540,24 +540,33 @@ class _Renders:
     Python-Markdown (`pre_page`, reading, `page_markdown`, rendering), sending each result as
     soon as it has it. This process still reads every page and runs `page_markdown` itself;
     for a page of the worker it takes the worker's HTML only when the Markdown and front-matter
-    it reached are exactly those the worker rendered, and renders the page itself otherwise."""
+    it reached are exactly those the worker rendered, and renders the page itself otherwise.
 
-    def __init__(self, theirs: set[str], process, inbox) -> None:
+    Reading every page costs this process more than the worker, so the worker, done with its
+    share, goes on with this process's pages from the last one back, while this process goes
+    forward: `claims` holds [this process's next page, the worker's first], each page taken by
+    whoever claims it first, under the array's lock."""
+
+    def __init__(self, theirs: set[str], mine: dict[str, int], claims, process, inbox) -> None:
         self.theirs, self.process, self.inbox = theirs, process, inbox
+        self.mine, self.claims = mine, claims  # this process's share: its pages' places
         self.found: dict[str, tuple] = {}
         self.open = True
-        self.taken = self.differed = self.garden_taken = 0
+        self.taken = self.differed = self.garden_taken = self.stolen = 0
 
     @classmethod
     def fork(cls, owner: ParallelBuild, doc_files: Sequence[File], config: MkDocsConfig,
              files: Files) -> _Renders | None:
         share = doc_files[1::2]  # this process reads every page anyway, so the worker is ahead
+        mine = doc_files[0::2]
         context = multiprocessing.get_context("fork")
         inbox, outbox = context.Pipe(duplex=False)
+        claims = context.Array("i", [0, len(mine)])
         gc.freeze()  # see _Split.fork
         try:
             process = context.Process(target=_render_work, name="gardener-markdown",
-                                      daemon=True, args=(owner, share, config, files, outbox))
+                                      daemon=True,
+                                      args=(owner, share, mine, claims, config, files, outbox))
             process.start()
         except OSError as exc:
             log.debug(f"gardener: no worker process ({exc}); Markdown rendered on one core")
@@ -566,7 +575,8 @@ class _Renders:
         finally:
             gc.unfreeze()
             outbox.close()
-        return cls({f.src_uri for f in share}, process, inbox)
+        return cls({f.src_uri for f in share},
+                   {f.src_uri: place for place, f in enumerate(mine)}, claims, process, inbox)
 
     def take(self, page: Page, markdown: str) -> Rendered | None:
         uri = page.file.src_uri
@@ -592,11 +602,25 @@ class _Renders:
     def _awaited(self, uri: str) -> tuple | None:
         """What the worker sent for one of its pages, once it has; None for a page not its or
         one it never sent (it stopped)."""
+        if uri in self.mine:
+            self._claim(uri)
+        while self.open and self.inbox.poll():
+            self._receive()  # what is sent: a worker blocked on a full pipe would wait for us
         if uri not in self.theirs:
             return None
         while uri not in self.found and self.open:
             self._receive()
         return self.found.get(uri)
+
+    def _claim(self, uri: str) -> None:
+        """This process's page, its own unless the worker has claimed it already."""
+        place = self.mine.pop(uri)
+        with self.claims.get_lock():
+            if place < self.claims[1]:
+                self.claims[0] = max(self.claims[0], place + 1)
+                return
+        self.theirs.add(uri)
+        self.stolen += 1
 
     def _receive(self) -> None:
         try:
@@ -616,34 +640,51 @@ class _Renders:
         self.inbox.close()
         self.process.join()
         log.debug(f"gardener: Markdown of {self.taken} of {len(self.theirs)} pages rendered by "
-                  f"a worker ({self.differed} rendered again here: their Markdown differed); "
+                  f"a worker ({self.differed} rendered again here: their Markdown differed; "
+                  f"{self.stolen} taken from this process's share before it reached them); "
                   f"gardener's Markdown of {self.garden_taken} made there")
 
 
-def _render_work(owner: ParallelBuild, share: list[File], config: MkDocsConfig, files: Files,
-                 outbox) -> None:
-    """The Markdown worker: each page up to Python-Markdown, as MkDocs' `_populate_page`."""
+def _render_work(owner: ParallelBuild, share: list[File], theirs: list[File], claims,
+                 config: MkDocsConfig, files: Files, outbox) -> None:
+    """The Markdown worker: each page up to Python-Markdown, as MkDocs' `_populate_page`; its
+    own share, then the build's pages it claims before the build reaches them (`theirs`, from
+    the last back)."""
     owner._renders = None  # this process's own pages are rendered here, not asked for
     capture = _Capture.instead_of_handlers()
     owner.garden_io, owner.capture = {}, capture
     try:
         for file in share:
-            page = file.page if file.page is not None else Page(None, file, config)
-            config._current_page = page
-            page = config.plugins.on_pre_page(page, config=config, files=files)
-            page.read_source(config)
-            page.markdown = config.plugins.on_page_markdown(
-                page.markdown or "", page=page, config=config, files=files)
-            capture.records = []  # the rest is said by the build's own reading of the page
-            page.render(config, files)
-            links = page.links_to_anchors
-            rendered = Rendered(
-                page.content or "", page.toc, page._title_from_render, page.present_anchor_ids,
-                None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
-                tuple(_portable(r) for r in capture.records))
-            outbox.send((file.src_uri, page.markdown, page.meta, rendered,
-                         owner.garden_io.pop(file.src_uri, None)))
+            outbox.send(_rendered_here(owner, file, config, files, capture))
+        while True:
+            with claims.get_lock():
+                place = claims[1] - 1
+                if place < claims[0]:
+                    break  # the build has reached every page left
+                claims[1] = place
+            outbox.send(_rendered_here(owner, theirs[place], config, files, capture))
         outbox.send((None, "done"))
     except BaseException as exc:  # noqa: BLE001 - the build renders the rest itself
         outbox.send((None, f"{type(exc).__name__}: {exc}"))
     outbox.close()
+
+
+def _rendered_here(owner: ParallelBuild, file: File, config: MkDocsConfig, files: Files,
+                   capture: _Capture) -> tuple:
+    """One page as the Markdown worker sends it: its address, Markdown, front-matter, HTML and
+    what making gardener's Markdown of it logged."""
+    page = file.page if file.page is not None else Page(None, file, config)
+    config._current_page = page
+    page = config.plugins.on_pre_page(page, config=config, files=files)
+    page.read_source(config)
+    page.markdown = config.plugins.on_page_markdown(
+        page.markdown or "", page=page, config=config, files=files)
+    capture.records = []  # the rest is said by the build's own reading of the page
+    page.render(config, files)
+    links = page.links_to_anchors
+    rendered = Rendered(
+        page.content or "", page.toc, page._title_from_render, page.present_anchor_ids,
+        None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
+        tuple(_portable(r) for r in capture.records))
+    return (file.src_uri, page.markdown, page.meta, rendered,
+            (owner.garden_io or {}).pop(file.src_uri, None))

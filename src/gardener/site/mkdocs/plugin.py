@@ -24,7 +24,7 @@ from gardener.garden.loading import MAX_ALIAS_CHARS
 from gardener.pages import feeds
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets, packed_html, search_shards
-from gardener.site.mkdocs import search_reader
+from gardener.site.mkdocs import one_markdown, search_reader
 from gardener.site.mkdocs.config import GardenerConfig, to_options
 from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
 from gardener.site.mkdocs.parallel import ParallelBuild, cpus, only_known_plugins
@@ -32,7 +32,7 @@ from gardener.site.mkdocs.reuse import ServedPages
 from gardener.site.mkdocs.search_index import compact_search_index
 from gardener.site.mkdocs.watching import watch_natively
 from gardener.sources.sanitizing import safe_url
-from gardener.text.segmenter import forget, teach
+from gardener.text.segmenter import forget, prepare_search_reader, teach
 
 log = logging.getLogger("mkdocs.plugins.gardener")
 # Seconds spent in gardener's hooks during the last build, by hook: the garden's share of a
@@ -68,6 +68,7 @@ class GardenerPlugin(BasePlugin):
         self.dirty = False
         self.parallel = ParallelBuild(self)
         self.put_back_reader: Callable[[], None] | None = None  # Material's search's jieba
+        self.put_back_markdown: Callable[[], None] | None = None  # MkDocs' page module's
         self.lets_go_of_markdown = False  # see _let_go_of_markdown
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -119,7 +120,7 @@ class GardenerPlugin(BasePlugin):
         if self.reusing is not None:
             self.reusing.start(config)
         forget()  # the last build's words: the analysis reads texts as a fresh process does
-        self._lend_reader(config)
+        self._lend(config)
         self.lets_go_of_markdown = not self.serving and only_known_plugins(config)
         self.site = GardenSite(Path(config.docs_dir), self.options, self.cache)
         report_to_mkdocs(self.site.diagnostics)
@@ -144,14 +145,18 @@ class GardenerPlugin(BasePlugin):
                     files.append(File.generated(config, path, content=data))
         return files
 
-    def _lend_reader(self, config: MkDocsConfig) -> None:
-        self._return_reader()
+    def _lend(self, config: MkDocsConfig) -> None:
+        """For this build: Material's search gets gardener's Chinese reader; MkDocs renders
+        every page with one Python-Markdown converter."""
+        self._put_back()
         self.put_back_reader = search_reader.lend(config)
+        self.put_back_markdown = one_markdown.lend(config)
 
-    def _return_reader(self) -> None:
-        if self.put_back_reader is not None:
-            self.put_back_reader()
-            self.put_back_reader = None
+    def _put_back(self) -> None:
+        for put_back in (self.put_back_reader, self.put_back_markdown):
+            if put_back is not None:
+                put_back()
+        self.put_back_reader = self.put_back_markdown = None
 
     @timed
     def _garden_nav(self, nav: Navigation, *, config: MkDocsConfig,
@@ -229,6 +234,8 @@ class GardenerPlugin(BasePlugin):
     @event_priority(-1000)  # every page is final: every plugin has had its say
     @timed
     def _split_pages(self, env, *, config: MkDocsConfig, files: Files) -> None:
+        if self.put_back_reader is not None:
+            prepare_search_reader()  # once, for this process and the page worker
         self.parallel.split(env, config, files)
 
     on_env = CombinedEvent(_reuse_env, _split_pages)
@@ -289,7 +296,7 @@ class GardenerPlugin(BasePlugin):
     @event_priority(-100)  # after the search plugin has written its index
     @timed
     def _finish_build(self, *, config: MkDocsConfig) -> None:
-        self._return_reader()
+        self._put_back()
         if self.reusing is not None:
             self.reusing.finish()
             log.debug(f"gardener: served rebuild: {self.reusing.counts}")
@@ -311,7 +318,7 @@ class GardenerPlugin(BasePlugin):
     on_post_build = CombinedEvent(_collect_pages, _shard_search, _finish_build)
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._return_reader()
+        self._put_back()
         self.parallel.abandon()
         if self.reusing is not None:
             self.reusing.abandon()
