@@ -7,7 +7,7 @@ import contextlib
 import logging
 import multiprocessing
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from functools import partial
 from typing import TypeVar
 
@@ -98,7 +98,7 @@ class Handed:
     def __init__(self, receive=None, child=None) -> None:
         self.receive, self.child = receive, child
 
-    def items(self) -> Iterator:
+    def items(self) -> Generator:
         """The child's items, one by one as it sends them; they stop early when it failed (the
         taker does the rest), and none come where no child was forked."""
         receive, self.receive = self.receive, None

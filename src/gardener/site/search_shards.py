@@ -28,7 +28,7 @@ import shutil
 from array import array
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
@@ -294,7 +294,7 @@ class _Helped:
 
     def __init__(self, helper: Helper | None) -> None:
         self.helper = helper
-        self.items: Iterator[tuple[int, Indexed]] | None = None
+        self.items: Generator[tuple[int, Indexed], None, None] | None = None
         self.taken = 0
 
     def share(self, start: int, sections: list[Mapping]) -> Indexed | None:
@@ -312,7 +312,9 @@ class _Helped:
                 return indexed
             if made_at > start:
                 break
-        self.helper = None  # the helper failed or grouped the entries otherwise: the rest here
+        # the helper failed or grouped the entries otherwise: the rest are made here
+        self.items.close()
+        self.helper = None
         return None
 
 
