@@ -86,17 +86,17 @@ class _Postings:
         self.vocabulary: dict[str, int] = _Numbering()
         self.terms = array("I")
         self.weights = array("d")  # double, as the worker computes them when it indexes
-        self.fields = array("H")  # how many fields of its section hold the term: lunr's frequency
+        self.in_fields = array("I")  # a term once per field holding it: lunr's frequency
         self.ends = array("q")  # per section: where its postings end
         self.pages = array("I")  # per section: its page
         self.sections = array("I")  # per section: its number in the page
 
     def add(self, page: int, indexed: Indexed) -> None:
         """One page's postings, their terms numbered for the whole index."""
-        base = len(self.terms)
-        self.terms.extend(map(self.vocabulary.__getitem__, indexed.term_list()))
+        base, number = len(self.terms), self.vocabulary.__getitem__
+        self.terms.extend(map(number, _split(indexed.terms)))
         self.weights.extend(indexed.weights)
-        self.fields.extend(indexed.fields)
+        self.in_fields.extend(map(number, _split(indexed.in_fields)))
         self.ends.extend(base + end for end in indexed.ends)
         self.pages.extend([page] * len(indexed.ends))
         self.sections.extend(range(len(indexed.ends)))
@@ -112,18 +112,13 @@ class Indexed(NamedTuple):
     """One page's share of the index: what its entries give the postings, and its file."""
 
     locations: tuple[str, ...]  # its entries' addresses: the entries it was made from
-    # Each posting's term, section after section, joined by TERM_JOIN when no term holds it:
-    # one string, where a string per term would cost as much again as the rest.
+    # Each posting's term, section after section; joined by TERM_JOIN (when no term holds it)
+    # for a share sent between processes: one string to send, not a string per term.
     terms: str | list[str]
     weights: array  # per posting: the term's weight in its section
-    fields: array  # per posting: how many fields of its section hold the term
+    in_fields: str | list[str]  # a section's term once per field holding it, joined as terms
     ends: array  # per indexed section: where its postings end
     shown: bytes  # the page's file
-
-    def term_list(self) -> list[str]:
-        if isinstance(self.terms, list):
-            return self.terms
-        return self.terms.split(TERM_JOIN) if self.terms else []
 
 
 TERM_JOIN = "\x00"
@@ -138,27 +133,29 @@ class PageIndexer:
                        for name, spec in (config.get("fields") or {"title": {}, "text": {}}).items()}
         self.marks = redundant_marks(config.get("separator"))
 
-    def __call__(self, sections: list[Mapping]) -> Indexed:
+    def __call__(self, sections: list[Mapping], *, joined: bool = False) -> Indexed:
         terms: list[str] = []
-        weighted, fields, ends = array("d"), array("H"), array("I")
+        in_fields: list[str] = []
+        weighted, ends = array("d"), array("I")
         for doc in sections[:65535]:
             boost = float(doc.get("boost", 1.0) or 1.0)
             weights: dict[str, float] = defaultdict(float)
-            held: Counter[str] = Counter()
             for name, field_boost in self.boosts.items():
                 counts = self.words.counts(doc.get(name))
                 factor = field_boost * boost * (K1 + 1)
                 for term, tf in counts.items():
                     weights[term] += factor * tf / (K1 + tf)
-                held.update(counts.keys())  # its terms in the order weights has them
+                in_fields += counts
             terms += weights
             weighted.extend(weights.values())
-            fields.extend(held.values())
             ends.append(len(terms))
         shown = json.dumps([_shown(doc, self.marks) for doc in sections], ensure_ascii=False,
                            separators=(",", ":")).encode("utf-8")
-        return Indexed(tuple(str(doc.get("location", "")) for doc in sections), _joined(terms),
-                       weighted, fields, ends, shown)
+        if joined:
+            return Indexed(tuple(str(doc.get("location", "")) for doc in sections),
+                           _joined(terms), weighted, _joined(in_fields), ends, shown)
+        return Indexed(tuple(str(doc.get("location", "")) for doc in sections), terms, weighted,
+                       in_fields, ends, shown)
 
 
 def _joined(terms: list[str]) -> str | list[str]:
@@ -166,6 +163,12 @@ def _joined(terms: list[str]) -> str | list[str]:
     if joined.count(TERM_JOIN) != max(len(terms) - 1, 0):  # a term holds TERM_JOIN itself
         return terms
     return joined
+
+
+def _split(terms: str | list[str]) -> list[str]:
+    if isinstance(terms, list):
+        return terms
+    return terms.split(TERM_JOIN) if terms else []
 
 
 class _Numbering(dict):
@@ -283,7 +286,7 @@ def _help(pages_dir: Path, config: Mapping, docs: Sequence[Mapping], start: int,
     """The helper: each page's share (with where its entries start), its file written."""
     indexer = PageIndexer(config)
     for number, sections in enumerate(_pages(docs[start:]), start=first):
-        indexed = indexer(sections)
+        indexed = indexer(sections, joined=True)
         _write_bytes(pages_dir / f"{number}.json", indexed.shown)
         yield start, indexed
         start += len(sections)
@@ -466,9 +469,8 @@ def _write_shards(folder: Path, postings: _Postings, count: int, digest) -> list
     order = np.argsort(places, kind="stable")  # each term's postings together, in page order
     starts = np.searchsorted(places[order], np.arange(len(written) + 1)).tolist()
     del places
-    frequency = np.bincount(np.frombuffer(postings.terms, dtype=np.uint32),
-                            weights=np.frombuffer(postings.fields, dtype=np.uint16),
-                            minlength=len(written))
+    frequency = np.bincount(np.frombuffer(postings.in_fields, dtype=np.uint32),
+                            minlength=len(written)).astype(np.float64)
     # lunr's idf, by place
     idf = np.log(1 + np.abs((count - frequency + 0.5) / (frequency + 0.5)))[np.argsort(rank)]
     shards: list = []
