@@ -4,12 +4,10 @@ the site is the one a build unpacking them straight after rendering makes."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from gardener.pages.common import html_list, packed_html, unpacked_html
+from tests.conftest import fresh_python
 
 # Builds the garden in a fresh process and says how many pages search read with blocks still
 # packed. "render" unpacks every block straight after rendering, as builds did before.
@@ -41,11 +39,8 @@ print("read packed:", sum(read_packed))
 
 
 def build(root: Path, site: Path, unpacked: str) -> int:
-    run = subprocess.run([sys.executable, "-c", SCRIPT, str(root / "mkdocs.yml"), str(site),
-                          unpacked], capture_output=True, text=True, cwd=root, timeout=900,
-                         env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
-    assert run.returncode == 0, run.stderr[-3000:]
-    return int(run.stdout.split("read packed: ")[1].split()[0])
+    output = fresh_python(SCRIPT, str(root / "mkdocs.yml"), str(site), unpacked, cwd=root)
+    return int(output.split("read packed: ")[1].split()[0])
 
 
 def test_search_reads_left_out_lists_packed_and_the_site_is_the_same(repo_copy):
