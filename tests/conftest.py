@@ -66,6 +66,15 @@ def repo_copy(tmp_path) -> Path:
     return tmp_path
 
 
+def fresh_python(code: str, *args: str, cwd: Path = ROOT) -> str:
+    """code run by a fresh interpreter (`sys.argv[1:]` is args), as a build runs; what it
+    printed, once it is known to have succeeded."""
+    run = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                         cwd=cwd, timeout=900, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    assert run.returncode == 0, run.stderr[-3000:]
+    return run.stdout
+
+
 def build_site(root: Path, *extra: str) -> subprocess.CompletedProcess:
     """A real `mkdocs build --strict` of the garden at root into root/site."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")

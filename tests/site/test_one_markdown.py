@@ -4,14 +4,12 @@ heading's id) reaches the next."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from mkdocs.config import load_config
 
 from gardener.site.mkdocs import one_markdown
+from tests.conftest import fresh_python
 
 # Builds the garden in a fresh process, counting the converters made. "own" gives every page a
 # converter of its own, as MkDocs does.
@@ -66,11 +64,7 @@ $$E = mc^2$$
 
 
 def build(root: Path, site: Path, converters: str) -> str:
-    run = subprocess.run([sys.executable, "-c", SCRIPT, str(root / "mkdocs.yml"), str(site),
-                          converters], capture_output=True, text=True, cwd=root, timeout=900,
-                         env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
-    assert run.returncode == 0, run.stderr[-3000:]
-    return run.stdout
+    return fresh_python(SCRIPT, str(root / "mkdocs.yml"), str(site), converters, cwd=root)
 
 
 def test_one_converter_makes_the_pages_a_converter_each_makes(repo_copy):

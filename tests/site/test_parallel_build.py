@@ -147,36 +147,46 @@ def test_the_pages_a_slow_worker_has_not_started_are_taken_back(repo_copy):
 
 @pytest.mark.parametrize("fault", ["slow-reading", "slow-reading-render-dies"])
 def test_the_markdown_worker_renders_the_builds_last_pages_when_it_is_ahead(repo_copy, fault):
-    sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential")
-    parallel = build(repo_copy, repo_copy / "mkdocs.yml", "site-parallel", fault)
-    taken = re.search(r"Markdown of (\d+) of (\d+) pages rendered by a worker \(0 rendered "
-                      r"again here.*; (\d+) taken from this process's share", parallel.stderr)
-    assert taken, parallel.stderr[-3000:]
-    share = int(taken.group(2)) - int(taken.group(3))
+    parallel, sequential = both_builds(repo_copy, fault)
+    taken, of, differed, stolen, _garden = markdown_worker_counts(parallel)
+    assert differed == 0
     if fault == "slow-reading":
-        assert int(taken.group(3)) > 10 and taken.group(1) == taken.group(2)
+        assert stolen > 10 and taken == of
     else:  # its pages from the second it took on are rendered here
         assert "the Markdown worker stopped" in parallel.stderr
-        assert int(taken.group(1)) == share + 1
+        assert taken == of - stolen + 1
     assert_same_build(parallel, sequential, repo_copy)
 
 
 @pytest.mark.parametrize("fault", ["render-dies", "markdown-differs", "source-differs"])
 def test_the_markdown_workers_html_is_taken_only_for_the_same_markdown(repo_copy, fault):
-    sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential")
-    parallel = build(repo_copy, repo_copy / "mkdocs.yml", "site-parallel", fault)
-    taken = re.search(r"Markdown of (\d+) of (\d+) pages rendered by a worker \((\d+) rendered "
-                      r"again here.*gardener's Markdown of (\d+) made there", parallel.stderr)
-    assert taken, parallel.stderr[-3000:]
+    parallel, sequential = both_builds(repo_copy, fault)
+    taken, of, differed, _stolen, garden = markdown_worker_counts(parallel)
     if fault == "render-dies":
         assert "the Markdown worker stopped" in parallel.stderr
-        assert int(taken.group(1)) == 2  # it died at its third page
-        assert int(taken.group(4)) == 2  # and gardener's Markdown of those two came with them
+        assert taken == 2  # it died at its third page
+        assert garden == 2  # and gardener's Markdown of those two came with them
     else:
-        assert int(taken.group(1)) == 0 and taken.group(3) == taken.group(2)
+        assert taken == 0 and differed == of
         # the Markdown reached gardener changed (the tags plugin, wrapped, runs before it)
-        assert int(taken.group(4)) == 0
+        assert garden == 0
     assert_same_build(parallel, sequential, repo_copy)
+
+
+def both_builds(root: Path, fault: str) -> tuple[subprocess.CompletedProcess, ...]:
+    """The garden built on two cores with the fault, and on one core without it."""
+    sequential = build(root, sequential_config(root), "site-sequential")
+    return build(root, root / "mkdocs.yml", "site-parallel", fault), sequential
+
+
+def markdown_worker_counts(run: subprocess.CompletedProcess) -> list[int]:
+    """What the build says of the Markdown worker's pages: taken, of, rendered again here,
+    taken from the build's share, gardener's Markdown made there."""
+    found = re.search(r"Markdown of (\d+) of (\d+) pages rendered by a worker \((\d+) rendered "
+                      r"again here.*; (\d+) taken from this process's share.*gardener's Markdown "
+                      r"of (\d+) made there", run.stderr)
+    assert found, run.stderr[-3000:]
+    return [int(number) for number in found.groups()]
 
 
 def test_a_page_that_cannot_be_built_fails_the_build_as_before(repo_copy):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from tests.conftest import fresh_python
+
 # Builds the garden in a fresh process. "jieba" makes the search plugin read with jieba in
 # Python, taught the garden's words, as it did before it was lent gardener's reader.
 SCRIPT = """
@@ -30,11 +32,7 @@ print("search reads with jieba again:", material_search.jieba is jieba)
 
 
 def build(root: Path, site: Path, reader: str) -> str:
-    run = subprocess.run([sys.executable, "-c", SCRIPT, str(root / "mkdocs.yml"), str(site),
-                          reader], capture_output=True, text=True, cwd=root, timeout=900,
-                         env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
-    assert run.returncode == 0, run.stderr[-3000:]
-    return run.stdout
+    return fresh_python(SCRIPT, str(root / "mkdocs.yml"), str(site), reader, cwd=root)
 
 
 def indexed_text(site: Path) -> str:

@@ -6,7 +6,7 @@ import threading
 from contextlib import contextmanager
 
 from gardener.text import pinyin
-from tests.conftest import ROOT
+from tests.conftest import ROOT, fresh_python
 
 POLYPHONES = ["长期记忆（Long-term Memory）", "重新训练", "银行", "调整学习率", "Transformer"]
 
@@ -67,6 +67,4 @@ def test_a_build_process_loads_neither_pypinyin_nor_jieba_extras():
         "or m in ('jieba.posseg', 'jieba.analyse'))\n"
         "print(loaded)\n"
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "[]"
+    assert fresh_python(code).strip() == "[]"

@@ -4,14 +4,12 @@ garden's own words; the dictionary counts are jieba's."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
 from gardener.garden.loading import load_garden
 from gardener.text import segmenter
-from tests.conftest import ROOT
+from tests.conftest import ROOT, fresh_python
 
 CHINESE_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
@@ -169,6 +167,4 @@ def test_a_build_process_leaves_reading_the_dictionary_and_word_list_to_children
         "assert segmenter.taught(), 'no word taught'\n"
         "print(read, 'wordfreq' in sys.modules)\n"
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "[] False"
+    assert fresh_python(code).strip() == "[] False"

@@ -48,4 +48,4 @@ def emit(page: BacklinksInputs) -> str:
         lines += [f"共 {page.total} 个页面链接到这里，以下是其中 {len(page.links)} 个。", ""]
     items = [html_link(link.title, page.page_path, link.path, page.directory_urls) + "<br>"
              + html_quote(link.context) for link in page.links]
-    return "\n".join(lines) + "\n" + html_list("gd-backlinks", items)
+    return "\n".join(lines) + "\n" + html_list("gd-backlinks", items, searched=False)

@@ -77,36 +77,51 @@ def html_link(text: str, from_path: str, to_path: str, directory_urls: bool) -> 
             f"{html.escape(text)}</a>")
 
 
-def html_list(css: str, items: list[str]) -> str:
+def html_list(css: str, items: list[str], *, searched: bool = True) -> str:
     """A list written as HTML, which the Markdown renderer passes through as it is: the lists
     gardener adds to every page (concepts, related articles, backlinks) cost several times
-    more to render as Markdown inside HTML than the article's own text."""
+    more to render as Markdown inside HTML than the article's own text. `searched`: see
+    packed_html."""
     rows = "".join(f"<li>{item}</li>\n" for item in items)
-    return packed_html(f'<div class="{css}"><ul>\n{rows}</ul></div>\n')
+    return packed_html(f'<div class="{css}"><ul>\n{rows}</ul></div>\n', searched=searched)
 
 
 # HTML gardener adds to a page, carried through Python-Markdown inside one HTML comment: its
-# "%" and "-" escaped, so no "--" ends the comment early.
-_PACKED = re.compile(r"<!--gardener-html:(.*?)-->", re.S)
+# "%" and "-" escaped, so no "--" ends the comment early. "-unsearched" marks a block in a
+# section search leaves out.
+_PACKED = re.compile(r"<!--gardener-html(-unsearched)?:(.*?)-->", re.S)
 _ESCAPED = re.compile(r"%(25|2D)")
 
 
-def packed_html(block: str) -> str:
+def packed_html(block: str, *, searched: bool = True) -> str:
     """A block of HTML gardener adds to a page, as one HTML comment that holds it. Python-Markdown
     passes HTML through as it is, but it parses every tag to find where the HTML ends: for the
     lists on every page, most of the cost of rendering it. A comment is read with one search
     for its end. The comment becomes the HTML again after rendering (`site/packed_html.py`),
-    and in Markdown handed to anything else (`GardenSite.page_markdown`)."""
+    and in Markdown handed to anything else (`GardenSite.page_markdown`).
+
+    `searched=False`: the block is in a section search leaves out (a heading marked
+    `{data-search-exclude}`, no heading between them). A build may then keep it packed until
+    search has read the page, which then skips it as one comment instead of parsing every tag
+    only to drop the section (`unpacked_html(unsearched=False)`). A block holding search's own
+    attributes is never kept: search takes those out of the HTML it has read."""
     html = block.rstrip("\n")
     escaped = html.replace("%", "%25").replace("-", "%2D")
-    return f"<!--gardener-html:{escaped}-->" + block[len(html):]
+    kind = "" if searched or "data-search-" in html else "-unsearched"
+    return f"<!--gardener-html{kind}:{escaped}-->" + block[len(html):]
 
 
-def unpacked_html(text: str) -> str:
-    """text with the HTML of every packed block in its place."""
-    if "<!--gardener-html:" not in text:
+def unpacked_html(text: str, *, unsearched: bool = True) -> str:
+    """text with the HTML of every packed block in its place; with `unsearched=False`, the
+    blocks in sections search leaves out stay packed (see packed_html)."""
+    if "<!--gardener-html" not in text:
         return text
-    return _PACKED.sub(lambda m: _ESCAPED.sub(_unescape, m.group(1)), text)
+
+    def unpacked(found: re.Match) -> str:
+        if found.group(1) and not unsearched:
+            return found.group(0)
+        return _ESCAPED.sub(_unescape, found.group(2))
+    return _PACKED.sub(unpacked, text)
 
 
 def _unescape(match: re.Match) -> str:

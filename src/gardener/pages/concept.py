@@ -117,4 +117,4 @@ def _articles(page: ConceptInputs) -> str:
                          page.directory_urls)
         item = f"{article_date(cited.article)} · {link}（{cited.count} 次）"
         items.append(item + "<br>" + html_quote(cited.snippet) if cited.snippet else item)
-    return "\n".join(lines) + "\n" + html_list("gd-citations", items)
+    return "\n".join(lines) + "\n" + html_list("gd-citations", items, searched=False)

@@ -115,4 +115,4 @@ def local_graph(url: str) -> str:
         "</div>",
         '<div class="gd-graph__canvas"></div>',
         "</div>", "",
-    ]))])
+    ]), searched=False)])

@@ -44,4 +44,4 @@ def emit(page: RelatedInputs) -> str:
         why = f' <span class="gd-related__why">共同概念：{shared}</span>' if shared else ""
         link = html_link(row.article.title, page.page_path, row.article.path, page.directory_urls)
         items.append(f"{article_date(row.article)} · {link}{why}")
-    return f"## {HEADING} {{data-search-exclude}}\n\n" + html_list("gd-related", items)
+    return f"## {HEADING} {{data-search-exclude}}\n\n" + html_list("gd-related", items, searched=False)

@@ -22,6 +22,7 @@ from gardener.forks import apart
 from gardener.garden.cache import shared_cache
 from gardener.garden.loading import MAX_ALIAS_CHARS
 from gardener.pages import feeds
+from gardener.pages.common import unpacked_html
 from gardener.pages.site import GardenSite, extra_css, extra_javascript
 from gardener.site import math_assets, packed_html, search_shards
 from gardener.site.mkdocs import one_markdown, search_reader
@@ -70,6 +71,7 @@ class GardenerPlugin(BasePlugin):
         self.put_back_reader: Callable[[], None] | None = None  # Material's search's jieba
         self.put_back_markdown: Callable[[], None] | None = None  # MkDocs' page module's
         self.lets_go_of_markdown = False  # see _let_go_of_markdown
+        self.unpacks_after_search = False  # see on_config
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also makes MkDocs keep this object across `serve` rebuilds.
@@ -96,6 +98,12 @@ class GardenerPlugin(BasePlugin):
         extensions = config.markdown_extensions
         if packed_html.NAME not in extensions:
             extensions.append(packed_html.NAME)  # gardener's lists, unpacked after rendering
+        # Lists in sections search leaves out stay packed until Material's search has read the
+        # page (see _unpack_after_search), in a build where no plugin gardener does not know
+        # reads the HTML before then.
+        self.unpacks_after_search = not self.serving and only_known_plugins(config)
+        config.mdx_configs.setdefault(packed_html.NAME, {})["unsearched"] = \
+            not self.unpacks_after_search
         config.extra_css.extend(p for p in math_assets.extra_css(extensions)
                                 if p not in config.extra_css)
         config.extra_javascript.extend(p for p in math_assets.extra_javascript(extensions)
@@ -259,7 +267,13 @@ class GardenerPlugin(BasePlugin):
             self.reusing.after_context(context, page)
         return context
 
-    on_page_context = CombinedEvent(_enter_page, _reuse_before_context, _reuse_after_context)
+    @event_priority(-50)  # Material's search (priority 0) has read the page: its HTML is final
+    def _unpack_after_search(self, context, *, page: Page, config: MkDocsConfig, nav):
+        if self.unpacks_after_search and page.content:
+            page.content = unpacked_html(page.content)
+
+    on_page_context = CombinedEvent(_enter_page, _reuse_before_context, _unpack_after_search,
+                                    _reuse_after_context)
 
     def _searched_by_worker(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if not self.sharded_search:
