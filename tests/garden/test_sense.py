@@ -229,6 +229,7 @@ def test_word_scores_begun_ahead_are_the_scores_asked_for_later(monkeypatch):
     expected = sense_module.word_scores(aliases)
     monkeypatch.setattr(sense_module, "_ZIPF", {})
     monkeypatch.setattr(segmenter, "_readings", [])
+    monkeypatch.setattr(segmenter, "_read_ahead", [])
     sense_module.word_scores_begun(aliases)()
 
     def asked_again(*args, **kwargs):

@@ -113,6 +113,7 @@ def test_a_reading_begun_ahead_answers_for_the_words_and_their_pieces(monkeypatc
     fresh_taught = segmenter.taught()
     segmenter.forget()
     monkeypatch.setattr(segmenter, "_readings", [])
+    monkeypatch.setattr(segmenter, "_read_ahead", [])
     keep = segmenter.dictionary_begun(words)  # read by a forked child
     keep()
     assert segmenter._readings, "the child's reading is kept"
@@ -131,6 +132,7 @@ def test_a_reading_begun_ahead_answers_for_the_words_and_their_pieces(monkeypatc
 
 def test_a_reading_for_other_words_reads_the_dictionary_again(monkeypatch):
     monkeypatch.setattr(segmenter, "_readings", [])
+    monkeypatch.setattr(segmenter, "_read_ahead", [])
     segmenter.dictionary_begun(["缩放定律"])()
     read = []
     original = segmenter._read_dictionary

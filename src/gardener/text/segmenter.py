@@ -162,6 +162,9 @@ def dictionary_begun(words: Iterable[str]) -> Callable[[], None]:
     in a child started now: the function returned waits for it and keeps the reading, so
     `dictionary_counts` and the search reader then ask nothing of the file. (In a process that
     cannot fork, nothing is read ahead.)"""
+    words = frozenset(words)
+    if words in _read_ahead:
+        return lambda: None  # read for these very words already (a rebuild)
     wanted = frozenset(_substrings(words))
     if any(wanted <= known for known, _total, _counts in _readings):
         return lambda: None
@@ -171,7 +174,11 @@ def dictionary_begun(words: Iterable[str]) -> Callable[[], None]:
         found = reading()
         if found is not None:
             _keep_reading(wanted, *found)
+            _read_ahead[:] = [words]
     return keep
+
+
+_read_ahead: list[frozenset[str]] = []  # the words of the last reading begun ahead
 
 
 def _nothing(_wanted: frozenset[str]) -> None:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 
-from gardener.forks import apart, begun
+from gardener.forks import apart, begun, can_fork
 from gardener.text.cjk import has_cjk
 from gardener.text.segmenter import cut, dictionary_begun, dictionary_counts
 
@@ -109,6 +109,8 @@ def word_scores_begun(aliases: Iterable[str]) -> Callable[[], None]:
     """What `word_scores` will ask about these aliases, found by children started now (jieba's
     dictionary and wordfreq's list take a few tenths of a second each to read): the function
     returned waits for them and keeps their answers, so `word_scores` finds them at hand."""
+    if not can_fork():
+        return lambda: None  # nothing would work beside this process (a served rebuild)
     texts = [alias.strip() for alias in aliases]
     dictionary = dictionary_begun(t for t in texts if has_cjk(t))
     english = sorted({t.lower() for t in texts if _LATIN_WORD.fullmatch(t)} - _ZIPF.keys())
