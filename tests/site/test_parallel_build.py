@@ -224,3 +224,14 @@ def test_a_served_garden_is_built_on_one_core(server, caplog):
     assert "gardener: served rebuild" in said  # the plugin spoke at debug level
     assert "rendered by a worker" not in said and SPLIT not in said
     assert "Markdown rendered on one core" not in said  # not refused: never considered
+
+
+def test_a_warm_build_finds_what_the_markdown_worker_learnt(repo_copy):
+    """The analysis cache keeps what the Markdown worker worked out for the pages it rendered
+    (their mentions), so the next build misses nothing, whichever process then reads them."""
+    cold = build(repo_copy, repo_copy / "mkdocs.yml", "site-parallel", "slow-reading")
+    assert cold.returncode == 0, cold.stderr[-3000:]
+    assert markdown_worker_counts(cold)[3] > 10  # it took pages the build reads this time
+    warm = build(repo_copy, repo_copy / "mkdocs.yml", "site-parallel")
+    hits = re.search(r"gardener: cache (\d+) hits, (\d+) misses", warm.stderr)
+    assert hits and int(hits.group(1)) > 0 and int(hits.group(2)) == 0, warm.stderr[-2000:]

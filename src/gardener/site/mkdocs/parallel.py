@@ -34,6 +34,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from functools import partial
+from itertools import islice
 from typing import Any
 
 import jinja2
@@ -547,8 +548,10 @@ class _Renders:
     forward: `claims` holds [this process's next page, the worker's first], each page taken by
     whoever claims it first, under the array's lock."""
 
-    def __init__(self, theirs: set[str], mine: dict[str, int], claims, process, inbox) -> None:
+    def __init__(self, theirs: set[str], mine: dict[str, int], claims, process, inbox,
+                 learn: Callable[[Any, Any], None]) -> None:
         self.theirs, self.process, self.inbox = theirs, process, inbox
+        self.learn = learn  # keeps what the worker's analysis cache learnt
         self.mine, self.claims = mine, claims  # this process's share: its pages' places
         self.found: dict[str, tuple] = {}
         self.open = True
@@ -575,8 +578,10 @@ class _Renders:
         finally:
             gc.unfreeze()
             outbox.close()
+        cache = getattr(owner.plugin, "cache", None)
         return cls({f.src_uri for f in share},
-                   {f.src_uri: place for place, f in enumerate(mine)}, claims, process, inbox)
+                   {f.src_uri: place for place, f in enumerate(mine)}, claims, process, inbox,
+                   cache.put if cache is not None else lambda _key, _value: None)
 
     def take(self, page: Page, markdown: str) -> Rendered | None:
         uri = page.file.src_uri
@@ -631,8 +636,10 @@ class _Renders:
             log.debug(f"gardener: the Markdown worker stopped ({message[1]})")
             self.open = False
             return
-        uri, *result = message
+        uri, *result, learnt = message
         self.found[uri] = tuple(result)
+        for key, value in learnt:
+            self.learn(key, value)
 
     def finish(self) -> None:
         if self.process.is_alive() and self.open:
@@ -673,6 +680,8 @@ def _rendered_here(owner: ParallelBuild, file: File, config: MkDocsConfig, files
                    capture: _Capture) -> tuple:
     """One page as the Markdown worker sends it: its address, Markdown, front-matter, HTML and
     what making gardener's Markdown of it logged."""
+    cache = getattr(owner.plugin, "cache", None)
+    known = len(cache.entries) if cache is not None else 0
     page = file.page if file.page is not None else Page(None, file, config)
     config._current_page = page
     page = config.plugins.on_pre_page(page, config=config, files=files)
@@ -686,5 +695,9 @@ def _rendered_here(owner: ParallelBuild, file: File, config: MkDocsConfig, files
         page.content or "", page.toc, page._title_from_render, page.present_anchor_ids,
         None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
         tuple(_portable(r) for r in capture.records))
+    # what the analysis cache learnt making this page (its mentions): kept by the build too, so
+    # the next build finds it whichever process then reads the page
+    learnt = list(islice(reversed(cache.entries.items()), len(cache.entries) - known)) \
+        if cache is not None else []
     return (file.src_uri, page.markdown, page.meta, rendered,
-            (owner.garden_io or {}).pop(file.src_uri, None))
+            (owner.garden_io or {}).pop(file.src_uri, None), learnt)
