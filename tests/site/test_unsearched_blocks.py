@@ -27,7 +27,7 @@ if sys.argv[3] == "render":
     on_config = plugin.GardenerPlugin.on_config
     def unpacking_at_render(self, config):
         config = on_config(self, config)
-        self.unpacks_after_search = False
+        self.only_known_readers = False
         config.mdx_configs[plugin.packed_html.NAME]["unsearched"] = True
         return config
     plugin.GardenerPlugin.on_config = unpacking_at_render

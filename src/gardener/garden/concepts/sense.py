@@ -111,9 +111,9 @@ def word_scores_begun(aliases: Iterable[str]) -> Callable[[], None]:
     returned waits for them and keeps their answers, so `word_scores` finds them at hand."""
     if not can_fork():
         return lambda: None  # nothing would work beside this process (a served rebuild)
-    texts = [alias.strip() for alias in aliases]
-    dictionary = dictionary_begun(t for t in texts if has_cjk(t))
-    english = sorted({t.lower() for t in texts if _LATIN_WORD.fullmatch(t)} - _ZIPF.keys())
+    chinese, latin = _asked(aliases)
+    dictionary = dictionary_begun(chinese)
+    english = sorted(set(latin) - _ZIPF.keys())
     scores = begun(_zipfs, english, unforked=_nothing) if english else _nothing
 
     def keep() -> None:
@@ -131,10 +131,15 @@ def _nothing(*_args) -> None:
 def word_scores(aliases: Iterable[str]) -> tuple[dict[str, int], dict[str, float]]:
     """What `detected_ambiguous` reads of many aliases, asked for all at once: jieba's counts
     of the Chinese ones and wordfreq's scores of the single Latin words."""
+    chinese, latin = _asked(aliases)
+    return dictionary_counts(chinese), english_zipfs(latin)
+
+
+def _asked(aliases: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The aliases jieba's counts are asked for, and the words wordfreq's scores are."""
     texts = [alias.strip() for alias in aliases]
-    counts = dictionary_counts(t for t in texts if has_cjk(t))
-    zipfs = english_zipfs(t.lower() for t in texts if _LATIN_WORD.fullmatch(t))
-    return counts, zipfs
+    return ([t for t in texts if has_cjk(t)],
+            [t.lower() for t in texts if _LATIN_WORD.fullmatch(t)])
 
 
 def detected_ambiguous(alias: str, counts: Mapping[str, int] | None = None,

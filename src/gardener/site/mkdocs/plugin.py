@@ -70,8 +70,8 @@ class GardenerPlugin(BasePlugin):
         self.parallel = ParallelBuild(self)
         self.put_back_reader: Callable[[], None] | None = None  # Material's search's jieba
         self.put_back_markdown: Callable[[], None] | None = None  # MkDocs' page module's
-        self.lets_go_of_markdown = False  # see _let_go_of_markdown
-        self.unpacks_after_search = False  # see on_config
+        # A build in which only plugins gardener knows read pages (see on_config)
+        self.only_known_readers = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also makes MkDocs keep this object across `serve` rebuilds.
@@ -98,12 +98,12 @@ class GardenerPlugin(BasePlugin):
         extensions = config.markdown_extensions
         if packed_html.NAME not in extensions:
             extensions.append(packed_html.NAME)  # gardener's lists, unpacked after rendering
-        # Lists in sections search leaves out stay packed until Material's search has read the
-        # page (see _unpack_after_search), in a build where no plugin gardener does not know
-        # reads the HTML before then.
-        self.unpacks_after_search = not self.serving and only_known_plugins(config)
+        # In a build where only plugins gardener knows read the pages, a rendered page's
+        # Markdown is let go of (_let_go_of_markdown), and lists in sections search leaves out
+        # stay packed until Material's search has read the page (_unpack_after_search).
+        self.only_known_readers = not self.serving and only_known_plugins(config)
         config.mdx_configs.setdefault(packed_html.NAME, {})["unsearched"] = \
-            not self.unpacks_after_search
+            not self.only_known_readers
         config.extra_css.extend(p for p in math_assets.extra_css(extensions)
                                 if p not in config.extra_css)
         config.extra_javascript.extend(p for p in math_assets.extra_javascript(extensions)
@@ -129,7 +129,6 @@ class GardenerPlugin(BasePlugin):
             self.reusing.start(config)
         forget()  # the last build's words: the analysis reads texts as a fresh process does
         self._lend(config)
-        self.lets_go_of_markdown = not self.serving and only_known_plugins(config)
         self.site = GardenSite(Path(config.docs_dir), self.options, self.cache)
         report_to_mkdocs(self.site.diagnostics)
         teach_segmenter(self.site, python_jieba=search_reader.reads_with_jieba(config))
@@ -228,7 +227,7 @@ class GardenerPlugin(BasePlugin):
         # Empty, not None: MkDocs takes None for "not read yet" (a page's title is then None),
         # and once rendered it never reads a title from the Markdown. Never while serving
         # (served pages are compared with the build before).
-        if self.lets_go_of_markdown:
+        if self.only_known_readers:
             page.markdown = ""
 
     on_page_content = CombinedEvent(_rendered, _let_go_of_markdown)
@@ -269,7 +268,7 @@ class GardenerPlugin(BasePlugin):
 
     @event_priority(-50)  # Material's search (priority 0) has read the page: its HTML is final
     def _unpack_after_search(self, context, *, page: Page, config: MkDocsConfig, nav):
-        if self.unpacks_after_search and page.content:
+        if self.only_known_readers and page.content:
             page.content = unpacked_html(page.content)
 
     on_page_context = CombinedEvent(_enter_page, _reuse_before_context, _unpack_after_search,
