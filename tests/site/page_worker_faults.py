@@ -18,6 +18,12 @@ Faults, each in real code the build runs:
   so gardener's Markdown made there must not be used either;
 - `warn`: Material's tags plugin logs a warning for every article page (in either process;
   the pages the worker warned of are listed in the file named by WORKER_MARKS);
+- `die-third`: the process that builds part of the pages ends abruptly at its third page,
+  when it has sent two pages' search entries to the indexing process;
+- `index-dies`, `index-raises`: the process that indexes pages for the sharded search index,
+  as they are built, ends abruptly or fails at its third page;
+- `no-index-stream`: no process indexes pages as they are built (the build writes the index
+  from Material's entries after the last page);
 - `none`: no fault.
 """
 
@@ -33,6 +39,8 @@ from mkdocs.__main__ import cli
 from mkdocs.commands import build
 from mkdocs.structure.pages import Page
 
+from gardener.site import search_stream
+
 BUILD = os.getpid()
 
 
@@ -42,7 +50,30 @@ def _in_worker() -> bool:
 
 def fault(kind: str) -> None:
     build_page = build._build_page
-    if kind in ("die", "raise", "slow"):
+    if kind.startswith("index-"):
+        put, taken = search_stream._InOrder.put, []
+
+        def failing(self, slot, entries):
+            taken.append(slot)
+            if len(taken) == 3:
+                if kind == "index-dies":
+                    os._exit(3)
+                raise RuntimeError("fault while indexing")
+            return put(self, slot, entries)
+        search_stream._InOrder.put = failing
+    elif kind == "no-index-stream":
+        search_stream.IndexStream.start = classmethod(lambda cls, *args: None)
+    elif kind == "die-third":
+        built = []
+
+        def dying(page, *args, **kwargs):
+            if _in_worker():
+                built.append(page)
+                if len(built) == 3:
+                    os._exit(3)
+            return build_page(page, *args, **kwargs)
+        build._build_page = dying
+    elif kind in ("die", "raise", "slow"):
         def faulty(page, *args, **kwargs):
             if _in_worker():
                 if kind == "slow":

@@ -18,6 +18,8 @@ from tests.conftest import ROOT, SEEDS
 
 DRIVER = Path(__file__).with_name("page_worker_faults.py")
 SPLIT = "pages built by a worker"
+STREAMED = "sharded search index, made as pages were built"
+NOT_STREAMED = "the index was not made while pages were built"
 
 
 def sequential_config(root: Path) -> Path:
@@ -74,7 +76,11 @@ def assert_same_build(parallel, sequential, root: Path) -> None:
     # each page is said to be built once, as in the sequential build
     assert pages_built(parallel) == pages_built(sequential)
     assert set(pages_built(parallel).values()) == {1}
-    ours, theirs = site_files(root / "site-parallel"), site_files(root / "site-sequential")
+    assert_same_site(root / "site-parallel", root / "site-sequential")
+
+
+def assert_same_site(one: Path, other: Path) -> None:
+    ours, theirs = site_files(one), site_files(other)
     assert ours.keys() == theirs.keys()
     assert [name for name in ours if ours[name] != theirs[name]] == []
 
@@ -99,10 +105,15 @@ def test_generated_garden_is_the_same_built_on_two_cores(tmp_path):
     assert taken and taken.group(1) == taken.group(2) != "0"
     # gardener's own Markdown of the worker's articles and concept pages came from the worker
     assert int(taken.group(3)) >= 120
-    # the later pages' share of the sharded index was made by a helper, in the parallel build
-    helped = [int(re.search(r"'pages_helped': (\d+)", run.stderr).group(1))
-              for run in (parallel, sequential)]
-    assert helped[0] > 0 and helped[1] == 0
+    # the sharded index was made while pages were built, from both processes' pages
+    assert STREAMED in parallel.stderr and STREAMED in sequential.stderr
+    # and it is the index written from Material's entries after the last page, helped by a
+    # second process in that case
+    after = build(root, root / "mkdocs.yml", "site-after", "no-index-stream")
+    assert STREAMED not in after.stderr
+    helped = re.search(r"'pages_helped': (\d+)", after.stderr)
+    assert helped and int(helped.group(1)) > 0
+    assert_same_site(root / "site-after", root / "site-parallel")
 
 
 @pytest.mark.parametrize("shards", ["true", "false"])
@@ -134,6 +145,26 @@ def test_a_failed_worker_leaves_its_pages_to_the_build(repo_copy, fault):
     sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential")
     parallel = build(repo_copy, repo_copy / "mkdocs.yml", "site-parallel", fault)
     assert "the page worker failed" in parallel.stderr
+    assert_same_build(parallel, sequential, repo_copy)
+
+
+@pytest.mark.parametrize("fault", ["index-dies", "index-raises"])
+def test_a_failed_indexing_process_leaves_the_index_to_the_build(repo_copy, fault):
+    sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential")
+    parallel = build(repo_copy, repo_copy / "mkdocs.yml", "site-parallel", fault)
+    assert NOT_STREAMED in parallel.stderr and STREAMED not in parallel.stderr
+    assert "gardener: sharded search index {" in parallel.stderr  # written after the last page
+    assert STREAMED in sequential.stderr
+    assert_same_build(parallel, sequential, repo_copy)
+
+
+def test_pages_a_failed_worker_sent_to_the_index_count_once(repo_copy):
+    """The worker dies at its third page, having sent two to the indexing process: the build
+    builds all its pages again and sends them too."""
+    sequential = build(repo_copy, sequential_config(repo_copy), "site-sequential")
+    parallel = build(repo_copy, repo_copy / "mkdocs.yml", "site-parallel", "die-third")
+    assert "the page worker failed" in parallel.stderr
+    assert STREAMED in parallel.stderr
     assert_same_build(parallel, sequential, repo_copy)
 
 

@@ -214,36 +214,55 @@ def write_sharded_index(site_dir: Path, config: Mapping, docs: Iterable[Mapping]
 
     The one seam between whoever produces the entries and the files the browser reads."""
     indexer = PageIndexer(config)
-    pages_dir, shards_dir = site_dir / PAGES, site_dir / SHARDS
-    # no stale piece of an earlier build stays (a helper's folder is emptied before it starts)
-    for folder in (shards_dir,) if helper is not None else (pages_dir, shards_dir):
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-    postings = _Postings()
-    count = pages = 0
+    # a helper's folder is emptied before it starts
+    writer = IndexWriter(site_dir, config, pages_ready=helper is not None)
     helped = _Helped(helper)
-    # Every file's bytes: the version the worker asks for, so a browser never mixes a cached
-    # page or shard of an earlier build with this manifest.
-    digest = hashlib.sha256()
-    for pages, sections in enumerate(_pages(docs), start=1):
-        indexed = helped.share(count, sections)
-        if indexed is None:
-            indexed = indexer(sections)
-            _write_bytes(pages_dir / f"{pages - 1}.json", indexed.shown)
-        postings.add(pages - 1, indexed)
-        digest.update(indexed.shown)
-        count += len(sections)
-    terms = len(postings.vocabulary)
-    shards = _write_shards(shards_dir, postings, count, digest) or [["", 0]]
-    manifest = {"format": FORMAT, "pages": pages, "shards": shards,
-                "stopwords": sorted(indexer.words.stop), "results": RESULT_PAGES,
-                "prefix_bytes": PREFIX_BYTES, "query_bytes": QUERY_BYTES,
-                "page_bytes": PAGE_BYTES,
-                "build": digest.hexdigest()[:12]}
-    index = {"config": {**config, "gardener": manifest}, "docs": []}
-    _write_json(site_dir / INDEX, index)
-    return {"sections": count, "terms": terms, "shards": len(shards),
-            "shard_bytes": sum(size for _first, size in shards), "pages_helped": helped.taken}
+    for sections in pages_of(docs):
+        indexed = helped.share(writer.count, sections)
+        writer.add(indexed or indexer(sections), written=indexed is not None)
+    return {**writer.finish(), "pages_helped": helped.taken}
+
+
+class IndexWriter:
+    """The index's files, from each page's share taken in page order: the page's file, its
+    postings kept; then the shards and the manifest."""
+
+    def __init__(self, site_dir: Path, config: Mapping, *, pages_ready: bool = False) -> None:
+        self.site_dir, self.config = site_dir, config
+        self.pages_dir, self.shards_dir = site_dir / PAGES, site_dir / SHARDS
+        # no stale piece of an earlier build stays
+        for folder in (self.shards_dir,) if pages_ready else (self.pages_dir, self.shards_dir):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+        self.postings = _Postings()
+        self.count = self.pages = 0  # sections and pages so far
+        # Every file's bytes: the version the worker asks for, so a browser never mixes a
+        # cached page or shard of an earlier build with this manifest.
+        self.digest = hashlib.sha256()
+
+    def add(self, indexed: Indexed, *, written: bool = False) -> None:
+        """The next page's share (`written`: its file is written already)."""
+        if not written:
+            _write_bytes(self.pages_dir / f"{self.pages}.json", indexed.shown)
+        self.postings.add(self.pages, indexed)
+        self.digest.update(indexed.shown)
+        self.count += len(indexed.locations)
+        self.pages += 1
+
+    def finish(self) -> dict:
+        """Write the shards and the manifest; figures for the build log."""
+        terms = len(self.postings.vocabulary)
+        shards = _write_shards(self.shards_dir, self.postings, self.count, self.digest) or \
+            [["", 0]]
+        manifest = {"format": FORMAT, "pages": self.pages, "shards": shards,
+                    "stopwords": sorted(stop_words() or ()), "results": RESULT_PAGES,
+                    "prefix_bytes": PREFIX_BYTES, "query_bytes": QUERY_BYTES,
+                    "page_bytes": PAGE_BYTES,
+                    "build": self.digest.hexdigest()[:12]}
+        index = {"config": {**self.config, "gardener": manifest}, "docs": []}
+        _write_json(self.site_dir / INDEX, index)
+        return {"sections": self.count, "terms": terms, "shards": len(shards),
+                "shard_bytes": sum(size for _first, size in shards)}
 
 
 # The share of the entries' text a helper indexes: the writer also adds every page to the
@@ -273,7 +292,7 @@ def _share_start(docs: Sequence[Mapping], share: float) -> tuple[int, int]:
     entries' text lies; (0, 0) when none does."""
     sizes = [len(str(doc.get("text", ""))) for doc in docs]
     wanted, seen, start = sum(sizes) * (1 - share), 0, 0
-    for number, sections in enumerate(_pages(docs)):
+    for number, sections in enumerate(pages_of(docs)):
         if seen >= wanted and number:
             return start, number
         seen += sum(sizes[start:start + len(sections)])
@@ -285,7 +304,7 @@ def _help(pages_dir: Path, config: Mapping, docs: Sequence[Mapping], start: int,
           first: int) -> Iterator[tuple[int, Indexed]]:
     """The helper: each page's share (with where its entries start), its file written."""
     indexer = PageIndexer(config)
-    for number, sections in enumerate(_pages(docs[start:]), start=first):
+    for number, sections in enumerate(pages_of(docs[start:]), start=first):
         indexed = indexer(sections, joined=True)
         _write_bytes(pages_dir / f"{number}.json", indexed.shown)
         yield start, indexed
@@ -431,7 +450,7 @@ class Words:
                         yield word
 
 
-def _pages(docs: Iterable[Mapping]) -> Iterator[list[Mapping]]:
+def pages_of(docs: Iterable[Mapping]) -> Iterator[list[Mapping]]:
     """Entries grouped by page, as Material's worker groups them: a page's first entry is the
     page itself, the entries after it with the same address before `#` are its sections."""
     current: list[Mapping] = []

@@ -47,6 +47,7 @@ from mkdocs.structure.pages import Page
 from gardener.forks import can_fork
 from gardener.site.mkdocs.reuse import Rendered, _restore, restore_template
 from gardener.site.mkdocs.search_entries import SearchEntries
+from gardener.site.search_stream import IndexStream
 
 log = logging.getLogger("mkdocs.plugins.gardener")
 
@@ -89,6 +90,7 @@ class ParallelBuild:
         # logged), sent with the page, and what captures the worker's log records.
         self.garden_io: dict[str, tuple[str, str, tuple]] | None = None
         self.capture: _Capture | None = None
+        self.worker_sent = True  # the last page worker sent every page it took
 
     def start(self, *, enabled: bool, serving: bool, dirty: bool) -> None:
         self.abandon()
@@ -137,8 +139,11 @@ class ParallelBuild:
                 # this page, in this build only, takes its HTML from the worker
                 page.render = partial(_restore, page, found)  # type: ignore[method-assign]
 
-    def split(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> None:
-        """Called last in on_env: fork the worker, or say why not."""
+    def split(self, env: jinja2.Environment, config: MkDocsConfig, files: Files,
+              stream: IndexStream | None = None) -> None:
+        """Called last in on_env: fork the worker, or say why not. `stream`: where each page's
+        search entries go once it is built."""
+        self.worker_sent = True
         renders, self._renders = self._renders, None
         if renders is not None:
             renders.finish()
@@ -149,7 +154,11 @@ class ParallelBuild:
         if why or self.nav is None:
             log.debug(f"gardener: pages built on one core: {why or 'no navigation'}")
             return
-        self._split = _Split.fork(doc_files, config, self.nav, env)
+        self._split = _Split.fork(doc_files, config, self.nav, env, stream)
+
+    def passes_over(self, page: Page) -> bool:
+        """Whether the page worker builds this page (this process only passes over it)."""
+        return self._split is not None and page.file.src_uri in self._split.theirs
 
     def enter_page(self, page: Page) -> None:
         """Called first in on_page_context."""
@@ -173,7 +182,7 @@ class ParallelBuild:
         """Called first in on_post_build: the worker's pages are in the site and the index."""
         if self._split is not None:
             try:  # the pages this process builds if the worker failed go through the events
-                self._split.collect()
+                self.worker_sent = self._split.collect()
             finally:
                 self._split = None
 
@@ -291,13 +300,15 @@ class _Split:
         self.inbox: Any = None
         self.cpu = 0.0
         self.claimed: Any = None
+        self.stream: IndexStream | None = None
 
     @classmethod
     def fork(cls, doc_files: Sequence[File], config: MkDocsConfig, nav: Navigation,
-             env: jinja2.Environment) -> _Split | None:
+             env: jinja2.Environment, stream: IndexStream | None) -> _Split | None:
         pages = [f.page for f in doc_files if f.page is not None]
         _mine, theirs = shares(pages)
         split = cls(doc_files, theirs, config, nav, env)
+        split.stream = stream
         compile_templates(env, config, doc_files, nav, pages[0])
         context = multiprocessing.get_context("fork")
         inbox, outbox = context.Pipe(duplex=False)
@@ -357,13 +368,15 @@ class _Split:
         elif uri in self.made:
             self.made[uri][1] = len(self.search.entries())
 
-    def collect(self) -> None:
+    def collect(self) -> bool:
+        """The worker's pages in the site and the index; whether it sent every page it took."""
         logging.getLogger(mkdocs_build.__name__).removeFilter(self.quiet)
         self.silence.detach()
         self.cpu = time.process_time() - self.cpu
         with self.claimed.get_lock():  # the pages the worker has not started are built here
             started, self.claimed.value = self.claimed.value, len(self.theirs)
         built = self._receive(started)
+        sent = built is not None
         if built is None:
             built, started = [], 0
         for uri, (entries, records) in zip(self.theirs, built, strict=False):
@@ -373,6 +386,7 @@ class _Split:
         self._build_here(list(self.theirs)[started:])
         if self.search.active:
             self._index_in_page_order()
+        return sent
 
     def _receive(self, started: int) -> list | None:
         waited = time.perf_counter()
@@ -446,6 +460,8 @@ def _work(split: _Split, pages: list[Page], outbox) -> None:
     capture = _Capture.instead_of_handlers()
     built = []
     cpu = time.process_time()
+    if split.stream is not None:
+        split.stream.in_worker()
     try:
         for page in pages:
             with split.claimed.get_lock():
@@ -457,6 +473,8 @@ def _work(split: _Split, pages: list[Page], outbox) -> None:
             mkdocs_build._build_page(page, split.config, split.doc_files, split.nav, split.env,
                                      excluded=page.file.inclusion.is_excluded())
             entries = split.search.entries()[start:] if split.search.active else []
+            if split.stream is not None:
+                split.stream.page(page.file.src_uri, entries)
             built.append((entries, [_portable(r) for r in capture.records]))
         message: tuple = ("built", built, time.process_time() - cpu)
     except BaseException as exc:  # noqa: BLE001 - whatever happened, this process redoes it

@@ -30,8 +30,10 @@ from gardener.site.mkdocs.config import GardenerConfig, to_options
 from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
 from gardener.site.mkdocs.parallel import ParallelBuild, cpus, only_known_plugins
 from gardener.site.mkdocs.reuse import ServedPages
+from gardener.site.mkdocs.search_entries import SearchEntries
 from gardener.site.mkdocs.search_index import compact_search_index
 from gardener.site.mkdocs.watching import watch_natively
+from gardener.site.search_stream import IndexStream
 from gardener.sources.sanitizing import safe_url
 from gardener.text.segmenter import forget, prepare_search_reader, teach
 
@@ -66,6 +68,9 @@ class GardenerPlugin(BasePlugin):
         self.reusing: ServedPages | None = None  # self.served, in a build that reuses pages
         self.sharded_search = False
         self.manifest: bytes | None = None  # the sharded index's, written over Material's
+        self.stream: IndexStream | None = None  # indexes each page as soon as it is built
+        self.searched: SearchEntries | None = None  # Material's entries, while streaming
+        self.entries_start = 0  # where the page being built began adding its entries
         self.dirty = False
         self.parallel = ParallelBuild(self)
         self.put_back_reader: Callable[[], None] | None = None  # Material's search's jieba
@@ -123,6 +128,7 @@ class GardenerPlugin(BasePlugin):
         if not self.config.enabled:
             return files
         LAST_BUILD.clear()
+        self._start_stream(config)  # first: the process forked is the smaller
         self.cache.reset_counts()
         self.reusing = self.served if self.options.reuse_served_pages else None
         if self.reusing is not None:
@@ -151,6 +157,23 @@ class GardenerPlugin(BasePlugin):
                 if path not in existing:
                     files.append(File.generated(config, path, content=data))
         return files
+
+    def _start_stream(self, config: MkDocsConfig) -> None:
+        """In a build whose pages only plugins gardener knows read (so Material's search entries
+        come only from its pages), the sharded index is made as pages are built."""
+        self._stop_stream()
+        self.searched = None
+        index = getattr(_search_plugin(config), "search_index", None)
+        if not (self.sharded_search and self.only_known_readers and index is not None):
+            return
+        self.searched = SearchEntries(config)
+        if self.searched.active:
+            self.stream = IndexStream.start(Path(config.site_dir), index_settings(index))
+
+    def _stop_stream(self) -> None:
+        stream, self.stream = self.stream, None
+        if stream is not None:
+            stream.close()
 
     def _lend(self, config: MkDocsConfig) -> None:
         """For this build: Material's search gets gardener's Chinese reader; MkDocs renders
@@ -243,13 +266,19 @@ class GardenerPlugin(BasePlugin):
     def _split_pages(self, env, *, config: MkDocsConfig, files: Files) -> None:
         if self.put_back_reader is not None:
             prepare_search_reader()  # once, for this process and the page worker
-        self.parallel.split(env, config, files)
+        if self.stream is not None:
+            self.stream.number(files.documentation_pages(inclusion=InclusionLevel.is_included))
+        self.parallel.split(env, config, files, self.stream)
+        if self.stream is not None:
+            self.stream.worker_forked()
 
     on_env = CombinedEvent(_reuse_env, _split_pages)
 
     @event_priority(10_000)  # before every other plugin sees the page
     def _enter_page(self, context, *, page: Page, config: MkDocsConfig, nav) -> None:
         self.parallel.enter_page(page)
+        if self.stream is not None and self.searched is not None:
+            self.entries_start = len(self.searched.entries())
 
     @event_priority(1)  # before the search plugin (priority 0) reads the page
     @timed
@@ -264,6 +293,9 @@ class GardenerPlugin(BasePlugin):
         self.parallel.after_context(page)
         if self.reusing is not None:
             self.reusing.after_context(context, page)
+        if self.stream is not None and self.searched is not None and \
+                not self.parallel.passes_over(page):
+            self.stream.page(page.file.src_uri, self.searched.entries()[self.entries_start:])
         return context
 
     @event_priority(-50)  # Material's search (priority 0) has read the page: its HTML is final
@@ -297,6 +329,14 @@ class GardenerPlugin(BasePlugin):
         self.manifest = None
         if self.site is None or self.serving or not self.sharded_search:
             return
+        stream, self.stream = self.stream, None
+        if stream is not None and self.searched is not None:
+            figures = stream.finish(worker_sent=self.parallel.worker_sent)
+            if figures is not None:
+                self.searched.entries().clear()  # Material then writes its settings alone
+                self.manifest = (Path(config.site_dir) / search_shards.INDEX).read_bytes()
+                log.debug(f"gardener: sharded search index, made as pages were built {figures}")
+                return
         shards = shard_entries(config, helped=self.options.parallel_build)
         if shards is not None:
             figures, self.manifest = shards
@@ -331,6 +371,7 @@ class GardenerPlugin(BasePlugin):
     on_post_build = CombinedEvent(_collect_pages, _shard_search, _finish_build)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._stop_stream()
         self._put_back()
         self.parallel.abandon()
         if self.reusing is not None:
@@ -358,9 +399,8 @@ def shard_entries(config: MkDocsConfig, *, helped: bool = False) -> tuple[dict, 
     entries, settings = getattr(index, "entries", None), getattr(index, "config", None)
     if index is None or not isinstance(entries, list) or not isinstance(settings, dict):
         return None
-    keys = ("lang", "separator", "pipeline", "fields")
     index.entries = []
-    settings = {k: settings[k] for k in keys if k in settings}
+    settings = index_settings(index)
     # Written by a forked child, which reads the entries this process holds: the index's own
     # memory (its postings, every page's file) is the child's and goes when it exits, instead
     # of being the build's peak. This process only waits meanwhile: on two cores a helper
@@ -373,6 +413,12 @@ def shard_entries(config: MkDocsConfig, *, helped: bool = False) -> tuple[dict, 
         if helper is not None:
             helper.handed.close()
     return figures, (site_dir / search_shards.INDEX).read_bytes()
+
+
+def index_settings(index) -> dict:
+    """The settings of Material's search index the sharded index is made with."""
+    return {k: index.config[k] for k in ("lang", "separator", "pipeline", "fields")
+            if k in index.config}
 
 
 def _write_shards(site_dir: Path, settings: dict, entries: list,
