@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from html import escape as html_escape
 from html import unescape
 
 import markdown
@@ -18,8 +19,10 @@ from gardener.garden.loading import load_garden
 from gardener.garden.timeline.extract import extract_events, publication_events
 from gardener.garden.timeline.merge import merge_events
 from gardener.pages import timeline
+from gardener.pages.common import unpacked_html
 from gardener.pages.timeline import PATH, date_label, timeline_css, timeline_js
 from gardener.pages.view import GardenView
+from gardener.site import packed_html
 from gardener.text.dates import PartialDate as P
 from gardener.text.dates import parse_date
 from gardener.text.markdown import heading_ids
@@ -42,9 +45,13 @@ def emit_concept_timeline(events, slug: str, path: str) -> str:
     return timeline.emit_section(timeline.inputs(GardenView.of(GARDEN, events=events), slug), path)
 
 
-PAGE = emit_timeline(EVENTS)
+EMITTED = emit_timeline(EVENTS)
+# The page as gardener hands it to a builder other than MkDocs: its events' HTML in place.
+PAGE = unpacked_html(EMITTED)
 LINK = re.compile(r"\]\(<?([^)>\s]+)>?\)")
-EXTENSIONS = ["attr_list", "md_in_html", "tables", "toc", "footnotes", "admonition"]
+HREF = re.compile(r'<a href="([^"]+)">')
+EXTENSIONS = ["attr_list", "md_in_html", "tables", "toc", "footnotes", "admonition",
+              packed_html.NAME]
 
 
 def render(text: str) -> str:
@@ -104,17 +111,34 @@ def test_date_labels():
     assert date_label(Event(P(2022, 12, 1), "x", ())) == "2022-12-01"
 
 
+def assert_hrefs_resolve(page: str, page_path: str) -> int:
+    """Every link written as HTML points at the built page of a file of docs/ (directory
+    URLs), and every anchor at one of its headings."""
+    hrefs = HREF.findall(page)
+    here = posixpath.dirname(page_path) if page_path.endswith("index.md") else page_path[:-3]
+    for href in hrefs:
+        url, _, anchor = unescape(href).partition("#")
+        assert url.endswith("/") and "://" not in url, href
+        docs_path = posixpath.normpath(posixpath.join(here, url)) + ".md"
+        assert (ROOT / "docs" / docs_path).is_file(), href
+        if anchor:
+            article = next(a for a in GARDEN.articles if a.path == docs_path)
+            assert anchor in heading_ids(article.body), href
+    return len(hrefs)
+
+
 def test_links_point_at_existing_files_and_headings():
-    assert assert_links_resolve(PAGE, PATH) > 50
-    assert "](<articles/zhongguo-ruhe-quexi-chatgpt-shengyan.md#chatgpt-编年史>)" in PAGE
-    assert "[Transformer](<concepts/transformer.md>)" in PAGE
+    assert assert_hrefs_resolve(PAGE, PATH) > 50
+    assert LINK.findall(PAGE) == []  # all written as HTML, resolved
+    assert '<a href="../articles/zhongguo-ruhe-quexi-chatgpt-shengyan/#chatgpt-编年史">' in PAGE
+    assert '<a href="../concepts/transformer/">Transformer</a>' in PAGE
 
 
 def test_merged_event_links_both_tellings():
     start = index_of(PAGE, "2022 年 12 月，ChatGPT 横空出世。")
     block = PAGE[start:PAGE.index("</div>", start)]
-    assert "shui-neng-zuochu-zhongguo-ban-chatgpt-zenme-zuo.md" in block
-    assert "chaoyue-chatgpt-da-moxing-de-zhineng-jixian.md" in block
+    assert "articles/shui-neng-zuochu-zhongguo-ban-chatgpt-zenme-zuo/" in block
+    assert "articles/chaoyue-chatgpt-da-moxing-de-zhineng-jixian/" in block
 
 
 def test_unresolved_events_are_not_shown():
@@ -145,10 +169,41 @@ def test_renders_as_html_with_data_attributes():
     html = render(PAGE)
     events = re.findall(r'<div class="gd-event[^"]*" data-concepts="([^"]*)" data-tags="[^"]*">',
                         html)
-    assert len(events) == PAGE.count('<div class="gd-event ')
+    assert len(events) == PAGE.count('<div class="gd-event ') > 30
     assert any("transformer" in c.split() for c in events)
     assert "markdown=" not in html  # md_in_html consumed every marker
-    assert re.search(r'<h2 id="2017">2017', html) and "<a href=\"concepts/chatgpt.md\">" in html
+    assert re.search(r'<h2 id="2017">2017', html) and '<a href="../concepts/chatgpt/">' in html
+    # the events' HTML is the HTML Python-Markdown makes of the same events as Markdown
+    assert _events_html(html) == _events_html(render(_as_markdown(EVENTS)))
+
+
+def _events_html(html: str) -> list[str]:
+    return re.findall(r'<div class="gd-event .*?</div>', html, re.S)
+
+
+def _as_markdown(events) -> str:
+    """The events as md_in_html blocks, their links resolved as MkDocs resolves them."""
+    links = timeline._Links(timeline.inputs(GardenView.of(GARDEN, events=events)), PATH)
+    blocks = []
+    for event in timeline.shown_events(events):
+        concepts = " ".join(c for c in event.concepts if c in links.concepts)
+        tags = " ".join(timeline._tag_token(t) for t in links.tags(event))
+        refs = re.sub(r"\]\(<([^>]*)>\)", lambda found: "](<" + _built(found.group(1)) + ">)",
+                      timeline._refs(event, links))
+        blocks.append(
+            f'<div class="gd-event gd-event--{event.kind}" data-concepts="{html_escape(concepts)}"'
+            f' data-tags="{html_escape(tags)}" markdown>\n{timeline._time(event)} '
+            f'{timeline._label(event)}<span class="gd-event__text">'
+            f"{timeline.escape_inline(event.text)}</span>{refs}\n</div>\n")
+    return "\n".join(blocks)
+
+
+def _built(href: str, up: int = 1) -> str:
+    """A Markdown link's target as MkDocs writes it (directory URLs) from a page `up` folders
+    deep (the timeline page's folder: 1)."""
+    path, _, anchor = href.partition("#")
+    path = posixpath.normpath(posixpath.join("x/" * (up - 1), path)) if up > 1 else path
+    return "../" * up + path[:-3] + "/" + ("#" + anchor if anchor else "")
 
 
 def test_filter_bar():
@@ -176,14 +231,24 @@ def test_empty_garden_page():
 
 
 def test_concept_timeline():
-    section = emit_concept_timeline(EVENTS, "chatgpt", "concepts/chatgpt.md")
-    assert section.startswith("## 时间线 {data-search-exclude}\n")
-    items = [line for line in section.splitlines() if line.startswith("- ")]
-    assert len(items) >= 5
+    emitted = emit_concept_timeline(EVENTS, "chatgpt", "concepts/chatgpt.md")
+    assert emitted.startswith("## 时间线 {data-search-exclude}\n")
+    section = unpacked_html(emitted)
+    items = re.findall(r"^<li>.*</li>$", section, re.M)
+    assert len(items) >= 5 and section.count("<li>") == len(items)
     dates = re.findall(r'datetime="([0-9-]+)"', section)
     assert dates == sorted(dates, key=lambda d: parse_date(d).sort_key())
     assert "12 月 1 日，ChatGPT 发布。" in section
-    assert assert_links_resolve(section, "concepts/chatgpt.md") >= len(items)
+    assert assert_hrefs_resolve(section, "concepts/chatgpt.md") >= len(items)
+    # the list Python-Markdown makes of the same events as Markdown list items
+    links = timeline._Links(timeline.inputs(GardenView.of(GARDEN, events=EVENTS), "chatgpt"),
+                            "concepts/chatgpt.md")
+    lines = [f"- {timeline._time(e)} {timeline._label(e)}{timeline.escape_inline(e.text)}"
+             + re.sub(r"\]\(<([^>]*)>\)", lambda found: "](<" + _built(found.group(1), 2) + ">)",
+                      timeline._refs(e, links, concepts=False))
+             for e in timeline.inputs(GardenView.of(GARDEN, events=EVENTS), "chatgpt").events]
+    assert render(emitted).strip() == render("## 时间线 {data-search-exclude}\n\n" +
+                                             "\n".join(lines)).strip()
     path = "concepts/vector-database.md"
     assert emit_concept_timeline(EVENTS, "vector-database", path) == ""
 

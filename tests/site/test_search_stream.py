@@ -12,8 +12,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from gardener.site.search_shards import INDEX, IndexWriter, PageIndexer, pages_of, \
-    write_sharded_index
+from gardener.site.search_shards import (
+    INDEX,
+    IndexWriter,
+    PageIndexer,
+    pages_of,
+    write_sharded_index,
+)
 from gardener.site.search_stream import IndexStream, _InOrder
 
 

@@ -1,9 +1,13 @@
 """The /timeline/ page and the "时间线" section of concept pages.
 
 ``inputs`` picks what a page shows from the events and the garden; ``emit`` and
-``emit_section`` write it. The page is Markdown with md_in_html blocks so that MkDocs still sees,
-rewrites and checks every link: each event is a ``<div class="gd-event" markdown>`` whose data
-attributes carry its concepts and tags. The filter bar is plain HTML that starts hidden;
+``emit_section`` write it. The page's years and months are Markdown headings inside md_in_html
+blocks (so they are in the page's table of contents); each month's events are HTML, written
+here with their links resolved (`relative_url`), one `packed_html` block per month:
+Python-Markdown then passes a thousand events over as a few hundred comments instead of parsing
+each one's tags (the page took 0.8 s to render at 1,225 events). Each event is a
+``<div class="gd-event">`` whose data attributes carry its concepts and tags, written as
+Python-Markdown would write it. The filter bar is plain HTML that starts hidden;
 ``timeline_js()`` (assets/timeline.js, shipped by the plugin as an extra_javascript file, no
 inline script and nothing fetched) reveals it and filters or reverses the events.
 ``timeline_css()`` styles both with Material's own colour variables, so light and dark schemes
@@ -21,9 +25,10 @@ from typing import TYPE_CHECKING
 
 from gardener.articles.model import Event, EventKind, FrozenMap
 from gardener.garden.timeline.extract import confident
-from gardener.pages.common import ArticleRef, ConceptRef, asset, rel_link
+from gardener.pages.common import ArticleRef, ConceptRef, asset, packed_html, rel_link
+from gardener.pages.urls import relative_url
 from gardener.text.dates import PartialDate
-from gardener.text.markdown import escape_inline
+from gardener.text.markdown import escape_inline, one_line
 
 if TYPE_CHECKING:
     from gardener.pages.view import GardenView
@@ -101,6 +106,7 @@ class TimelineInputs:
     articles: tuple[ArticleRef, ...]  # the articles they cite that a build includes
     concepts: tuple[ConceptRef, ...]  # the concepts they name
     tags: FrozenMap  # article slug -> its tags, for the filter (the whole page only)
+    directory_urls: bool = True  # how the site names pages, for the links written as HTML
 
 
 def inputs(view: GardenView, concept: str | None = None) -> TimelineInputs:
@@ -114,28 +120,36 @@ def inputs(view: GardenView, concept: str | None = None) -> TimelineInputs:
         tuple(shown),
         tuple(view.article_refs[view.readable[slug].path] for slug in cited),
         tuple(view.concept_refs[slug] for slug in named),
-        FrozenMap({slug: view.readable[slug].tags for slug in cited} if whole else {}))
+        FrozenMap({slug: view.readable[slug].tags for slug in cited} if whole else {}),
+        view.options.use_directory_urls)
 
 
 class _Links:
-    """Hrefs and titles of concepts and source articles, relative to one page."""
+    """Links to concepts and source articles from one page: Markdown, or (`as_html`) HTML as
+    Python-Markdown writes those Markdown links once the builder has resolved them."""
 
-    def __init__(self, page: TimelineInputs, page_path: str) -> None:
+    def __init__(self, page: TimelineInputs, page_path: str, *, as_html: bool = False) -> None:
         self.page_path = page_path
+        self.as_html, self.directory_urls = as_html, page.directory_urls
         self.concepts = {c.slug: c for c in page.concepts}
         self.articles = {a.slug: a for a in page.articles}
         self.article_tags = page.tags
 
     def concept(self, slug: str) -> str | None:
         concept = self.concepts.get(slug)
-        return _link(concept.title, rel_link(self.page_path, concept.path)) if concept else None
+        return self._link(concept.title, concept.path, None) if concept else None
 
     def source(self, slug: str, anchor: str | None) -> str | None:
         article = self.articles.get(slug)
-        if article is None:
-            return None
-        href = rel_link(self.page_path, article.path) + (f"#{anchor}" if anchor else "")
-        return _link(article.title, href)
+        return self._link(article.title, article.path, anchor) if article else None
+
+    def _link(self, title: str, path: str, anchor: str | None) -> str:
+        fragment = f"#{anchor}" if anchor else ""
+        if not self.as_html:
+            return _link(title, rel_link(self.page_path, path) + fragment)
+        href = relative_url(self.page_path, path, self.directory_urls) + \
+            fragment.translate(_HREF_ESCAPES)
+        return f'<a href="{_html_attr(href)}">{_html_text(title)}</a>'
 
     def sources(self, event: Event) -> list[str]:
         anchors = event.anchors
@@ -176,19 +190,22 @@ def _refs(event: Event, links: _Links, *, concepts: bool = True) -> str:
     return f' <span class="gd-event__refs">{" · ".join(parts)}</span>' if parts else ""
 
 
-def _event_block(event: Event, links: _Links) -> list[str]:
-    classes = ["gd-event", f"gd-event--{event.kind}"]
+def _html_text(text: str) -> str:
+    return html.escape(one_line(text), quote=False)
+
+
+def _html_attr(value: str) -> str:
+    """An attribute's value as Python-Markdown writes it (quotes but not apostrophes)."""
+    return html.escape(value, quote=False).replace('"', "&quot;")
+
+
+def _event_html(event: Event, links: _Links) -> str:
     concepts = " ".join(c for c in event.concepts if c in links.concepts)
     tags = " ".join(_tag_token(t) for t in links.tags(event))
-    line = (f'{_time(event)} {_label(event)}<span class="gd-event__text">{_md(event.text)}</span>'
-            f"{_refs(event, links)}")
-    return [
-        f'<div class="{" ".join(classes)}" data-concepts="{_attr(concepts)}" '
-        f'data-tags="{_attr(tags)}" markdown>',
-        line,
-        "</div>",
-        "",
-    ]
+    return (f'<div class="gd-event gd-event--{event.kind}" data-concepts="{_html_attr(concepts)}"'
+            f' data-tags="{_html_attr(tags)}">\n'
+            f'<p>{_time(event)} {_label(event)}<span class="gd-event__text">'
+            f"{_html_text(event.text)}</span>{_refs(event, links)}</p>\n</div>\n")
 
 
 def _month_heading(event: Event) -> str:
@@ -200,9 +217,8 @@ def _year_section(year: int, events: list[Event], links: _Links) -> list[str]:
     lines = [f'<div class="gd-year" data-year="{year}" markdown>', "", f"## {year}", ""]
     for heading, group in groupby(events, key=_month_heading):
         lines += ['<div class="gd-month" markdown>', "", f"### {heading}", ""]
-        for event in group:
-            lines += _event_block(event, links)
-        lines += ["</div>", ""]
+        lines += [packed_html("".join(_event_html(event, links) for event in group)), "",
+                  "</div>", ""]
     return lines + ["</div>", ""]
 
 
@@ -241,7 +257,7 @@ def _filter_bar(events: Sequence[Event], links: _Links) -> list[str]:
 def emit(page: TimelineInputs, page_path: str = PATH) -> str:
     """The whole timeline page: years, then months, oldest first."""
     shown = page.events
-    links = _Links(page, page_path)
+    links = _Links(page, page_path, as_html=True)
     # Every event repeats a sentence that search already finds in its article.
     lines = ["---", "search:", "  exclude: true", "---", "", f"# {TITLE}", ""]
     if not shown:
@@ -267,12 +283,12 @@ def emit_section(section: TimelineInputs, page_path: str) -> str:
     shown event mentions the concept."""
     if not section.events:
         return ""
-    links = _Links(section, page_path)
-    lines = [f"## {TITLE} {{data-search-exclude}}", ""]  # the articles' own sentences
-    for event in section.events:
-        refs = _refs(event, links, concepts=False)
-        lines.append(f"- {_time(event)} {_label(event)}{_md(event.text)}{refs}")
-    return "\n".join(lines) + "\n"
+    links = _Links(section, page_path, as_html=True)
+    # the list Python-Markdown makes of one "- " line per event, packed (see emit)
+    items = "".join(f"<li>{_time(event)} {_label(event)}{_html_text(event.text)}"
+                    f"{_refs(event, links, concepts=False)}</li>\n" for event in section.events)
+    heading = f"## {TITLE} {{data-search-exclude}}"  # the articles' own sentences
+    return f"{heading}\n\n{packed_html(f'<ul>{chr(10)}{items}</ul>', searched=False)}\n"
 
 
 def timeline_js() -> str:

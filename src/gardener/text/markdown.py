@@ -1214,9 +1214,14 @@ def escape_inline(text: str) -> str:
     """Plain text (a title, a name, an event) as inline Markdown that renders as exactly that
     text on one line: inside a link label, a list item, a table cell or a heading. Every
     generated page writes user text through this one function."""
+    return html.escape(one_line(text), quote=False).translate(_INLINE_ESCAPES)
+
+
+def one_line(text: str) -> str:
+    """The text escape_inline shows: on one line, runs of spaces as one, no control
+    characters. (HTML of it, as Python-Markdown writes it: `html.escape(.., quote=False)`.)"""
     # str.split counts \x1c-\x1f as spaces: they become spaces before the rest are dropped.
-    text = " ".join(_INLINE_CONTROL.sub("", " ".join(text.split())).split())
-    return html.escape(text, quote=False).translate(_INLINE_ESCAPES)
+    return " ".join(_INLINE_CONTROL.sub("", " ".join(text.split())).split())
 
 
 # Quote markers, list markers and indentation at the start of a line: each opens a level.
