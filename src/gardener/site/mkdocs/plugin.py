@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import html
 import logging
 import time
@@ -64,6 +65,7 @@ class GardenerPlugin(BasePlugin):
     def __init__(self) -> None:
         self.site: GardenSite | None = None
         self.serving = False
+        self.command = ""
         self.served: ServedPages | None = None
         self.reusing: ServedPages | None = None  # self.served, in a build that reuses pages
         self.sharded_search = False
@@ -80,6 +82,7 @@ class GardenerPlugin(BasePlugin):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also makes MkDocs keep this object across `serve` rebuilds.
+        self.command = command
         self.serving = command == "serve"
         self.dirty = dirty
         # a dirty rebuild renders only the changed files already
@@ -90,6 +93,12 @@ class GardenerPlugin(BasePlugin):
             self.served.close()
         if self.site is not None:
             self.cache.save()  # while serving, the disk copy is written once, at the end
+        if self.command == "build" and self.config.enabled:
+            # `mkdocs build` ends here. Python's last collection at exit would walk every object
+            # the build made (0.3-0.5 s at 1,000 articles) only to find the cycles among them,
+            # which the process's end frees anyway: out of its reach, they go with the process.
+            # (Objects without cycles are still freed as they are let go.)
+            gc.freeze()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
