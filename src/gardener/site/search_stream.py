@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import cast
 
 from gardener.forks import can_fork
+from gardener.site import search_shards
 from gardener.site.search_shards import Indexed, IndexWriter, PageIndexer, pages_of
 
 log = logging.getLogger("mkdocs.plugins.gardener")
@@ -143,6 +144,7 @@ def _index(site_dir: Path, settings: dict, receives: tuple[Connection, Connectio
     for end in others:  # the senders' ends: a sender gone is then an ended pipe
         end.close()
     try:
+        search_shards.np.ndarray  # noqa: B018 - imported now, not once the last page is built
         figures = _indexed(site_dir, settings, *receives)
         message: tuple = ("written", figures) if figures is not None else ("failed", "ended")
     except Exception as exc:  # noqa: BLE001 - the build writes the index itself
