@@ -8,7 +8,10 @@ pages, hard-wrapped PDF dumps), then measures, side by side in one run:
 - import: seconds and MB/s of raw text (reported, not part of the analysis figures);
 - analysis alone: loading, concept mentions and timeline for the whole garden, cold cache;
 - `mkdocs build` with the gardener plugin vs the same docs with the plugin removed (plain
-  Material with jieba search): wall time and peak RSS, best of --repeat runs, alternating. The
+  Material with jieba search): the whole process timed from start to exit, its CPU and peak
+  RSS (the build process's, and the largest of any process it started), best of --repeat
+  runs, alternating, then one more round whose memory (PSS with workers) is sampled, which
+  takes CPU and so is never timed. The
   plain build is run twice over: with MkDocs' own navigation (every article in one folder
   section, which every article page then carries: quadratic, so skipped above
   --plain-folder-max articles) and with the plugin's navigation written out as an explicit
@@ -164,15 +167,21 @@ def plain_nav_config(garden: Path) -> Path:
 
 
 def child_build(config: str, site: str) -> None:
-    """Run one build in this process and print its wall time, CPU time (its own and its worker
-    processes') and peak RSS as JSON."""
+    """Run one build in this process as `mkdocs build` runs it (the plugins' startup and
+    shutdown around the build) and print the seconds of the build alone and its peak RSS as
+    JSON (the caller times the whole process)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     start = time.perf_counter()
-    build(load_config(config, site_dir=site))
+    loaded = load_config(config, site_dir=site)
+    loaded.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(loaded)
+    finally:
+        loaded.plugins.on_shutdown()
     seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "cpu_s": cpu_seconds(), "rss_mb": peak_rss_mb()}))
+    print(json.dumps({"build_s": seconds, "cpu_s": cpu_seconds(), "rss_mb": peak_rss_mb()}))
 
 
 def cpu_seconds() -> float:
@@ -219,22 +228,32 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def timed_build(garden: Path, config: Path, site: Path) -> dict:
-    """One build in a fresh process; its memory with any worker it starts is sampled from here,
-    so the measuring adds no thread to the process measured."""
+def timed_build(garden: Path, config: Path, site: Path, *, sample: bool = False) -> dict:
+    """One build in a fresh process, timed from here from start to exit (what `mkdocs build`
+    costs whoever waits for it): wall seconds, CPU seconds of the process and every process it
+    waited for, the largest RSS of any of them, and the build process's own peak RSS. With
+    `sample`, the memory of the process and its workers is sampled from here every 50 ms
+    (their PSS): reading it takes CPU a build on two cores would use, so a sampled build is
+    never the one timed."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
         child = subprocess.Popen([sys.executable, __file__, "--child-build", str(config), str(site)],
                                  cwd=garden, stdout=out, stderr=err, text=True, env=env)
         peak = 0.0
-        while child.poll() is None:
+        while sample and child.poll() is None:
             peak = max(peak, tree_pss_mb(child.pid))
             time.sleep(0.05)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         if child.returncode != 0:
             raise SystemExit(f"build of {config} failed:\n{err.read()[-3000:]}")
-        return {**json.loads(out.read().strip().splitlines()[-1]), "tree_mb": peak}
+        said = json.loads(out.read().strip().splitlines()[-1])
+        return {**said, "seconds": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+                "max_rss_mb": usage.ru_maxrss / 1024, "tree_mb": peak}
 
 
 def without_search(config: Path) -> Path:
@@ -272,17 +291,27 @@ def builds(garden: Path, repeat: int, folder_nav: bool, no_search: bool = False,
     if folder_nav:
         configs["plain"] = plain_config(garden)
     best: dict[str, dict] = {}
-    for _ in range(repeat):
+    pss: dict[str, float] = {}
+    for run in range(repeat + 1):
         for name, config in configs.items():
             cache = garden / ".cache"
             if cache.exists():
                 shutil.rmtree(cache)  # every build starts cold: no help from a previous run
-            result = timed_build(garden, config, garden / f"site-{name}")
+            # the last round samples memory and is not timed
+            sampled = run == repeat
+            result = timed_build(garden, config, garden / f"site-{name}", sample=sampled)
+            if sampled:
+                pss[name] = result["tree_mb"]
+                print(f"    {name}: peak PSS with workers {result['tree_mb']:.0f} MB (sampled)",
+                      flush=True)
+                continue
             print(f"    {name}: {result['seconds']:.1f} s, CPU {result['cpu_s']:.1f} s, peak RSS "
-                  f"{result['rss_mb']:.0f} MB, peak PSS with workers {result['tree_mb']:.0f} MB "
-                  f"(load {os.getloadavg()[0]:.1f})", flush=True)
+                  f"{result['rss_mb']:.0f} MB, largest RSS of any of its processes "
+                  f"{result['max_rss_mb']:.0f} MB (load {os.getloadavg()[0]:.1f})", flush=True)
             if name not in best or result["cpu_s"] < best[name]["cpu_s"]:
                 best[name] = result
+    for name, result in best.items():
+        result["tree_mb"] = pss.get(name, 0.0)
     from gardener.site.linkcheck import check_site
 
     row = {"broken_links": len(check_site(garden / "site-plugin"))}
@@ -291,6 +320,7 @@ def builds(garden: Path, repeat: int, folder_nav: bool, no_search: bool = False,
         # shards and page files (what a reader fetches is measured by bench_search.py)
         search = [p for p in (garden / f"site-{name}" / "search").rglob("*") if p.is_file()]
         row.update({f"build_{name}_s": result["seconds"], f"rss_{name}_mb": result["rss_mb"],
+                    f"maxrss_{name}_mb": result["max_rss_mb"],
                     f"tree_{name}_mb": result["tree_mb"], f"cpu_{name}_s": result["cpu_s"],
                     f"index_{name}_mb": sum(p.stat().st_size for p in search) / 1e6})
     return row
@@ -541,19 +571,22 @@ def print_table(rows: list[dict]) -> None:
 
 def print_parallel_table(rows: list[dict]) -> None:
     """The plugin on two cores and on one, each against plain Material with the same nav."""
-    print("\n| articles | build | wall s | CPU s | peak RSS MB | PSS with workers MB "
-          "| wall / plain | CPU / plain | RSS / plain | PSS / plain |")
-    print("|" + "---|" * 10)
+    print("\n| articles | build | wall s | CPU s | peak RSS MB | largest RSS of any process MB "
+          "| PSS with workers MB | wall / plain | CPU / plain | RSS / plain | largest / plain "
+          "| PSS / plain |")
+    print("|" + "---|" * 12)
+    keys = (("build", "s"), ("cpu", "s"), ("rss", "mb"), ("maxrss", "mb"), ("tree", "mb"))
     for r in rows:
-        plain = [r[f"{k}_plain_nav_{u}"] for k, u in
-                 (("build", "s"), ("cpu", "s"), ("rss", "mb"), ("tree", "mb"))]
+        plain = [r.get(f"{k}_plain_nav_{u}", 0.0) for k, u in keys]
         for name, label in (("plain_nav", "plain Material"), ("plugin_sequential", "one core"),
                             ("plugin", "two cores")):
-            mine = [r[f"{k}_{name}_{u}"] for k, u in
-                    (("build", "s"), ("cpu", "s"), ("rss", "mb"), ("tree", "mb"))]
-            ratios = " | ".join(f"{a / b:.2f}" for a, b in zip(mine, plain, strict=True))
+            if f"build_{name}_s" not in r:
+                continue
+            mine = [r.get(f"{k}_{name}_{u}", 0.0) for k, u in keys]
+            ratios = " | ".join(f"{a / b:.2f}" if b else "–"
+                                for a, b in zip(mine, plain, strict=True))
             print(f"| {r['n']:,} | {label} | {mine[0]:.1f} | {mine[1]:.1f} | {mine[2]:.0f} "
-                  f"| {mine[3]:.0f} | {ratios} |")
+                  f"| {mine[3]:.0f} | {mine[4]:.0f} | {ratios} |")
 
 
 def print_serve_table(rows: list[dict]) -> None:
