@@ -66,3 +66,26 @@ def test_saving_leaves_the_build_process_as_it_was(tmp_path):
     size = path.stat().st_size
     assert size > 4_000_000 and grown < size / 10, (grown, size)
     assert AnalysisCache(path).entries == cache.entries
+
+
+def test_a_save_begun_early_is_the_save_made_at_the_end(tmp_path):
+    path = tmp_path / "analysis.pickle"
+    cache = filled(path)
+    wait = cache.save_begun()
+    wait()
+    assert AnalysisCache(path).entries == cache.entries
+    written = path.stat().st_mtime_ns
+    cache.save()  # nothing changed since: not written again
+    assert path.stat().st_mtime_ns == written
+
+
+def test_what_is_learnt_after_a_save_begun_is_saved_too(tmp_path):
+    path = tmp_path / "analysis.pickle"
+    cache = filled(path)
+    wait = cache.save_begun()
+    cache.put(("learnt", 1), "a page's mentions, sent by a worker")
+    wait()
+    assert ("learnt", 1) not in AnalysisCache(path).entries  # the save begun before it
+    cache.save()
+    again = AnalysisCache(path)
+    assert again.entries == cache.entries and ("learnt", 1) in again.entries

@@ -27,7 +27,7 @@ from typing import Any, BinaryIO, TypeVar
 from platformdirs import user_cache_dir
 
 from gardener.files import write_atomic
-from gardener.forks import apart
+from gardener.forks import apart, begun
 
 log = logging.getLogger("mkdocs.plugins.gardener")
 MAGIC = b"gardener analysis cache, signed\n"
@@ -131,6 +131,24 @@ class AnalysisCache:
             log.info(f"gardener: cache not written ({problem}); the next build starts cold")
         else:
             self._dirty = False
+
+    def save_begun(self) -> Callable[[], None]:
+        """As save, begun now by a forked child while this process goes on. The function
+        returned waits for it; should the cache have changed meanwhile (an entry added, or one
+        more asked for), the next save writes it again."""
+        if self.path is None or not self._dirty:
+            return lambda: None
+        kept = {k: v for k, v in self.entries.items() if k in self.used}
+        seen = (len(self.used), len(self.entries))
+        saving = begun(_save, self.path, kept)
+
+        def wait() -> None:
+            problem = saving()
+            if problem:
+                log.info(f"gardener: cache not written ({problem}); the next build starts cold")
+            elif (len(self.used), len(self.entries)) == seen:
+                self._dirty = False
+        return wait
 
     def _load(self, path: Path) -> None:
         try:

@@ -73,6 +73,7 @@ class GardenerPlugin(BasePlugin):
         self.stream: IndexStream | None = None  # indexes each page as soon as it is built
         self.searched: SearchEntries | None = None  # Material's entries, while streaming
         self.entries_start = 0  # where the page being built began adding its entries
+        self.cache_saved: Callable[[], None] = lambda: None  # waits for a save begun earlier
         self.dirty = False
         self.parallel = ParallelBuild(self)
         self.put_back_reader: Callable[[], None] | None = None  # Material's search's jieba
@@ -179,6 +180,10 @@ class GardenerPlugin(BasePlugin):
         if self.searched.active:
             self.stream = IndexStream.start(Path(config.site_dir), index_settings(index))
 
+    def _cache_saved(self) -> None:
+        wait, self.cache_saved = self.cache_saved, lambda: None
+        wait()
+
     def _stop_stream(self) -> None:
         stream, self.stream = self.stream, None
         if stream is not None:
@@ -275,6 +280,9 @@ class GardenerPlugin(BasePlugin):
     def _split_pages(self, env, *, config: MkDocsConfig, files: Files) -> None:
         if self.put_back_reader is not None:
             prepare_search_reader()  # once, for this process and the page worker
+        if self.site is not None and not self.serving:
+            # every page is rendered: what the analysis cache holds is final
+            self.cache_saved = self.cache.save_begun()
         if self.stream is not None:
             self.stream.number(files.documentation_pages(inclusion=InclusionLevel.is_included))
         self.parallel.split(env, config, files, self.stream)
@@ -373,6 +381,7 @@ class GardenerPlugin(BasePlugin):
             log.debug(f"gardener: sharded search index {figures}")
         elif self.options.compact_search_index:
             compact_search_index(Path(config.site_dir))
+        self._cache_saved()
         self.cache.save()
         log.debug(f"gardener: cache {self.cache.hits} hits, {self.cache.misses} misses")
         log.debug(f"gardener: {sum(LAST_BUILD.values()):.3f} s in gardener's hooks")
@@ -381,6 +390,7 @@ class GardenerPlugin(BasePlugin):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_stream()
+        self._cache_saved()
         self._put_back()
         self.parallel.abandon()
         if self.reusing is not None:
