@@ -27,7 +27,7 @@ import re
 import shutil
 from array import array
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -139,12 +139,18 @@ class PageIndexer:
         weighted, ends = array("d"), array("I")
         for doc in sections[:65535]:
             boost = float(doc.get("boost", 1.0) or 1.0)
-            weights: dict[str, float] = defaultdict(float)
+            weights: dict[str, float] = {}
             for name, field_boost in self.boosts.items():
                 counts = self.words.counts(doc.get(name))
+                if not counts:
+                    continue
                 factor = field_boost * boost * (K1 + 1)
-                for term, tf in counts.items():
-                    weights[term] += factor * tf / (K1 + tf)
+                scored = {term: factor * tf / (K1 + tf) for term, tf in counts.items()}
+                if weights:  # a term's fields add up in the fields' order, from 0.0
+                    for term, score in scored.items():
+                        weights[term] = weights.get(term, 0.0) + score
+                else:
+                    weights = scored
                 in_fields += counts
             terms += weights
             weighted.extend(weights.values())
