@@ -4,11 +4,15 @@ and the translation credits where they belong."""
 from __future__ import annotations
 
 import re
+from html import unescape
 
+import markdown
 import pytest
 from corpus_import import SEEDS, by_source, constructs, copy_corpora, written
+from mkdocs.config import load_config
 
 from gardener.sources.importing import import_sources
+from tests.conftest import ROOT
 
 EMPTY = "gold-miner/2023/on-the-unpredictable-nature-of-llm-output-and-type-safety-in-langchain-ts.md"
 CONTROL = "gold-miner/2020/react-native-vs-flutter-vs-ionic.md"
@@ -21,6 +25,7 @@ STAMPEDE = "gold-miner/2021/how-a-cache-stampede-caused-one-of-facebooks-biggest
 RASPBERRY = "gold-miner/2021/raspberry-pi’s-ninth-birthday-9-things-you-might-not-know.md"
 CHAPTER = "self-llm/10-Qwen3-8B GRPO微调及通过swanlab可视化.md"
 COMMENTED = "self-llm/01-Qwen2-7B-Instruct FastApi 部署调用.md"
+HTTP_REQUEST = "gold-miner/2021/understanding-cross-site-request-forgery-csrf-or-xsrf.md"
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +72,40 @@ def test_every_link_image_code_block_and_comment_is_kept(corpus):
         body = "".join(written(a)[1] for a in articles)
         for src in absent:
             assert f'title="{src}"' in body, (source, src)
+
+
+def rendered_code(body: str, converter: markdown.Markdown) -> list[str]:
+    """The text of every code block of a page, as the site renders it."""
+    html = converter.reset().convert(body)
+    blocks = re.findall(r"<code[^>]*>(.*?)</code>", html, re.S)
+    return [_code_text(unescape(re.sub(r"<[^>]+>", "", block))) for block in blocks]
+
+
+def _code_text(code: str) -> str:
+    """Code as compared: Python-Markdown writes tabs as spaces and blank lines empty."""
+    return "\n".join(line.rstrip() for line in code.expandtabs(4).splitlines()).strip()
+
+
+def test_every_code_block_renders_as_code_on_the_site(corpus):
+    """CommonMark's code fences (as GitHub or Typora show them) are code on the page, whatever
+    info string opens them: one superfences does not take ("```jinja=", "```http request") is
+    made readable at import, so the fences after it pair as their author saw them."""
+    _result, root, made = corpus
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    converter = markdown.Markdown(extensions=config.markdown_extensions,
+                                  extension_configs=config.mdx_configs)
+    checked = 0
+    for source, articles in made.items():
+        fences = constructs((root / source).read_text(encoding="utf-8"))["code"]
+        shown = rendered_code("".join(written(a)[1] for a in articles), converter)
+        missing = [code[:60] for code in fences if _code_text(code) not in shown]
+        assert missing == [], source
+        checked += sum(fences.values())
+    assert checked > 50
+    _front, body = only(corpus, HTTP_REQUEST)
+    assert "```http request" not in body and body.count("```http\n") == 4
+    assert "made 4 code fences open as the site's renderer reads them (info strings " \
+        "'http request')" in corpus[2][HTTP_REQUEST][0].notes
 
 
 def test_project_links_are_not_unwrapped(corpus):
@@ -147,3 +186,22 @@ def test_seed_keyword_links_are_unwrapped(tmp_path):
     assert "163.com" not in body and "当人工智能聊天机器人ChatGPT" in body
     body, _notes = bodies["ChatGPT 与 AIGC 简问乱答"]
     assert "(https://openai.com/blog/chatgpt/)" in body  # a link an author wrote stays
+
+
+def test_hackmd_line_numbers_and_fences_inside_code_are_read_as_commonmark_reads_them():
+    """HackMD's "```python=101" opens a fence numbered from 101; a fence line inside a longer
+    fence is code and stays as written; the code itself is never touched."""
+    from gardener.sources.cleaning import readable_fences
+    from gardener.sources.findings import Findings
+
+    text = ("说明\n\n```jinja=\n{%- if tools %}<tools>\n```\n\n- 列表\n\n    ```python=101\n"
+            "    x = 1\n    ```\n\n````markdown\n```python=\n````\n")
+    found = Findings()
+    made = readable_fences(text, found)
+    assert made.split("\n") == [
+        "说明", "", '```jinja linenums="1"', "{%- if tools %}<tools>", "```", "", "- 列表", "",
+        '    ```python linenums="101"', "    x = 1", "    ```", "", "````markdown", "```python=",
+        "````", ""]
+    assert found.notes == ["made 2 code fences open as the site's renderer reads them "
+                           "(info strings 'jinja=', 'python=101')"]
+    assert readable_fences(made, Findings()) == made  # read as the renderer reads it already

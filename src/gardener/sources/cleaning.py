@@ -286,6 +286,62 @@ def balance_emphasis(text: str, found: Findings) -> str:
     return "\n".join(lines)
 
 
+# A line CommonMark opens a code fence with: three or more backticks or tildes (a backtick
+# fence's info string holds no backtick), where a fence may stand (indented, in a quote, after
+# a list marker).
+_COMMONMARK_FENCE = re.compile(
+    r"^(?P<lead>[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?)(?P<fence>`{3,}|~{3,})(?P<info>[^\r]*)"
+    r"(?P<cr>\r?)$")
+# HackMD's line-numbered fence: "```python=", "```python=101" (from line 101), "!" to wrap.
+_HACKMD_NUMBERED = re.compile(r"(?P<language>[\w#.+-]*)=(?P<first>\d*)!?")
+_FENCE_LANGUAGE = re.compile(r"\.?[\w#.+-]+")
+
+
+def readable_fences(text: str, found: Findings) -> str:
+    """Code fences as the site's renderer reads them. pymdownx.superfences opens a fence only on
+    an info string it understands, where CommonMark (GitHub, Typora) takes any: "```jinja="
+    (HackMD's line numbers) or "```http request" opens no fence, so every fence after it pairs
+    the other way and the rest of the article renders inside out. Such an opener keeps its
+    language (and HackMD's line numbers, as the highlighter's `linenums`); the code is
+    untouched."""
+    lines = text.split("\n")
+    open_fence: str | None = None
+    changed: list[str] = []
+    for number, line in enumerate(lines):
+        found_fence = _COMMONMARK_FENCE.match(line)
+        if found_fence is None:
+            continue
+        fence, info = found_fence["fence"], found_fence["info"]
+        if open_fence is not None:
+            if fence[0] == open_fence[0] and len(fence) >= len(open_fence) and not info.strip():
+                open_fence = None  # its closing line
+            continue
+        if fence[0] == "`" and "`" in info:
+            continue  # inline code, not a fence
+        open_fence = fence
+        if markdown.fence_opener(fence + info) is not None:
+            continue
+        readable = _readable_info(info.strip())
+        if markdown.fence_opener(fence + readable) is None:
+            continue
+        lines[number] = found_fence["lead"] + fence + readable + found_fence["cr"]
+        changed.append(info.strip())
+    if changed:
+        shown = ", ".join(f"'{info}'" for info in dict.fromkeys(changed))
+        found.note(f"made {len(changed)} code fences open as the site's renderer reads them "
+                   f"(info strings {shown})")
+    return "\n".join(lines)
+
+
+def _readable_info(info: str) -> str:
+    numbered = _HACKMD_NUMBERED.fullmatch(info)
+    if numbered:
+        language = numbered["language"]
+        return f'{language} linenums="{numbered["first"] or 1}"'.lstrip()
+    language = _FENCE_LANGUAGE.match(info)
+    return language.group() if language else ""
+
+
 def clean(text: str, found: Findings) -> str:
     for step in CLEANERS:
         text = step(text, found)
@@ -293,6 +349,7 @@ def clean(text: str, found: Findings) -> str:
 
 
 CLEANERS: tuple[Cleaner, ...] = (
+    readable_fences,  # first: every later step skips the lines of fenced code
     tidy_whitespace,
     end_quotes_before_headings,
     remove_furniture,

@@ -381,6 +381,12 @@ def _fence_markers(text: str, pos: int) -> list[tuple[int, int]]:
     return markers
 
 
+def fence_opener(line: str) -> str | None:
+    """The fence a line (without its indentation) opens as pymdownx.superfences reads it, or
+    None (see _fence_opener)."""
+    return _fence_opener(line)
+
+
 def _fence_opener(line: str) -> str | None:
     """The fence ("```", "~~~~", ...) a line opens, or None.
 
