@@ -198,7 +198,12 @@ ACTIVE_PIECES = ["<script>alert(1)</script>", "<iframe src=x></iframe>", "<img s
                  '<div onmouseover="m">\n\ntext\n\n</div>', "<svg/onload=s>", "<b>bold</b>",
                  '<a href=" java&#9;script:t">x</a>', "`<script>code</script>`", "\n\n", "文字 ",
                  "<details open ontoggle=u><summary>s</summary></details>", "<span>", "</span>",
-                 "\n    <script>indented code</script>\n", "<object data=o></object>"]
+                 "\n    <script>indented code</script>\n", "<object data=o></object>",
+                 # fenced code inside an HTML block is code (superfences takes it out first);
+                 # the same without its closing fence is HTML
+                 "\n\n<details><summary>s</summary>\n\n```\n<script>f()</script>\n```\n\n"
+                 "</details>\n\n",
+                 "\n\n<details><summary>s</summary>\n\n```\n<script>g()</script>\n\n</details>\n\n"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -207,10 +212,11 @@ ACTIVE_PIECES = ["<script>alert(1)</script>", "<iframe src=x></iframe>", "<img s
 @example("<svg/onload=s>`<script>code</script>``<script>code</script>`\n\n[r][d]\n\n[d]: vbscript:w\n")
 @given(st.lists(st.sampled_from(ACTIVE_PIECES), max_size=12).map("".join))
 def test_sanitised_markdown_renders_no_active_content(text):
+    """Rendered as the site renders fences (pymdownx.superfences)."""
     from gardener.sources.sanitizing import sanitize
 
     clean, _removed = sanitize(text)
-    rendered = markdown.markdown(clean, extensions=["md_in_html"])
+    rendered = markdown.markdown(clean, extensions=["md_in_html", "pymdownx.superfences"])
     scripts, handlers, urls = _links_and_scripts(rendered)
     # Code stays code: a <script> shown inside <code> is text, not an element.
     assert (scripts, handlers, urls) == ([], [], []), (text, clean)
@@ -353,3 +359,13 @@ def test_script_in_title_is_escaped_everywhere(repo_copy):
     for doc in entries:
         assert "<script>alert(1)" not in doc["title"] and "<script>alert(1)" not in doc["text"]
     assert any("alert(1)" in doc["title"] for doc in entries)
+
+
+def test_code_fenced_inside_an_html_block_is_kept_as_written():
+    from gardener.sources.sanitizing import sanitize
+
+    code = "```python\ndef f(x) -> str:\n    return '<tools>' + \"<script>\"\n```"
+    text = f"<details><summary>代码</summary>\n\n{code}\n\n<img src=x onerror=y>\n\n</details>\n"
+    clean, removed = sanitize(text)
+    assert code in clean and removed == ["onerror="]
+    assert clean.endswith("</details>\n")

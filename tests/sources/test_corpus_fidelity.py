@@ -26,6 +26,7 @@ RASPBERRY = "gold-miner/2021/raspberry-pi’s-ninth-birthday-9-things-you-might-
 CHAPTER = "self-llm/10-Qwen3-8B GRPO微调及通过swanlab可视化.md"
 COMMENTED = "self-llm/01-Qwen2-7B-Instruct FastApi 部署调用.md"
 HTTP_REQUEST = "gold-miner/2021/understanding-cross-site-request-forgery-csrf-or-xsrf.md"
+HACKMD = "self-llm/07-Qwen3-Think-解密-Blog.md"
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +105,10 @@ def test_every_code_block_renders_as_code_on_the_site(corpus):
     assert checked > 50
     _front, body = only(corpus, HTTP_REQUEST)
     assert "```http request" not in body and body.count("```http\n") == 4
+    _front, body = only(corpus, HACKMD)  # in <details>: its code is code, not HTML to clean
+    assert '<details><summary>Jinja 格式 Qwen3 对话模板完整版</summary>\n\n```jinja linenums="1"\n' \
+        in body
+    assert "{{- '<|im_start|>assistant\\n' }}" in body and "<tools></tools> XML tags" in body
     assert "made 4 code fences open as the site's renderer reads them (info strings " \
         "'http request')" in corpus[2][HTTP_REQUEST][0].notes
 

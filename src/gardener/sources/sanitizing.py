@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
-from gardener.text.markdown import active_markup, loose_markup
+from gardener.text.markdown import active_markup, closed_fences, loose_markup
 
 # Elements that run code, load other pages or ask for input: never article text.
 ACTIVE_ELEMENTS = ("script", "style", "noscript", "iframe", "frame", "frameset", "object",
@@ -94,7 +94,9 @@ def _inert(text: str, removed: dict[str, None]) -> str:
 
 def _cleaned(text: str, tags: list[tuple[int, int]], destinations: list[tuple[int, int]],
              removed: dict[str, None]) -> str:
-    edits = [(start, end, _clean_html(text[start:end], removed)) for start, end in tags]
+    fences = closed_fences(text)
+    edits = [(start, end, _clean_block(text, start, end, fences, removed))
+             for start, end in tags]
     edits += [(start, end, _clean_destination(text[start:end], removed))
               for start, end in destinations]
     return _apply(text, edits)
@@ -132,6 +134,29 @@ def _clean_destination(url: str, removed: dict[str, None]) -> str | None:
     scheme = _SCHEME.match(_IGNORED_IN_SCHEME.sub("", html.unescape(url)).strip("<>"))
     removed[f"{scheme.group(1).lower() if scheme else 'unsafe'}: link"] = None
     return "#"
+
+
+def _clean_block(text: str, start: int, end: int, fences: list[tuple[int, int]],
+                 removed: dict[str, None]) -> str | None:
+    """_clean_html of text[start:end], the code of any fence inside it kept as written: an
+    HTML block may hold fenced code (<details> around a long listing), which superfences takes
+    out before Python-Markdown reads the block, so it is code on the page, not HTML."""
+    inside = [(a, b) for a, b in fences if start <= a and b <= end]
+    if not inside:
+        return _clean_html(text[start:end], removed)
+    pieces, code, pos = [], {}, start
+    for number, (a, b) in enumerate(inside):
+        mark = f"gardenerfencedcode{number}x{len(text)}"
+        code[mark] = text[a:b]
+        pieces += [text[pos:a], mark]
+        pos = b
+    pieces.append(text[pos:end])
+    cleaned = _clean_html("".join(pieces), removed)
+    if cleaned is None:
+        return None
+    for mark, fenced in code.items():
+        cleaned = cleaned.replace(mark, fenced, 1)
+    return cleaned
 
 
 def _clean_html(fragment: str, removed: dict[str, None]) -> str | None:

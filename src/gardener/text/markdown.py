@@ -1187,6 +1187,11 @@ def _setext_level(markdown: str, start: int) -> int:
     return 1 if underline and underline.group(1)[0] == "=" else 2
 
 
+def closed_fences(markdown: str) -> list[Span]:
+    """(start, end) of every closed fenced code block: code however the page is read."""
+    return _fences(markdown, _front_matter(markdown))[0]
+
+
 def fenced_code(markdown: str) -> list[Span]:
     """(start, end) of every fenced code block, an unclosed one running to the end."""
     fences, unclosed = _fences(markdown, _front_matter(markdown))
