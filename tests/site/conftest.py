@@ -4,7 +4,9 @@ mkdocs.yml by a real `mkdocs build --strict`, once per session."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
+from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
@@ -79,3 +81,20 @@ def server(repo_copy):
     yield running
     running.stop()
     tokenizer.FREQ, tokenizer.total = words, total
+
+
+@pytest.fixture(scope="module")
+def material_entries(material_search_site) -> tuple[dict, list[dict]]:
+    """(settings, entries) of Material's own index of the repo garden, as the plugin hands
+    them to the sharded index's writer."""
+    index = json.loads((material_search_site / "search" / "search_index.json")
+                       .read_text(encoding="utf-8"))
+    config = index["config"]
+    settings = {k: config[k] for k in ("lang", "separator", "pipeline", "fields") if k in config}
+    return settings, index["docs"]
+
+
+def search_files(site: Path) -> dict[str, bytes]:
+    """Every file of a site's search folder."""
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted((site / "search").rglob("*"))
+            if p.is_file()}

@@ -3,7 +3,6 @@ the writer makes alone, file for file, whatever becomes of the helper."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -11,31 +10,17 @@ import pytest
 
 from gardener.forks import apart
 from gardener.site import search_shards
-from gardener.site.search_shards import INDEX, start_helper, write_sharded_index
+from gardener.site.search_shards import start_helper, write_sharded_index
+from tests.site.conftest import search_files
 
 
 @pytest.fixture(scope="module")
-def material(material_search_site) -> tuple[dict, list[dict]]:
-    """(settings, entries) of Material's own index of the repo garden, as the plugin hands
-    them to the writer."""
-    index = json.loads((material_search_site / INDEX).read_text(encoding="utf-8"))
-    config = index["config"]
-    settings = {k: config[k] for k in ("lang", "separator", "pipeline", "fields") if k in config}
-    return settings, index["docs"]
-
-
-@pytest.fixture(scope="module")
-def alone(material, tmp_path_factory) -> dict[str, bytes]:
+def alone(material_entries, tmp_path_factory) -> dict[str, bytes]:
     """Every file of the index the writer makes alone."""
     site = tmp_path_factory.mktemp("alone")
-    figures = write_sharded_index(site, *material)
+    figures = write_sharded_index(site, *material_entries)
     assert figures["pages_helped"] == 0
     return search_files(site)
-
-
-def search_files(site: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site)): p.read_bytes() for p in sorted((site / "search").rglob("*"))
-            if p.is_file()}
 
 
 def helped_write(site: Path, settings: dict, docs: list, helper_docs: list | None = None):
@@ -49,23 +34,23 @@ def helped_write(site: Path, settings: dict, docs: list, helper_docs: list | Non
 
 
 @pytest.fixture(autouse=True)
-def few_entries_suffice(monkeypatch, material):
+def few_entries_suffice(monkeypatch, material_entries):
     """The repo garden has fewer entries than a helper is worth in a build."""
-    monkeypatch.setattr(search_shards, "HELPER_ENTRIES", len(material[1]) // 2)
+    monkeypatch.setattr(search_shards, "HELPER_ENTRIES", len(material_entries[1]) // 2)
 
 
-def test_helped_index_is_the_writers_alone(material, alone, tmp_path):
+def test_helped_index_is_the_writers_alone(material_entries, alone, tmp_path):
     # a site that had an index before: nothing of it stays
     stale = tmp_path / "search" / "pages" / "99999.json"
     stale.parent.mkdir(parents=True)
     stale.write_text("[]", encoding="utf-8")
-    figures = helped_write(tmp_path, *material)
+    figures = helped_write(tmp_path, *material_entries)
     assert figures["pages_helped"] > len(alone) // 4  # the helper made a good part
     assert search_files(tmp_path) == alone
 
 
 @pytest.mark.parametrize("fault", ["dies", "raises"])
-def test_a_failing_helper_leaves_its_pages_to_the_writer(material, alone, tmp_path,
+def test_a_failing_helper_leaves_its_pages_to_the_writer(material_entries, alone, tmp_path,
                                                          monkeypatch, fault):
     def failing(*args):
         yield from ()
@@ -74,23 +59,23 @@ def test_a_failing_helper_leaves_its_pages_to_the_writer(material, alone, tmp_pa
         raise RuntimeError("fault in the helper")
 
     monkeypatch.setattr(search_shards, "_help", failing)
-    figures = helped_write(tmp_path, *material)
+    figures = helped_write(tmp_path, *material_entries)
     assert figures["pages_helped"] == 0
     assert search_files(tmp_path) == alone
 
 
-def test_a_share_made_of_other_entries_is_not_taken(material, alone, tmp_path):
+def test_a_share_made_of_other_entries_is_not_taken(material_entries, alone, tmp_path):
     """The helper read entries the writer does not: each page's share it made is of the
     wrong entries, and the writer makes those pages again."""
-    settings, docs = material
+    settings, docs = material_entries
     other = [{**doc, "location": "elsewhere/" + doc["location"]} for doc in docs]
     figures = helped_write(tmp_path, settings, docs, other)
     assert figures["pages_helped"] == 0
     assert search_files(tmp_path) == alone
 
 
-def test_the_helper_takes_the_later_pages_by_their_text(material):
-    settings, docs = material
+def test_the_helper_takes_the_later_pages_by_their_text(material_entries):
+    settings, docs = material_entries
     helper_start, number = search_shards._share_start(docs, search_shards.HELPER_SHARE)
     assert 0 < helper_start < len(docs) and number > 0
     text = [len(doc["text"]) for doc in docs]
@@ -104,6 +89,6 @@ def test_the_helper_takes_the_later_pages_by_their_text(material):
     assert docs[helper_start]["location"].split("#")[0] != path  # a page's first entry
 
 
-def test_few_entries_get_no_helper(material, tmp_path, monkeypatch):
-    monkeypatch.setattr(search_shards, "HELPER_ENTRIES", len(material[1]) + 1)
-    assert start_helper(tmp_path, *material) is None
+def test_few_entries_get_no_helper(material_entries, tmp_path, monkeypatch):
+    monkeypatch.setattr(search_shards, "HELPER_ENTRIES", len(material_entries[1]) + 1)
+    assert start_helper(tmp_path, *material_entries) is None

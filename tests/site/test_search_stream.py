@@ -4,44 +4,28 @@ and says so when it cannot be made."""
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import random
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from gardener.site.search_shards import (
-    INDEX,
     IndexWriter,
     PageIndexer,
     pages_of,
     write_sharded_index,
 )
 from gardener.site.search_stream import IndexStream, _InOrder
+from tests.site.conftest import search_files
 
 
 @pytest.fixture(scope="module")
-def material(material_search_site) -> tuple[dict, list[dict]]:
-    """(settings, entries) of Material's own index of the repo garden."""
-    index = json.loads((material_search_site / INDEX).read_text(encoding="utf-8"))
-    config = index["config"]
-    settings = {k: config[k] for k in ("lang", "separator", "pipeline", "fields") if k in config}
-    return settings, index["docs"]
-
-
-@pytest.fixture(scope="module")
-def after_last_page(material, tmp_path_factory) -> dict[str, bytes]:
+def after_last_page(material_entries, tmp_path_factory) -> dict[str, bytes]:
     """Every file of the index written from the entries after the last page."""
     site = tmp_path_factory.mktemp("after")
-    write_sharded_index(site, *material)
+    write_sharded_index(site, *material_entries)
     return search_files(site)
-
-
-def search_files(site: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site)): p.read_bytes() for p in sorted((site / "search").rglob("*"))
-            if p.is_file()}
 
 
 def slotted(docs: list[dict]) -> list[list[dict]]:
@@ -55,8 +39,8 @@ def slotted(docs: list[dict]) -> list[list[dict]]:
     return pages
 
 
-def test_pages_out_of_order_and_twice_make_the_same_index(material, after_last_page, tmp_path):
-    settings, docs = material
+def test_pages_out_of_order_and_twice_make_the_same_index(material_entries, after_last_page, tmp_path):
+    settings, docs = material_entries
     pages = slotted(docs)
     arrivals = list(enumerate(pages))
     random.Random(7).shuffle(arrivals)
@@ -76,9 +60,9 @@ def files_of(count: int) -> list:
     return [SimpleNamespace(src_uri=f"page-{number}.md") for number in range(count)]
 
 
-def test_pages_from_the_build_and_a_forked_worker_make_the_same_index(material, after_last_page,
+def test_pages_from_the_build_and_a_forked_worker_make_the_same_index(material_entries, after_last_page,
                                                                       tmp_path):
-    settings, docs = material
+    settings, docs = material_entries
     pages = slotted(docs)
     stream = IndexStream.start(tmp_path, settings)
     assert stream is not None
@@ -103,8 +87,8 @@ def _send_odd(stream: IndexStream, pages: list[list[dict]]) -> None:
         stream.page(f"page-{slot}.md", pages[slot])
 
 
-def test_a_page_that_never_comes_is_said_not_waited_for(material, tmp_path, caplog):
-    settings, docs = material
+def test_a_page_that_never_comes_is_said_not_waited_for(material_entries, tmp_path, caplog):
+    settings, docs = material_entries
     pages = slotted(docs)
     stream = IndexStream.start(tmp_path, settings)
     assert stream is not None
@@ -118,8 +102,8 @@ def test_a_page_that_never_comes_is_said_not_waited_for(material, tmp_path, capl
     assert "the index was not made while pages were built" in caplog.text
 
 
-def test_a_page_the_build_does_not_know_is_said(material, tmp_path, caplog):
-    settings, docs = material
+def test_a_page_the_build_does_not_know_is_said(material_entries, tmp_path, caplog):
+    settings, docs = material_entries
     stream = IndexStream.start(tmp_path, settings)
     assert stream is not None
     stream.number(files_of(2))
