@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gardener.articles.model import Severity
@@ -116,6 +116,8 @@ def _import_and_check(source: bytes, name: str = "post.md") -> None:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(HOSTILE_YAML, st.sampled_from(["", "# 标题\n\n", BODY]))
+# two nodes named by one anchor: kept so, the written front-matter was refused when read back
+@example("&a ...title: &a 1e400", "")
 def test_fuzz_import_output_always_passes_check(front, body):
     _import_and_check(f"---\n{front}\n---\n{body}".encode())
 

@@ -345,9 +345,29 @@ def dump(front: dict, newline: str = "\n") -> str:
     and key order of a CommentedMap)."""
     buffer = io.StringIO()
     if len(front):
+        _unique_anchors(front, set())
         _yaml().dump(front, buffer)
     text = "---\n" + buffer.getvalue() + "---\n"
     return text.replace("\n", newline) if newline != "\n" else text
+
+
+def _unique_anchors(value: object, names: set[str]) -> None:
+    """Drop every anchor whose name an earlier node holds: YAML that names two nodes alike
+    (read with a warning) would be written so, and then refused when read back. A value
+    still shared is written with an anchor of the dumper's own."""
+    anchor = getattr(value, "anchor", None)
+    name = getattr(anchor, "value", None)
+    if anchor is not None and name:
+        if name in names:
+            anchor.value = None
+        names.add(name)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _unique_anchors(key, names)
+            _unique_anchors(item, names)
+    elif isinstance(value, list):
+        for item in value:
+            _unique_anchors(item, names)
 
 
 def render(front: dict, body: str, newline: str = "\n") -> str:
