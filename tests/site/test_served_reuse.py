@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from gardener.articles import matter
+from gardener.site.mkdocs.reuse import page_kept_between
 from gardener.site.mkdocs.search_index import INDEX, compact_search_index
 from gardener.site.search_shards import rewrite_index
 from tests.site.test_warm_rebuilds import append, edit_front, fresh_build, html_files
@@ -197,6 +198,12 @@ def test_a_served_rebuild_without_edits_renders_nothing(server):
     assert counts["reused_template"] > 100 and counts["reused_front_matter"] > 100, counts
 
 
+def test_the_sites_own_plugins_let_a_page_be_fingerprinted_once_for_its_template(server):
+    # search, tags and gardener's own content-only handler sit between gardener's two
+    # page_context handlers; an unknown one would make every page be walked again
+    assert page_kept_between(server._config())
+
+
 HOOK = '''\
 from pathlib import Path
 
@@ -221,6 +228,7 @@ def test_a_plugin_that_changes_pages_as_their_context_is_made_is_seen(server, tm
     (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text(encoding="utf-8") +
                                      "\nhooks:\n  - page_hook.py\n", encoding="utf-8")
     server.build()
+    assert not page_kept_between(server._config())
     (root / "said.txt").write_text("第二种说法", encoding="utf-8")
     warm = server.build()
     page = warm / "articles" / target.stem / "index.html"

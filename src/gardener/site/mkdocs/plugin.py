@@ -30,7 +30,7 @@ from gardener.site.mkdocs import one_markdown, search_reader
 from gardener.site.mkdocs.config import GardenerConfig, to_options
 from gardener.site.mkdocs.navigation import arrange_articles, relink_pages
 from gardener.site.mkdocs.parallel import ParallelBuild, cpus, only_known_plugins
-from gardener.site.mkdocs.reuse import ServedPages
+from gardener.site.mkdocs.reuse import ServedPages, content_only
 from gardener.site.mkdocs.search_entries import SearchEntries
 from gardener.site.mkdocs.search_index import compact_search_index
 from gardener.site.mkdocs.watching import watch_natively
@@ -316,6 +316,7 @@ class GardenerPlugin(BasePlugin):
         return context
 
     @event_priority(-50)  # Material's search (priority 0) has read the page: its HTML is final
+    @content_only
     def _unpack_after_search(self, context, *, page: Page, config: MkDocsConfig, nav):
         if self.only_known_readers and page.content:
             page.content = unpacked_html(page.content)

@@ -65,9 +65,16 @@ _NOT_INPUTS = ("build_date_utc", RENDER)
 # page's own values (its front-matter, its table of contents) are always read afresh.
 _SHARED = (StructureItem, File, Navigation, Config, BasePlugin)
 # Plugins whose page_context handlers change a page only in its content (see
-# _page_kept_between).
+# page_kept_between).
 PAGE_READERS = frozenset({"material.plugins.search.plugin.SearchPlugin",
                           "material.plugins.tags.plugin.TagsPlugin"})
+
+
+def content_only(handler):
+    """Marks a page_context handler of gardener's own that changes a page only in its content,
+    so it may run between gardener's two (see page_kept_between)."""
+    handler.gardener_content_only = True
+    return handler
 
 
 @dataclass(frozen=True)
@@ -335,7 +342,7 @@ class _Build:
                 self._site = Fingerprint(OTHER_PAGES_TEXT, opaque=_stand_in).add(
                     (roots, theme_stamp(context.get("config"))))
                 self._shared = self._site.references(_SHARED, *roots)
-                self._page_kept = _page_kept_between(self._config)
+                self._page_kept = page_kept_between(self._config)
             inputs = {k: v for k, v in context.items() if k not in _NOT_INPUTS}
             kept = self.pages.pop(page.file.src_uri, None)
             known = self._shared
@@ -358,18 +365,20 @@ class _Build:
         return None
 
 
-def _page_kept_between(config: MkDocsConfig) -> bool:
+def page_kept_between(config: MkDocsConfig) -> bool:
     """Whether every handler of page_context between gardener's two (as the context is made,
     and once it is final) belongs to a plugin known to leave the page as it was, but for its
     content (kept in the key as it is then): Material's search (reads the page, drops
-    `data-search-*` attributes from its content) and tags (adds to the context)."""
+    `data-search-*` attributes from its content), tags (adds to the context) and gardener's
+    handlers marked `content_only`."""
     handlers = list(config.plugins.events.get("page_context", ()))
     names = [getattr(h, "__name__", "") for h in handlers]
     if "_reuse_before_context" not in names or "_reuse_after_context" not in names:
         return False
     between = handlers[names.index("_reuse_before_context") + 1:
                        names.index("_reuse_after_context")]
-    return all(_owner(h) in PAGE_READERS for h in between)
+    return all(_owner(h) in PAGE_READERS or getattr(h, "gardener_content_only", False)
+               for h in between)
 
 
 def _owner(handler: object) -> str:
