@@ -235,3 +235,33 @@ def test_a_plugin_that_changes_pages_as_their_context_is_made_is_seen(server, tm
     assert "第二种说法" in page.read_text(encoding="utf-8")
     fresh = fresh_build(root, tmp_path / "fresh", extra=("page_hook.py", "said.txt"))
     assert_same(warm, fresh, "what the hook says", tmp_path / "scratch")
+
+
+def test_the_themes_files_are_listed_again_only_when_its_folders_change(server, tmp_path):
+    root = server.root
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "theme:\n  name: material\n" in text
+    config.write_text(text.replace("theme:\n  name: material\n",
+                                   "theme:\n  name: material\n  custom_dir: overrides\n"),
+                      encoding="utf-8")
+    assets = root / "overrides" / "assets"
+    assets.mkdir(parents=True)
+    (assets / "first.txt").write_text("一", encoding="utf-8")
+
+    def counts() -> tuple[int, int]:
+        done = server.plugin.served.counts
+        return done["theme_listed"], done["theme_reused"]
+
+    served = server.build()
+    assert counts() == (1, 0) and (served / "assets" / "first.txt").is_file()
+    server.build()
+    assert counts() == (0, 1)
+    (assets / "second.txt").write_text("二", encoding="utf-8")
+    served = server.build()
+    assert counts() == (1, 0) and (served / "assets" / "second.txt").is_file()
+    (assets / "first.txt").unlink()
+    warm = server.build()
+    assert counts() == (1, 0) and not (warm / "assets" / "first.txt").exists()
+    fresh = fresh_build(root, tmp_path / "fresh", extra=("overrides",))
+    assert_same(warm, fresh, "theme files added and removed", tmp_path / "scratch")

@@ -64,7 +64,10 @@ def fresh_build(root: Path, into: Path, extra: tuple[str, ...] = ()) -> Path:
         shutil.rmtree(into)
     into.mkdir(parents=True)
     for name in ("mkdocs.yml", "timeline.yml", *extra):
-        shutil.copy(root / name, into / name)
+        if (root / name).is_dir():
+            shutil.copytree(root / name, into / name)
+        else:
+            shutil.copy(root / name, into / name)
     shutil.copytree(root / "docs", into / "docs")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(into / "site")],

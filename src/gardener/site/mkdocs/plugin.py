@@ -124,6 +124,8 @@ class GardenerPlugin(BasePlugin):
         config.extra_javascript.extend(p for p in math_assets.extra_javascript(extensions)
                                        if p not in config.extra_javascript)
         announce_feeds(config, self.options)
+        if self.served is not None and self.config.reuse_served_pages:
+            self.served.theme.lend(config)  # the theme's files, listed once while they stay
         self.sharded_search = self.options.search_shards and shards_fit(config)
         self.parallel.start(enabled=self.options.parallel_build, serving=self.serving,
                             dirty=self.dirty)

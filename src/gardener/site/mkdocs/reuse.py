@@ -19,11 +19,13 @@ MkDocs puts in every context (`build_date_utc`) is left out: it is not an input 
 
 Only the results of the build before are kept, so memory stays that of one build.
 
-Two costs of a served rebuild are MkDocs' own and do not depend on what changed: emptying the
-served folder and writing every page and asset into it again, and compiling the theme's
-templates again for a fresh Jinja environment. The served folder is kept between rebuilds and
-only the files that changed are written (`served_folder.py`), and compiled templates are kept by
-Jinja's own bytecode cache, which compiles a template again whenever its source changes.
+Three costs of a served rebuild are MkDocs' own and do not depend on what changed: emptying the
+served folder and writing every page and asset into it again, compiling the theme's templates
+again for a fresh Jinja environment, and listing the theme's files. The served folder is kept
+between rebuilds and only the files that changed are written (`served_folder.py`), compiled
+templates are kept by Jinja's own bytecode cache, which compiles a template again whenever its
+source changes, and the theme's files are listed again only when its folders change
+(`theme_files.py`).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from gardener.site.mkdocs.fingerprint import Fingerprint, Unstable
 from gardener.site.mkdocs.front_matter import FrontMatter
 from gardener.site.mkdocs.search_entries import SearchEntries
 from gardener.site.mkdocs.served_folder import ServedFolder
+from gardener.site.mkdocs.theme_files import ThemeListing
 
 log = logging.getLogger("mkdocs.plugins.gardener")
 
@@ -124,6 +127,7 @@ class ServedPages:
         self._collector = IdleCollector()
         self.front_matter = FrontMatter()
         self.folder = ServedFolder()
+        self.theme = ThemeListing(theme_stamp)
 
     def start(self, config: MkDocsConfig) -> None:
         for kept in (self.renders, self.searches, self.outputs):
@@ -142,7 +146,9 @@ class ServedPages:
         self.counts.update(front_matter=self.front_matter.parsed,
                            reused_front_matter=self.front_matter.reused,
                            written=self.folder.written, kept_files=self.folder.kept,
-                           removed_files=self.folder.removed)
+                           removed_files=self.folder.removed,
+                           theme_listed=self.theme.listed, theme_reused=self.theme.reused)
+        self.theme.listed = self.theme.reused = 0  # counted from on_config, before start
         for kept in (self.renders, self.searches, self.outputs):
             kept.finish()
         self._build = None
