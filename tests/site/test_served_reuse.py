@@ -265,3 +265,19 @@ def test_the_themes_files_are_listed_again_only_when_its_folders_change(server, 
     assert counts() == (1, 0) and not (warm / "assets" / "first.txt").exists()
     fresh = fresh_build(root, tmp_path / "fresh", extra=("overrides",))
     assert_same(warm, fresh, "theme files added and removed", tmp_path / "scratch")
+
+
+def test_a_page_whose_search_is_reused_loses_what_search_drops_from_it(server, tmp_path):
+    # Material's search drops `data-search-*="..."` attributes from a page's HTML; a page whose
+    # entries are reused gets the content it had after search in the build before
+    root = server.root
+    target = articles(root)[0]
+    append(target, '\n一段要在搜索里加权的说明。\n{: data-search-boost="2" }\n')
+    server.build()
+    append(articles(root)[-1], "\n另一篇文章里新写的一句话。\n")
+    warm = server.build()
+    assert server.plugin.served.counts["reused_search"] > 100
+    html = (warm / "articles" / target.stem / "index.html").read_text(encoding="utf-8")
+    assert "一段要在搜索里加权的说明" in html and "data-search-boost" not in html
+    assert_same(warm, fresh_build(root, tmp_path / "fresh"), "an edit elsewhere",
+                tmp_path / "scratch")

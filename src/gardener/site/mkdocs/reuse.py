@@ -91,6 +91,14 @@ class Rendered:
     records: tuple[logging.LogRecord, ...]  # what it logged, said again when reused
 
 
+@dataclass(frozen=True)
+class Searched:
+    """What Material's search made of a page: its entries, and its content after (None: the
+    content it was given)."""
+    entries: list
+    content: str | None
+
+
 class Generations:
     """Results of the last finished build, and of this one so far."""
 
@@ -235,12 +243,16 @@ class ServedPages:
         if not build.search.active:
             return
         key = build.search_key(page)
-        found = None if key is None else self.searches.get(key)
-        build.searching[page.file.src_uri] = (key, found)
-        if found is not None:
-            build.search.skip(page)
-        else:
+        found: Searched | None = None if key is None else self.searches.get(key)
+        build.searching[page.file.src_uri] = (key, found, page.content)
+        if found is None:
             build.search.watch(page)
+            return
+        build.search.skip(page)
+        if build.page_kept:
+            # Material's search still runs a pattern over a page it skips (0.1-0.2 s a rebuild);
+            # nothing else before after_context reads the content, which is put back there.
+            page.content = ""
 
     def after_context(self, context: dict, page: Page) -> None:
         """Called last in on_page_context: the context is what the template will see."""
@@ -249,11 +261,16 @@ class ServedPages:
             return
         searched = build.searching.pop(page.file.src_uri, None)
         if searched is not None:
-            key, found = searched
-            entries = build.search.done(page, found)
+            key, found, content = searched
+            if found is not None and build.page_kept:
+                page.content = content if found.content is None else found.content
+            entries = build.search.done(page, None if found is None else found.entries)
             self.counts["reused_search" if found is not None else "search"] += 1
             if found is None and key is not None:
-                self.searches.put(key, list(entries))
+                # the content as search and the plugins between left it: a function of the
+                # page, which the key holds (kept only when it changed)
+                after = None if page.content is content else page.content
+                self.searches.put(key, Searched(list(entries), after))
         name = page.meta.get("template", "main.html")
         key = build.output_key(page, context, name)
         context[RENDER] = partial(self._output, build, key, name, context)
@@ -278,15 +295,15 @@ class _Build:
         self.env: jinja2.Environment = jinja2.Environment()
         self.templates: dict[str, str | None] = {}
         self.rendering: dict[str, bytes] = {}
-        self.searching: dict[str, tuple[bytes | None, Any]] = {}
+        # src_uri -> the page's search key, its entries if known, its content before search
+        self.searching: dict[str, tuple[bytes | None, Searched | None, str | None]] = {}
         self._files: Fingerprint | None = None
         self._site: Fingerprint | None = None
         self._shared: dict[int, int] = {}
         self._search_settings: bytes | None = None
         self._file_refs: dict[int, int] = {}
         self._unstable = False
-        self._config = config
-        self._page_kept = False
+        self.page_kept = page_kept_between(config)
         # src_uri -> the page's fingerprint as its context was made, and its neighbours
         self.pages: dict[str, tuple[bytes, list[StructureItem]]] = {}
 
@@ -348,11 +365,10 @@ class _Build:
                 self._site = Fingerprint(OTHER_PAGES_TEXT, opaque=_stand_in).add(
                     (roots, theme_stamp(context.get("config"))))
                 self._shared = self._site.references(_SHARED, *roots)
-                self._page_kept = page_kept_between(self._config)
             inputs = {k: v for k, v in context.items() if k not in _NOT_INPUTS}
             kept = self.pages.pop(page.file.src_uri, None)
             known = self._shared
-            if kept is not None and self._page_kept and id(page) in known and \
+            if kept is not None and self.page_kept and id(page) in known and \
                     all(id(n) in known for n in kept[1]):
                 # the page as its context was made, its neighbours by their place in the
                 # navigation, and its content as the plugins between left it
@@ -376,7 +392,9 @@ def page_kept_between(config: MkDocsConfig) -> bool:
     and once it is final) belongs to a plugin known to leave the page as it was, but for its
     content (kept in the key as it is then): Material's search (reads the page, drops
     `data-search-*` attributes from its content), tags (adds to the context) and gardener's
-    handlers marked `content_only`."""
+    handlers marked `content_only`. Each leaves a content that is a function of the page, so
+    for a page whose search entries are reused, the content they left in the build before is
+    put back instead of making them work on it again."""
     handlers = list(config.plugins.events.get("page_context", ()))
     names = [getattr(h, "__name__", "") for h in handlers]
     if "_reuse_before_context" not in names or "_reuse_after_context" not in names:
