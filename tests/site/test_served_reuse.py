@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from gardener.articles import matter
-from gardener.site.mkdocs.reuse import page_kept_between
+from gardener.site.mkdocs.reuse import page_kept_between, steady_after_render
 from gardener.site.mkdocs.search_index import INDEX, compact_search_index
 from gardener.site.search_shards import rewrite_index
 from tests.site.test_warm_rebuilds import append, edit_front, fresh_build, html_files
@@ -202,33 +202,51 @@ def test_the_sites_own_plugins_let_a_page_be_fingerprinted_once_for_its_template
     # search, tags and gardener's own content-only handler sit between gardener's two
     # page_context handlers; an unknown one would make every page be walked again
     assert page_kept_between(server._config())
+    # and between a page's render and its context only gardener, search and tags act
+    assert steady_after_render(server._config())
 
 
-HOOK = '''\
-from pathlib import Path
-
-
+SAID = '''(Path(config.config_file_path).parent / "said.txt").read_text(encoding="utf-8").strip()'''
+# Hooks that change one page outside its content, Markdown and front-matter (the title of its
+# first heading in the table of contents), from a file no page reads, at three places between
+# its render and its template
+HOOKS = {
+    "page_context": f'''
 def on_page_context(context, page, config, nav):
-    # between gardener's two page_context handlers, one page changes outside its content
-    # (after the navigation, which holds every page's front-matter, was fingerprinted)
-    if page.file.src_uri == "{target}":
-        page.meta["description"] = (Path(config.config_file_path).parent / "said.txt"
-                                    ).read_text(encoding="utf-8").strip()
+    if page.file.src_uri == "{{target}}":
+        page.toc.items[0].title = {SAID}
     return context
-'''
+''',
+    "page_content": f'''
+def on_page_content(html, page, config, files):
+    if page.file.src_uri == "{{target}}":
+        page.toc.items[0].title = {SAID}
+    return html
+''',
+    "env": f'''
+def on_env(env, config, files):
+    page = files.get_file_from_path("{{target}}").page
+    page.toc.items[0].title = {SAID}
+    return env
+''',
+}
 
 
-def test_a_plugin_that_changes_pages_as_their_context_is_made_is_seen(server, tmp_path, caplog):
+@pytest.mark.parametrize("event", sorted(HOOKS))
+def test_a_plugin_that_changes_pages_between_render_and_template_is_seen(server, tmp_path,
+                                                                        caplog, event):
     caplog.set_level(logging.ERROR)
     root = server.root
     (root / "said.txt").write_text("第一种说法", encoding="utf-8")
     target = articles(root)[-1]
-    (root / "page_hook.py").write_text(HOOK.format(target=f"articles/{target.name}"),
-                                       encoding="utf-8")
+    (root / "page_hook.py").write_text(
+        "from pathlib import Path\n" + HOOKS[event].format(target=f"articles/{target.name}"),
+        encoding="utf-8")
     (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text(encoding="utf-8") +
                                      "\nhooks:\n  - page_hook.py\n", encoding="utf-8")
     server.build()
-    assert not page_kept_between(server._config())
+    config = server._config()
+    assert not (page_kept_between(config) and steady_after_render(config))
     (root / "said.txt").write_text("第二种说法", encoding="utf-8")
     warm = server.build()
     page = warm / "articles" / target.stem / "index.html"

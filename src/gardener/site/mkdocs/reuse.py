@@ -69,6 +69,7 @@ _NOT_INPUTS = ("build_date_utc", RENDER)
 _SHARED = (StructureItem, File, Navigation, Config, BasePlugin)
 # Plugins whose page_context handlers change a page only in its content (see
 # page_kept_between).
+GARDENER = "gardener.site.mkdocs.plugin.GardenerPlugin"
 PAGE_READERS = frozenset({"material.plugins.search.plugin.SearchPlugin",
                           "material.plugins.tags.plugin.TagsPlugin"})
 
@@ -304,22 +305,28 @@ class _Build:
         self._file_refs: dict[int, int] = {}
         self._unstable = False
         self.page_kept = page_kept_between(config)
+        self.steady = steady_after_render(config)
+        # src_uri -> the page's render key and its neighbours in the navigation
+        self.rendered: dict[str, tuple[bytes, list[StructureItem]]] = {}
         # src_uri -> the page's fingerprint as its context was made, and its neighbours
         self.pages: dict[str, tuple[bytes, list[StructureItem]]] = {}
 
     def render_key(self, page: Page, markdown: str, config: MkDocsConfig,
                    files: Files) -> bytes | None:
+        neighbours: list[StructureItem] = []
         try:
             if self._files is None:
                 self._files = Fingerprint(OTHER_PAGES_TEXT | {"page"}, opaque=_stand_in)
                 self._files.add((config, list(files)))
                 self._file_refs = self._files.references((File, Config))
             # Python-Markdown reads the page, never its place among the other pages
-            return Fingerprint(OTHER_PAGES_TEXT, known=self._file_refs,
-                               opaque=_without_neighbours).add(
+            key = Fingerprint(OTHER_PAGES_TEXT, known=self._file_refs,
+                              opaque=partial(_neighbour, neighbours)).add(
                 self._files.digest()).add(page).add(markdown).digest()
         except Unstable as why:
             return self._no_reuse(why)
+        self.rendered[page.file.src_uri] = (key, neighbours)
+        return key
 
     def _files_digest(self) -> bytes:
         # the numbers of the files named in a key mean something only with the files' digest
@@ -329,16 +336,19 @@ class _Build:
         """Called as the page's context is made: the page in full but for its neighbours in
         the navigation, which are noted (its search reads the page alone; its template also
         reads the neighbours, fingerprinted with the navigation)."""
-        neighbours: list[StructureItem] = []
-
-        def stand_in(value: object) -> object | None:
-            if isinstance(value, StructureItem):
-                neighbours.append(value)
-                return "a neighbour in the navigation"
-            return _stand_in(value)
-
+        rendered = self.rendered.pop(page.file.src_uri, None)
         try:
-            digest = Fingerprint(OTHER_PAGES_TEXT, known=self._file_refs, opaque=stand_in).add(
+            if rendered is not None and self.steady:
+                # the page as it was rendered, its render (a function of that), and what the
+                # known handlers since may have changed
+                digest = Fingerprint(OTHER_PAGES_TEXT, known=self._file_refs,
+                                     opaque=_stand_in).add(self._files_digest()).add(
+                    rendered[0]).add(page.content).add(page.markdown).add(page.meta).digest()
+                self.pages[page.file.src_uri] = (digest, rendered[1])
+                return
+            neighbours: list[StructureItem] = []
+            digest = Fingerprint(OTHER_PAGES_TEXT, known=self._file_refs,
+                                 opaque=partial(_neighbour, neighbours)).add(
                 self._files_digest()).add(page).digest()
         except Unstable as why:
             self._no_reuse(why)
@@ -405,6 +415,25 @@ def page_kept_between(config: MkDocsConfig) -> bool:
                for h in between)
 
 
+def steady_after_render(config: MkDocsConfig) -> bool:
+    """Whether a page changes between its render key (the last of page_markdown) and its
+    context (gardener's first page_context handler) only by MkDocs' render and the handlers of
+    gardener and of the plugins in PAGE_READERS, which change no more than its content,
+    Markdown or front-matter (Material's tags fills its listing pages' content in on_env).
+    Then a page's fingerprint as its context is made is its render key and those three."""
+    events = config.plugins.events
+    markdown = [getattr(h, "__name__", "") for h in events.get("page_markdown", ())]
+    if not markdown or markdown[-1] != "_reuse_markdown":
+        return False
+    context = list(events.get("page_context", ()))
+    names = [getattr(h, "__name__", "") for h in context]
+    if "_reuse_before_context" not in names:
+        return False
+    between = [*events.get("page_content", ()), *events.get("env", ()),
+               *context[:names.index("_reuse_before_context")]]
+    return all(_owner(h) in PAGE_READERS or _owner(h) == GARDENER for h in between)
+
+
 def _owner(handler: object) -> str:
     kind = type(getattr(handler, "__self__", None))
     return f"{kind.__module__}.{kind.__qualname__}"
@@ -442,8 +471,10 @@ def _stand_in(value: object) -> object | None:
     return None
 
 
-def _without_neighbours(value: object) -> object | None:
+def _neighbour(found: list[StructureItem], value: object) -> object | None:
+    """A page's neighbours in the navigation are noted, not walked."""
     if isinstance(value, StructureItem):
+        found.append(value)
         return "a neighbour in the navigation"
     return _stand_in(value)
 
