@@ -35,6 +35,7 @@ import logging
 import os
 import sysconfig
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -502,31 +503,65 @@ def theme_stamp(config) -> list[tuple[str, int, int]]:
 
 class IdleCollector:
     """Python's cycle collector, kept out of served rebuilds. A warm rebuild makes little, but
-    the serving process holds millions of objects (every page's kept results, the garden), and a
-    full collection walks them all: 0.2-0.4 s of a 2-3 s rebuild at 1,000 articles. While a
-    rebuild runs, what existed before it is frozen (collections pass over it); afterwards it is
-    thawed and collected once the reload has been answered, so the cycles a build leaves behind
-    (MkDocs' pages and files point at each other) are still freed."""
+    the serving process holds a large heap (every page's kept results, the garden), and a full
+    collection walks it all: 0.2-0.3 s at 1,000 articles, which a rebuild waits for when a save
+    lands while it runs. So what exists when a rebuild starts is frozen (collections pass over
+    it), and stays frozen after it:
 
-    def __init__(self, delay: float = 1.0) -> None:
-        self.delay = delay
+    - `delay` seconds after a rebuild, a young collection frees the cycles the rebuild left
+      (MkDocs' pages and files point at each other), walking only what it made;
+    - after `quiet` seconds without a rebuild, and after every `full_every`-th rebuild, the heap
+      is thawed and collected in full, so cycles among older objects (results a rebuild
+      replaced) are freed too.
+    """
+
+    def __init__(self, delay: float = 1.0, quiet: float = 10.0, full_every: int = 10) -> None:
+        self.delay, self.quiet, self.full_every = delay, quiet, full_every
         self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()  # a collection never runs between pause and resume
+        self._rebuilds = 0
+        self.young = self.full = 0  # collections done, by kind
 
     def pause(self) -> None:
-        self._cancel()
-        gc.freeze()
+        with self._lock:
+            self._cancel()
+            gc.freeze()
 
     def resume(self) -> None:
-        gc.unfreeze()
-        self._cancel()
-        self._timer = threading.Timer(self.delay, gc.collect)
-        self._timer.daemon = True
-        self._timer.name = "gardener-idle-collection"
-        self._timer.start()
+        with self._lock:
+            self._cancel()
+            self._rebuilds += 1
+            full = self._rebuilds % self.full_every == 0
+            self._start(self.delay, self._collect_full if full else self._collect_young)
 
     def close(self) -> None:
-        self._cancel()
-        gc.unfreeze()
+        with self._lock:
+            self._cancel()
+            gc.unfreeze()
+
+    def _collect_young(self, timer: threading.Timer) -> None:
+        with self._lock:
+            if timer is not self._timer:
+                return  # a rebuild began meanwhile
+            gc.collect()
+            self.young += 1
+            self._start(self.quiet, self._collect_full)
+
+    def _collect_full(self, timer: threading.Timer) -> None:
+        with self._lock:
+            if timer is not self._timer:
+                return
+            self._timer = None
+            gc.unfreeze()
+            gc.collect()
+            self.full += 1
+
+    def _start(self, delay: float, collect: Callable[[threading.Timer], None]) -> None:
+        timer = threading.Timer(delay, lambda: collect(timer))
+        timer.daemon = True
+        timer.name = "gardener-idle-collection"
+        self._timer = timer
+        timer.start()
 
     def _cancel(self) -> None:
         if self._timer is not None:
