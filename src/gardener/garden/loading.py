@@ -24,12 +24,32 @@ CONCEPT_KEYS = {"title", "aliases", "summary", "related", "link_policy", "ambigu
 
 
 def all_files(folder: Path) -> list[Path]:
-    """Every file below folder, following linked folders as MkDocs does, in a stable order."""
-    found: list[Path] = []
-    for root, dirs, names in os.walk(folder, followlinks=True):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(root) / name for name in names if not name.startswith("."))
-    return sorted(found)
+    """Every file below folder, following linked folders as MkDocs does, in a stable order
+    (by path parts). Names starting with a dot are left out."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    _walk(str(folder), (), found)
+    found.sort()
+    return [Path(path) for _parts, path in found]
+
+
+def _walk(folder: str, parts: tuple[str, ...], found: list) -> None:
+    # os.scandir tells files from folders without a stat of each (a rebuild lists the garden
+    # several times)
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            _walk(entry.path, (*parts, entry.name), found)
+        else:
+            found.append(((*parts, entry.name), entry.path))
 
 
 def markdown_files(folder: Path) -> list[Path]:
