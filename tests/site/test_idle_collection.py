@@ -58,7 +58,7 @@ def test_every_few_rebuilds_the_collection_is_full():
             collector.pause()
             collector.resume()
             if rebuild < 3:
-                assert wait_for(lambda: collector.young == rebuild)
+                assert wait_for(lambda done=rebuild: collector.young == done)
                 assert old() is not None and collector.full == 0
         assert wait_for(lambda: collector.full == 1)
         assert old() is None

@@ -1214,8 +1214,12 @@ def code_and_comments(markdown: str) -> list[Span]:
 
 
 # What Python-Markdown un-escapes after a backslash ("|" with the tables extension): escaping
-# every one of them makes any text literal, wherever on a line it lands.
-_INLINE_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!>|"})
+# every one of them makes any text literal, wherever on a line it lands. Brackets, parentheses
+# and the dollar sign are written as character references instead: arithmatex reads `\(...\)`
+# and `$...$` as formulas, and a line that is `\[...\]` (a list item) as a block formula.
+_INLINE_ESCAPES = str.maketrans({**{c: "\\" + c for c in "\\`*_{}#+-.!>|"},
+                                 "(": "&#40;", ")": "&#41;", "[": "&#91;", "]": "&#93;",
+                                 "$": "&#36;"})
 # Python-Markdown builds its placeholders for stashed HTML from \x02 and \x03: text carrying
 # them could bring raw HTML back, and no page can show a control character anyway.
 _INLINE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
