@@ -19,13 +19,13 @@ from gardener.garden.loading import load_garden
 from gardener.garden.timeline.extract import extract_events, publication_events
 from gardener.garden.timeline.merge import merge_events
 from gardener.pages import timeline
-from gardener.pages.common import unpacked_html
+from gardener.pages.common import rel_link, unpacked_html
 from gardener.pages.timeline import PATH, date_label, timeline_css, timeline_js
 from gardener.pages.view import GardenView
 from gardener.site import packed_html
 from gardener.text.dates import PartialDate as P
 from gardener.text.dates import parse_date
-from gardener.text.markdown import heading_ids
+from gardener.text.markdown import escape_inline, heading_ids
 from tests.conftest import ROOT, build_site
 
 GARDEN = load_garden(ROOT / "docs")
@@ -184,9 +184,19 @@ def _events_html(html: str) -> list[str]:
     return re.findall(r'<div class="gd-event .*?</div>', html, re.S)
 
 
+class MarkdownLinks(timeline._Links):
+    """The page's links as Markdown, which the builder resolves: what the page's HTML links
+    must equal once rendered."""
+
+    def _link(self, title: str, path: str, anchor: str | None) -> str:
+        href = rel_link(self.page_path, path) + (f"#{anchor}" if anchor else "")
+        escaped = href.translate(str.maketrans({" ": "%20", "<": "%3C", ">": "%3E", "\t": "%09"}))
+        return f"[{escape_inline(title)}](<{escaped}>)"
+
+
 def _as_markdown(events) -> str:
     """The events as md_in_html blocks, their links resolved as MkDocs resolves them."""
-    links = timeline._Links(timeline.inputs(GardenView.of(GARDEN, events=events)), PATH)
+    links = MarkdownLinks(timeline.inputs(GardenView.of(GARDEN, events=events)), PATH)
     blocks = []
     for event in timeline.shown_events(events):
         concepts = " ".join(c for c in event.concepts if c in links.concepts)
@@ -197,7 +207,7 @@ def _as_markdown(events) -> str:
             f'<div class="gd-event gd-event--{event.kind}" data-concepts="{html_escape(concepts)}"'
             f' data-tags="{html_escape(tags)}" markdown>\n{timeline._time(event)} '
             f'{timeline._label(event)}<span class="gd-event__text">'
-            f"{timeline.escape_inline(event.text)}</span>{refs}\n</div>\n")
+            f"{escape_inline(event.text)}</span>{refs}\n</div>\n")
     return "\n".join(blocks)
 
 
@@ -244,9 +254,9 @@ def test_concept_timeline():
     assert "12 月 1 日，ChatGPT 发布。" in section
     assert assert_hrefs_resolve(section, "concepts/chatgpt.md") >= len(items)
     # the list Python-Markdown makes of the same events as Markdown list items
-    links = timeline._Links(timeline.inputs(GardenView.of(GARDEN, events=EVENTS), "chatgpt"),
-                            "concepts/chatgpt.md")
-    lines = [f"- {timeline._time(e)} {timeline._label(e)}{timeline.escape_inline(e.text)}"
+    links = MarkdownLinks(timeline.inputs(GardenView.of(GARDEN, events=EVENTS), "chatgpt"),
+                          "concepts/chatgpt.md")
+    lines = [f"- {timeline._time(e)} {timeline._label(e)}{escape_inline(e.text)}"
              + re.sub(r"\]\(<([^>]*)>\)", lambda found: "](<" + _built(found.group(1), 2) + ">)",
                       timeline._refs(e, links, concepts=False))
              for e in timeline.inputs(GardenView.of(GARDEN, events=EVENTS), "chatgpt").events]

@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING
 
 from gardener.articles.model import Event, EventKind, FrozenMap
 from gardener.garden.timeline.extract import confident
-from gardener.pages.common import ArticleRef, ConceptRef, asset, packed_html, rel_link
+from gardener.pages.common import ArticleRef, ConceptRef, asset, packed_html
 from gardener.pages.urls import relative_url
 from gardener.text.dates import PartialDate
-from gardener.text.markdown import escape_inline, one_line
+from gardener.text.markdown import one_line
 
 if TYPE_CHECKING:
     from gardener.pages.view import GardenView
@@ -54,17 +54,8 @@ _SIDE_WORDS = {"before": " 之前", "after": " 之后"}
 
 _HREF_ESCAPES = str.maketrans({" ": "%20", "<": "%3C", ">": "%3E", "\t": "%09"})
 
-def _md(text: str) -> str:
-    """User text (titles, event text) as inline Markdown that renders as exactly that text."""
-    return escape_inline(text)
-
-
 def _attr(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-def _link(text: str, href: str) -> str:
-    return f"[{_md(text)}](<{href.translate(_HREF_ESCAPES)}>)"
 
 
 def shown_events(events: Iterable[Event]) -> list[Event]:
@@ -125,12 +116,12 @@ def inputs(view: GardenView, concept: str | None = None) -> TimelineInputs:
 
 
 class _Links:
-    """Links to concepts and source articles from one page: Markdown, or (`as_html`) HTML as
-    Python-Markdown writes those Markdown links once the builder has resolved them."""
+    """Links to concepts and source articles from one page, as the HTML Python-Markdown writes
+    of Markdown links to them once the builder has resolved them."""
 
-    def __init__(self, page: TimelineInputs, page_path: str, *, as_html: bool = False) -> None:
+    def __init__(self, page: TimelineInputs, page_path: str) -> None:
         self.page_path = page_path
-        self.as_html, self.directory_urls = as_html, page.directory_urls
+        self.directory_urls = page.directory_urls
         self.concepts = {c.slug: c for c in page.concepts}
         self.articles = {a.slug: a for a in page.articles}
         self.article_tags = page.tags
@@ -145,8 +136,6 @@ class _Links:
 
     def _link(self, title: str, path: str, anchor: str | None) -> str:
         fragment = f"#{anchor}" if anchor else ""
-        if not self.as_html:
-            return _link(title, rel_link(self.page_path, path) + fragment)
         href = relative_url(self.page_path, path, self.directory_urls) + \
             fragment.translate(_HREF_ESCAPES)
         return f'<a href="{_html_attr(href)}">{_html_text(title)}</a>'
@@ -257,7 +246,7 @@ def _filter_bar(events: Sequence[Event], links: _Links) -> list[str]:
 def emit(page: TimelineInputs, page_path: str = PATH) -> str:
     """The whole timeline page: years, then months, oldest first."""
     shown = page.events
-    links = _Links(page, page_path, as_html=True)
+    links = _Links(page, page_path)
     # Every event repeats a sentence that search already finds in its article.
     lines = ["---", "search:", "  exclude: true", "---", "", f"# {TITLE}", ""]
     if not shown:
@@ -283,7 +272,7 @@ def emit_section(section: TimelineInputs, page_path: str) -> str:
     shown event mentions the concept."""
     if not section.events:
         return ""
-    links = _Links(section, page_path, as_html=True)
+    links = _Links(section, page_path)
     # the list Python-Markdown makes of one "- " line per event, packed (see emit)
     items = "".join(f"<li>{_time(event)} {_label(event)}{_html_text(event.text)}"
                     f"{_refs(event, links, concepts=False)}</li>\n" for event in section.events)
