@@ -26,6 +26,8 @@ def test_a_rebuild_without_edits_writes_no_page_or_asset(server):
     server.build()
     counts = server.plugin.served.counts
     assert counts["written"] == 0 and counts["removed_files"] == 0, counts
+    # pages made from the very HTML their files were made from are not even encoded again
+    assert counts["kept_unencoded"] == counts["reused_template"] > 100, counts
     after = times(site)
     assert after.keys() == before.keys()
     # written by their makers' own means (the gzipped sitemap, the tags plugin's data)

@@ -299,3 +299,27 @@ def test_a_page_whose_search_is_reused_loses_what_search_drops_from_it(server, t
     assert "一段要在搜索里加权的说明" in html and "data-search-boost" not in html
     assert_same(warm, fresh_build(root, tmp_path / "fresh"), "an edit elsewhere",
                 tmp_path / "scratch")
+
+
+def test_a_plugin_that_changes_a_reused_pages_html_as_it_is_written_is_seen(server, tmp_path,
+                                                                             caplog):
+    # a reused page's file is kept unencoded only while gardener alone handles post_page
+    caplog.set_level(logging.ERROR)
+    root = server.root
+    (root / "said.txt").write_text("第一种说法", encoding="utf-8")
+    (root / "page_hook.py").write_text(f'''from pathlib import Path
+
+
+def on_post_page(output, page, config):
+    return output.replace("</body>", "<p>" + {SAID} + "</p></body>")
+''', encoding="utf-8")
+    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text(encoding="utf-8") +
+                                     "\nhooks:\n  - page_hook.py\n", encoding="utf-8")
+    server.build()
+    (root / "said.txt").write_text("第二种说法", encoding="utf-8")
+    warm = server.build()
+    assert server.plugin.served.counts["reused_template"] > 100
+    page = warm / "articles" / articles(root)[0].stem / "index.html"
+    assert "第二种说法" in page.read_text(encoding="utf-8")
+    fresh = fresh_build(root, tmp_path / "fresh", extra=("page_hook.py", "said.txt"))
+    assert_same(warm, fresh, "what the hook says", tmp_path / "scratch")

@@ -335,7 +335,13 @@ class GardenerPlugin(BasePlugin):
     def _leave_page(self, output: str, *, page: Page, config: MkDocsConfig) -> None:
         self.parallel.leave_page(page)
 
-    on_post_page = CombinedEvent(_searched_by_worker, _leave_page)
+    @event_priority(-10_001)  # the last: what it returns, MkDocs writes
+    def _hand_over_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.reusing is None:
+            return output
+        return self.reusing.page_output(page, output)
+
+    on_post_page = CombinedEvent(_searched_by_worker, _leave_page, _hand_over_page)
 
     def on_post_template(self, output_content: str, *, template_name: str,
                          config: MkDocsConfig) -> str | None:

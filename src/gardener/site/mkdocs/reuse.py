@@ -137,6 +137,7 @@ class ServedPages:
         self._collector = IdleCollector()
         self.front_matter = FrontMatter()
         self.folder = ServedFolder()
+        self._template_output: tuple[str, str] | None = None  # the page last templated
         self.theme = ThemeListing(theme_stamp)
 
     def start(self, config: MkDocsConfig) -> None:
@@ -157,6 +158,7 @@ class ServedPages:
                            reused_front_matter=self.front_matter.reused,
                            written=self.folder.written, kept_files=self.folder.kept,
                            removed_files=self.folder.removed,
+                           kept_unencoded=self.folder.unencoded,
                            theme_listed=self.theme.listed, theme_reused=self.theme.reused)
         self.theme.listed = self.theme.reused = 0  # counted from on_config, before start
         for kept in (self.renders, self.searches, self.outputs):
@@ -208,6 +210,15 @@ class ServedPages:
             tuple(records or ())))
 
     # -- the served folder
+
+    def page_output(self, page: Page, output: str) -> str:
+        """Called by the last post_page handler: what MkDocs is to write for the page."""
+        made, self._template_output = self._template_output, None
+        if self._build is None or not self._build.own_post_page:
+            return output
+        # only gardener's handlers (pure functions of the HTML) ran since the template
+        source = made[1] if made is not None and made[0] == page.file.src_uri else None
+        return self.folder.page_written(page.file.abs_dest_path, output, source)
 
     def keep_folder(self, site_dir: str) -> None:
         """Called before MkDocs empties the served folder: keep it, write only what changes."""
@@ -286,6 +297,8 @@ class ServedPages:
                 self.outputs.put(key, found)
         else:
             self.counts["reused_template"] += 1
+        page = context.get("page")
+        self._template_output = (page.file.src_uri, found) if isinstance(page, Page) else None
         if build.env.autoescape is False:
             # MkDocs' own setting: the page passes through Jinja as the same string object,
             # where Markup would copy it twice (~0.15 s of a rebuild at 1,000 pages)
@@ -311,6 +324,10 @@ class _Build:
         self._unstable = False
         self.page_kept = page_kept_between(config)
         self.steady = steady_after_render(config)
+        # only gardener handles post_page, last the handler whose result MkDocs writes
+        post_page = list(config.plugins.events.get("post_page", ()))
+        self.own_post_page = bool(post_page) and all(_owner(h) == GARDENER for h in post_page) \
+            and getattr(post_page[-1], "__name__", "") == "_hand_over_page"
         # src_uri -> the page's render key and its neighbours in the navigation
         self.rendered: dict[str, tuple[bytes, list[StructureItem]]] = {}
         # src_uri -> the page's fingerprint as its context was made, and its neighbours

@@ -12,6 +12,11 @@ when it ends:
 - copying an asset (`File.copy_file`) is skipped when its source is as it was when this process
   copied it last (or its content, for a file made in memory) and the copy was not touched since.
 
+A page made from the very string its file was made from last time (a reused page: `reuse.py`
+hands MkDocs the same object, and only pure functions of gardener's change it after) is not
+even encoded and hashed again: the last `post_page` handler gives MkDocs a stand-in (`KeptPage`)
+whose encoding tells the wrapped `write_file` to keep the file, if it is still as written.
+
 When the build is done, every file it did not write or keep is removed if it is still as it was
 listed: a file that was written again by any means (another plugin's own `open`) has new times.
 What is left is what a build into an empty folder writes, including deletions and renames.
@@ -44,6 +49,24 @@ def _current(path: str) -> Signature | None:
         return None
 
 
+class _KeptBytes(bytes):
+    """What a KeptPage encodes to: no content, a sign to keep the file."""
+
+
+KEPT_BYTES = _KeptBytes()
+
+
+class KeptPage(str):
+    """A page's HTML as MkDocs sees it after post_page when it is the string last written at its
+    path: not blank (MkDocs writes only a page that is not), and encoded to KEPT_BYTES."""
+
+    def encode(self, encoding: str = "utf-8", errors: str = "strict") -> bytes:
+        return KEPT_BYTES
+
+
+KEPT_PAGE = KeptPage("a page kept as it was written")
+
+
 class ServedFolder:
     def __init__(self) -> None:
         self._root: str | None = None
@@ -51,15 +74,18 @@ class ServedFolder:
         self._made: set[str] = set()  # written or kept by this build
         # what this process last wrote at a path: (what it was made from, the file after)
         self._written: dict[str, tuple[bytes | tuple, Signature]] = {}
+        # what the page last written at a path was made from; the page about to be written
+        self._texts: dict[str, str] = {}
+        self._pending: dict[str, tuple[str, str | None]] = {}
         self._originals: dict[str, Any] = {}
-        self.written = self.kept = self.removed = 0
+        self.written = self.kept = self.removed = self.unencoded = 0
 
     def start(self, site_dir: str) -> None:
         """Before MkDocs empties site_dir: keep it, and write only what changes."""
         self.finish(sweep=False)
         self._root = os.path.normpath(os.path.abspath(site_dir))
-        self._listed, self._made = {}, set()
-        self.written = self.kept = self.removed = 0
+        self._listed, self._made, self._pending = {}, set(), {}
+        self.written = self.kept = self.removed = self.unencoded = 0
         self._originals = {"clean": mkdocs_utils.clean_directory,
                            "write": mkdocs_utils.write_file, "copy": File.copy_file}
         mkdocs_utils.clean_directory = self._clean_directory
@@ -76,7 +102,7 @@ class ServedFolder:
         self._originals = {}
         if sweep and self._root is not None:
             self._sweep()
-        self._listed, self._made = {}, set()
+        self._listed, self._made, self._pending = {}, set(), {}
 
     # -- the wrapped functions
 
@@ -86,15 +112,39 @@ class ServedFolder:
             return
         self._listed = dict(_files(self._root))
 
+    def page_written(self, output_path: str, text: str, made_from: str | None) -> str:
+        """Called by the last post_page handler with the page's final HTML and the string it
+        was made from by pure functions (None: unknown): what MkDocs is to encode and write
+        (KEPT_PAGE when the HTML was made from the very string the file was made from)."""
+        path = os.path.normpath(output_path)
+        if not self._originals or not self._inside(path):
+            return text
+        self._pending[path] = (text, made_from)
+        # whether the file is still as written is asked when MkDocs writes it
+        kept = made_from is not None and self._texts.get(path) is made_from
+        return KEPT_PAGE if kept else text
+
     def _write_file(self, content: bytes, output_path: str) -> None:
         path = os.path.normpath(output_path)
+        text, source = self._pending.pop(path, (None, None))
+        if content is KEPT_BYTES:
+            last = self._written.get(path)
+            if text is None:
+                raise RuntimeError(f"{output_path}: a kept page without its HTML")
+            if last is not None and self._unchanged(path, last[0]):
+                self.unencoded += 1
+                return
+            content = text.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs encodes
         if not self._inside(path):
             self._originals["write"](content, output_path)
             return
         made_from = hashlib.sha256(content).digest()
-        if self._unchanged(path, made_from):
-            return
-        self._make(path, made_from, lambda: self._originals["write"](content, output_path))
+        if not self._unchanged(path, made_from):
+            self._make(path, made_from, lambda: self._originals["write"](content, output_path))
+        if source is not None and path in self._written:
+            self._texts[path] = source
+        else:
+            self._texts.pop(path, None)
 
     def _copy_file(self, file: File, dirty: bool = False) -> None:
         copy = self._originals["copy"]
@@ -143,6 +193,7 @@ class ServedFolder:
     def _forget(self, path: str) -> None:
         self._made.add(path)
         self._written.pop(path, None)
+        self._texts.pop(path, None)
 
     def _clear_parents(self, path: str) -> None:
         parent = os.path.dirname(path)
@@ -174,6 +225,7 @@ class ServedFolder:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
         self._written.pop(path, None)
+        self._texts.pop(path, None)
         self.removed += 1
 
 
