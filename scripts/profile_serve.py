@@ -11,7 +11,7 @@ rebuild (text, and HTML next to it).
 
 Usage:
     python scripts/profile_serve.py GARDEN [--work DIR] [--rebuilds 5] [--pause 1]
-                                    [--pyinstrument OUT.txt]
+                                    [--pyinstrument OUT.txt] [--phases]
 """
 
 from __future__ import annotations
@@ -46,6 +46,56 @@ def seconds_per_event() -> dict[str, list]:
     return stats
 
 
+class Phases:
+    """When each part of a rebuild begins and ends, from the MkDocs events around it: what the
+    rebuild spends before, in and between the plugins' events."""
+
+    def __init__(self) -> None:
+        from mkdocs.plugins import PluginCollection
+
+        self.marks: dict[str, list[float]] = {}
+        self.rows: list[dict[str, float]] = []
+        original = getattr(PluginCollection.run_event, "original", PluginCollection.run_event)
+        marks = self.marks
+
+        def run_event(collection, name, item=None, **kwargs):
+            start = time.perf_counter()
+            found = marks.setdefault(name, [start, start, 0.0])
+            try:
+                return original(collection, name, item, **kwargs)
+            finally:
+                end = time.perf_counter()
+                found[1] = end
+                found[2] += end - start
+
+        run_event.original = original
+        PluginCollection.run_event = run_event
+
+    def start(self) -> None:
+        self.marks.clear()
+
+    def finish(self, began: float, loaded: float, ended: float) -> None:
+        m = self.marks
+        self.rows.append({
+            "load config": loaded - began,
+            "to on_files": m["files"][0] - loaded,
+            "on_files": m["files"][2],
+            "navigation": m["nav"][1] - m["files"][1],
+            "reading pages": m["env"][0] - m["nav"][1],
+            "  page_markdown events": m["page_markdown"][2],
+            "building pages": m["post_build"][0] - m["env"][1],
+            "  page_context events": m["page_context"][2],
+            "  post_page events": m["post_page"][2],
+            "post_build": m["post_build"][2],
+            "whole rebuild": ended - began})
+
+    def report(self) -> None:
+        print(f"{'phase':<26}{'median s':>10}{'min s':>8}")
+        for name in self.rows[0]:
+            values = [row[name] for row in self.rows]
+            print(f"{name:<26}{statistics.median(values):>10.3f}{min(values):>8.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("garden", type=Path)
@@ -54,6 +104,8 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=1.0,
                         help="seconds between rebuilds (a writer's pause; bench.py waits 1 s)")
     parser.add_argument("--pyinstrument", type=Path, help="write a profile of the last rebuild")
+    parser.add_argument("--phases", action="store_true",
+                        help="time each part of every rebuild (median and fastest)")
     args = parser.parse_args()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     import logging
@@ -79,10 +131,14 @@ def main() -> None:
           f"{time.process_time() - cpu:.2f} s CPU", flush=True)
     article = sorted((args.work / "docs" / "articles").glob("*.md"))[7]
     walls, cpus = [], []
+    phases = Phases() if args.phases else None
     for i in range(args.rebuilds):
         time.sleep(args.pause)
         last = i == args.rebuilds - 1
-        stats = seconds_per_event() if last else {}
+        # with --phases every rebuild's events are timed there instead
+        stats = seconds_per_event() if last and phases is None else {}
+        if phases is not None:
+            phases.start()
         profiler = None
         if last and args.pyinstrument:
             from pyinstrument import Profiler
@@ -93,8 +149,11 @@ def main() -> None:
                            encoding="utf-8")
         start, cpu = time.perf_counter(), time.process_time()
         config = load_config(config_file, site_dir=site)  # serve loads the config per build
+        loaded = time.perf_counter()
         build(config)
         walls.append(time.perf_counter() - start)
+        if phases is not None:
+            phases.finish(start, loaded, start + walls[-1])
         cpus.append(time.process_time() - cpu)
         if profiler is not None:
             profiler.stop()
@@ -104,7 +163,10 @@ def main() -> None:
         print(f"warm rebuild {i + 1}: {walls[-1]:.2f} s wall, {cpus[-1]:.2f} s CPU", flush=True)
     print(f"median warm rebuild: {statistics.median(walls):.2f} s wall, "
           f"{statistics.median(cpus):.2f} s CPU (load {os.getloadavg()[0]:.1f})")
-    print(f"{'event':<22}{'calls':>7}{'seconds':>10}")
+    if phases is not None:
+        phases.report()
+    if stats:
+        print(f"{'event':<22}{'calls':>7}{'seconds':>10}")
     for name, (seconds, calls) in stats.items():
         print(f"{name:<22}{calls:>7}{seconds:>10.3f}")
     print("gardener's hooks:", {k: round(v, 3) for k, v in plugin.LAST_BUILD.items()})
