@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 import gardener
 from gardener.articles import matter
+from gardener.site.export import listed_files
 from tests.conftest import SEEDS, build_site
 from tests.hostile.hostile_support import BODY, HOSTILE_ARTICLES, error_line, invoke, snapshot
 
@@ -86,6 +87,34 @@ def test_export_force_overwrites_only_an_earlier_export(garden, tmp_path):
     refused = invoke("export", str(other), "--force", cwd=garden)
     assert refused.exit_code == 1 and "not written by `gardener export`" in refused.output
     assert (other / "keep.md").read_text(encoding="utf-8") == "# mine\n"
+
+
+def test_export_force_removes_what_an_earlier_export_wrote_and_this_one_does_not(garden,
+                                                                                 tmp_path):
+    out = tmp_path / "out"
+    extra = garden / "docs" / "notes" / "draft.md"
+    extra.parent.mkdir()
+    extra.write_text("# 草稿\n\n一页笔记。\n", encoding="utf-8")
+    assert invoke("export", str(out), cwd=garden).exit_code == 0
+    article = sorted((garden / "docs" / "articles").glob("*.md"))[0]
+    exported = out / "docs" / "articles" / article.name
+    assert exported.is_file() and (out / "docs" / "notes" / "draft.md").is_file()
+    (out / "mine.txt").write_text("mine\n", encoding="utf-8")  # the user's own, and a built site
+    (out / "site").mkdir()
+    (out / "site" / "index.html").write_text("built\n", encoding="utf-8")
+    article.unlink()
+    extra.unlink()
+    extra.parent.rmdir()
+    result = invoke("export", str(out), "--force", cwd=garden)
+    assert result.exit_code == 0 and "removed 2 an earlier export wrote" in result.output
+    assert not exported.exists() and not (out / "docs" / "notes").exists()
+    assert article.stem not in (out / "mkdocs.yml").read_text(encoding="utf-8")
+    assert (out / "mine.txt").read_text(encoding="utf-8") == "mine\n"
+    assert (out / "site" / "index.html").read_text(encoding="utf-8") == "built\n"
+    # every file the export holds now is one it wrote, the marker aside
+    ours = {p.relative_to(out).as_posix() for p in out.rglob("*")
+            if p.is_file() and p.parts[len(out.parts)] not in ("site", "mine.txt", ".gardener-export")}
+    assert ours == set(listed_files(out)) and ours
 
 
 # ---------------------------------------------------------------------------------------------

@@ -180,7 +180,8 @@ def export_command(target: Path, force: bool, config_file: Path | None) -> None:
     warnings = sum(d.severity == "warning" for d in result.diagnostics)
     if warnings:
         err.print(f"{warnings} warnings: `gardener check` lists them")
-    out.print(f"wrote {len(result.written)} files to {target}; "
+    removed = f", removed {len(result.removed)} an earlier export wrote" if result.removed else ""
+    out.print(f"wrote {len(result.written)} files to {target}{removed}; "
               f"build with: cd {target} && mkdocs build")
     sys.exit(1 if errors else 0)
 

@@ -28,7 +28,11 @@ from gardener.site import math_assets
 # jieba reads its user dictionary relative to the folder the build runs in: the export's root.
 WORDS_FILE = "gardener-words.txt"
 # Written first into every export folder: `--force` overwrites only a folder that holds it.
+# It also lists the files the export wrote, so the next one removes those it no longer writes.
 MARKER = ".gardener-export"
+MARKER_TEXT = ("This folder was written by `gardener export`; "
+               "`gardener export --force` may overwrite it.\n")
+LISTED = "Files the last export wrote:\n"
 NAV_TITLES = {"index.md": "首页", "glossary.md": "术语表", "graph.md": "关系图", "timeline.md": "时间线"}
 # Material reads page templates from here (theme.custom_dir): the feeds' links in every head.
 OVERRIDES = "overrides"
@@ -37,6 +41,7 @@ OVERRIDES = "overrides"
 @dataclass
 class ExportResult:
     written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # an earlier export's, not written again
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notices: list[Diagnostic] = field(default_factory=list)  # what the export left out, and why
 
@@ -59,10 +64,11 @@ def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lamb
     refusal = unsafe_target(out, config_file, docs, force)
     if refusal:
         raise GardenError(Diagnostic(str(out), refusal))
+    before = listed_files(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        write_atomic(out / MARKER, "This folder was written by `gardener export`; "
-                     "`gardener export --force` may overwrite it.\n")
+        # what earlier exports wrote stays listed until this one has written its own
+        write_atomic(out / MARKER, _marker(before))
     except OSError as exc:
         raise GardenError(Diagnostic(str(out), describe(exc))) from None
     site = GardenSite(docs, options)
@@ -87,7 +93,56 @@ def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lamb
     _write(out, WORDS_FILE, words.encode("utf-8"), result)
     feeds = _feed_templates(out, config, site, result)
     _write(out, "mkdocs.yml", _mkdocs_yml(config, site, existing, feeds), result)
+    _remove_stale(out, before, result)
+    try:
+        write_atomic(out / MARKER, _marker(_relative(out, result.written)))
+    except OSError as exc:
+        result.diagnostics.append(Diagnostic(str(out / MARKER), describe(exc)))
     return result
+
+
+def listed_files(out: Path) -> list[str]:
+    """The files an earlier export into out wrote (folder-relative), as its marker lists them."""
+    try:
+        text = (out / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    _, found, listed = text.partition(LISTED)
+    return [line for line in listed.splitlines() if line] if found else []
+
+
+def _marker(files: list[str]) -> str:
+    return MARKER_TEXT + LISTED + "".join(f"{rel}\n" for rel in sorted(set(files)))
+
+
+def _relative(out: Path, written: list[Path]) -> list[str]:
+    root = out.resolve()
+    return [p.relative_to(root).as_posix() for p in written if p.is_relative_to(root)]
+
+
+def _remove_stale(out: Path, before: list[str], result: ExportResult) -> None:
+    """Files an earlier export wrote and this one did not (an article deleted or renamed since):
+    removed, with the folders they leave empty, so a build of the export shows no stale page.
+    Anything else in the folder (a built site, files of the user's own) is left alone."""
+    root = out.resolve()
+    written = set(_relative(out, result.written))
+    for rel in sorted(set(before) - written):
+        path = out / rel
+        if not path.resolve().is_relative_to(root) or path.is_symlink() or not path.is_file():
+            continue  # a list edited by hand may name anything: only the export's own files go
+        try:
+            path.unlink()
+        except OSError as exc:
+            result.diagnostics.append(Diagnostic(rel, f"stale, not removed: {describe(exc)}"))
+            continue
+        result.removed.append(path)
+        for folder in path.parents:
+            if folder == out or not folder.is_relative_to(out):
+                break
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
 
 
 def unsafe_target(out: Path, config_file: Path, docs: Path, force: bool) -> str | None:
