@@ -175,12 +175,12 @@ class GardenerPlugin(BasePlugin):
         come only from its pages), the sharded index is made as pages are built."""
         self._stop_stream()
         self.searched = None
-        index = getattr(_search_plugin(config), "search_index", None)
-        if not (self.sharded_search and self.only_known_readers and index is not None):
+        if not (self.sharded_search and self.only_known_readers):
             return
-        self.searched = SearchEntries(config)
-        if self.searched.active:
-            self.stream = IndexStream.start(Path(config.site_dir), index_settings(index))
+        searched = SearchEntries(config)
+        if searched.index is not None:
+            self.searched = searched
+            self.stream = IndexStream.start(Path(config.site_dir), index_settings(searched.index))
 
     def _cache_saved(self) -> None:
         wait, self.cache_saved = self.cache_saved, lambda: None

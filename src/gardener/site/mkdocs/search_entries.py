@@ -33,6 +33,11 @@ class SearchEntries:
     def active(self) -> bool:
         return self._index is not None
 
+    @property
+    def index(self):
+        """Material's search index of this build (None without Material's search)."""
+        return self._index
+
     def settings(self) -> object:
         """Everything besides the page that decides its entries: the plugin's options and the
         words the segmenter was taught for this build."""
