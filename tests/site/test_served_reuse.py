@@ -232,18 +232,21 @@ def on_env(env, config, files):
 }
 
 
+def add_hook(root: Path, code: str) -> None:
+    """A hook of the site's own (page_hook.py), saying what said.txt first says."""
+    (root / "said.txt").write_text("第一种说法", encoding="utf-8")
+    (root / "page_hook.py").write_text("from pathlib import Path\n" + code, encoding="utf-8")
+    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text(encoding="utf-8") +
+                                     "\nhooks:\n  - page_hook.py\n", encoding="utf-8")
+
+
 @pytest.mark.parametrize("event", sorted(HOOKS))
 def test_a_plugin_that_changes_pages_between_render_and_template_is_seen(server, tmp_path,
                                                                         caplog, event):
     caplog.set_level(logging.ERROR)
     root = server.root
-    (root / "said.txt").write_text("第一种说法", encoding="utf-8")
     target = articles(root)[-1]
-    (root / "page_hook.py").write_text(
-        "from pathlib import Path\n" + HOOKS[event].format(target=f"articles/{target.name}"),
-        encoding="utf-8")
-    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text(encoding="utf-8") +
-                                     "\nhooks:\n  - page_hook.py\n", encoding="utf-8")
+    add_hook(root, HOOKS[event].format(target=f"articles/{target.name}"))
     server.build()
     config = server._config()
     assert not (page_kept_between(config) and steady_after_render(config))
@@ -306,15 +309,10 @@ def test_a_plugin_that_changes_a_reused_pages_html_as_it_is_written_is_seen(serv
     # a reused page's file is kept unencoded only while gardener alone handles post_page
     caplog.set_level(logging.ERROR)
     root = server.root
-    (root / "said.txt").write_text("第一种说法", encoding="utf-8")
-    (root / "page_hook.py").write_text(f'''from pathlib import Path
-
-
+    add_hook(root, f'''
 def on_post_page(output, page, config):
     return output.replace("</body>", "<p>" + {SAID} + "</p></body>")
-''', encoding="utf-8")
-    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text(encoding="utf-8") +
-                                     "\nhooks:\n  - page_hook.py\n", encoding="utf-8")
+''')
     server.build()
     (root / "said.txt").write_text("第二种说法", encoding="utf-8")
     warm = server.build()

@@ -93,9 +93,10 @@ def export(config_file: Path, out: Path, progress: Callable[[Path], None] = lamb
     _write(out, WORDS_FILE, words.encode("utf-8"), result)
     feeds = _feed_templates(out, config, site, result)
     _write(out, "mkdocs.yml", _mkdocs_yml(config, site, existing, feeds), result)
-    _remove_stale(out, before, result)
+    written = _relative(out, result.written)
+    _remove_stale(out, set(before) - set(written), result)
     try:
-        write_atomic(out / MARKER, _marker(_relative(out, result.written)))
+        write_atomic(out / MARKER, _marker(written))
     except OSError as exc:
         result.diagnostics.append(Diagnostic(str(out / MARKER), describe(exc)))
     return result
@@ -120,13 +121,12 @@ def _relative(out: Path, written: list[Path]) -> list[str]:
     return [p.relative_to(root).as_posix() for p in written if p.is_relative_to(root)]
 
 
-def _remove_stale(out: Path, before: list[str], result: ExportResult) -> None:
+def _remove_stale(out: Path, stale: set[str], result: ExportResult) -> None:
     """Files an earlier export wrote and this one did not (an article deleted or renamed since):
     removed, with the folders they leave empty, so a build of the export shows no stale page.
     Anything else in the folder (a built site, files of the user's own) is left alone."""
     root = out.resolve()
-    written = set(_relative(out, result.written))
-    for rel in sorted(set(before) - written):
+    for rel in sorted(stale):
         path = out / rel
         if not path.resolve().is_relative_to(root) or path.is_symlink() or not path.is_file():
             continue  # a list edited by hand may name anything: only the export's own files go

@@ -336,7 +336,7 @@ def _fences(text: str, pos: int) -> tuple[list[Span], Span | None]:
     for start, line_end in _fence_markers(text, pos):
         if start < resume:
             continue
-        fence = _fence_opener(text[start:line_end].rstrip("\r"))
+        fence = fence_opener(text[start:line_end].rstrip("\r"))
         if fence is None:
             continue
         prefix = text[_line_start(text, start) : start].expandtabs(_TAB)
@@ -382,12 +382,6 @@ def _fence_markers(text: str, pos: int) -> list[tuple[int, int]]:
 
 
 def fence_opener(line: str) -> str | None:
-    """The fence a line (without its indentation) opens as pymdownx.superfences reads it, or
-    None (see _fence_opener)."""
-    return _fence_opener(line)
-
-
-def _fence_opener(line: str) -> str | None:
     """The fence ("```", "~~~~", ...) a line opens, or None.
 
     superfences only opens a fence whose header it understands: a language,

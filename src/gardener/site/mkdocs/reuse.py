@@ -324,10 +324,7 @@ class _Build:
         self._unstable = False
         self.page_kept = page_kept_between(config)
         self.steady = steady_after_render(config)
-        # only gardener handles post_page, last the handler whose result MkDocs writes
-        post_page = list(config.plugins.events.get("post_page", ()))
-        self.own_post_page = bool(post_page) and all(_owner(h) == GARDENER for h in post_page) \
-            and getattr(post_page[-1], "__name__", "") == "_hand_over_page"
+        self.own_post_page = own_post_page(config)
         # src_uri -> the page's render key and its neighbours in the navigation
         self.rendered: dict[str, tuple[bytes, list[StructureItem]]] = {}
         # src_uri -> the page's fingerprint as its context was made, and its neighbours
@@ -428,7 +425,7 @@ def page_kept_between(config: MkDocsConfig) -> bool:
     for a page whose search entries are reused, the content they left in the build before is
     put back instead of making them work on it again."""
     handlers = list(config.plugins.events.get("page_context", ()))
-    names = [getattr(h, "__name__", "") for h in handlers]
+    names = _names(handlers)
     if "_reuse_before_context" not in names or "_reuse_after_context" not in names:
         return False
     between = handlers[names.index("_reuse_before_context") + 1:
@@ -444,16 +441,27 @@ def steady_after_render(config: MkDocsConfig) -> bool:
     Markdown or front-matter (Material's tags fills its listing pages' content in on_env).
     Then a page's fingerprint as its context is made is its render key and those three."""
     events = config.plugins.events
-    markdown = [getattr(h, "__name__", "") for h in events.get("page_markdown", ())]
-    if not markdown or markdown[-1] != "_reuse_markdown":
+    if _names(events.get("page_markdown", ()))[-1:] != ["_reuse_markdown"]:
         return False
     context = list(events.get("page_context", ()))
-    names = [getattr(h, "__name__", "") for h in context]
+    names = _names(context)
     if "_reuse_before_context" not in names:
         return False
     between = [*events.get("page_content", ()), *events.get("env", ()),
                *context[:names.index("_reuse_before_context")]]
     return all(_owner(h) in PAGE_READERS or _owner(h) == GARDENER for h in between)
+
+
+def own_post_page(config: MkDocsConfig) -> bool:
+    """Whether gardener alone handles post_page, last the handler whose result MkDocs writes
+    (its handlers before are pure functions of the page's HTML)."""
+    handlers = list(config.plugins.events.get("post_page", ()))
+    return _names(handlers)[-1:] == ["_hand_over_page"] and \
+        all(_owner(h) == GARDENER for h in handlers)
+
+
+def _names(handlers) -> list[str]:
+    return [getattr(h, "__name__", "") for h in handlers]
 
 
 def _owner(handler: object) -> str:
